@@ -1,0 +1,37 @@
+"""URL map: pages at the root, the REST API under /api/v1/, its schema and docs under /api/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from creditdesk.agenda.api.views import TaskViewSet
+from creditdesk.core.api.views import AuditEventViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("tasks", TaskViewSet, basename="task")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+api_v1 = [
+    path("", include("creditdesk.accounts.api.urls")),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", include("creditdesk.workbench.urls")),
+    path("accounts/", include("creditdesk.accounts.urls")),
+    path("agenda/", include("creditdesk.agenda.urls")),
+    path("", include("creditdesk.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler400 = "creditdesk.core.views.errors.bad_request"
+handler403 = "creditdesk.core.views.errors.permission_denied"
+handler404 = "creditdesk.core.views.errors.page_not_found"
+handler500 = "creditdesk.core.views.errors.server_error"

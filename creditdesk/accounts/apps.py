@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "creditdesk.accounts"
+    label = "accounts"
+    verbose_name = _("组织与人员")
+
+    def ready(self) -> None:
+        from creditdesk.accounts import receivers  # noqa: F401  (login/logout audit)

@@ -1,0 +1,118 @@
+"""The scope layer: the one place that answers "which rows of X may this person see / change".
+
+PRODUCT.md, "Users and what each may see":
+
+| role          | sees                                   | changes                   |
+|---------------|----------------------------------------|---------------------------|
+| manager       | own rows                               | own rows                  |
+| team lead     | the team's rows                        | the team's rows           |
+| branch head   | the branch's rows                      | nothing (reads, reports)  |
+| risk manager  | the branch's rows                      | only where the model says |
+| approver      | rows routed to them (``approver``)     | only where the model says |
+| admin         | nothing, unless the model is configuration-like (``admin_sees_all``) | same |
+
+A scoped model declares how its rows hang off the organisation with a ``scope_paths`` class attribute
+(``ScopePaths``). Every selector calls ``visible()`` / ``changeable()``; views turn "not in scope" into
+404 with ``get_visible_or_404()``, so nobody learns that an object outside their scope exists.
+
+This module lives in ``accounts`` rather than ``core`` because it is built on the organisation (roles,
+teams, branches), and ``core`` imports nothing from the apps above it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+M = TypeVar("M", bound=models.Model)
+
+# Role values, repeated here as plain strings so that this module does not import models.
+MANAGER = "manager"
+TEAM_LEAD = "team_lead"
+APPROVER = "approver"
+RISK_MANAGER = "risk_manager"
+BRANCH_HEAD = "branch_head"
+ADMIN = "admin"
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    """How a model's rows relate to the organisation, as ORM lookup paths.
+
+    ``owner``: the customer manager who owns the row (``"pk"`` for the User model itself);
+    ``team`` / ``branch``: the row's team and branch; ``approver``: the person the row is routed to.
+    ``change_roles``: roles that may change rows they can see. ``admin_sees_all``: configuration-like
+    data administrators manage (never customer data).
+    """
+
+    owner: str | None
+    team: str | None
+    branch: str | None
+    approver: str | None = None
+    change_roles: frozenset[str] = field(default_factory=lambda: frozenset({MANAGER, TEAM_LEAD}))
+    admin_sees_all: bool = False
+
+
+def _paths(model: type[models.Model]) -> ScopePaths:
+    paths = getattr(model, "scope_paths", None)
+    if not isinstance(paths, ScopePaths):
+        raise TypeError(f"{model.__name__} has no scope_paths: it cannot be shown to people")
+    return paths
+
+
+def _eq(path: str | None, value: Any) -> Q:
+    if path is None or value is None:
+        return NOTHING
+    return Q(**{path: value})
+
+
+def visible_q(user: Any, paths: ScopePaths) -> Q:
+    """The filter for the rows ``user`` may see, following the table in the module docstring."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    role = getattr(user, "role", None)
+    if role == MANAGER:
+        return _eq(paths.owner, user.pk)
+    if role == TEAM_LEAD:
+        return _eq(paths.team, user.team_id) | _eq(paths.owner, user.pk)
+    if role in (BRANCH_HEAD, RISK_MANAGER):
+        return _eq(paths.branch, user.branch_id) | _eq(paths.owner, user.pk)
+    if role == APPROVER:
+        return _eq(paths.approver, user.pk) | _eq(paths.owner, user.pk)
+    if role == ADMIN:
+        return Q() if paths.admin_sees_all else _eq(paths.owner, user.pk)
+    return NOTHING
+
+
+def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """``queryset`` narrowed to the rows ``user`` may see."""
+    return queryset.filter(visible_q(user, _paths(queryset.model))).distinct()
+
+
+def changeable(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """``queryset`` narrowed to the rows ``user`` may change: visible, and the role may change."""
+    paths = _paths(queryset.model)
+    role = getattr(user, "role", None)
+    allowed = role in paths.change_roles or (role == ADMIN and paths.admin_sees_all)
+    if not allowed:
+        return queryset.none()
+    return visible(user, queryset)
+
+
+def get_visible_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:
+    """The one row matching ``lookup`` that ``user`` may see, or 404 (also when it exists elsewhere)."""
+    try:
+        return visible(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("not found") from exc
+
+
+def can_change(user: Any, obj: models.Model) -> bool:
+    """Whether ``user`` may change ``obj`` (a row they can already see)."""
+    return changeable(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()

@@ -1,0 +1,97 @@
+"""Tasks for programs: `/api/v1/tasks/` — the same selectors, filters and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from creditdesk.accounts import scope
+from creditdesk.accounts.models import User
+from creditdesk.agenda import selectors, services
+from creditdesk.agenda.choices import TaskKind, TaskStatus
+from creditdesk.agenda.filtersets import TaskFilterSet
+from creditdesk.agenda.models import Task
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    owner_username = serializers.CharField(source="owner.username", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id", "title", "kind", "kind_display", "due_date", "notes", "status", "status_display",
+            "owner", "owner_username", "created_at", "completed_at",
+        ]
+        read_only_fields = ["status", "owner", "created_at", "completed_at"]
+
+
+class TaskCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    kind = serializers.ChoiceField(choices=TaskKind.choices, default=TaskKind.FOLLOW_UP)
+    due_date = serializers.DateField()
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False,
+        help_text="默认为自己；团队主管可指定本团队成员。",
+    )
+
+
+class TaskStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TaskStatus.choices)
+
+
+class TaskReassignSerializer(serializers.Serializer):
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+
+
+class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.task_list_visible_to(user=self.request.user).order_by("due_date", "id")
+
+    @extend_schema(request=TaskCreateSerializer, responses={201: TaskSerializer})
+    def create(self, request: Request) -> Response:
+        data = TaskCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        task = services.task_create(
+            actor=request.user,
+            owner=values.get("owner") or request.user,
+            title=values["title"],
+            kind=values["kind"],
+            due_date=values["due_date"],
+            notes=values.get("notes", ""),
+        )
+        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TaskStatusSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request: Request, pk: str) -> Response:
+        """Change the status: open → done/cancelled, done/cancelled → open."""
+        task = self.get_object()
+        data = TaskStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.task_set_status(actor=request.user, task_id=task.pk, status=data.validated_data["status"])
+        return Response(TaskSerializer(task).data)
+
+    @extend_schema(request=TaskReassignSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: Request, pk: str) -> Response:
+        """Give the task to another member of the team (team lead only)."""
+        task = self.get_object()
+        data = TaskReassignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.task_reassign(actor=request.user, task_id=task.pk, owner=data.validated_data["owner"])
+        return Response(TaskSerializer(task).data)
+
+    def get_object(self) -> Task:
+        return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])

@@ -1,0 +1,103 @@
+"""Writes to the agenda. Each service is one transaction with its audit row."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from creditdesk.accounts import scope
+from creditdesk.accounts.choices import Role
+from creditdesk.accounts.models import User
+from creditdesk.agenda.choices import TASK_TRANSITIONS, TaskKind, TaskStatus
+from creditdesk.agenda.models import Task
+from creditdesk.core.audit import audit_record, audit_snapshot
+from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+
+AUDIT_FIELDS = ("owner", "title", "kind", "due_date", "notes", "status")
+TITLE_MAX = 120
+NOTES_MAX = 2000
+
+
+def _check_assignable(*, actor: User, owner: User) -> None:
+    """A person may give a task to themself; a team lead also to an active member of their team."""
+    if owner.pk == actor.pk:
+        return
+    if actor.role == Role.TEAM_LEAD and owner.is_active and owner.team_id == actor.team_id:
+        return
+    raise NotAllowed("task_owner_not_allowed", "只能给自己或本团队成员安排待办。", {"field": "owner"})
+
+
+def _validate(*, title: str, kind: str, due_date: date, notes: str, today: date) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise DomainError("task_title_required", "请填写待办事项内容。", {"field": "title"})
+    if len(title) > TITLE_MAX:
+        raise DomainError("task_title_too_long", f"待办事项内容不能超过 {TITLE_MAX} 个字。", {"field": "title"})
+    if kind not in TaskKind.values:
+        raise DomainError("task_kind_unknown", "待办类型无效。", {"field": "kind"})
+    if len(notes or "") > NOTES_MAX:
+        raise DomainError("task_notes_too_long", f"备注不能超过 {NOTES_MAX} 个字。", {"field": "notes"})
+    if due_date < today:
+        raise DomainError("task_due_in_past", "截止日期不能早于今天。", {"field": "due_date"})
+    return title
+
+
+@transaction.atomic(durable=True)
+def task_create(
+    *, actor: User, owner: User, title: str, due_date: date, kind: str = TaskKind.FOLLOW_UP, notes: str = ""
+) -> Task:
+    """Create a task for ``owner``. Rule: only for oneself, or by a team lead for a team member."""
+    title = _validate(title=title, kind=kind, due_date=due_date, notes=notes, today=timezone.localdate())
+    _check_assignable(actor=actor, owner=owner)
+    task = Task.objects.create(
+        owner=owner, title=title, kind=kind, due_date=due_date, notes=notes or "", created_by=actor
+    )
+    audit_record(actor=actor, action="task.create", target=task, after=audit_snapshot(task, AUDIT_FIELDS))
+    return task
+
+
+def _locked_changeable(*, actor: User, task_id: int) -> Task:
+    """The task, row-locked, if ``actor`` may change it; 404-equivalent otherwise."""
+    visible = scope.visible(actor, Task.objects.all()).filter(pk=task_id)
+    if not visible.exists():
+        raise NotFound("not_found", "待办事项不存在，或不在您的权限范围内。")
+    task = scope.changeable(actor, Task.objects.filter(pk=task_id)).select_for_update().first()
+    if task is None:
+        raise NotAllowed("task_read_only", "您可以查看此待办，但不能修改。")
+    return task
+
+
+@transaction.atomic(durable=True)
+def task_set_status(*, actor: User, task_id: int, status: str) -> Task:
+    """Move a task to ``status`` along TASK_TRANSITIONS (done ↔ open, cancelled ↔ open)."""
+    task = _locked_changeable(actor=actor, task_id=task_id)
+    if status not in TASK_TRANSITIONS.get(task.status, frozenset()):
+        raise Conflict(
+            "task_status_transition",
+            f"待办当前为「{task.get_status_display()}」，不能改为「{TaskStatus(status).label if status in TaskStatus.values else status}」。",
+            {"field": "status", "from": task.status, "to": status},
+        )
+    before = audit_snapshot(task, ("status",))
+    task.status = status
+    task.completed_at = timezone.now() if status == TaskStatus.DONE else None
+    task.save(update_fields=["status", "completed_at"])
+    audit_record(actor=actor, action=f"task.{status}", target=task, before=before,
+                 after=audit_snapshot(task, ("status",)))
+    return task
+
+
+@transaction.atomic(durable=True)
+def task_reassign(*, actor: User, task_id: int, owner: User) -> Task:
+    """Give a task to another member of the team (team lead only, within the team)."""
+    task = _locked_changeable(actor=actor, task_id=task_id)
+    if actor.role != Role.TEAM_LEAD:
+        raise NotAllowed("task_reassign_not_allowed", "只有团队主管可以转交待办。", {"field": "owner"})
+    _check_assignable(actor=actor, owner=owner)
+    before = audit_snapshot(task, ("owner",))
+    task.owner = owner
+    task.save(update_fields=["owner"])
+    audit_record(actor=actor, action="task.reassign", target=task, before=before,
+                 after=audit_snapshot(task, ("owner",)))
+    return task

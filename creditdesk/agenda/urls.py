@@ -1,0 +1,12 @@
+from django.urls import path
+
+from creditdesk.agenda import views
+
+app_name = "agenda"
+
+urlpatterns = [
+    path("", views.task_list, name="list"),
+    path("new/", views.task_create, name="create"),
+    path("<int:task_id>/", views.task_detail, name="detail"),
+    path("<int:task_id>/status/<slug:status>/", views.task_status, name="status"),
+]

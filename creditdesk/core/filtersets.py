@@ -1,0 +1,22 @@
+"""Filters shared by the audit page and the audit API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from creditdesk.core.models import AuditEvent
+
+
+class AuditEventFilterSet(django_filters.FilterSet):
+    actor = django_filters.CharFilter(field_name="actor_username", lookup_expr="icontains", label=_("操作人"))
+    action = django_filters.CharFilter(field_name="action", lookup_expr="startswith", label=_("操作"))
+    target_type = django_filters.CharFilter(field_name="target_type", label=_("对象类型"))
+    target_id = django_filters.CharFilter(field_name="target_id", label=_("对象编号"))
+    request_id = django_filters.CharFilter(field_name="request_id", label=_("请求编号"))
+    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("起始日期"))
+    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("截止日期"))
+
+    class Meta:
+        model = AuditEvent
+        fields = ["actor", "action", "target_type", "target_id", "request_id", "date_from", "date_to"]

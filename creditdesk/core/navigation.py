@@ -1,0 +1,95 @@
+"""The left navigation: every area of PRODUCT.md, in the order of a CM's work.
+
+An area that is not built yet points at the "即将推出" page for its slug, never at a broken link. When an
+app is built, its entry gets the app's URL name instead of ``soon``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ALL = None  # every signed-in role
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    key: str
+    label: str | Promise
+    url_name: str | None  # None → the coming-soon page for ``key``
+    roles: frozenset[str] | None
+    summary: str | Promise = ""
+    group: str | Promise = ""
+
+    def url(self) -> str:
+        if self.url_name is None:
+            return reverse("core:coming_soon", args=[self.key])
+        if self.url_name.startswith("/"):
+            return self.url_name
+        return reverse(self.url_name)
+
+
+FRONT_LINE = frozenset({"manager", "team_lead", "branch_head", "risk_manager"})
+LENDING = frozenset({"manager", "team_lead", "approver", "branch_head", "risk_manager"})
+
+NAVIGATION: tuple[NavEntry, ...] = (
+    NavEntry("workbench", _("我的工作台"), "workbench:home", ALL, group=_("日常")),
+    NavEntry("agenda", _("待办事项"), "agenda:list", ALL, group=_("日常")),
+    NavEntry("customers", _("客户管理"), None, FRONT_LINE,
+             _("个人、企业与个体工商户客户；KYC、授权、关系、查重、客户 360 视图与批量导入。"), _("客户与营销")),
+    NavEntry("marketing", _("营销与线索"), None, FRONT_LINE,
+             _("线索、商机阶段、拜访与跟进、营销活动与获客成本。"), _("客户与营销")),
+    NavEntry("assessment", _("需求与评估"), None, FRONT_LINE,
+             _("需求分析、还款能力、准入规则与信用评分卡。"), _("客户与营销")),
+    NavEntry("products", _("产品与方案"), None, LENDING,
+             _("产品库、产品匹配、竞品对比与方案书。"), _("方案与办理")),
+    NavEntry("calculator", _("还款计算器"), None, ALL,
+             _("等额本息、等额本金、先息后本等还款计划，年化利率（IRR）与提前还款测算。"), _("方案与办理")),
+    NavEntry("applications", _("申请与审批"), None, LENDING,
+             _("资料清单、贷前调查、按权限审批、合同与放款。"), _("方案与办理")),
+    NavEntry("loans", _("贷款与贷后"), None, LENDING,
+             _("贷款账户、还款入账、日终批处理、五级分类与贷后回访。"), _("贷后与关系")),
+    NavEntry("warnings", _("预警与催收"), None, FRONT_LINE,
+             _("预警信号、柔性催收、承诺还款、重组与核销。"), _("贷后与关系")),
+    NavEntry("care", _("关系维护"), None, FRONT_LINE,
+             _("关怀日历、满意度回访、转介绍与交叉销售推荐。"), _("贷后与关系")),
+    NavEntry("scripts", _("话术库"), None, ALL,
+             _("标准话术、异议处理、风险提示与合规检查。"), _("贷后与关系")),
+    NavEntry("performance", _("业绩与考核"), None, FRONT_LINE,
+             _("KPI、目标进度、排行榜、资产质量与绩效薪酬。"), _("管理")),
+    NavEntry("staff", _("同事"), "accounts:staff_list", ALL, group=_("管理")),
+    NavEntry("audit", _("审计日志"), "core:audit_list", frozenset({"admin", "risk_manager"}), group=_("管理")),
+    NavEntry("admin", _("系统管理"), "/admin/", frozenset({"admin"}), group=_("管理")),
+    NavEntry("api", _("API 文档"), "/api/docs/", ALL, group=_("管理")),
+)
+
+
+def entry_for(key: str) -> NavEntry | None:
+    return next((e for e in NAVIGATION if e.key == key), None)
+
+
+def allowed(entry: NavEntry, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return entry.roles is None or getattr(user, "role", None) in entry.roles
+
+
+def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    """The entries ``user`` may open, grouped, with the active one marked."""
+    groups: list[dict[str, Any]] = []
+    for entry in NAVIGATION:
+        if not allowed(entry, user):
+            continue
+        try:
+            url = entry.url()
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        if not groups or groups[-1]["label"] != entry.group:
+            groups.append({"label": entry.group, "entries": []})
+        groups[-1]["entries"].append({"key": entry.key, "label": entry.label, "url": url, "active": active})
+    return groups

@@ -1,0 +1,35 @@
+"""审计日志 — the searchable audit trail for administrators and risk managers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django_filters.views import FilterView
+
+from creditdesk.core.filtersets import AuditEventFilterSet
+from creditdesk.core.selectors import AUDIT_READER_ROLES, audit_events_visible_to
+
+
+class AuditEventListView(LoginRequiredMixin, FilterView):
+    filterset_class = AuditEventFilterSet
+    template_name = "core/audit_list.html"
+    context_object_name = "events"
+    paginate_by = 50
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and getattr(request.user, "role", None) not in AUDIT_READER_ROLES:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return audit_events_visible_to(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context

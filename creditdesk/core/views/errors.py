@@ -1,0 +1,49 @@
+"""Error pages: a friendly Chinese page for people, the one JSON error shape under /api/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+ERRORS: dict[int, tuple[str, str, str]] = {
+    400: ("bad_request", "请求无效", "提交的内容无法识别，请返回上一页检查后重试。"),
+    403: ("permission_denied", "无权访问", "您没有权限执行此操作。如需权限，请联系您的主管或系统管理员。"),
+    404: ("not_found", "页面不存在", "您访问的页面或记录不存在，或不在您的权限范围内。"),
+    500: ("server_error", "系统繁忙", "系统处理时出现问题，已记录。请稍后重试；如仍有问题，请联系系统管理员并提供请求编号。"),
+}
+
+
+def error_response(request: HttpRequest, status: int, detail: str | None = None) -> HttpResponse:
+    code, title, message = ERRORS[status]
+    request_id = getattr(request, "request_id", "")
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": code, "message": _(detail or message), "details": {"request_id": request_id}},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    context = {"status": status, "title": _(title), "message": _(detail or message), "request_id": request_id}
+    return render(request, "errors/error.html", context, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return error_response(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return error_response(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return error_response(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return error_response(request, 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_response(request, 403, "页面已过期或来源无法验证（CSRF 校验失败）。请刷新页面后重新提交。")
