@@ -47,8 +47,15 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             {
                 "classes": ("wide",),
                 "fields": (
-                    "username", "full_name", "role", "manager_level", "approval_authority",
-                    "branch", "team", "password1", "password2",
+                    "username",
+                    "full_name",
+                    "role",
+                    "manager_level",
+                    "approval_authority",
+                    "branch",
+                    "team",
+                    "password1",
+                    "password2",
                 ),
             },
         ),

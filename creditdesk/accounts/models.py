@@ -34,7 +34,9 @@ class Branch(models.Model):
 class Team(models.Model):
     """团队 — a team of customer managers inside one branch, led by a team lead."""
 
-    branch = models.ForeignKey(Branch, verbose_name=_("所属支行"), on_delete=models.PROTECT, related_name="teams")
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("所属支行"), on_delete=models.PROTECT, related_name="teams"
+    )
     code = models.CharField(_("团队代码"), max_length=20, unique=True)
     name = models.CharField(_("团队名称"), max_length=100)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -66,10 +68,20 @@ class User(AbstractUser):
     )
     approval_authority = AmountField(_("审批权限（元）"), null=True, blank=True)
     branch = models.ForeignKey(
-        Branch, verbose_name=_("所属支行"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        Branch,
+        verbose_name=_("所属支行"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("所属团队"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Team,
+        verbose_name=_("所属团队"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
 
     objects = UserManager()

@@ -39,11 +39,19 @@ APPROVERS = [
     ("approver3", "B02", Decimal("1000000.00")),
     ("approver4", "B02", Decimal("10000000.00")),
 ]
-LEVELS = [ManagerLevel.SENIOR, ManagerLevel.INTERMEDIATE, ManagerLevel.INTERMEDIATE, ManagerLevel.JUNIOR,
-          ManagerLevel.JUNIOR]
+LEVELS = [
+    ManagerLevel.SENIOR,
+    ManagerLevel.INTERMEDIATE,
+    ManagerLevel.INTERMEDIATE,
+    ManagerLevel.JUNIOR,
+    ManagerLevel.JUNIOR,
+]
 ADMIN_GROUP = "系统管理员"
 ADMIN_PERMISSIONS = [
-    ("accounts", "branch"), ("accounts", "team"), ("accounts", "user"), ("auth", "group"),
+    ("accounts", "branch"),
+    ("accounts", "team"),
+    ("accounts", "user"),
+    ("auth", "group"),
 ]
 
 
@@ -94,7 +102,9 @@ def run(*, stdout: Any = None) -> dict[str, int]:
     with transaction.atomic():
         branches = {}
         for code, name, address in BRANCHES:
-            branches[code], _ = Branch.objects.get_or_create(code=code, defaults={"name": name, "address": address})
+            branches[code], _ = Branch.objects.get_or_create(
+                code=code, defaults={"name": name, "address": address}
+            )
         teams = {}
         for code, branch_code, name in TEAMS:
             teams[code], _ = Team.objects.get_or_create(
@@ -103,25 +113,61 @@ def run(*, stdout: Any = None) -> dict[str, int]:
 
         manager_no = 0
         for index, team in enumerate(teams.values(), start=1):
-            _person(f"lead{index}", faker, created, password, role=Role.TEAM_LEAD, team=team,
-                    employee_no=f"E{1000 + index}")
+            _person(
+                f"lead{index}",
+                faker,
+                created,
+                password,
+                role=Role.TEAM_LEAD,
+                team=team,
+                employee_no=f"E{1000 + index}",
+            )
             for position in range(MANAGERS_PER_TEAM):
                 manager_no += 1
                 _person(
-                    f"manager{manager_no}", faker, created, password, role=Role.MANAGER, team=team,
-                    manager_level=LEVELS[position], employee_no=f"E{2000 + manager_no}",
+                    f"manager{manager_no}",
+                    faker,
+                    created,
+                    password,
+                    role=Role.MANAGER,
+                    team=team,
+                    manager_level=LEVELS[position],
+                    employee_no=f"E{2000 + manager_no}",
                 )
         for index, branch in enumerate(branches.values(), start=1):
-            _person(f"head{index}", faker, created, password, role=Role.BRANCH_HEAD, branch=branch,
-                    employee_no=f"E{3000 + index}")
-            _person(f"risk{index}", faker, created, password, role=Role.RISK_MANAGER, branch=branch,
-                    employee_no=f"E{4000 + index}")
+            _person(
+                f"head{index}",
+                faker,
+                created,
+                password,
+                role=Role.BRANCH_HEAD,
+                branch=branch,
+                employee_no=f"E{3000 + index}",
+            )
+            _person(
+                f"risk{index}",
+                faker,
+                created,
+                password,
+                role=Role.RISK_MANAGER,
+                branch=branch,
+                employee_no=f"E{4000 + index}",
+            )
         for index, (username, branch_code, authority) in enumerate(APPROVERS, start=1):
-            _person(username, faker, created, password, role=Role.APPROVER, branch=branches[branch_code],
-                    approval_authority=authority, employee_no=f"E{5000 + index}")
+            _person(
+                username,
+                faker,
+                created,
+                password,
+                role=Role.APPROVER,
+                branch=branches[branch_code],
+                approval_authority=authority,
+                employee_no=f"E{5000 + index}",
+            )
 
-        admin = _person("admin", faker, created, password, role=Role.ADMIN, is_staff=True,
-                        employee_no="E0001")
+        admin = _person(
+            "admin", faker, created, password, role=Role.ADMIN, is_staff=True, employee_no="E0001"
+        )
         admin.groups.add(_admin_group())
         if created:
             audit_record(actor=None, action="seed.organisation", after={"created_users": len(created)})

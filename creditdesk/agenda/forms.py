@@ -17,16 +17,18 @@ class TaskForm(forms.Form):
     title = forms.CharField(label=_("事项"), max_length=120)
     kind = forms.ChoiceField(label=_("类型"), choices=TaskKind.choices, initial=TaskKind.FOLLOW_UP)
     due_date = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    notes = forms.CharField(label=_("备注"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("备注"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     owner = forms.ModelChoiceField(label=_("负责人"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["due_date"].initial = timezone.localdate()
         if user.role == Role.TEAM_LEAD and user.team_id:
-            self.fields["owner"].queryset = User.objects.filter(team_id=user.team_id, is_active=True).order_by(
-                "username"
-            )
+            self.fields["owner"].queryset = User.objects.filter(
+                team_id=user.team_id, is_active=True
+            ).order_by("username")
             self.fields["owner"].initial = user.pk
         else:
             del self.fields["owner"]

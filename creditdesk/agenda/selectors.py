@@ -39,8 +39,9 @@ class Agenda:
 def agenda_for(*, user: User, today: date) -> Agenda:
     """The signed-in person's own open tasks (not the team's), split by due date."""
     open_tasks = list(
-        Task.objects.filter(owner=user, status=TaskStatus.OPEN, due_date__lte=today + timedelta(days=UPCOMING_DAYS))
-        .order_by("due_date", "id")
+        Task.objects.filter(
+            owner=user, status=TaskStatus.OPEN, due_date__lte=today + timedelta(days=UPCOMING_DAYS)
+        ).order_by("due_date", "id")
     )
     return Agenda(
         overdue=[t for t in open_tasks if t.due_date < today],

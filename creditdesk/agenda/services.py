@@ -34,7 +34,9 @@ def _validate(*, title: str, kind: str, due_date: date, notes: str, today: date)
     if not title:
         raise DomainError("task_title_required", "请填写待办事项内容。", {"field": "title"})
     if len(title) > TITLE_MAX:
-        raise DomainError("task_title_too_long", f"待办事项内容不能超过 {TITLE_MAX} 个字。", {"field": "title"})
+        raise DomainError(
+            "task_title_too_long", f"待办事项内容不能超过 {TITLE_MAX} 个字。", {"field": "title"}
+        )
     if kind not in TaskKind.values:
         raise DomainError("task_kind_unknown", "待办类型无效。", {"field": "kind"})
     if len(notes or "") > NOTES_MAX:
@@ -74,17 +76,23 @@ def task_set_status(*, actor: User, task_id: int, status: str) -> Task:
     """Move a task to ``status`` along TASK_TRANSITIONS (done ↔ open, cancelled ↔ open)."""
     task = _locked_changeable(actor=actor, task_id=task_id)
     if status not in TASK_TRANSITIONS.get(task.status, frozenset()):
+        target = TaskStatus(status).label if status in TaskStatus.values else status
         raise Conflict(
             "task_status_transition",
-            f"待办当前为「{task.get_status_display()}」，不能改为「{TaskStatus(status).label if status in TaskStatus.values else status}」。",
+            f"待办当前为「{task.get_status_display()}」，不能改为「{target}」。",
             {"field": "status", "from": task.status, "to": status},
         )
     before = audit_snapshot(task, ("status",))
     task.status = status
     task.completed_at = timezone.now() if status == TaskStatus.DONE else None
     task.save(update_fields=["status", "completed_at"])
-    audit_record(actor=actor, action=f"task.{status}", target=task, before=before,
-                 after=audit_snapshot(task, ("status",)))
+    audit_record(
+        actor=actor,
+        action=f"task.{status}",
+        target=task,
+        before=before,
+        after=audit_snapshot(task, ("status",)),
+    )
     return task
 
 
@@ -98,6 +106,11 @@ def task_reassign(*, actor: User, task_id: int, owner: User) -> Task:
     before = audit_snapshot(task, ("owner",))
     task.owner = owner
     task.save(update_fields=["owner"])
-    audit_record(actor=actor, action="task.reassign", target=task, before=before,
-                 after=audit_snapshot(task, ("owner",)))
+    audit_record(
+        actor=actor,
+        action="task.reassign",
+        target=task,
+        before=before,
+        after=audit_snapshot(task, ("owner",)),
+    )
     return task

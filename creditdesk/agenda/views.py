@@ -24,8 +24,10 @@ from creditdesk.core.paging import paginate
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     filterset = TaskFilterSet(request.GET or None, queryset=selectors.task_list_visible_to(user=request.user))
-    tasks = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset.filter(
-        status=TaskStatus.OPEN
+    tasks = (
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else filterset.queryset.filter(status=TaskStatus.OPEN)
     )
     page = paginate(request, tasks)
     return render(request, "agenda/task_list.html", {"filter": filterset, "page": page})
@@ -47,7 +49,9 @@ def task_create(request: HttpRequest) -> HttpResponse:
                 notes=data["notes"],
             )
         except DomainError as exc:
-            form.add_error(exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message)
+            form.add_error(
+                exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message
+            )
         else:
             messages.success(request, _("已新建待办：%(title)s") % {"title": task.title})
             return redirect("agenda:detail", task_id=task.pk)

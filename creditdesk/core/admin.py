@@ -9,7 +9,15 @@ from creditdesk.core.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: audit rows are never edited or deleted."""
 
-    list_display = ["created_at", "actor_username", "action", "target_type", "target_repr", "ip", "request_id"]
+    list_display = [
+        "created_at",
+        "actor_username",
+        "action",
+        "target_type",
+        "target_repr",
+        "ip",
+        "request_id",
+    ]
     list_filter = ["action", "target_type"]
     search_fields = ["actor_username", "action", "target_repr", "target_id", "request_id"]
     date_hierarchy = "created_at"

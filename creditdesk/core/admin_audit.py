@@ -38,7 +38,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: Any, obj: Any) -> None:
         before = audit_snapshot(obj, self._audit_fields(obj))
-        audit_record(actor=request.user, action=f"admin.{obj._meta.model_name}.delete", target=obj, before=before)
+        audit_record(
+            actor=request.user, action=f"admin.{obj._meta.model_name}.delete", target=obj, before=before
+        )
         super().delete_model(request, obj)
 
     def delete_queryset(self, request: Any, queryset: Any) -> None:

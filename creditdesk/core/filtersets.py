@@ -14,7 +14,9 @@ class AuditEventFilterSet(django_filters.FilterSet):
     target_type = django_filters.CharFilter(field_name="target_type", label=_("对象类型"))
     target_id = django_filters.CharFilter(field_name="target_id", label=_("对象编号"))
     request_id = django_filters.CharFilter(field_name="request_id", label=_("请求编号"))
-    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("起始日期"))
+    date_from = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label=_("起始日期")
+    )
     date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("截止日期"))
 
     class Meta:

@@ -52,7 +52,9 @@ def mask_for_key(key: str, value: Any) -> Any:
     return MASK
 
 
-def mask_mapping(data: dict[str, Any] | None, extra_sensitive: frozenset[str] = frozenset()) -> dict[str, Any]:
+def mask_mapping(
+    data: dict[str, Any] | None, extra_sensitive: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """A copy of ``data`` with every sensitive value masked (nested dicts included)."""
     if not data:
         return {}

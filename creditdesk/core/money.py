@@ -13,9 +13,9 @@ ROUNDING = ROUND_HALF_UP
 ZERO = Decimal("0.00")
 
 
-def D(value: str | int | Decimal) -> Decimal:  # noqa: N802 - the conventional short name
+def D(value: str | int | Decimal) -> Decimal:
     """Build a Decimal from a string, int or Decimal; floats are refused (they are not exact)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"D() refuses {type(value).__name__}; pass a string such as '12.30'")
     if isinstance(value, Decimal):
         return value

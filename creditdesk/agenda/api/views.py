@@ -26,8 +26,18 @@ class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
         fields = [
-            "id", "title", "kind", "kind_display", "due_date", "notes", "status", "status_display",
-            "owner", "owner_username", "created_at", "completed_at",
+            "id",
+            "title",
+            "kind",
+            "kind_display",
+            "due_date",
+            "notes",
+            "status",
+            "status_display",
+            "owner",
+            "owner_username",
+            "created_at",
+            "completed_at",
         ]
         read_only_fields = ["status", "owner", "created_at", "completed_at"]
 
@@ -38,7 +48,8 @@ class TaskCreateSerializer(serializers.Serializer):
     due_date = serializers.DateField()
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False,
+        queryset=User.objects.filter(is_active=True),
+        required=False,
         help_text="默认为自己；团队主管可指定本团队成员。",
     )
 
@@ -80,7 +91,9 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         task = self.get_object()
         data = TaskStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_set_status(actor=request.user, task_id=task.pk, status=data.validated_data["status"])
+        task = services.task_set_status(
+            actor=request.user, task_id=task.pk, status=data.validated_data["status"]
+        )
         return Response(TaskSerializer(task).data)
 
     @extend_schema(request=TaskReassignSerializer, responses=TaskSerializer)

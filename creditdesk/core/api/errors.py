@@ -21,13 +21,19 @@ from creditdesk.core.exceptions import DomainError
 # DRF's own exception → (stable code, Chinese message) when DRF gives no better message.
 _DEFAULTS: dict[type[exceptions.APIException], tuple[str, str]] = {
     exceptions.ParseError: ("malformed_request", "请求内容不是有效的 JSON。"),
-    exceptions.NotAuthenticated: ("not_authenticated", "未登录或未提供令牌：请先获取令牌，并在请求头中携带 Authorization: Token <令牌>。"),
+    exceptions.NotAuthenticated: (
+        "not_authenticated",
+        "未登录或未提供令牌：请先获取令牌，并在请求头中携带 Authorization: Token <令牌>。",
+    ),
     exceptions.AuthenticationFailed: ("authentication_failed", "身份验证失败。"),
     exceptions.PermissionDenied: ("permission_denied", "您没有权限执行此操作。"),
     exceptions.NotFound: ("not_found", "资源不存在，或不在您的权限范围内。"),
     exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法。"),
     exceptions.NotAcceptable: ("not_acceptable", "无法按请求的格式返回。"),
-    exceptions.UnsupportedMediaType: ("unsupported_media_type", "不支持的内容类型，请使用 application/json。"),
+    exceptions.UnsupportedMediaType: (
+        "unsupported_media_type",
+        "不支持的内容类型，请使用 application/json。",
+    ),
     exceptions.Throttled: ("throttled", "请求过于频繁，请稍后再试。"),
     exceptions.ValidationError: ("invalid", "提交的数据有误，请按 details 中的说明修改。"),
 }

@@ -15,8 +15,17 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "created_at", "actor_username", "action", "target_type", "target_id", "target_repr",
-            "before", "after", "request_id", "ip",
+            "id",
+            "created_at",
+            "actor_username",
+            "action",
+            "target_type",
+            "target_id",
+            "target_repr",
+            "before",
+            "after",
+            "request_id",
+            "ip",
         ]
 
 
