@@ -30,9 +30,9 @@ demo: install
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make bench — every benchmark in benchmarks/, one JSON object per line
+## make bench [BENCH=name] — every benchmark in benchmarks/, one JSON object per line on stdout
 bench: install-dev
-	$(BIN)/python benchmarks/run.py
+	@$(BIN)/python benchmarks/run.py $(BENCH)
 
 ## make lint — ruff, mypy, import-linter, Django's checks, migrations up to date
 lint: install-dev

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from creditdesk.core import request_context
+from creditdesk.core.views.errors import error_response
 
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -38,5 +39,10 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         finally:
             request_context.reset_current(token)
+        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+            # Django's require_http_methods answers 405 with an empty body; people get a page instead.
+            allow = response.get("Allow", "")
+            response = error_response(request, 405)
+            response["Allow"] = allow
         response["X-Request-ID"] = request_id
         return response

@@ -11,6 +11,11 @@ from django.utils.translation import gettext as _
 ERRORS: dict[int, tuple[str, str, str]] = {
     400: ("bad_request", "请求无效", "提交的内容无法识别，请返回上一页检查后重试。"),
     403: ("permission_denied", "无权访问", "您没有权限执行此操作。如需权限，请联系您的主管或系统管理员。"),
+    405: (
+        "method_not_allowed",
+        "操作方式不正确",
+        "该页面不支持这种操作方式，请返回上一页，通过页面上的按钮操作。",
+    ),
     404: ("not_found", "页面不存在", "您访问的页面或记录不存在，或不在您的权限范围内。"),
     500: (
         "server_error",
