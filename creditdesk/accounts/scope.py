@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -109,7 +110,7 @@ def get_visible_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:
     """The one row matching ``lookup`` that ``user`` may see, or 404 (also when it exists elsewhere)."""
     try:
         return visible(user, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404("not found") from exc
 
 

@@ -16,7 +16,9 @@ class TaskForm(forms.Form):
 
     title = forms.CharField(label=_("事项"), max_length=120)
     kind = forms.ChoiceField(label=_("类型"), choices=TaskKind.choices, initial=TaskKind.FOLLOW_UP)
-    due_date = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     notes = forms.CharField(
         label=_("备注"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -33,7 +33,7 @@ def audit_snapshot(instance: models.Model, fields: list[str] | tuple[str, ...]) 
     for name in fields:
         field = instance._meta.get_field(name)
         if getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False):
-            data[name] = getattr(instance, field.attname)
+            data[name] = getattr(instance, getattr(field, "attname", name))
         else:
             data[name] = getattr(instance, name)
     sensitive = frozenset(getattr(instance, "audit_sensitive_fields", ()))

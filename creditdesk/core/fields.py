@@ -48,6 +48,6 @@ class AmountField(models.BigIntegerField):
     def formfield(self, **kwargs: Any) -> Any:
         from django import forms
 
-        defaults = {"form_class": forms.DecimalField, "max_digits": 17, "decimal_places": 2}
+        defaults: dict[str, Any] = {"form_class": forms.DecimalField, "max_digits": 17, "decimal_places": 2}
         defaults.update(kwargs)
         return models.Field.formfield(self, **defaults)

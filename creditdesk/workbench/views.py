@@ -10,6 +10,10 @@ from django.views.decorators.http import require_GET
 
 from creditdesk.accounts.selectors import reporting_line
 from creditdesk.agenda.selectors import agenda_for
+from creditdesk.core.navigation import navigation_for
+
+# The areas a person reaches for most, shown as buttons above the day list when their role has them.
+SHORTCUT_KEYS = ("customers", "calculator", "products", "applications", "audit")
 
 
 @login_required
@@ -21,5 +25,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": today,
         "agenda": agenda_for(user=user, today=today),
         "reports_to": reporting_line(user),
+        "shortcuts": [
+            entry
+            for group in navigation_for(user, request.path)
+            for entry in group["entries"]
+            if entry["key"] in SHORTCUT_KEYS
+        ],
     }
     return render(request, "workbench/home.html", context)

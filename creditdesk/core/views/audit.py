@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django_filters.views import FilterView
 
 from creditdesk.core.filtersets import AuditEventFilterSet
@@ -19,7 +20,7 @@ class AuditEventListView(LoginRequiredMixin, FilterView):
     context_object_name = "events"
     paginate_by = 50
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and getattr(request.user, "role", None) not in AUDIT_READER_ROLES:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
