@@ -24,7 +24,7 @@ class Branch(models.Model):
 
     class Meta:
         verbose_name = _("支行")
-        verbose_name_plural = _("支行")
+        verbose_name_plural = _("支行列表")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -43,7 +43,7 @@ class Team(models.Model):
 
     class Meta:
         verbose_name = _("团队")
-        verbose_name_plural = _("团队")
+        verbose_name_plural = _("团队列表")
         ordering = ["branch__code", "code"]
         constraints = [models.UniqueConstraint(fields=["branch", "name"], name="team_name_unique_in_branch")]
 
@@ -95,7 +95,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("员工")
-        verbose_name_plural = _("员工")
+        verbose_name_plural = _("员工列表")
         ordering = ["username"]
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.choices import Role
@@ -26,23 +27,27 @@ def _check_assignable(*, actor: User, owner: User) -> None:
         return
     if actor.role == Role.TEAM_LEAD and owner.is_active and owner.team_id == actor.team_id:
         return
-    raise NotAllowed("task_owner_not_allowed", "只能给自己或本团队成员安排待办。", {"field": "owner"})
+    raise NotAllowed("task_owner_not_allowed", _("只能给自己或本团队成员安排待办。"), {"field": "owner"})
 
 
 def _validate(*, title: str, kind: str, due_date: date, notes: str, today: date) -> str:
     title = (title or "").strip()
     if not title:
-        raise DomainError("task_title_required", "请填写待办事项内容。", {"field": "title"})
+        raise DomainError("task_title_required", _("请填写待办事项内容。"), {"field": "title"})
     if len(title) > TITLE_MAX:
         raise DomainError(
-            "task_title_too_long", f"待办事项内容不能超过 {TITLE_MAX} 个字。", {"field": "title"}
+            "task_title_too_long",
+            _("待办事项内容不能超过 %(n)s 个字。") % {"n": TITLE_MAX},
+            {"field": "title"},
         )
     if kind not in TaskKind.values:
-        raise DomainError("task_kind_unknown", "待办类型无效。", {"field": "kind"})
+        raise DomainError("task_kind_unknown", _("待办类型无效。"), {"field": "kind"})
     if len(notes or "") > NOTES_MAX:
-        raise DomainError("task_notes_too_long", f"备注不能超过 {NOTES_MAX} 个字。", {"field": "notes"})
+        raise DomainError(
+            "task_notes_too_long", _("备注不能超过 %(n)s 个字。") % {"n": NOTES_MAX}, {"field": "notes"}
+        )
     if due_date < today:
-        raise DomainError("task_due_in_past", "截止日期不能早于今天。", {"field": "due_date"})
+        raise DomainError("task_due_in_past", _("截止日期不能早于今天。"), {"field": "due_date"})
     return title
 
 
@@ -64,10 +69,10 @@ def _locked_changeable(*, actor: User, task_id: int) -> Task:
     """The task, row-locked, if ``actor`` may change it; 404-equivalent otherwise."""
     visible = scope.visible(actor, Task.objects.all()).filter(pk=task_id)
     if not visible.exists():
-        raise NotFound("not_found", "待办事项不存在，或不在您的权限范围内。")
+        raise NotFound("not_found", _("待办事项不存在，或不在您的权限范围内。"))
     task = scope.changeable(actor, Task.objects.filter(pk=task_id)).select_for_update().first()
     if task is None:
-        raise NotAllowed("task_read_only", "您可以查看此待办，但不能修改。")
+        raise NotAllowed("task_read_only", _("您可以查看此待办，但不能修改。"))
     return task
 
 
@@ -79,7 +84,8 @@ def task_set_status(*, actor: User, task_id: int, status: str) -> Task:
         target = TaskStatus(status).label if status in TaskStatus.values else status
         raise Conflict(
             "task_status_transition",
-            f"待办当前为「{task.get_status_display()}」，不能改为「{target}」。",
+            _("待办当前为「%(current)s」，不能改为「%(target)s」。")
+            % {"current": task.get_status_display(), "target": target},
             {"field": "status", "from": task.status, "to": status},
         )
     before = audit_snapshot(task, ("status",))
@@ -101,7 +107,7 @@ def task_reassign(*, actor: User, task_id: int, owner: User) -> Task:
     """Give a task to another member of the team (team lead only, within the team)."""
     task = _locked_changeable(actor=actor, task_id=task_id)
     if actor.role != Role.TEAM_LEAD:
-        raise NotAllowed("task_reassign_not_allowed", "只有团队主管可以转交待办。", {"field": "owner"})
+        raise NotAllowed("task_reassign_not_allowed", _("只有团队主管可以转交待办。"), {"field": "owner"})
     _check_assignable(actor=actor, owner=owner)
     before = audit_snapshot(task, ("owner",))
     task.owner = owner

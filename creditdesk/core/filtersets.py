@@ -17,7 +17,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     date_from = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label=_("起始日期")
     )
-    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("截止日期"))
+    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("结束日期"))
 
     class Meta:
         model = AuditEvent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -50,7 +51,7 @@ class TaskCreateSerializer(serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
         required=False,
-        help_text="默认为自己；团队主管可指定本团队成员。",
+        help_text=_("默认为自己；团队主管可指定本团队成员。"),
     )
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,23 +20,23 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from creditdesk.core.exceptions import DomainError
 
 # DRF's own exception → (stable code, Chinese message) when DRF gives no better message.
-_DEFAULTS: dict[type[exceptions.APIException], tuple[str, str]] = {
-    exceptions.ParseError: ("malformed_request", "请求内容不是有效的 JSON。"),
+_DEFAULTS: dict[type[exceptions.APIException], tuple[str, str | Promise]] = {
+    exceptions.ParseError: ("malformed_request", _("请求内容不是有效的 JSON。")),
     exceptions.NotAuthenticated: (
         "not_authenticated",
-        "未登录或未提供令牌：请先获取令牌，并在请求头中携带 Authorization: Token <令牌>。",
+        _("未登录或未提供令牌：请先获取令牌，并在请求头中携带 Authorization: Token <令牌>。"),
     ),
-    exceptions.AuthenticationFailed: ("authentication_failed", "身份验证失败。"),
-    exceptions.PermissionDenied: ("permission_denied", "您没有权限执行此操作。"),
-    exceptions.NotFound: ("not_found", "资源不存在，或不在您的权限范围内。"),
-    exceptions.MethodNotAllowed: ("method_not_allowed", "不支持该请求方法。"),
-    exceptions.NotAcceptable: ("not_acceptable", "无法按请求的格式返回。"),
+    exceptions.AuthenticationFailed: ("authentication_failed", _("身份验证失败。")),
+    exceptions.PermissionDenied: ("permission_denied", _("您没有权限执行此操作。")),
+    exceptions.NotFound: ("not_found", _("资源不存在，或不在您的权限范围内。")),
+    exceptions.MethodNotAllowed: ("method_not_allowed", _("不支持该请求方法。")),
+    exceptions.NotAcceptable: ("not_acceptable", _("无法按请求的格式返回。")),
     exceptions.UnsupportedMediaType: (
         "unsupported_media_type",
-        "不支持的内容类型，请使用 application/json。",
+        _("不支持的内容类型，请使用 application/json。"),
     ),
-    exceptions.Throttled: ("throttled", "请求过于频繁，请稍后再试。"),
-    exceptions.ValidationError: ("invalid", "提交的数据有误，请按 details 中的说明修改。"),
+    exceptions.Throttled: ("throttled", _("请求过于频繁，请稍后再试。")),
+    exceptions.ValidationError: ("invalid", _("提交的数据有误，请按 details 中的说明修改。")),
 }
 
 
@@ -62,7 +63,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return None  # unexpected: Django's handler500 answers with the same shape, without a trace
     assert isinstance(exc, exceptions.APIException)
 
-    code, message = _classify(exc)
+    code, message = _classify(exc)  # message may be replaced below by a case-specific one
     details: Any = {"request_id": request_id}
     if isinstance(exc, exceptions.ValidationError):
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
@@ -76,13 +77,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             code = specific  # e.g. token_expired, invalid_credentials, account_locked
         if isinstance(exc.detail, str) and str(exc.detail) != str(exc.default_detail):
             message = str(exc.detail)  # a message written for this case (Chinese from our code or DRF's)
-    response.data = _body(code, _(message), details)
+    response.data = _body(code, str(message), details)
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = "Token"
     return response
 
 
-def _classify(exc: exceptions.APIException) -> tuple[str, str]:
+def _classify(exc: exceptions.APIException) -> tuple[str, str | Promise]:
     for klass, pair in _DEFAULTS.items():
         if isinstance(exc, klass):
             return pair

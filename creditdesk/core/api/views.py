@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
 from creditdesk.core.filtersets import AuditEventFilterSet
@@ -30,7 +31,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class IsAuditReader(permissions.BasePermission):
-    message = "只有系统管理员和风险经理可以查阅审计日志。"
+    message = _("只有系统管理员和风险经理可以查阅审计日志。")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return getattr(request.user, "role", None) in AUDIT_READER_ROLES

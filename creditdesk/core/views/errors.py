@@ -6,35 +6,40 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-ERRORS: dict[int, tuple[str, str, str]] = {
-    400: ("bad_request", "请求无效", "提交的内容无法识别，请返回上一页检查后重试。"),
-    403: ("permission_denied", "无权访问", "您没有权限执行此操作。如需权限，请联系您的主管或系统管理员。"),
+ERRORS: dict[int, tuple[str, Promise, Promise]] = {
+    400: ("bad_request", _("请求无效"), _("提交的内容无法识别，请返回上一页检查后重试。")),
+    403: (
+        "permission_denied",
+        _("无权访问"),
+        _("您没有权限执行此操作。如需权限，请联系您的主管或系统管理员。"),
+    ),
     405: (
         "method_not_allowed",
-        "操作方式不正确",
-        "该页面不支持这种操作方式，请返回上一页，通过页面上的按钮操作。",
+        _("操作方式不正确"),
+        _("该页面不支持这种操作方式，请返回上一页，通过页面上的按钮操作。"),
     ),
-    404: ("not_found", "页面不存在", "您访问的页面或记录不存在，或不在您的权限范围内。"),
+    404: ("not_found", _("页面不存在"), _("您访问的页面或记录不存在，或不在您的权限范围内。")),
     500: (
         "server_error",
-        "系统繁忙",
-        "系统处理时出现问题，已记录。请稍后重试；如仍有问题，请联系系统管理员并提供请求编号。",
+        _("系统繁忙"),
+        _("系统处理时出现问题，已记录。请稍后重试；如仍有问题，请联系系统管理员并提供请求编号。"),
     ),
 }
 
 
-def error_response(request: HttpRequest, status: int, detail: str | None = None) -> HttpResponse:
+def error_response(request: HttpRequest, status: int, detail: str | Promise | None = None) -> HttpResponse:
     code, title, message = ERRORS[status]
     request_id = getattr(request, "request_id", "")
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"code": code, "message": _(detail or message), "details": {"request_id": request_id}},
+            {"code": code, "message": str(detail or message), "details": {"request_id": request_id}},
             status=status,
             json_dumps_params={"ensure_ascii": False},
         )
-    context = {"status": status, "title": _(title), "message": _(detail or message), "request_id": request_id}
+    context = {"status": status, "title": title, "message": detail or message, "request_id": request_id}
     return render(request, "errors/error.html", context, status=status)
 
 
@@ -55,4 +60,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return error_response(request, 403, "页面已过期或来源无法验证（CSRF 校验失败）。请刷新页面后重新提交。")
+    return error_response(
+        request, 403, _("页面已过期或来源无法验证（CSRF 校验失败）。请刷新页面后重新提交。")
+    )
