@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "creditdesk.core",
     "creditdesk.accounts",
     "creditdesk.agenda",
+    "creditdesk.loans",
     "creditdesk.workbench",
 ]
 
@@ -191,7 +192,7 @@ HTTPS = env_bool("CREDITDESK_HTTPS", PRODUCTION)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = env_bool("CREDITDESK_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("CREDITDESK_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = int(os.environ.get("CREDITDESK_HSTS_SECONDS", "31536000" if HTTPS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = False
@@ -257,7 +258,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["creditdesk.core.api.parsers.DecimalJSONParser"],
     "EXCEPTION_HANDLER": "creditdesk.core.api.errors.api_exception_handler",
     "PAGE_SIZE": 50,
 }
@@ -273,6 +274,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its docs describe internal interfaces: signed-in staff and API clients only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Logging --------------------------------------------------------------------------------------
@@ -288,6 +291,9 @@ LOGGING = {
 # --- CreditDesk -----------------------------------------------------------------------------------
 CREDITDESK_INSTITUTION_NAME = os.environ.get("CREDITDESK_INSTITUTION_NAME", "示范商业银行")
 CREDITDESK_TRUST_X_FORWARDED_FOR = env_bool("CREDITDESK_TRUST_X_FORWARDED_FOR", False)
+# The calculator refuses rates above this ceiling (percent) and terms longer than this (months).
+CREDITDESK_MAX_ANNUAL_RATE_PERCENT = os.environ.get("CREDITDESK_MAX_ANNUAL_RATE_PERCENT", "36")
+CREDITDESK_MAX_TERM_MONTHS = int(os.environ.get("CREDITDESK_MAX_TERM_MONTHS", "600"))
 # Seeders run in this order by `creditdesk seed`; later apps append theirs.
 CREDITDESK_SEEDERS = [
     "creditdesk.accounts.seed",
@@ -295,4 +301,5 @@ CREDITDESK_SEEDERS = [
 
 # axes.W006 warns that rotating user agents bypasses lockout when locking by user agent or cookie; we
 # lock by username only (see AXES_LOCKOUT_PARAMETERS), which rotation does not bypass.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# security.W021 asks for HSTS preload; bank intranet host names cannot be on browsers' public preload list.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]

@@ -8,14 +8,17 @@ from rest_framework.routers import DefaultRouter
 
 from creditdesk.agenda.api.views import TaskViewSet
 from creditdesk.core.api.views import AuditEventViewSet
+from creditdesk.loans.api.views import LprRateViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("tasks", TaskViewSet, basename="task")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("lpr", LprRateViewSet, basename="lpr")
 
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
+    path("", include("creditdesk.loans.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -23,6 +26,7 @@ urlpatterns = [
     path("", include("creditdesk.workbench.urls")),
     path("accounts/", include("creditdesk.accounts.urls")),
     path("agenda/", include("creditdesk.agenda.urls")),
+    path("calculator/", include("creditdesk.loans.urls")),
     path("", include("creditdesk.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

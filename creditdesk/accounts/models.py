@@ -14,6 +14,17 @@ from creditdesk.accounts.scope import ScopePaths
 from creditdesk.core.fields import AmountField
 
 
+class StaffManager(UserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: object
+    ) -> User:
+        """`creditdesk createsuperuser` makes a system administrator (role admin, outside branches)."""
+        extra_fields.setdefault("role", Role.ADMIN)
+        extra_fields.setdefault("manager_level", "")
+        extra_fields.setdefault("full_name", username)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class Branch(models.Model):
     """支行 — a branch of the bank; branch heads and risk managers see everything in theirs."""
 
@@ -84,7 +95,7 @@ class User(AbstractUser):
         related_name="members",
     )
 
-    objects = UserManager()
+    objects = StaffManager()
 
     # The staff directory is scoped like everything else: a CM sees themself, a lead the team, a
     # branch head or risk manager the branch; administrators manage everyone.

@@ -92,8 +92,12 @@ def visible_q(user: Any, paths: ScopePaths) -> Q:
 
 
 def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
-    """``queryset`` narrowed to the rows ``user`` may see."""
-    return queryset.filter(visible_q(user, _paths(queryset.model))).distinct()
+    """``queryset`` narrowed to the rows ``user`` may see.
+
+    Scope paths follow to-one relations only (owner, team, branch), so the filter never duplicates rows
+    and needs no DISTINCT — which also keeps ``select_for_update()`` possible on PostgreSQL.
+    """
+    return queryset.filter(visible_q(user, _paths(queryset.model)))
 
 
 def changeable(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:

@@ -69,7 +69,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "calculator",
         _("还款计算器"),
-        None,
+        "loans:calculator",
         ALL,
         _("等额本息、等额本金、先息后本等还款计划，年化利率（IRR）与提前还款测算。"),
         _("方案与办理"),

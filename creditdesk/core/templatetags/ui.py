@@ -23,3 +23,23 @@ def bs(field: Any) -> Any:
         css += " is-invalid"
     existing = widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def percent(fraction: Any) -> str:
+    """A rate fraction as a percent with two places: Decimal("0.0366") → "3.66%"."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if fraction in (None, ""):
+        return ""
+    return f"{(Decimal(fraction) * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def money(value: Any) -> str:
+    """An amount with thousands separators and two places: Decimal("5307.27") → "5,307.27" (exact)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if value in (None, ""):
+        return ""
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"

@@ -116,10 +116,20 @@ def test_wrong_method_on_a_page(client, org):
     assert response["Allow"] == "GET"
 
 
-def test_schema_and_docs(client):
+def test_schema_and_docs_for_signed_in_staff_only(client, org):
+    assert client.get("/api/schema/").status_code == 401
+    client.force_login(org.cm_a)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     text = schema.content.decode()
-    for path in ("/api/v1/auth/token/", "/api/v1/me/", "/api/v1/tasks/", "/api/v1/audit-events/"):
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/me/",
+        "/api/v1/tasks/",
+        "/api/v1/audit-events/",
+        "/api/v1/calculator/quote/",
+        "/api/v1/calculator/prepayment/",
+        "/api/v1/lpr/",
+    ):
         assert path in text
     assert client.get("/api/docs/").status_code == 200
