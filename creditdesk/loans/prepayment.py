@@ -146,13 +146,19 @@ def prepay(
             "先息后本和一次性还本付息的每期还款只有利息（或只有一期），无法“保持月供、缩短期限”，请选择保持期限。",
         )
     last_due = paid[-1].due_date if paid else terms.start_date
-    accrued_exact = day_interest(outstanding, terms.annual_rate, (on - last_due).days)
+    elapsed = (on - last_due).days
+    actual = terms.method == Method.BULLET or (not paid and has_broken_first_period(terms))
+    accrued_exact = day_interest(outstanding, terms.annual_rate, elapsed)
+    if not actual:  # part of a regular period never costs more than the whole (a 92-day quarter, day 91)
+        ppy = Frequency(terms.frequency).periods_per_year
+        accrued_exact = min(accrued_exact, period_interest(outstanding, terms.annual_rate, ppy))
     accrued = round_fen(accrued_exact)
     new = None
     if not full:
         remaining = schedule.installments[len(paid) :]
         balance = outstanding - amount
-        current_total = accrued_exact + _rest_of_period(schedule, len(paid), balance, on, last_due)
+        due = schedule.installments[len(paid)].due_date
+        current_total = accrued_exact + _rest_of_period(terms, balance, on, due, elapsed, actual=actual)
         first_interest = round_fen(current_total) - accrued
         rows = _new_rows(schedule, remaining, amount, balance, first_interest, KeepOption(keep))
         new = Schedule(_new_terms(terms, balance, on, rows), rows)

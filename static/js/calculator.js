@@ -6,6 +6,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var data = JSON.parse(source.textContent);
   var toNumber = function (values) { return values.map(Number); };
   var common = {
+    animation: data.labels.length <= 120,  // long schedules draw at once
     grid: { left: 70, right: 16, top: 36, bottom: 36 },
     tooltip: { trigger: "axis" },
     xAxis: { type: "category", data: data.labels, name: "期" },
