@@ -51,8 +51,11 @@ serve: install
 	CREDITDESK_ENV=production $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips 127.0.0.1
 
-## make messages — recompile the translation catalogues (pure Python, no GNU gettext needed)
+## make messages — refresh the English catalogue from the source (needs GNU gettext), then compile it
+## (compiling is pure Python). New entries need an English msgstr: test_i18n fails until they have one.
 messages: install-dev
+	command -v xgettext >/dev/null && $(BIN)/creditdesk makemessages -l en --ignore=.venv --ignore=var \
+		--ignore=static --ignore=test-output --ignore=benchmarks --ignore=tests || echo "xgettext missing: compile only"
 	$(BIN)/python -c "import polib, pathlib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('creditdesk/locale').rglob('*.po')]"
 
 clean:

@@ -5,7 +5,9 @@ Rules (RULES.md, Civil Code art. 677) and the choices made where they leave room
   balance is what is left after them. A prepayment may not exceed it, nor fall before the drawdown or on
   or after maturity (by then there is nothing left to prepay).
 - Interest for the actual period: ``accrued_interest`` = outstanding × R/360 × days since the last due
-  date (or the drawdown), paid with the prepayment.
+  date (or the drawdown), paid with the prepayment — capped, in a regular period, at the period's own
+  interest (balance × R/k): a quarter of 92 days prepaid on day 91 would otherwise cost more than the
+  whole quarter (a month never reaches the cap: 30 days × R/360 = R/12).
 - Only the prepaid principal changes what the current period costs. The principal that stays keeps the
   interest it would have earned: the current period's instalment charges the period's interest on the
   remaining balance less the part already paid with the accrued interest (at actual/360 for a broken
@@ -180,17 +182,15 @@ def prepay(
 
 
 def _rest_of_period(
-    schedule: Schedule, index: int, balance: Decimal, on: dt.date, last_due: dt.date
+    terms: LoanTerms, balance: Decimal, on: dt.date, due: dt.date, elapsed: int, *, actual: bool
 ) -> Decimal:
-    """Exact interest the remaining balance owes for the rest of the current period."""
-    terms = schedule.terms
-    current = schedule.installments[index]
-    actual = terms.method == Method.BULLET or (index == 0 and has_broken_first_period(terms))
+    """Exact interest the remaining balance owes for the rest of the current period: actual/360 to the
+    due date, or the regular period interest less the ``elapsed`` days already paid with the accrued."""
     if actual:
-        return day_interest(balance, terms.annual_rate, (current.due_date - on).days)
+        return day_interest(balance, terms.annual_rate, (due - on).days)
     ppy = Frequency(terms.frequency).periods_per_year
     rest = period_interest(balance, terms.annual_rate, ppy) - day_interest(
-        balance, terms.annual_rate, (on - last_due).days
+        balance, terms.annual_rate, elapsed
     )
     return max(rest, Decimal(0))
 
