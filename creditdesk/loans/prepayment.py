@@ -159,7 +159,7 @@ def prepay(
     if not full:
         remaining = schedule.installments[len(paid) :]
         balance = outstanding - amount
-        due = schedule.installments[len(paid)].due_date
+        due = remaining[0].due_date
         current_total = accrued_exact + _rest_of_period(terms, balance, on, due, elapsed, actual=actual)
         first_interest = round_fen(current_total) - accrued
         rows = _new_rows(schedule, remaining, amount, balance, first_interest, KeepOption(keep))

@@ -9,7 +9,7 @@ import pytest
 
 from creditdesk.loans.prepayment import KeepOption, PenaltyRule, prepay
 from creditdesk.loans.schedule import Schedule, build_schedule
-from creditdesk.loans.terms import CalculationError, Fee, FeeTiming, LoanTerms, Method
+from creditdesk.loans.terms import CalculationError, Fee, FeeTiming, Frequency, LoanTerms, Method
 
 D = Decimal
 START = date(2026, 1, 20)
@@ -140,6 +140,19 @@ def test_prepayment_inside_a_broken_first_period():
     result = prepay(original, amount=D("50000.00"), on=date(2026, 2, 9), keep=KeepOption.TERM)
     assert result.accrued_interest == D("200.00")  # 100,000 × 0.01% × 20
     assert result.new.installments[0].interest == D("120.00")  # 50,000 × 0.01% × 24
+    assert_consistent(result)
+
+
+def test_accrued_interest_never_exceeds_the_regular_period():
+    """A 92-day quarter (2025-11-26 → 2026-02-26) prepaid on day 91: 91 days at R/360 (910.00) would cost
+    more than the quarter itself (R/4: 900.00)."""
+    original = schedule(
+        Method.INTEREST_ONLY, periods=2, frequency=Frequency.QUARTERLY, start=date(2025, 8, 26)
+    )
+    result = prepay(original, amount=D("10000.00"), on=date(2026, 2, 25), keep=KeepOption.TERM)
+    assert result.accrued_interest == D("900.00")
+    assert result.new.installments[0].interest == D("0.00")
+    assert result.interest_saved == D("0.00")
     assert_consistent(result)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import numpy_financial as npf
 import pytest
@@ -319,3 +322,15 @@ def test_string_values_of_the_enums_are_accepted():
     assert build_schedule(loan("equal_principal", frequency="quarterly", periods=4)).installments[
         0
     ].principal == D("25000.00")
+
+
+def test_the_pure_core_imports_nothing_from_django():
+    """Run in a fresh interpreter where importing django fails: the core must still import."""
+    code = (
+        "import sys; sys.modules['django'] = None\n"
+        "import creditdesk.loans.terms, creditdesk.loans.schedule, creditdesk.loans.apr\n"
+        "import creditdesk.loans.revolving, creditdesk.loans.prepayment, creditdesk.loans.penalty\n"
+        "import creditdesk.loans.pricing\n"
+        "assert not [m for m, module in sys.modules.items() if m.startswith('django') and module]\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])
