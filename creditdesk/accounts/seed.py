@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from faker import Faker
 
 from creditdesk.accounts.choices import ManagerLevel, Role
@@ -48,6 +49,7 @@ LEVELS = [
 ]
 ADMIN_GROUP = "系统管理员"
 ADMIN_PERMISSIONS = [
+    ("loans", "lprrate"),
     ("accounts", "branch"),
     ("accounts", "team"),
     ("accounts", "user"),
@@ -85,10 +87,10 @@ def _person(username: str, faker: Faker, created: list[str], password: str, **fi
 
 def _admin_group() -> Group:
     group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
-    perms = Permission.objects.filter(
-        content_type__app_label__in=[app for app, _ in ADMIN_PERMISSIONS],
-        content_type__model__in=[model for _, model in ADMIN_PERMISSIONS],
-    ) | Permission.objects.filter(content_type__app_label="core", codename="view_auditevent")
+    wanted = Q(content_type__app_label="core", codename="view_auditevent")
+    for app, model in ADMIN_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app, content_type__model=model)
+    perms = Permission.objects.filter(wanted)
     group.permissions.add(*perms)
     return group
 

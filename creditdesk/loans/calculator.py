@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from django.conf import settings
@@ -300,8 +300,13 @@ def money(value: Decimal) -> str:
 
 
 def percent(fraction: Decimal) -> str:
-    """A fraction as a percent string with four places (0.0366 → "3.6600")."""
-    return str((fraction * 100).quantize(PERCENT_PLACES))
+    """A fraction as a percent string with four places (0.0366 → "3.6600").
+
+    A huge fee on a short loan gives an annualized rate with many digits; it is still shown exactly.
+    """
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return str((fraction * 100).quantize(PERCENT_PLACES))
 
 
 def schedule_json(schedule: Schedule) -> list[dict[str, Any]]:

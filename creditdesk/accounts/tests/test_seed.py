@@ -98,3 +98,16 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_demo_admin_manages_configuration_but_sees_no_customer_data(client):
+    call_command("seed")
+    admin = User.objects.get(username="admin")
+    assert not admin.is_superuser
+    assert admin.has_perm("loans.change_lprrate")
+    assert admin.has_perm("accounts.change_user")
+    assert admin.has_perm("core.view_auditevent")
+    assert not admin.has_perm("agenda.view_task")
+    client.force_login(admin)
+    assert client.get("/admin/loans/lprrate/").status_code == 200
+    assert client.get("/admin/agenda/task/").status_code == 403

@@ -28,11 +28,13 @@ def bs(field: Any) -> Any:
 @register.filter
 def percent(fraction: Any) -> str:
     """A rate fraction as a percent with two places: Decimal("0.0366") → "3.66%"."""
-    from decimal import ROUND_HALF_UP, Decimal
+    from decimal import ROUND_HALF_UP, Decimal, localcontext
 
     if fraction in (None, ""):
         return ""
-    return f"{(Decimal(fraction) * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+    with localcontext() as ctx:
+        ctx.prec = 80  # an absurd fee can make the rate very large; show it, do not crash
+        return f"{(Decimal(fraction) * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}%"
 
 
 @register.filter

@@ -267,3 +267,21 @@ def test_cli_refusal_is_one_line_on_stderr_and_a_nonzero_exit():
 def test_calculator_needs_sign_in(client, api_client):
     assert client.get("/calculator/").status_code == 302
     assert api_client.post("/api/v1/calculator/quote/", MORTGAGE, format="json").status_code == 401
+
+
+def test_a_huge_fee_on_a_short_loan_shows_its_huge_rate(cm_client):
+    """Found by the doors-agree property: 986 fee on 1,000 for one month used to crash formatting."""
+    body = cm_client.post(
+        "/api/v1/calculator/quote/",
+        {
+            "method": "equal_installment",
+            "principal": "1000.00",
+            "annual_rate": "0",
+            "months": 1,
+            "start_date": "2024-01-01",
+            "fees": [{"amount": "986.00", "when": "upfront"}],
+        },
+        format="json",
+    ).json()
+    assert body["apr_simple"] == "84514.2857"  # (1000/14 − 1) × 12, in percent
+    assert float(body["apr_compound"]) > 1e20
