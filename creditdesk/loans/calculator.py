@@ -10,7 +10,7 @@ Chinese sentence for people and a stable code for programs. Rates are percent at
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
@@ -193,7 +193,7 @@ def parse_terms(
         if data.get("first_due_date")
         else None
     )
-    periods = months if method == Method.BULLET or frequency == Frequency.MONTHLY else months // 3
+    periods = _periods_for(months, method, frequency)
     terms = LoanTerms(
         method=method,
         principal=principal,
@@ -230,23 +230,21 @@ def quote(terms: LoanTerms, pricing: Pricing | None = None) -> Quote:
 
 
 def compare_methods(terms: LoanTerms, pricing: Pricing | None = None) -> list[Quote]:
-    """The same loan under every scheduled repayment method, for the side-by-side comparison."""
-    from dataclasses import replace
-
+    """The same loan (same term in months) under every scheduled repayment method, side by side."""
     return [
-        quote(replace(terms, method=method, periods=_periods_for(terms, method)), pricing)
+        quote(
+            replace(terms, method=method, periods=_periods_for(terms.term_months, method, terms.frequency)),
+            pricing,
+        )
         for method in SCHEDULED_METHODS
     ]
 
 
-def _periods_for(terms: LoanTerms, method: Method) -> int:
-    """Periods of the same term under another method (a bullet counts months)."""
-    months = terms.periods * (
-        3 if terms.frequency == Frequency.QUARTERLY and terms.method != Method.BULLET else 1
-    )
-    if method == Method.BULLET or terms.frequency == Frequency.MONTHLY:
+def _periods_for(months: int, method: Method, frequency: Frequency) -> int:
+    """Periods of a term: a bullet counts months; the others count months or quarters."""
+    if method == Method.BULLET:
         return months
-    return months // 3
+    return months // Frequency(frequency).months_per_period
 
 
 def parse_prepayment(data: Mapping[str, Any]) -> tuple[Decimal, date, KeepOption, PenaltyRule]:

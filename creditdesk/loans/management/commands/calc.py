@@ -108,7 +108,7 @@ class Command(BaseCommand):
 
 
 def _rows(schedule: list[dict[str, Any]]) -> list[str]:
-    lines = [f"{'期次':>4} {'还款日':<10} {'月供':>14} {'本金':>14} {'利息':>12} {'剩余本金':>16}"]
+    lines = [f"{'期次':>4} {'还款日':<10} {'应还金额':>12} {'本金':>14} {'利息':>12} {'剩余本金':>16}"]
     lines += [
         f"{r['period']:>6} {r['due_date']:<10} {r['payment']:>16} {r['principal']:>16} {r['interest']:>14} "
         f"{r['balance']:>18}"
