@@ -84,3 +84,15 @@ def test_approval_authority_is_exact_money(org):
     org.approver1.refresh_from_db()
     assert org.approver1.approval_authority == Decimal("1234567.89")
     assert User.objects.filter(approval_authority__gte=Decimal("1234567.89")).get() == org.approver1
+
+
+def test_createsuperuser_makes_a_valid_administrator(db):
+    admin = User.objects.create_superuser("root", "root@example.com", "a-long-admin-passphrase")
+    assert (admin.role, admin.is_staff, admin.is_superuser, admin.branch, admin.team) == (
+        Role.ADMIN,
+        True,
+        True,
+        None,
+        None,
+    )
+    admin.full_clean()

@@ -48,13 +48,19 @@ QUOTE_FIELDS: dict[str, serializers.Field] = {
 QuoteRequest = inline_serializer("QuoteRequest", QUOTE_FIELDS)
 
 
+class InstallmentSerializer(serializers.Serializer):
+    """One row of a schedule as the API returns it (amounts as strings with two places)."""
+
+    period = serializers.IntegerField()
+    due_date = serializers.DateField()
+    payment = serializers.CharField()
+    principal = serializers.CharField()
+    interest = serializers.CharField()
+    balance = serializers.CharField()
+
+
 def _rows() -> serializers.ListField:
-    row = inline_serializer(
-        "Installment",
-        {k: serializers.CharField() for k in ("due_date", "payment", "principal", "interest", "balance")}
-        | {"period": serializers.IntegerField()},
-    )
-    return serializers.ListField(child=row)
+    return serializers.ListField(child=InstallmentSerializer())
 
 
 QuoteResponse = inline_serializer(
