@@ -16,7 +16,7 @@ percentile of the per-request latency (``time.perf_counter`` around send + read 
 ``scale`` says how many clients, requests and gunicorn workers; ``db`` is ``postgresql`` when
 DATABASE_URL points at PostgreSQL, else ``sqlite``.
 
-How:
+How (steps 1, 2 and 5 are ``_server.production_server``, shared with ``bench_calculator_api``):
 
 1. A private temporary CREDITDESK_VAR_DIR (SQLite database, static files) is created. With the same
    environment as the server, ``creditdesk migrate`` and ``creditdesk collectstatic`` run under
@@ -51,236 +51,34 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import re
-import secrets
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-USERNAME = "manager1"
-PASSWORD = os.environ.get("CREDITDESK_DEMO_PASSWORD") or "creditdesk-demo"
+from _server import (
+    HOST,
+    REQUEST_TIMEOUT,
+    USERNAME,
+    WORKERS,
+    BenchError,
+    api_token,
+    db_label,
+    exit_on_sigterm,
+    log,
+    log_in,
+    p95_ms,
+    production_server,
+    request,
+    tail,
+)
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "4000"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "200"))
 TIME_LIMIT = float(os.environ.get("BENCH_TIME_LIMIT", "45"))
-REQUEST_TIMEOUT = 30.0
-STARTUP_TIMEOUT = 60.0
-WORKERS = int(os.environ.get("BENCH_WORKERS") or min(2 * (os.cpu_count() or 1) + 1, 9))
-
-
-class BenchError(Exception):
-    pass
-
-
-def log(message: str) -> None:
-    print(f"[bench_http] {message}", file=sys.stderr, flush=True)
-
-
-def db_label() -> str:
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return "sqlite"
-    scheme = urlsplit(url).scheme.lower()
-    if scheme.startswith(("postgres", "pgsql")):
-        return "postgresql"
-    if scheme.startswith("sqlite"):
-        return "sqlite"
-    return scheme or "unknown"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def creditdesk_command() -> list[str]:
-    script = Path(sys.executable).parent / "creditdesk"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from creditdesk.cli import main; main()"]
-
-
-def server_env(var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        CREDITDESK_ENV="production",
-        SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
-        CREDITDESK_HTTPS="0",
-        CREDITDESK_SSL_REDIRECT="0",
-        ALLOWED_HOSTS=HOST,
-        CREDITDESK_VAR_DIR=str(var_dir),
-        STATIC_ROOT=str(var_dir / "staticfiles"),
-    )
-    env.pop("CREDITDESK_BEHIND_PROXY", None)
-    return env
-
-
-def run_command(args: list[str], env: dict[str, str]) -> None:
-    started = time.monotonic()
-    log("$ " + " ".join(["creditdesk", *args]) + f"  (CREDITDESK_ENV={env['CREDITDESK_ENV']})")
-    result = subprocess.run(
-        [*creditdesk_command(), *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout)
-        raise BenchError(f"creditdesk {' '.join(args)} exited {result.returncode}")
-    log(f"  done in {time.monotonic() - started:.1f} s")
-
-
-def prepare_database(env: dict[str, str]) -> None:
-    run_command(["migrate", "--noinput", "--verbosity", "0"], env)
-    run_command(["collectstatic", "--noinput", "--verbosity", "0"], env)
-    run_command(["seed"], {**env, "CREDITDESK_ENV": "development"})
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], port: int, log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    args = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi",
-        "--chdir",
-        str(ROOT),
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(WORKERS),
-        "--forwarded-allow-ips",
-        HOST,
-        "--log-level",
-        "warning",
-    ]
-    log(f"starting gunicorn: {WORKERS} workers on {HOST}:{port} (log: {log_path})")
-    with log_path.open("wb") as log_file:
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-        try:
-            wait_until_ready(proc, port, log_path)
-            yield proc
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    log("gunicorn did not stop after SIGTERM; killing it")
-                    proc.kill()
-                    proc.wait()
-            log(f"gunicorn stopped (exit {proc.returncode})")
-
-
-def wait_until_ready(proc: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            sys.stderr.write(tail(log_path) + "\n")
-            raise BenchError(f"gunicorn exited during startup (exit {proc.returncode})")
-        try:
-            status, _, _ = request(port, "GET", "/accounts/login/")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    sys.stderr.write(tail(log_path) + "\n")
-    raise BenchError(f"gunicorn did not answer within {STARTUP_TIMEOUT:.0f} s")
-
-
-def request(
-    port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, http.client.HTTPMessage, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        conn.close()
-
-
-def cookies_from(headers: http.client.HTTPMessage) -> dict[str, str]:
-    jar: SimpleCookie = SimpleCookie()
-    for value in headers.get_all("Set-Cookie") or []:
-        jar.load(value)
-    return {name: morsel.value for name, morsel in jar.items()}
-
-
-def log_in(port: int) -> str:
-    """Sign in through the real form; returns the sessionid cookie."""
-    status, headers, body = request(port, "GET", "/accounts/login/")
-    if status != 200:
-        raise BenchError(f"GET /accounts/login/ answered {status}")
-    csrf_cookie = cookies_from(headers).get("csrftoken")
-    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-    if not csrf_cookie or not match:
-        raise BenchError("the sign-in page has no csrftoken cookie or csrfmiddlewaretoken field")
-    form = urlencode(
-        {
-            "csrfmiddlewaretoken": match.group(1).decode(),
-            "username": USERNAME,
-            "password": PASSWORD,
-            "next": "/",
-        }
-    ).encode()
-    status, headers, body = request(
-        port,
-        "POST",
-        "/accounts/login/",
-        body=form,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={csrf_cookie}",
-            "Referer": f"http://{HOST}:{port}/accounts/login/",
-        },
-    )
-    session = cookies_from(headers).get("sessionid")
-    if status != 302 or not session:
-        raise BenchError(f"signing in as {USERNAME} failed: POST /accounts/login/ answered {status}")
-    return session
-
-
-def api_token(port: int) -> str:
-    status, _, body = request(
-        port,
-        "POST",
-        "/api/v1/auth/token/",
-        body=json.dumps({"username": USERNAME, "password": PASSWORD}).encode(),
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
-    )
-    if status != 200:
-        raise BenchError(f"POST /api/v1/auth/token/ answered {status}: {body[:200]!r}")
-    return str(json.loads(body)["token"])
 
 
 @dataclass
@@ -360,12 +158,6 @@ def load(port: int, path: str, headers: dict[str, str], total: int, clients: int
     return result
 
 
-def p95_ms(latencies: list[float]) -> float:
-    if len(latencies) < 2:
-        return latencies[0] * 1000 if latencies else float("nan")
-    return statistics.quantiles(latencies, n=100, method="inclusive")[94] * 1000
-
-
 def bench_endpoint(port: int, name: str, path: str, headers: dict[str, str]) -> list[dict[str, Any]] | None:
     """Warm up, measure; the result lines, or None when any request failed."""
     warmup = load(port, path, headers, WARMUP, CLIENTS)
@@ -405,22 +197,14 @@ def sanity_check(port: int, session: str, token: str) -> None:
 
 
 def main() -> int:
-    def on_sigterm(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, on_sigterm)
+    exit_on_sigterm()
     if CLIENTS < 1 or REQUESTS < 1:
         log("BENCH_CLIENTS and BENCH_REQUESTS must be at least 1")
         return 2
-    var_dir = Path(tempfile.mkdtemp(prefix="creditdesk-bench-"))
     ok = True
     try:
-        env = server_env(var_dir)
-        log(f"database: {db_label()}; temporary CREDITDESK_VAR_DIR: {var_dir}")
-        prepare_database(env)
-        port = free_port()
-        log_path = var_dir / "gunicorn.log"
-        with gunicorn(env, port, log_path):
+        with production_server() as server:
+            port, log_path = server.port, server.log_path
             session = log_in(port)
             token = api_token(port)
             sanity_check(port, session, token)
@@ -439,8 +223,6 @@ def main() -> int:
     except BenchError as exc:
         log(f"error: {exc}")
         ok = False
-    finally:
-        shutil.rmtree(var_dir, ignore_errors=True)
     return 0 if ok else 1
 
 
