@@ -21,6 +21,7 @@ sign in as the seeded ``manager1``. Diagnostics go to stderr, prefixed with the 
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
@@ -101,6 +102,9 @@ def server_env(var_dir: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings",
         CREDITDESK_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
+        # fresh encryption and blind-index keys for this run (seed and server share them)
+        CREDITDESK_FIELD_KEYS="k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        CREDITDESK_BLIND_INDEX_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         CREDITDESK_HTTPS="0",
         CREDITDESK_SSL_REDIRECT="0",
         ALLOWED_HOSTS=HOST,

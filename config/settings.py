@@ -57,6 +57,21 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# --- Encryption at rest of sensitive personal information (PIPL art. 28; JR/T 0171-2020 C3) --------
+# CREDITDESK_FIELD_KEYS = "k2:<base64 32 bytes>,k1:<…>": the first key encrypts, all listed keys decrypt
+# (rotation: put the new key first, re-encrypt, then drop the old one).
+# CREDITDESK_BLIND_INDEX_KEY: a separate base64 key (≥ 32 bytes) for the blind indexes.
+CREDITDESK_FIELD_KEYS = os.environ.get("CREDITDESK_FIELD_KEYS", "").strip()
+CREDITDESK_BLIND_INDEX_KEY = os.environ.get("CREDITDESK_BLIND_INDEX_KEY", "").strip()
+if not (CREDITDESK_FIELD_KEYS and CREDITDESK_BLIND_INDEX_KEY):
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "CREDITDESK_FIELD_KEYS and CREDITDESK_BLIND_INDEX_KEY must be set in the environment in production"
+        )
+    from creditdesk.core.crypto import ensure_development_keys  # development and demo only: keys in var/
+
+    CREDITDESK_FIELD_KEYS, CREDITDESK_BLIND_INDEX_KEY = ensure_development_keys(VAR_DIR)
 DEBUG = False if PRODUCTION else env_bool("CREDITDESK_DEBUG", False)
 
 ALLOWED_HOSTS = [
@@ -87,6 +102,7 @@ INSTALLED_APPS = [
     "csp",
     "creditdesk.core",
     "creditdesk.accounts",
+    "creditdesk.customers",
     "creditdesk.agenda",
     "creditdesk.loans",
     "creditdesk.workbench",
@@ -297,6 +313,7 @@ CREDITDESK_MAX_TERM_MONTHS = int(os.environ.get("CREDITDESK_MAX_TERM_MONTHS", "6
 # Seeders run in this order by `creditdesk seed`; later apps append theirs.
 CREDITDESK_SEEDERS = [
     "creditdesk.accounts.seed",
+    "creditdesk.customers.seed",
 ]
 
 # axes.W006 warns that rotating user agents bypasses lockout when locking by user agent or cookie; we

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from creditdesk.agenda.api.views import TaskViewSet
 from creditdesk.core.api.views import AuditEventViewSet
+from creditdesk.customers.api.views import CustomerViewSet
 from creditdesk.loans.api.views import LprRateViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -15,6 +16,7 @@ router.include_root_view = False
 router.register("tasks", TaskViewSet, basename="task")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("lpr", LprRateViewSet, basename="lpr")
+router.register("customers", CustomerViewSet, basename="customer")
 
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("", include("creditdesk.workbench.urls")),
     path("accounts/", include("creditdesk.accounts.urls")),
     path("agenda/", include("creditdesk.agenda.urls")),
+    path("customers/", include("creditdesk.customers.urls")),
     path("calculator/", include("creditdesk.loans.urls")),
     path("", include("creditdesk.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -62,7 +62,7 @@ def mask_mapping(
     for key, value in data.items():
         if isinstance(value, dict):
             result[key] = mask_mapping(value, extra_sensitive)
-        elif key in extra_sensitive:
+        elif key in extra_sensitive and not SENSITIVE_KEY_PATTERN.search(key):
             result[key] = MASK if value not in (None, "") else value
         else:
             result[key] = mask_for_key(key, value)

@@ -42,7 +42,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "customers",
         _("客户管理"),
-        None,
+        "customers:list",
         FRONT_LINE,
         _("个人、企业与个体工商户客户；KYC、授权、关系、查重、客户 360 视图与批量导入。"),
         _("客户与营销"),

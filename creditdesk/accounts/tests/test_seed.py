@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from creditdesk.accounts.choices import Role
 from creditdesk.accounts.models import Branch, Team, User
+from creditdesk.core.crypto import generate_key
 from creditdesk.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,8 @@ def test_seed_is_refused_in_production(tmp_path):
         "SECRET_KEY": "x" * 64,
         "PATH": "/usr/bin:/bin",
         "CREDITDESK_VAR_DIR": str(tmp_path),
+        "CREDITDESK_FIELD_KEYS": "k1:" + generate_key(),
+        "CREDITDESK_BLIND_INDEX_KEY": generate_key(),
     }
     result = subprocess.run(
         [sys.executable, "-m", "creditdesk.cli", "seed"],
@@ -111,3 +114,22 @@ def test_demo_admin_manages_configuration_but_sees_no_customer_data(client):
     client.force_login(admin)
     assert client.get("/admin/loans/lprrate/").status_code == 200
     assert client.get("/admin/agenda/task/").status_code == 403
+
+
+def test_production_refuses_to_start_without_encryption_keys(tmp_path):
+    env = {
+        "CREDITDESK_ENV": "production",
+        "SECRET_KEY": "x" * 64,
+        "PATH": "/usr/bin:/bin",
+        "CREDITDESK_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "creditdesk.cli", "check"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "CREDITDESK_FIELD_KEYS and CREDITDESK_BLIND_INDEX_KEY must be set" in result.stderr

@@ -1,0 +1,127 @@
+"""Customers for programs: `/api/v1/customers/` — scoped, masked, the same services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from creditdesk.accounts import scope
+from creditdesk.customers import selectors, services
+from creditdesk.customers.choices import CustomerKind
+from creditdesk.customers.identity import mask_id, mask_phone
+from creditdesk.customers.models import Customer
+from creditdesk.customers.services import PROFILE_FIELDS, CustomerInput
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    """A customer as programs see it: ID and phone masked, income never shown."""
+
+    id_number_masked = serializers.SerializerMethodField()
+    phone_masked = serializers.SerializerMethodField()
+    owner_username = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "id_number_masked",
+            "phone_masked",
+            "birth_date",
+            "gender",
+            "owner",
+            "owner_username",
+            *PROFILE_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_id_number_masked(self, obj: Customer) -> str:
+        return mask_id(obj.id_number) if obj.id_number else ""
+
+    def get_phone_masked(self, obj: Customer) -> str:
+        return mask_phone(obj.phone) if obj.phone else ""
+
+
+class CustomerWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CustomerKind.choices)
+    name = serializers.CharField(max_length=100)
+    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    monthly_income = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    quality_segment = serializers.CharField(required=False, default="standard")
+    value_segment = serializers.CharField(required=False, default="mass")
+    source = serializers.CharField(required=False, default="new")
+    channel = serializers.CharField(required=False, default="offline")
+    channel_detail = serializers.CharField(required=False, allow_blank=True, default="")
+    occupation = serializers.CharField(required=False, allow_blank=True, default="")
+    industry = serializers.CharField(required=False, allow_blank=True, default="")
+    employer = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+    def to_input(self) -> CustomerInput:
+        data: dict[str, Any] = self.validated_data
+        return CustomerInput(
+            kind=data["kind"],
+            name=data["name"],
+            id_number=data["id_number"],
+            phone=data["phone"],
+            monthly_income=data["monthly_income"],
+            profile={f: data[f] for f in PROFILE_FIELDS},
+        )
+
+
+class UnmaskSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["id_number", "phone"])
+    reason = serializers.CharField(max_length=200)
+
+
+class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = CustomerSerializer
+
+    def get_queryset(self) -> Any:
+        query = self.request.query_params.get("q", "").strip()
+        if query:
+            return selectors.customer_search(user=self.request.user, query=query)
+        return selectors.customer_list_visible_to(user=self.request.user).order_by("name", "id")
+
+    def get_object(self) -> Customer:
+        return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="姓名、拼音首字母、手机/证件尾号、完整号码")]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=CustomerWriteSerializer, responses={201: CustomerSerializer})
+    def create(self, request: Request) -> Response:
+        data = CustomerWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = services.customer_create(actor=request.user, data=data.to_input())
+        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CustomerWriteSerializer, responses=CustomerSerializer)
+    def update(self, request: Request, pk: str) -> Response:
+        """Replace the customer's record (all fields; the ID and phone are validated again)."""
+        customer = self.get_object()
+        data = CustomerWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        customer = services.customer_update(actor=request.user, customer_id=customer.pk, data=data.to_input())
+        return Response(CustomerSerializer(customer).data)
+
+    @extend_schema(request=UnmaskSerializer, responses={200: serializers.DictField()})
+    @action(detail=True, methods=["post"])
+    def unmask(self, request: Request, pk: str) -> Response:
+        """The clear ID or phone, with a reason; needs the unmask permission and is audited."""
+        customer = self.get_object()
+        data = UnmaskSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        value = services.customer_unmask(actor=request.user, customer_id=customer.pk, **data.validated_data)
+        return Response({"field": data.validated_data["field"], "value": value})

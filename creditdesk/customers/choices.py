@@ -1,0 +1,39 @@
+"""Customer kinds, segments and sources (PRODUCT.md §1)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomerKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("个人")
+    ENTERPRISE = "enterprise", _("企业")
+    INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
+
+
+class QualitySegment(models.TextChoices):
+    PRIME = "prime", _("优质")
+    STANDARD = "standard", _("中等")
+    HIGH_RISK = "high_risk", _("高风险")
+
+
+class ValueSegment(models.TextChoices):
+    HIGH_NET_WORTH = "high_net_worth", _("高净值")
+    MIDDLE = "middle", _("中端")
+    MASS = "mass", _("普通")
+
+
+class Source(models.TextChoices):
+    EXISTING = "existing", _("存量客户")
+    NEW = "new", _("增量客户")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("线上")
+    OFFLINE = "offline", _("线下")
+    PARTNER = "partner", _("合作渠道")
+    REFERRAL = "referral", _("转介绍")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("男")
+    FEMALE = "female", _("女")

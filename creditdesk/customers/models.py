@@ -1,0 +1,90 @@
+"""Customers (客户) and what CreditDesk knows about them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from creditdesk.accounts.scope import ScopePaths
+from creditdesk.core.crypto import EncryptedTextField
+from creditdesk.customers.choices import (
+    Channel,
+    CustomerKind,
+    Gender,
+    QualitySegment,
+    Source,
+    ValueSegment,
+)
+
+
+class Customer(models.Model):
+    """客户 — a person (个人), an enterprise (企业/小微企业) or an individual business (个体工商户).
+
+    Sensitive personal information (PIPL art. 28; JR/T 0171-2020 C3) — the ID number or unified social
+    credit code, the phone, the income — is encrypted at rest (``EncryptedTextField``). Exact lookups and
+    de-duplication use keyed blind indexes (HMAC), never the clear value; the unique blind index of the
+    ID means one ID can never be two customers. The last four digits of ID and phone are kept in clear for
+    tail search: they are exactly what the masks (``110***********123X``, ``138****5678``) show anyway.
+    Owned by one customer manager; the scope layer gives the team lead the team's and the branch the
+    branch's customers.
+    """
+
+    kind = models.CharField(_("客户类型"), max_length=30, choices=CustomerKind.choices)
+    name = models.CharField(_("名称"), max_length=100, db_index=True)
+    name_pinyin = models.CharField(_("名称拼音"), max_length=300, blank=True, db_index=True, editable=False)
+    name_initials = models.CharField(
+        _("拼音首字母"), max_length=100, blank=True, db_index=True, editable=False
+    )
+
+    id_number = EncryptedTextField(_("证件号码"), blank=True)
+    id_number_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    id_tail = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True, editable=False)
+    gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices, blank=True, editable=False)
+
+    phone = EncryptedTextField(_("手机号码"), blank=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_tail = models.CharField(max_length=4, blank=True, db_index=True, editable=False)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("客户经理"),
+        on_delete=models.PROTECT,
+        related_name="customers",
+    )
+    quality_segment = models.CharField(
+        _("风险分层"), max_length=20, choices=QualitySegment.choices, default=QualitySegment.STANDARD
+    )
+    value_segment = models.CharField(
+        _("价值分层"), max_length=20, choices=ValueSegment.choices, default=ValueSegment.MASS
+    )
+    source = models.CharField(_("客户来源"), max_length=20, choices=Source.choices, default=Source.NEW)
+    channel = models.CharField(_("获客渠道"), max_length=20, choices=Channel.choices, default=Channel.OFFLINE)
+    channel_detail = models.CharField(_("渠道说明"), max_length=100, blank=True)
+    occupation = models.CharField(_("职业"), max_length=100, blank=True)
+    industry = models.CharField(_("行业"), max_length=100, blank=True)
+    employer = models.CharField(_("工作单位"), max_length=100, blank=True)
+    monthly_income = EncryptedTextField(_("月收入（元）"), blank=True)
+    notes = models.TextField(_("备注"), blank=True, max_length=4000)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(owner="owner", team="owner__team", branch="owner__branch")
+    audit_sensitive_fields: ClassVar[tuple[str, ...]] = ("id_number", "phone", "monthly_income")
+
+    class Meta:
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户列表")
+        ordering = ["name", "id"]
+        permissions = [("unmask_customer", _("可查看客户敏感信息明文（须填写理由，留审计记录）"))]
+        indexes = [models.Index(fields=["owner", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
