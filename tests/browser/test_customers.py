@@ -1,0 +1,52 @@
+"""Customers in a real browser: a CM searches "zs", opens 张三's 360 page (masked), and another team's
+customer answers 404."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from creditdesk.accounts.models import User
+from creditdesk.customers import services
+from creditdesk.customers.services import CustomerInput
+from tests.browser.test_shell import login
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def customers(demo_org):
+    mine = services.customer_create(
+        actor=User.objects.get(username="manager1"),
+        data=CustomerInput(kind="individual", name="张三", id_number="11010519491231002X", phone="13812345678"),
+    )
+    theirs = services.customer_create(
+        actor=User.objects.get(username="manager6"),  # another team (lead2's)
+        data=CustomerInput(kind="individual", name="张三丰"),
+    )
+    return mine, theirs
+
+
+def test_cm_finds_zhang_san_by_initials_and_cannot_open_another_teams_customer(
+    page: Page, live_server, customers, screenshot_dir, console_errors
+):
+    mine, theirs = customers
+    login(page, live_server.url, "manager1")
+    page.locator("#cd-nav a[data-nav=customers]").click()
+    page.locator("[data-testid=customer-search]").fill("zs")  # htmx live search
+    results = page.locator("#customer-results")
+    expect(results.get_by_role("link", name="张三", exact=True)).to_be_visible()
+    expect(results).not_to_contain_text("张三丰")  # same initials, other team: not in scope
+    results.get_by_role("link", name="张三", exact=True).click()
+
+    expect(page.locator("main h1")).to_contain_text("张三")
+    profile = page.locator("[data-testid=profile]")
+    expect(profile).to_contain_text("110***********002X")
+    expect(profile).to_contain_text("138****5678")
+    expect(profile).not_to_contain_text("11010519491231002X")
+    page.screenshot(path=screenshot_dir / "customer-360.png", full_page=True)
+
+    response = page.goto(f"{live_server.url}/customers/{theirs.pk}/")
+    assert response is not None and response.status == 404
+    expect(page.locator("body")).to_contain_text("页面不存在")
+    assert [e for e in console_errors if "404" not in e] == []
