@@ -19,7 +19,8 @@ Choices (documented here because they change figures):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
@@ -47,9 +48,21 @@ def _no_solution() -> Exception:
     return refuse("irr_no_solution", "cashflows", "现金流没有内部收益率（需要至少一笔流入和一笔流出）。")
 
 
-def irr(cashflows: Sequence[Decimal]) -> Decimal:
-    """Per-period IRR of equally spaced flows (t0 first): Newton's method kept inside a bracket, falling
-    back to bisection whenever a step would leave it; converges to 1e-12."""
+def irr(cashflows: Sequence[Decimal], *, guess: Decimal | None = None) -> Decimal:
+    """Per-period IRR of equally spaced flows (t0 first), to 1e-12.
+
+    A loan's flows (the first one way, every later one the other way or zero) have exactly one IRR above
+    −100 % (Descartes' rule of signs in v = 1/(1+r)). For them the search starts near it: a float
+    estimate (``_float_estimate``, from ``guess`` — default 1 % — in a few steps), then Newton's method in
+    Decimal at 34 digits until a step is below 1e-12, usually a single step. Any other flows, or a
+    float estimate or a Decimal step that fails (not finite, outside −50 %…1,000 %, not settling), take
+    the general search: Newton's method kept inside a bracket (−99 % up to 10^6, widened tenfold at a
+    time), bisecting whenever a step would leave it; flows whose NPV does not change sign there have no
+    solution (``irr_no_solution``). Both stop by the same rule (a step below 1e-12) on the same root, but
+    the general search can crawl towards it and give up after MAX_ITERATIONS steps where the estimate
+    finds it (see ``_float_estimate``). ``guess`` changes only how fast. A rate that rounds to zero is
+    returned as +0.
+    """
     flows = [require_decimal(c, "cashflows", "现金流") for c in cashflows]
     if len(flows) < 2 or not (any(c > 0 for c in flows) and any(c < 0 for c in flows)):
         raise _no_solution()
@@ -64,31 +77,126 @@ def irr(cashflows: Sequence[Decimal]) -> Decimal:
                 value = value * v + flow
             return value, -slope * v * v
 
-        low, high = Decimal("-0.99"), Decimal(1)
-        low_value, high_value = npv(low)[0], npv(high)[0]
-        while low_value * high_value > 0 and high < 10**6:
-            high *= 10
-            high_value = npv(high)[0]
-        if low_value == 0:
-            return low.quantize(IRR_PLACES)
-        if low_value * high_value > 0:
-            raise _no_solution()
-        rate = Decimal("0.01") if low < Decimal("0.01") < high else (low + high) / 2
-        for _ in range(MAX_ITERATIONS):
-            value, slope = npv(rate)
-            if value == 0:
-                return rate.quantize(IRR_PLACES)
-            if (value > 0) == (low_value > 0):
-                low, low_value = rate, value
-            else:
-                high = rate
-            step = value / slope if slope != 0 else None
-            candidate = rate - step if step is not None else None
-            if candidate is None or not (low < candidate < high):
-                candidate = (low + high) / 2
-            if abs(candidate - rate) < TOLERANCE:
-                return candidate.quantize(IRR_PLACES)
-            rate = candidate
+        if _is_conventional(flows):
+            rate = _polished_estimate(flows, npv, guess)
+            if rate is not None:
+                return rate
+        return _bracketed_search(npv)
+
+
+NpvFunction = Callable[[Decimal], tuple[Decimal, Decimal]]
+FAST_LOW, FAST_HIGH = Decimal("-0.5"), Decimal(1000)  # well inside the bracket of the general search
+MAX_POLISH_STEPS = 20
+
+
+def _rounded(rate: Decimal) -> Decimal:
+    """The IRR to IRR_PLACES; a rate that rounds to zero is +0 (never −0, shown as "-0.0000 %")."""
+    rate = rate.quantize(IRR_PLACES)
+    return rate.copy_abs() if rate.is_zero() else rate
+
+
+def _is_conventional(flows: Sequence[Decimal]) -> bool:
+    """The first flow is not zero and every later one has the opposite sign or is zero (a loan)."""
+    first, later = flows[0], flows[1:]
+    return (first > 0 and max(later) <= 0) or (first < 0 and min(later) >= 0)
+
+
+def _as_floats(flows: Sequence[Decimal]) -> list[float]:
+    """The flows as floats, last first. ``float(Decimal)`` goes through a string and is slow, and a
+    schedule repeats the same payment: each distinct value is converted once."""
+    converted: dict[Decimal, float] = {}
+    values = []
+    for flow in reversed(flows):
+        value = converted.get(flow)
+        if value is None:
+            value = converted[flow] = float(flow)
+        values.append(value)
+    return values
+
+
+def _float_estimate(flows: Sequence[Decimal], start: float) -> float | None:
+    """A loan's IRR in floats (about 15 digits), from ``start``; None where floats fail.
+
+    Newton's method on L = ln(−PV of the later flows / the first flow), a function of s = ln(1+r), not on
+    the NPV as a function of r: L is convex and nearly straight in s (its slope is minus the flows'
+    duration; straight for a single repayment), so the steps converge from any start — on the NPV they
+    can overshoot towards −100 % and then crawl (the general search gives up that way on 0 % interest
+    only over 600 months with an upfront fee).
+    """
+    values = _as_floats(flows)  # last first, for Horner's scheme
+    first = values[-1]
+    rate = start
+    for _ in range(MAX_POLISH_STEPS):
+        v = 1 / (1 + rate)
+        value = slope = 0.0
+        for flow in values:
+            slope = slope * v + value
+            value = value * v + flow
+        slope *= -v * v  # d NPV / dr
+        ratio = (first - value) / first  # −PV(later flows) / first flow: 1 at the IRR
+        if not (math.isfinite(ratio) and math.isfinite(slope)) or ratio <= 0 or slope == 0:
+            return None
+        # Newton's step in s, L / L', with L' = dL/ds = −(1+r) · (d NPV/dr) / (first − NPV).
+        step = -math.log(ratio) * (first - value) / ((1 + rate) * slope)
+        if not -50 < step < 50:  # 1+r multiplied by more than e^50: floats have lost the way
+            return None
+        rate = (1 + rate) * math.exp(-step) - 1
+        if not -0.99 < rate < 1e6:  # left the domain the general search covers
+            return None
+        if abs(step) <= 1e-14:  # as close as floats get
+            return rate
+    return rate  # not settled to the last bit: the Decimal polish decides whether it is close enough
+
+
+def _polished_estimate(flows: Sequence[Decimal], npv: NpvFunction, guess: Decimal | None) -> Decimal | None:
+    """Newton's method in Decimal from the float estimate; None (use the general search) if it fails."""
+    start = 0.01 if guess is None or not -0.5 < guess < 1000 else float(guess)
+    estimate = _float_estimate(flows, start)
+    if estimate is None:
+        return None
+    rate = Decimal(estimate)  # the float's exact value
+    for _ in range(MAX_POLISH_STEPS):
+        value, slope = npv(rate)
+        if value == 0:
+            return _rounded(rate)
+        if slope == 0:
+            return None
+        candidate = rate - value / slope
+        if not FAST_LOW < candidate < FAST_HIGH:
+            return None
+        if abs(candidate - rate) < TOLERANCE:  # the stopping rule of the general search
+            return _rounded(candidate)
+        rate = candidate
+    return None
+
+
+def _bracketed_search(npv: NpvFunction) -> Decimal:
+    """Newton's method kept inside a bracket, falling back to bisection whenever a step would leave it."""
+    low, high = Decimal("-0.99"), Decimal(1)
+    low_value, high_value = npv(low)[0], npv(high)[0]
+    while low_value * high_value > 0 and high < 10**6:
+        high *= 10
+        high_value = npv(high)[0]
+    if low_value == 0:
+        return _rounded(low)
+    if low_value * high_value > 0:
+        raise _no_solution()
+    rate = Decimal("0.01") if low < Decimal("0.01") < high else (low + high) / 2
+    for _ in range(MAX_ITERATIONS):
+        value, slope = npv(rate)
+        if value == 0:
+            return _rounded(rate)
+        if (value > 0) == (low_value > 0):
+            low, low_value = rate, value
+        else:
+            high = rate
+        step = value / slope if slope != 0 else None
+        candidate = rate - step if step is not None else None
+        if candidate is None or not (low < candidate < high):
+            candidate = (low + high) / 2
+        if abs(candidate - rate) < TOLERANCE:
+            return _rounded(candidate)
+        rate = candidate
     raise _no_solution()
 
 
@@ -116,8 +224,13 @@ def periods_per_year(schedule: Schedule) -> Decimal | int:
 
 
 def annualized_rate(schedule: Schedule) -> AnnualizedRate:
-    """The customer's annualized rate of a schedule, fees included (see the module docstring)."""
-    return annualize(irr(cashflows(schedule)), periods_per_year(schedule))
+    """The customer's annualized rate of a schedule, fees included (see the module docstring).
+
+    The IRR search starts from the contract's periodic rate R/k, near the answer (fees and the fen
+    rounding of the instalments move it a little); a bullet loan's two flows need no such start."""
+    terms = schedule.terms
+    guess = None if terms.method == Method.BULLET else terms.periodic_rate
+    return annualize(irr(cashflows(schedule), guess=guess), periods_per_year(schedule))
 
 
 def flat_rate_cashflows(principal: Decimal, monthly_flat_rate: Decimal, months: int) -> list[Decimal]:

@@ -104,7 +104,17 @@ def due_date(start: date, months: int) -> date:
     back to its last day (2026-01-31 + 1 → 2026-02-28, + 2 → 2026-03-31: no drift)."""
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    day = start.day
+    if day > 28:  # every month has at least 28 days: only a later day can need the fallback
+        day = min(day, days_in_month(year, month))
+    return date(year, month, day)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """28–31 days (as ``calendar.monthrange(year, month)[1]``, without its weekday computation)."""
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def refuse(code: str, field: str, message: str, **extra: Any) -> CalculationError:
