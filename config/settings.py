@@ -67,7 +67,8 @@ CREDITDESK_BLIND_INDEX_KEY = os.environ.get("CREDITDESK_BLIND_INDEX_KEY", "").st
 if not (CREDITDESK_FIELD_KEYS and CREDITDESK_BLIND_INDEX_KEY):
     if PRODUCTION:
         raise ImproperlyConfigured(
-            "CREDITDESK_FIELD_KEYS and CREDITDESK_BLIND_INDEX_KEY must be set in the environment in production"
+            "CREDITDESK_FIELD_KEYS and CREDITDESK_BLIND_INDEX_KEY must be set "
+            "in the environment in production"
         )
     from creditdesk.core.crypto import ensure_development_keys  # development and demo only: keys in var/
 

@@ -37,3 +37,14 @@ class Channel(models.TextChoices):
 class Gender(models.TextChoices):
     MALE = "male", _("男")
     FEMALE = "female", _("女")
+
+
+class RelationshipKind(models.TextChoices):
+    """How one customer relates to another: "X 是 Y 的<kind>" (``from`` is X, ``to`` is Y)."""
+
+    HOUSEHOLD = "household", _("家庭成员")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("法定代表人")
+    ACTUAL_CONTROLLER = "actual_controller", _("实际控制人")
+    SHAREHOLDER = "shareholder", _("股东")
+    GUARANTOR = "guarantor", _("担保人")
+    REFERRER = "referrer", _("推荐人")

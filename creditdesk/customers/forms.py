@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.customers.choices import Channel, CustomerKind, QualitySegment, Source, ValueSegment
+from creditdesk.customers.choices import (
+    Channel,
+    CustomerKind,
+    QualitySegment,
+    RelationshipKind,
+    Source,
+    ValueSegment,
+)
 from creditdesk.customers.services import PROFILE_FIELDS, CustomerInput
 
 
@@ -48,3 +55,38 @@ class CustomerForm(forms.Form):
 class UnmaskForm(forms.Form):
     field = forms.ChoiceField(choices=[("id_number", _("证件号码")), ("phone", _("手机号码"))])
     reason = forms.CharField(label=_("查看理由"), max_length=200)
+
+
+class RelationshipForm(forms.Form):
+    """Add a relationship from the 360 page: the other customer is picked among the visible ones."""
+
+    direction = forms.ChoiceField(
+        label=_("方向"),
+        choices=[("outgoing", _("本客户是对方的…")), ("incoming", _("对方是本客户的…"))],
+        initial="outgoing",
+    )
+    kind = forms.ChoiceField(label=_("关系类型"), choices=RelationshipKind.choices)
+    other = forms.TypedChoiceField(label=_("关联客户"), coerce=int, choices=())
+    role_detail = forms.CharField(
+        label=_("关系说明（如配偶、父母、子女、持股比例）"), required=False, max_length=50
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, candidates: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["other"].choices = [("", "—")] + [(c.pk, f"{c.name}（#{c.pk}）") for c in candidates]
+
+
+class HandoverForm(forms.Form):
+    """Hand the ticked customers of the list to another customer manager."""
+
+    # Offered as a select, validated by the service: a batch outside the scope must answer 404 whoever
+    # the new owner is, and the service says which new owners are allowed.
+    new_owner = forms.IntegerField(label=_("移交给"), widget=forms.Select)
+    reason = forms.CharField(label=_("移交原因"), max_length=200)
+
+    def __init__(self, *args: Any, candidates: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_owner"].widget.choices = [("", "—")] + [
+            (u.pk, u.get_full_name()) for u in candidates
+        ]

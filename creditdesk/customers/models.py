@@ -15,6 +15,7 @@ from creditdesk.customers.choices import (
     CustomerKind,
     Gender,
     QualitySegment,
+    RelationshipKind,
     Source,
     ValueSegment,
 )
@@ -88,3 +89,88 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Relationship(models.Model):
+    """关联关系 — "X 是 Y 的<kind>": a household member (家庭成员, with 配偶/父母/子女 in ``role_detail``),
+    an enterprise's legal representative (法定代表人), actual controller (实际控制人) or shareholder (股东),
+    a guarantor (担保人) or a referrer (推荐人).
+
+    Directed from ``from_customer`` (X) to ``to_customer`` (Y); a customer's related parties are listed
+    both ways. It belongs to X: whoever may change X may add or remove it (``services``), and the other
+    party's name is shown only to people who may see that customer (``selectors.related_parties``).
+    """
+
+    from_customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.CASCADE, related_name="relationships_from"
+    )
+    to_customer = models.ForeignKey(
+        Customer, verbose_name=_("关联客户"), on_delete=models.CASCADE, related_name="relationships_to"
+    )
+    kind = models.CharField(_("关系类型"), max_length=30, choices=RelationshipKind.choices)
+    role_detail = models.CharField(_("关系说明"), max_length=50, blank=True)
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("关联关系")
+        verbose_name_plural = _("关联关系列表")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_customer=models.F("to_customer")), name="relationship_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["from_customer", "to_customer", "kind"], name="relationship_unique_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_customer_id} → {self.to_customer_id} ({self.kind})"
+
+
+class CustomerOwnership(models.Model):
+    """客户归属记录 — who owned a customer from when to when; handover (移交) closes one row and opens
+    the next, so the history is never overwritten. At most one open row (``to_date`` empty) per customer.
+    """
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.CASCADE, related_name="ownerships"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("客户经理"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_date = models.DateTimeField(_("起始时间"))
+    to_date = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("移交原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("客户归属记录")
+        verbose_name_plural = _("客户归属记录")
+        ordering = ["customer", "from_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(to_date__isnull=True),
+                name="customer_ownership_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.owner_id} {self.from_date:%Y-%m-%d}"

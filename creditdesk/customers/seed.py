@@ -19,12 +19,21 @@ from creditdesk.accounts.choices import Role
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import DomainError
-from creditdesk.customers.choices import Channel, CustomerKind, QualitySegment, Source, ValueSegment
+from creditdesk.customers.choices import (
+    Channel,
+    CustomerKind,
+    QualitySegment,
+    RelationshipKind,
+    Source,
+    ValueSegment,
+)
 from creditdesk.customers.identity import parse_resident_id
-from creditdesk.customers.models import Customer
+from creditdesk.customers.models import Customer, CustomerOwnership, Relationship
 from creditdesk.customers.services import CustomerInput, _apply
 
 TARGET = 2000
+RELATIONSHIPS = 300
+HOUSEHOLD_ROLES = ["配偶", "父母", "子女"]
 SEED = 20261122
 FIXED_NAMES = ["张三", "李四", "王五"]  # easy to find in the demo: search "zs"
 INDUSTRIES = [
@@ -111,11 +120,79 @@ def _people(faker: Faker, rng: random.Random, managers: list[User]) -> list[Cust
     return customers
 
 
+def _ownership_rows() -> list[CustomerOwnership]:
+    """An open ownership row for every customer without one (demo customers are bulk-created)."""
+    missing = Customer.objects.filter(ownerships__isnull=True).values_list("pk", "owner_id", "created_at")
+    return [
+        CustomerOwnership(customer_id=pk, owner_id=owner_id, from_date=created_at, changed_by_id=owner_id)
+        for pk, owner_id, created_at in missing
+    ]
+
+
+def _relationships(rng: random.Random) -> list[Relationship]:
+    """Relationships between demo customers of the same owner: people are household members,
+    guarantors or referrers of each other; people are key persons of the enterprises."""
+    by_owner: dict[int, list[tuple[int, str]]] = {}
+    for pk, owner_id, kind in Customer.objects.order_by("pk").values_list("pk", "owner_id", "kind"):
+        by_owner.setdefault(owner_id, []).append((pk, kind))
+    groups = [group for group in by_owner.values() if len(group) >= 2]
+    seen: set[tuple[int, int, str]] = set()
+    rows: list[Relationship] = []
+    for _ in range(RELATIONSHIPS * 3):
+        if len(rows) >= RELATIONSHIPS or not groups:
+            break
+        group = rng.choice(groups)
+        (a, a_kind), (b, b_kind) = rng.sample(group, 2)
+        role_detail = ""
+        if b_kind != CustomerKind.INDIVIDUAL and a_kind == CustomerKind.INDIVIDUAL:
+            kind = rng.choice(
+                [
+                    RelationshipKind.LEGAL_REPRESENTATIVE,
+                    RelationshipKind.ACTUAL_CONTROLLER,
+                    RelationshipKind.SHAREHOLDER,
+                    RelationshipKind.GUARANTOR,
+                ]
+            )
+        elif a_kind == b_kind == CustomerKind.INDIVIDUAL:
+            kind = rng.choice(
+                [RelationshipKind.HOUSEHOLD, RelationshipKind.GUARANTOR, RelationshipKind.REFERRER]
+            )
+            role_detail = rng.choice(HOUSEHOLD_ROLES) if kind == RelationshipKind.HOUSEHOLD else ""
+        else:
+            kind = RelationshipKind.GUARANTOR
+        if (a, b, kind) in seen:
+            continue
+        seen.add((a, b, kind))
+        rows.append(Relationship(from_customer_id=a, to_customer_id=b, kind=kind, role_detail=role_detail))
+    return rows
+
+
+def _links(*, stdout: Any = None) -> dict[str, int]:
+    """Ownership history and relationships, each added once (idempotent like the customers)."""
+    rng = random.Random(SEED + 1)  # noqa: S311 - reproducible demo data, not security
+    with transaction.atomic():
+        ownerships = CustomerOwnership.objects.bulk_create(_ownership_rows(), batch_size=500)
+        relationships = (
+            []
+            if Relationship.objects.exists()
+            else Relationship.objects.bulk_create(_relationships(rng), batch_size=500)
+        )
+        if ownerships or relationships:
+            audit_record(
+                actor=None,
+                action="seed.customer_links",
+                after={"created_ownerships": len(ownerships), "created_relationships": len(relationships)},
+            )
+    if stdout is not None and relationships:
+        stdout.write(f"关联关系：新建 {len(relationships)} 条")
+    return {"created_ownerships": len(ownerships), "created_relationships": len(relationships)}
+
+
 def run(*, stdout: Any = None) -> dict[str, int]:
     if Customer.objects.filter(name="张三", created_by__username="manager1").exists():
         if stdout is not None:
             stdout.write(f"客户：已存在（共 {Customer.objects.count()} 户）")
-        return {"created_customers": 0}
+        return {"created_customers": 0, **_links(stdout=stdout)}
     faker = Faker("zh_CN")
     faker.seed_instance(SEED)
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
@@ -129,4 +206,4 @@ def run(*, stdout: Any = None) -> dict[str, int]:
         audit_record(actor=None, action="seed.customers", after={"created_customers": len(unique)})
     if stdout is not None:
         stdout.write(f"客户：新建 {len(unique)} 户")
-    return {"created_customers": len(unique)}
+    return {"created_customers": len(unique), **_links(stdout=stdout)}

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from creditdesk.accounts import scope
+from creditdesk.accounts.choices import Role
 from creditdesk.accounts.models import User
-from creditdesk.customers.models import Customer
+from creditdesk.customers.models import Customer, CustomerOwnership, Relationship
 from creditdesk.customers.services import id_index, phone_index
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
@@ -76,3 +80,126 @@ def customer_search(*, user: User, query: str) -> QuerySet[Customer]:
         )
         .order_by("rank", "name", "id")
     )
+
+
+OUTGOING, INCOMING = "outgoing", "incoming"
+
+
+@dataclass(frozen=True)
+class RelatedParty:
+    """One relationship as seen from a customer's page. ``other_id`` / ``other_name`` / ``note`` are
+    empty when the other customer is outside the viewer's scope (the note could name them)."""
+
+    id: int
+    kind: str
+    kind_label: str
+    role_detail: str
+    note: str
+    direction: str  # OUTGOING: this customer is the other's <kind>; INCOMING: the other is this one's
+    other_id: int | None
+    other_name: str
+    text: str
+    can_remove: bool
+    created_at: datetime
+
+
+def related_parties(*, user: User, customer: Customer) -> list[RelatedParty]:
+    """关联方: ``customer``'s relationships both ways (``customer`` is one the user may see).
+
+    Three queries whatever the number of relationships: the relationships with both customers, which
+    of the other parties the user may see, and which from-customers the user may change.
+    """
+    rows = list(
+        Relationship.objects.filter(Q(from_customer=customer) | Q(to_customer=customer))
+        .select_related("from_customer", "to_customer")
+        .order_by("kind", "id")
+    )
+    if not rows:
+        return []
+    others = {r.to_customer_id if r.from_customer_id == customer.pk else r.from_customer_id for r in rows}
+    visible_ids = set(
+        scope.visible(user, Customer.objects.filter(pk__in=others)).values_list("pk", flat=True)
+    )
+    changeable_ids = set(
+        scope.changeable(user, Customer.objects.filter(pk__in=others | {customer.pk})).values_list(
+            "pk", flat=True
+        )
+    )
+    hidden = _("（权限范围外的客户）")
+    parties = []
+    for r in rows:
+        outgoing = r.from_customer_id == customer.pk
+        other = r.to_customer if outgoing else r.from_customer
+        shown = other.pk in visible_ids
+        other_name = other.name if shown else hidden
+        kind_label = r.get_kind_display() + (f"（{r.role_detail}）" if r.role_detail else "")
+        if outgoing:
+            text = _("%(this)s 是 %(other)s 的%(kind)s") % {
+                "this": customer.name,
+                "other": other_name,
+                "kind": kind_label,
+            }
+        else:
+            text = _("%(other)s 是 %(this)s 的%(kind)s") % {
+                "this": customer.name,
+                "other": other_name,
+                "kind": kind_label,
+            }
+        parties.append(
+            RelatedParty(
+                id=r.pk,
+                kind=r.kind,
+                kind_label=str(r.get_kind_display()),
+                role_detail=r.role_detail,
+                note=r.note if shown else "",
+                direction=OUTGOING if outgoing else INCOMING,
+                other_id=other.pk if shown else None,
+                other_name=other_name,
+                text=text,
+                can_remove=shown and r.from_customer_id in changeable_ids,
+                created_at=r.created_at,
+            )
+        )
+    return parties
+
+
+def relationship_candidates(*, user: User, customer: Customer, limit: int = 200) -> QuerySet[Customer]:
+    """Customers the user may relate ``customer`` to on the page: visible ones, the most recent first."""
+    return (
+        customer_list_visible_to(user=user)
+        .exclude(pk=customer.pk)
+        .order_by("-updated_at", "-id")
+        .only("id", "name", "kind", "owner")[:limit]
+    )
+
+
+def ownership_history(*, customer: Customer) -> QuerySet[CustomerOwnership]:
+    """客户归属记录 of a customer the caller already may see, the newest period first."""
+    return (
+        CustomerOwnership.objects.filter(customer=customer)
+        .select_related("owner", "changed_by")
+        .order_by("-from_date", "-id")
+    )
+
+
+def can_hand_over(*, user: User) -> bool:
+    return getattr(user, "role", None) in (Role.TEAM_LEAD, Role.BRANCH_HEAD)
+
+
+def handover_candidates(*, user: User) -> QuerySet[User]:
+    """The people a team lead (their team) or branch head (their branch) may hand customers to."""
+    people = User.objects.filter(is_active=True, role__in=(Role.MANAGER, Role.TEAM_LEAD)).order_by(
+        "team__code", "username"
+    )
+    if user.role == Role.TEAM_LEAD and user.team_id:
+        return people.filter(team_id=user.team_id)
+    if user.role == Role.BRANCH_HEAD and user.branch_id:
+        return people.filter(branch_id=user.branch_id)
+    return people.none()
+
+
+def relationship_involves(*, relationship_id: int, customer: Customer) -> bool:
+    """Whether the relationship is one of ``customer``'s (either side): URLs nest it under the customer."""
+    return Relationship.objects.filter(
+        Q(from_customer=customer) | Q(to_customer=customer), pk=relationship_id
+    ).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creditdesk.customers import views
+from creditdesk.customers import views, views_export
 
 app_name = "customers"
 
@@ -9,4 +9,12 @@ urlpatterns = [
     path("new/", views.customer_create, name="create"),
     path("<int:customer_id>/", views.customer_detail, name="detail"),
     path("<int:customer_id>/unmask/", views.customer_unmask, name="unmask"),
+    path("handover/", views.customer_handover, name="handover"),
+    path("<int:customer_id>/relationships/", views.relationship_add, name="relationship_add"),
+    path(
+        "<int:customer_id>/relationships/<int:relationship_id>/delete/",
+        views.relationship_remove,
+        name="relationship_remove",
+    ),
+    path("export/", views_export.customer_export, name="export"),
 ]

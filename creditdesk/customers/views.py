@@ -15,7 +15,7 @@ from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
 from creditdesk.customers import selectors, services
-from creditdesk.customers.forms import CustomerForm, UnmaskForm
+from creditdesk.customers.forms import CustomerForm, HandoverForm, RelationshipForm, UnmaskForm
 from creditdesk.customers.identity import mask_id, mask_phone
 
 
@@ -29,7 +29,15 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         else selectors.customer_list_visible_to(user=request.user).order_by("-updated_at", "-id")
     )
     page = paginate(request, customers)
-    context = {"page": page, "q": query, "query_string": f"q={query}" if query else ""}
+    can_hand_over = selectors.can_hand_over(user=request.user)
+    context = {
+        "page": page,
+        "q": query,
+        "query_string": f"q={query}" if query else "",
+        "can_hand_over": can_hand_over,
+    }
+    if can_hand_over and not is_htmx(request):
+        context["handover_form"] = HandoverForm(candidates=selectors.handover_candidates(user=request.user))
     template = "customers/_results.html" if is_htmx(request) else "customers/customer_list.html"
     return render(request, template, context)
 
@@ -63,7 +71,13 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "masked_phone": mask_phone(customer.phone) if customer.phone else "",
         "can_unmask": request.user.has_perm("customers.unmask_customer"),
         "can_change": scope.can_change(request.user, customer),
+        "related_parties": selectors.related_parties(user=request.user, customer=customer),
+        "ownership_history": selectors.ownership_history(customer=customer)[:20],
     }
+    if context["can_change"]:
+        context["relationship_form"] = RelationshipForm(
+            candidates=selectors.relationship_candidates(user=request.user, customer=customer)
+        )
     return render(request, "customers/customer_detail.html", context)
 
 
@@ -87,3 +101,81 @@ def customer_unmask(request: HttpRequest, customer_id: int) -> HttpResponse:
     except DomainError as exc:
         return render(request, "customers/_unmask_result.html", {"error": exc.message}, status=400)
     return render(request, "customers/_unmask_result.html", {"value": value})
+
+
+@login_required
+@require_POST
+def relationship_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """登记关联关系 from the 360 page; errors come back as a message on the same page."""
+    customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
+    form = RelationshipForm(
+        request.POST, candidates=selectors.relationship_candidates(user=request.user, customer=customer)
+    )
+    if not form.is_valid():
+        messages.error(request, _("请选择关联客户和关系类型。"))
+        return redirect("customers:detail", customer_id=customer.pk)
+    data = form.cleaned_data
+    outgoing = data["direction"] == "outgoing"
+    try:
+        services.relationship_add(
+            actor=request.user,
+            from_customer_id=customer.pk if outgoing else data["other"],
+            to_customer_id=data["other"] if outgoing else customer.pk,
+            kind=data["kind"],
+            role_detail=data.get("role_detail", ""),
+            note=data.get("note", ""),
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记关联关系。"))
+    return redirect("customers:detail", customer_id=customer.pk)
+
+
+@login_required
+@require_POST
+def relationship_remove(request: HttpRequest, customer_id: int, relationship_id: int) -> HttpResponse:
+    customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
+    if not selectors.relationship_involves(relationship_id=relationship_id, customer=customer):
+        raise Http404
+    try:
+        services.relationship_remove(actor=request.user, relationship_id=relationship_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, _("已删除关联关系。"))
+    return redirect("customers:detail", customer_id=customer.pk)
+
+
+@login_required
+@require_POST
+def customer_handover(request: HttpRequest) -> HttpResponse:
+    """客户移交 from the list: the ticked customers, the new owner and a reason; all or nothing."""
+    if not selectors.can_hand_over(user=request.user):
+        raise PermissionDenied(_("只有团队主管和支行行长可以移交客户。"))
+    form = HandoverForm(request.POST, candidates=selectors.handover_candidates(user=request.user))
+    ids = request.POST.getlist("customer_ids")
+    if not form.is_valid():
+        messages.error(request, _("请选择接收的客户经理并填写移交原因。"))
+        return redirect("customers:list")
+    try:
+        changed = services.customer_handover(
+            actor=request.user,
+            customer_ids=ids,
+            new_owner=form.cleaned_data["new_owner"],
+            reason=form.cleaned_data["reason"],
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已移交 %(count)s 户客户。") % {"count": len(changed)})
+    return redirect("customers:list")

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.browser
 def customers(demo_org):
     mine = services.customer_create(
         actor=User.objects.get(username="manager1"),
-        data=CustomerInput(kind="individual", name="张三", id_number="11010519491231002X", phone="13812345678"),
+        data=CustomerInput(
+            kind="individual", name="张三", id_number="11010519491231002X", phone="13812345678"
+        ),
     )
     theirs = services.customer_create(
         actor=User.objects.get(username="manager6"),  # another team (lead2's)
@@ -30,7 +32,7 @@ def customers(demo_org):
 def test_cm_finds_zhang_san_by_initials_and_cannot_open_another_teams_customer(
     page: Page, live_server, customers, screenshot_dir, console_errors
 ):
-    mine, theirs = customers
+    _mine, theirs = customers
     login(page, live_server.url, "manager1")
     page.locator("#cd-nav a[data-nav=customers]").click()
     page.locator("[data-testid=customer-search]").fill("zs")  # htmx live search

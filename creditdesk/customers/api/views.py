@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 
 from creditdesk.accounts import scope
 from creditdesk.customers import selectors, services
-from creditdesk.customers.choices import CustomerKind
+from creditdesk.customers.choices import CustomerKind, RelationshipKind
 from creditdesk.customers.identity import mask_id, mask_phone
 from creditdesk.customers.models import Customer
 from creditdesk.customers.services import PROFILE_FIELDS, CustomerInput
@@ -82,6 +83,40 @@ class UnmaskSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+class RelatedPartySerializer(serializers.Serializer):
+    """A relationship seen from the customer in the URL; the other party is null outside the scope."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    role_detail = serializers.CharField()
+    note = serializers.CharField()
+    direction = serializers.ChoiceField(choices=["outgoing", "incoming"])
+    other_customer = serializers.SerializerMethodField()
+    text = serializers.CharField()
+    can_remove = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+    def get_other_customer(self, obj: Any) -> dict[str, Any] | None:
+        return {"id": obj.other_id, "name": obj.other_name} if obj.other_id else None
+
+
+class RelationshipWriteSerializer(serializers.Serializer):
+    """``outgoing``: the customer in the URL is the other's <kind>; ``incoming``: the other is its."""
+
+    other_customer = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=RelationshipKind.choices)
+    direction = serializers.ChoiceField(choices=["outgoing", "incoming"], default="outgoing")
+    role_detail = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class HandoverSerializer(serializers.Serializer):
+    customer_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=1000)
+    new_owner = serializers.IntegerField()
+    reason = serializers.CharField(max_length=200)
+
+
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = CustomerSerializer
 
@@ -125,3 +160,47 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data.is_valid(raise_exception=True)
         value = services.customer_unmask(actor=request.user, customer_id=customer.pk, **data.validated_data)
         return Response({"field": data.validated_data["field"], "value": value})
+
+    @extend_schema(request=RelationshipWriteSerializer, responses=RelatedPartySerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def relationships(self, request: Request, pk: str) -> Response:
+        """关联方, both ways (GET); POST adds one and answers with the updated list (201)."""
+        customer = self.get_object()
+        if request.method == "POST":
+            data = RelationshipWriteSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+            outgoing = values["direction"] == "outgoing"
+            services.relationship_add(
+                actor=request.user,
+                from_customer_id=customer.pk if outgoing else values["other_customer"],
+                to_customer_id=values["other_customer"] if outgoing else customer.pk,
+                kind=values["kind"],
+                role_detail=values["role_detail"],
+                note=values["note"],
+            )
+        parties = selectors.related_parties(user=request.user, customer=customer)
+        return Response(
+            RelatedPartySerializer(parties, many=True).data,
+            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )
+
+    @extend_schema(responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"relationships/(?P<relationship_id>\d+)")
+    def relationship_remove(self, request: Request, pk: str, relationship_id: str) -> Response:
+        customer = self.get_object()
+        if not selectors.relationship_involves(relationship_id=int(relationship_id), customer=customer):
+            raise Http404
+        services.relationship_remove(actor=request.user, relationship_id=int(relationship_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=HandoverSerializer, responses={200: serializers.DictField()})
+    @action(detail=False, methods=["post"])
+    def handover(self, request: Request) -> Response:
+        """客户移交 (team lead: within the team; branch head: within the branch); all or nothing."""
+        data = HandoverSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changed = services.customer_handover(actor=request.user, **data.validated_data)
+        return Response(
+            {"handed_over": [c.pk for c in changed], "new_owner": data.validated_data["new_owner"]}
+        )
