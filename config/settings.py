@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "creditdesk.core",
     "creditdesk.accounts",
     "creditdesk.customers",
+    "creditdesk.consents",
     "creditdesk.agenda",
     "creditdesk.loans",
     "creditdesk.workbench",
@@ -291,6 +292,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name get explicit component names.
+    "ENUM_NAME_OVERRIDES": {
+        "TaskKindEnum": "creditdesk.agenda.choices.TaskKind",
+        "CustomerKindEnum": "creditdesk.customers.choices.CustomerKind",
+        "ConsentKindEnum": "creditdesk.consents.choices.ConsentKind",
+        "ConsentChannelEnum": "creditdesk.consents.choices.ConsentChannel",
+        "ConsentPurposeEnum": "creditdesk.consents.choices.CONSENT_PURPOSE_CHOICES",
+        "CreditInquiryPurposeEnum": "creditdesk.consents.choices.Purpose",
+    },
     # The schema and its docs describe internal interfaces: signed-in staff and API clients only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
@@ -315,6 +325,7 @@ CREDITDESK_MAX_TERM_MONTHS = int(os.environ.get("CREDITDESK_MAX_TERM_MONTHS", "6
 CREDITDESK_SEEDERS = [
     "creditdesk.accounts.seed",
     "creditdesk.customers.seed",
+    "creditdesk.consents.seed",
 ]
 
 # axes.W006 warns that rotating user agents bypasses lockout when locking by user agent or cookie; we

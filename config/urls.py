@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from creditdesk.agenda.api.views import TaskViewSet
+from creditdesk.consents.api.views import ConsentViewSet, CreditInquiryViewSet
 from creditdesk.core.api.views import AuditEventViewSet
 from creditdesk.customers.api.views import CustomerViewSet
 from creditdesk.loans.api.views import LprRateViewSet
@@ -17,6 +18,8 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("lpr", LprRateViewSet, basename="lpr")
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("consents", ConsentViewSet, basename="consent")
+router.register("credit-inquiries", CreditInquiryViewSet, basename="credit-inquiry")
 
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
@@ -29,6 +32,7 @@ urlpatterns = [
     path("accounts/", include("creditdesk.accounts.urls")),
     path("agenda/", include("creditdesk.agenda.urls")),
     path("customers/", include("creditdesk.customers.urls")),
+    path("consents/", include("creditdesk.consents.urls")),
     path("calculator/", include("creditdesk.loans.urls")),
     path("", include("creditdesk.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

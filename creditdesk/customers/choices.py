@@ -48,3 +48,19 @@ class RelationshipKind(models.TextChoices):
     SHAREHOLDER = "shareholder", _("股东")
     GUARANTOR = "guarantor", _("担保人")
     REFERRER = "referrer", _("推荐人")
+
+
+class TermPreference(models.TextChoices):
+    """期限偏好 — the loan term a customer leans towards (risk preference, PRODUCT.md §1)."""
+
+    SHORT = "short", _("短期")
+    MEDIUM = "medium", _("中期")
+    LONG = "long", _("长期")
+
+
+class RateSensitivity(models.TextChoices):
+    """利率敏感度 — how much the price decides for this customer."""
+
+    LOW = "low", _("低")
+    MEDIUM = "medium", _("中")
+    HIGH = "high", _("高")

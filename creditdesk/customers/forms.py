@@ -11,11 +11,31 @@ from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
     QualitySegment,
+    RateSensitivity,
     RelationshipKind,
     Source,
+    TermPreference,
     ValueSegment,
 )
+from creditdesk.customers.identity import mask_id, mask_phone
+from creditdesk.customers.models import Customer
 from creditdesk.customers.services import PROFILE_FIELDS, CustomerInput
+
+YES_NO = [("", _("未登记")), ("yes", _("有")), ("no", _("无"))]
+# Sensitive values (encrypted at rest): never put back into a form; left blank on the edit page = kept.
+SENSITIVE_FIELDS = (
+    "id_number",
+    "phone",
+    "monthly_income",
+    "monthly_debt_payments",
+    "property_value",
+    "vehicle_value",
+    "credit_current_overdue",
+    "credit_worst_overdue_days",
+    "credit_inquiries_6m",
+)
+NEW_SENSITIVE = SENSITIVE_FIELDS[3:]  # ``None`` in CustomerInput = keep
+CREDIT_FIELDS = SENSITIVE_FIELDS[6:]
 
 
 class CustomerForm(forms.Form):
@@ -36,6 +56,31 @@ class CustomerForm(forms.Form):
     source = forms.ChoiceField(label=_("客户来源"), choices=Source.choices, initial=Source.NEW)
     channel = forms.ChoiceField(label=_("获客渠道"), choices=Channel.choices, initial=Channel.OFFLINE)
     channel_detail = forms.CharField(label=_("渠道说明（合作方 / 推荐人）"), required=False, max_length=100)
+    address_residential = forms.CharField(label=_("居住地址"), required=False, max_length=200)
+    address_business = forms.CharField(label=_("经营 / 工作地址"), required=False, max_length=200)
+    monthly_debt_payments = forms.CharField(
+        label=_("月还款额（元）"), required=False, max_length=20, help_text=_("各类贷款、信用卡每月应还合计")
+    )
+    has_property = forms.ChoiceField(label=_("名下房产"), choices=YES_NO, required=False)
+    property_value = forms.CharField(label=_("房产估值（元）"), required=False, max_length=20)
+    has_vehicle = forms.ChoiceField(label=_("名下车辆"), choices=YES_NO, required=False)
+    vehicle_value = forms.CharField(label=_("车辆估值（元）"), required=False, max_length=20)
+    credit_current_overdue = forms.CharField(
+        label=_("征信：当前逾期金额（元）"), required=False, max_length=20
+    )
+    credit_worst_overdue_days = forms.CharField(
+        label=_("征信：近 24 个月最长逾期天数"), required=False, max_length=10
+    )
+    credit_inquiries_6m = forms.CharField(label=_("征信：近 6 个月查询次数"), required=False, max_length=10)
+    term_preference = forms.ChoiceField(
+        label=_("期限偏好"), choices=[("", "—"), *TermPreference.choices], required=False
+    )
+    rate_sensitivity = forms.ChoiceField(
+        label=_("利率敏感度"), choices=[("", "—"), *RateSensitivity.choices], required=False
+    )
+    tags = forms.CharField(
+        label=_("标签"), required=False, max_length=1000, help_text=_("用逗号分隔，如：老客户，餐饮，有房")
+    )
     notes = forms.CharField(
         label=_("备注"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -49,6 +94,82 @@ class CustomerForm(forms.Form):
             phone=data.get("phone", ""),
             monthly_income=data.get("monthly_income", ""),
             profile={field: data.get(field, "") for field in PROFILE_FIELDS},
+            **{field: data.get(field, "") for field in NEW_SENSITIVE},
+        )
+
+
+class CustomerEditForm(CustomerForm):
+    """修改客户资料: the record as it is, except the sensitive values, which are never sent back to the
+    browser. Left blank they stay as they are; ticking one under "清除" empties it."""
+
+    clear = forms.MultipleChoiceField(
+        label=_("清除已登记的敏感信息"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("id_number", _("证件号码")),
+            ("phone", _("手机号码")),
+            ("monthly_income", _("月收入")),
+            ("monthly_debt_payments", _("月还款额")),
+            ("credit_report", _("征信摘要")),
+        ],
+    )
+
+    def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
+        initial = {
+            "kind": customer.kind,
+            "name": customer.name,
+            **{field: getattr(customer, field) for field in PROFILE_FIELDS},
+        }
+        for flag in ("has_property", "has_vehicle"):
+            initial[flag] = {True: "yes", False: "no", None: ""}[getattr(customer, flag)]
+        super().__init__(*args, initial=initial, **kwargs)
+        self.customer = customer
+        kept = _("已登记：%(value)s；留空则不修改")
+        recorded = _("已登记（敏感信息，不显示）；留空则不修改")
+        shown = {
+            "id_number": mask_id(customer.id_number) if customer.id_number else "",
+            "phone": mask_phone(customer.phone) if customer.phone else "",
+        }
+        for field in ("id_number", "phone"):
+            if shown[field]:
+                self.fields[field].help_text = kept % {"value": shown[field]}
+        for field in ("monthly_income", "monthly_debt_payments", "property_value", "vehicle_value"):
+            if getattr(customer, field):
+                self.fields[field].help_text = recorded
+        if customer.credit_report:
+            self.fields["credit_current_overdue"].help_text = recorded
+
+    def customer_input(self) -> CustomerInput:
+        data: dict[str, Any] = self.cleaned_data
+        clear = set(data.get("clear") or ())
+        current = self.customer
+
+        def kept(field: str) -> str:
+            typed = (data.get(field) or "").strip()
+            return typed or ("" if field in clear else getattr(current, field))
+
+        def new(field: str) -> str | None:
+            typed = (data.get(field) or "").strip()
+            return typed or ("" if field in clear else None)
+
+        credit_typed = any((data.get(field) or "").strip() for field in CREDIT_FIELDS)
+        if credit_typed:
+            # A partly typed summary replaces the recorded one: what is left blank is "not known".
+            credit = {field: (data.get(field) or "").strip() for field in CREDIT_FIELDS}
+        else:
+            credit = {field: ("" if "credit_report" in clear else None) for field in CREDIT_FIELDS}
+        return CustomerInput(
+            kind=data["kind"],
+            name=data["name"],
+            id_number=kept("id_number"),
+            phone=kept("phone"),
+            monthly_income=kept("monthly_income"),
+            profile={field: data.get(field, "") for field in PROFILE_FIELDS},
+            monthly_debt_payments=new("monthly_debt_payments"),
+            property_value=new("property_value"),
+            vehicle_value=new("vehicle_value"),
+            **credit,
         )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import json
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -15,8 +16,10 @@ from creditdesk.customers.choices import (
     CustomerKind,
     Gender,
     QualitySegment,
+    RateSensitivity,
     RelationshipKind,
     Source,
+    TermPreference,
     ValueSegment,
 )
 
@@ -25,10 +28,12 @@ class Customer(models.Model):
     """客户 — a person (个人), an enterprise (企业/小微企业) or an individual business (个体工商户).
 
     Sensitive personal information (PIPL art. 28; JR/T 0171-2020 C3) — the ID number or unified social
-    credit code, the phone, the income — is encrypted at rest (``EncryptedTextField``). Exact lookups and
-    de-duplication use keyed blind indexes (HMAC), never the clear value; the unique blind index of the
-    ID means one ID can never be two customers. The last four digits of ID and phone are kept in clear for
-    tail search: they are exactly what the masks (``110***********123X``, ``138****5678``) show anyway.
+    credit code, the phone, the income, the monthly debt payments, the estimated values of property and
+    vehicle, the credit-report summary (征信) — is encrypted at rest (``EncryptedTextField``). Exact
+    lookups and de-duplication use keyed blind indexes (HMAC), never the clear value; the unique blind
+    index of the ID means one ID can never be two customers. The last four digits of ID and phone are
+    kept in clear for tail search: they are exactly what the masks (``110***********123X``,
+    ``138****5678``) show anyway.
     Owned by one customer manager; the scope layer gives the team lead the team's and the branch the
     branch's customers.
     """
@@ -69,6 +74,21 @@ class Customer(models.Model):
     industry = models.CharField(_("行业"), max_length=100, blank=True)
     employer = models.CharField(_("工作单位"), max_length=100, blank=True)
     monthly_income = EncryptedTextField(_("月收入（元）"), blank=True)
+    monthly_debt_payments = EncryptedTextField(_("月还款额（元）"), blank=True)
+    address_residential = models.CharField(_("居住地址"), max_length=200, blank=True)
+    address_business = models.CharField(_("经营 / 工作地址"), max_length=200, blank=True)
+    has_property = models.BooleanField(_("名下房产"), null=True, blank=True)
+    property_value = EncryptedTextField(_("房产估值（元）"), blank=True)
+    has_vehicle = models.BooleanField(_("名下车辆"), null=True, blank=True)
+    vehicle_value = EncryptedTextField(_("车辆估值（元）"), blank=True)
+    credit_report = EncryptedTextField(_("征信摘要"), blank=True)
+    term_preference = models.CharField(
+        _("期限偏好"), max_length=10, choices=TermPreference.choices, blank=True
+    )
+    rate_sensitivity = models.CharField(
+        _("利率敏感度"), max_length=10, choices=RateSensitivity.choices, blank=True
+    )
+    tags = models.CharField(_("标签"), max_length=300, blank=True)
     notes = models.TextField(_("备注"), blank=True, max_length=4000)
 
     created_by = models.ForeignKey(
@@ -78,17 +98,41 @@ class Customer(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope_paths: ClassVar[ScopePaths] = ScopePaths(owner="owner", team="owner__team", branch="owner__branch")
-    audit_sensitive_fields: ClassVar[tuple[str, ...]] = ("id_number", "phone", "monthly_income")
+    audit_sensitive_fields: ClassVar[tuple[str, ...]] = (
+        "id_number",
+        "phone",
+        "monthly_income",
+        "monthly_debt_payments",
+        "property_value",
+        "vehicle_value",
+        "credit_report",
+    )
 
     class Meta:
         verbose_name = _("客户")
         verbose_name_plural = _("客户列表")
         ordering = ["name", "id"]
         permissions = [("unmask_customer", _("可查看客户敏感信息明文（须填写理由，留审计记录）"))]
-        indexes = [models.Index(fields=["owner", "name"])]
+        indexes = [
+            models.Index(fields=["owner", "name"]),
+            # Search within a manager's own customers (scope = owner): tails and pinyin prefixes.
+            models.Index(fields=["owner", "phone_tail"], name="customer_owner_phone_tail"),
+            models.Index(fields=["owner", "id_tail"], name="customer_owner_id_tail"),
+            models.Index(fields=["owner", "name_initials"], name="customer_owner_initials"),
+            models.Index(fields=["owner", "name_pinyin"], name="customer_owner_pinyin"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def credit_report_data(self) -> dict[str, Any]:
+        """The credit-report summary as a dict (empty when none is recorded); sensitive — never shown."""
+        return json.loads(self.credit_report) if self.credit_report else {}
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(",") if tag]
 
 
 class Relationship(models.Model):

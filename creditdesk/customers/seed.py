@@ -23,8 +23,10 @@ from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
     QualitySegment,
+    RateSensitivity,
     RelationshipKind,
     Source,
+    TermPreference,
     ValueSegment,
 )
 from creditdesk.customers.identity import parse_resident_id
@@ -50,6 +52,7 @@ INDUSTRIES = [
 ]
 OCCUPATIONS = ["企业职员", "个体经营者", "教师", "医生", "工程师", "公务员", "销售", "自由职业"]
 COMPANY_SUFFIX = ["贸易有限公司", "科技有限公司", "餐饮管理有限公司", "建材有限公司", "物流有限公司"]
+TAGS = ["老客户", "代发工资", "有房", "商户", "转介绍", "优质单位", "小微", "临近到期", "价格敏感", "需回访"]
 
 
 def _credit_code(rng: random.Random) -> str:
@@ -75,8 +78,44 @@ def _resident_id(faker: Faker, today: Any) -> str:
     raise RuntimeError("Faker produced no valid resident ID in 50 draws")
 
 
+def _money(value: float) -> str:
+    return f"{round(value, -2):.2f}"
+
+
+def _profile(rng: random.Random, faker: Faker, kind: str, income: int) -> dict[str, Any]:
+    """The rest of the 画像 — addresses, debt payments, assets, a credit-report summary, the risk
+    preference and tags — shaped like a CM's book: most people own a home, few are overdue now.
+
+    Drawn from its own generators, so the names and IDs stay those of earlier seeds."""
+    person = kind == CustomerKind.INDIVIDUAL
+    has_property = rng.random() < (0.6 if person else 0.4)
+    has_vehicle = rng.random() < 0.45
+    overdue_now = rng.random() < 0.04
+    worst = 0 if rng.random() < 0.8 else rng.choice([3, 7, 15, 30, 45, 60, 95])
+    return {
+        "profile": {
+            "address_residential": faker.address() if kind != CustomerKind.ENTERPRISE else "",
+            "address_business": faker.address() if not person or rng.random() < 0.7 else "",
+            "has_property": "yes" if has_property else "no",
+            "has_vehicle": "yes" if has_vehicle else "no",
+            "term_preference": rng.choice(TermPreference.values),
+            "rate_sensitivity": rng.choices(RateSensitivity.values, weights=[2, 5, 3])[0],
+            "tags": ",".join(rng.sample(TAGS, rng.choice([0, 1, 1, 2, 3]))),
+        },
+        "monthly_debt_payments": _money(income * rng.uniform(0.05, 0.55)) if rng.random() < 0.7 else "0",
+        "property_value": _money(rng.uniform(600_000, 8_000_000)) if has_property else "",
+        "vehicle_value": _money(rng.uniform(50_000, 450_000)) if has_vehicle else "",
+        "credit_current_overdue": _money(rng.uniform(500, 30_000)) if overdue_now else "0",
+        "credit_worst_overdue_days": str(max(worst, 1) if overdue_now else worst),
+        "credit_inquiries_6m": str(rng.choices(range(9), weights=[20, 25, 18, 12, 9, 6, 4, 3, 3])[0]),
+    }
+
+
 def _people(faker: Faker, rng: random.Random, managers: list[User]) -> list[Customer]:
     today = timezone.localdate()
+    profile_faker = Faker("zh_CN")
+    profile_faker.seed_instance(SEED + 2)
+    profile_rng = random.Random(SEED + 2)  # noqa: S311 - reproducible demo data, not security
     customers: list[Customer] = []
     for index in range(TARGET):
         owner = managers[0] if index < len(FIXED_NAMES) else managers[index % len(managers)]
@@ -95,21 +134,26 @@ def _people(faker: Faker, rng: random.Random, managers: list[User]) -> list[Cust
             name, id_number = faker.name() + "（" + rng.choice(INDUSTRIES) + "个体户）", _credit_code(rng)
         else:
             name, id_number = faker.name(), _resident_id(faker, today)
+        phone = faker.phone_number()
+        income = rng.randrange(3000, 80000, 500)
+        profile: dict[str, str] = {
+            "quality_segment": rng.choices(QualitySegment.values, weights=[3, 6, 1])[0],
+            "value_segment": rng.choices(ValueSegment.values, weights=[1, 3, 6])[0],
+            "source": rng.choice(Source.values),
+            "channel": rng.choice(Channel.values),
+            "occupation": rng.choice(OCCUPATIONS) if kind == CustomerKind.INDIVIDUAL else "",
+            "industry": rng.choice(INDUSTRIES),
+            "employer": faker.company() if kind == CustomerKind.INDIVIDUAL else "",
+        }
+        more = _profile(profile_rng, profile_faker, kind, income)
         data = CustomerInput(
             kind=kind,
             name=name[:100],
             id_number=id_number,
-            phone=faker.phone_number(),
-            monthly_income=str(rng.randrange(3000, 80000, 500)),
-            profile={
-                "quality_segment": rng.choices(QualitySegment.values, weights=[3, 6, 1])[0],
-                "value_segment": rng.choices(ValueSegment.values, weights=[1, 3, 6])[0],
-                "source": rng.choice(Source.values),
-                "channel": rng.choice(Channel.values),
-                "occupation": rng.choice(OCCUPATIONS) if kind == CustomerKind.INDIVIDUAL else "",
-                "industry": rng.choice(INDUSTRIES),
-                "employer": faker.company() if kind == CustomerKind.INDIVIDUAL else "",
-            },
+            phone=phone,
+            monthly_income=str(income),
+            profile=profile | more.pop("profile"),
+            **more,
         )
         customer = Customer(owner=owner, created_by=owner)
         try:

@@ -33,15 +33,40 @@ def customer_get_visible(*, user: User, customer_id: int | str) -> Customer:
     )
 
 
+def _prefix(field: str, text: str) -> Q:
+    """``field`` starts with ``text``, written so that an index can answer it.
+
+    A range (``>= 'zs' AND < 'zt'``) is what SQLite can look up in an index — its ``LIKE 'zs%'`` is
+    case-insensitive and never uses one — and PostgreSQL uses it too. The ``startswith`` kept next to it
+    only re-checks the rows the range found, so the answer is exact on any collation; the range itself
+    assumes a code-point collation (SQLite's, PostgreSQL's ``C``/``C.UTF-8``), which is where every
+    string starting with ``text`` sorts between the two bounds.
+    """
+    last = ord(text[-1])
+    if last >= 0x10FFFF:
+        return Q(**{f"{field}__startswith": text})
+    return Q(
+        **{
+            f"{field}__gte": text,
+            f"{field}__lt": text[:-1] + chr(last + 1),
+            f"{field}__startswith": text,
+        }
+    )
+
+
 def customer_search(*, user: User, query: str) -> QuerySet[Customer]:
     """One box, the way people search (PRODUCT.md §1):
 
     - a full mobile number or ID / credit code → exact match through the blind index;
-    - four characters of digits (or 3 digits + X) → phone tail or ID tail;
+    - four characters of digits (or 3 digits + X) → phone tail (first) or ID tail;
     - Latin letters → pinyin initials (``zs`` → 张三) or full pinyin (``zhangsan``), prefix match;
-    - anything else → the name (or company name) containing the text.
+    - anything else → the name (or company name): the exact name, then names starting with the text,
+      then — only to fill the first ``MAX_RESULTS`` — names containing it.
 
-    Ranked: exact name, then names starting with the text, then the rest, by name. Always in scope.
+    Ranked: exact first, then the rest, by name (numbers: phone tails before ID tails). Always in scope.
+    Every step but the last "contains" one is answered from an index; exact lookups start from their
+    own index and are ordered by id, so the planner never walks a manager's customers in name order
+    to find one row.
     """
     text = (query or "").strip()
     base = customer_list_visible_to(user=user)
@@ -49,27 +74,62 @@ def customer_search(*, user: User, query: str) -> QuerySet[Customer]:
         return base.none()
     compact = re.sub(r"[\s-]", "", text)
     if _PHONE.match(compact):
-        return base.filter(phone_index=phone_index(compact))
+        return _by_lookup(base, Q(phone_index=phone_index(compact)))
     if _RESIDENT_ID.match(compact) or _USCC.match(compact.upper()):
-        return base.filter(
-            Q(id_number_index=id_index("individual", compact))
-            | Q(id_number_index=id_index("enterprise", compact))
-        )
+        ids = [id_index("individual", compact), id_index("enterprise", compact)]
+        return _by_lookup(base, Q(id_number_index__in=ids))
     if _TAIL.match(compact):
-        return base.filter(Q(phone_tail=compact) | Q(id_tail=compact.upper())).order_by("name", "id")
+        return (
+            _by_lookup(base, Q(phone_tail=compact) | Q(id_tail=compact.upper()))
+            .annotate(
+                rank=Case(
+                    When(phone_tail=compact, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            .order_by("rank", "name", "id")
+        )
     if _LATIN.match(compact):
         letters = compact.lower()
-        matches = base.filter(Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters))
+        matches = base.filter(_prefix("name_initials", letters) | _prefix("name_pinyin", letters))
         return matches.annotate(
             rank=Case(
-                When(name_initials=letters, then=Value(0)),
-                When(name_pinyin=letters, then=Value(0)),
+                When(Q(name_initials=letters) | Q(name_pinyin=letters), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
         ).order_by("rank", "name", "id")
+    return _name_search(base, text)
+
+
+def _by_lookup(base: QuerySet[Customer], lookup: Q) -> QuerySet[Customer]:
+    """The customers in ``base`` matching an exact ``lookup`` (blind index or tail), by id.
+
+    The lookup runs as a subquery on its own index, so the planner starts from the handful of rows it
+    finds: left next to the scope filter, SQLite walked the manager's customers (``owner_id = ?``, a few
+    thousand rows) and tested each one instead.
+    """
+    return base.filter(pk__in=Customer.objects.filter(lookup).values("pk")).order_by("id")
+
+
+def _name_search(base: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+    """Exact name, then names starting with ``text`` (both complete, from the name indexes), then names
+    containing it (Chinese has no case: ``contains``) — only as many as fill ``MAX_RESULTS``: a longer
+    list is not read by a person, who types one more character instead, and a "contains" scan over a
+    whole branch is what made the search slow."""
+    starts = _prefix("name", text)
+    found = base.filter(starts).order_by()[:MAX_RESULTS].count()
+    matches = starts
+    if found < MAX_RESULTS:
+        fill = list(
+            base.filter(name__contains=text)
+            .exclude(name__startswith=text)
+            .order_by("name", "id")
+            .values_list("pk", flat=True)[: MAX_RESULTS - found]
+        )
+        if fill:
+            matches = starts | Q(pk__in=fill)
     return (
-        base.filter(name__icontains=text)
+        base.filter(matches)
         .annotate(
             rank=Case(
                 When(name=text, then=Value(0)),

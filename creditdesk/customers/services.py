@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -9,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.choices import Role
@@ -20,8 +24,10 @@ from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
     QualitySegment,
+    RateSensitivity,
     RelationshipKind,
     Source,
+    TermPreference,
     ValueSegment,
 )
 from creditdesk.customers.identity import (
@@ -52,8 +58,20 @@ AUDIT_FIELDS = (
     "industry",
     "employer",
     "monthly_income",
+    "monthly_debt_payments",
+    "address_residential",
+    "address_business",
+    "has_property",
+    "property_value",
+    "has_vehicle",
+    "vehicle_value",
+    "credit_report",
+    "term_preference",
+    "rate_sensitivity",
+    "tags",
     "notes",
 )
+# Non-sensitive profile fields, passed as strings in ``CustomerInput.profile``.
 PROFILE_FIELDS = (
     "quality_segment",
     "value_segment",
@@ -63,6 +81,13 @@ PROFILE_FIELDS = (
     "occupation",
     "industry",
     "employer",
+    "address_residential",
+    "address_business",
+    "has_property",
+    "has_vehicle",
+    "term_preference",
+    "rate_sensitivity",
+    "tags",
     "notes",
 )
 CHOICES = {
@@ -70,8 +95,32 @@ CHOICES = {
     "value_segment": ValueSegment,
     "source": Source,
     "channel": Channel,
+    "term_preference": TermPreference,
+    "rate_sensitivity": RateSensitivity,
 }
+OPTIONAL_CHOICES = frozenset({"term_preference", "rate_sensitivity"})  # blank = not recorded
+YES_NO_FIELDS = frozenset({"has_property", "has_vehicle"})
+YES = frozenset({"yes", "y", "true", "1", "是", "有"})
+NO = frozenset({"no", "n", "false", "0", "否", "无"})
+# The asset values (sensitive, encrypted) and the yes/no flag each belongs to.
+ASSET_VALUES = {"property_value": "has_property", "vehicle_value": "has_vehicle"}
 UNMASKABLE = {"id_number": mask_id, "phone": mask_phone}
+
+AMOUNT_MAX = Decimal("100000000000")  # 1,000 亿元: anything above is a typing error, not a customer
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 20
+_TAG_SEPARATORS = re.compile(r"[,、;；\n]+")  # after NFKC, so full-width ，；are covered too
+# 征信摘要: the input field, the key in the stored JSON, and (for whole numbers) the allowed range.
+CREDIT_AMOUNT = ("credit_current_overdue", "current_overdue")
+CREDIT_COUNTS = (
+    ("credit_worst_overdue_days", "worst_overdue_days_24m", 0, 3650),
+    ("credit_inquiries_6m", "inquiries_6m", 0, 999),
+)
+CREDIT_LABELS = {
+    "credit_current_overdue": _lazy("当前逾期金额（元）"),
+    "credit_worst_overdue_days": _lazy("近 24 个月最长逾期天数"),
+    "credit_inquiries_6m": _lazy("近 6 个月征信查询次数"),
+}
 
 
 def id_index(kind: str, number: str) -> str:
@@ -87,7 +136,12 @@ def phone_index(phone: str) -> str:
 
 @dataclass(frozen=True)
 class CustomerInput:
-    """What a person types for a customer; every field is a string, validated by the service."""
+    """What a person types for a customer; every field is a string, validated by the service.
+
+    The sensitive profile values added later (debt payments, asset values, credit report) default to
+    ``None``: "not given, leave as it is" — so a caller that does not know them never clears them.
+    ``""`` clears a value.
+    """
 
     kind: str
     name: str
@@ -95,12 +149,144 @@ class CustomerInput:
     phone: str = ""
     monthly_income: str = ""
     profile: dict[str, str] | None = None
+    monthly_debt_payments: str | None = None
+    property_value: str | None = None
+    vehicle_value: str | None = None
+    credit_current_overdue: str | None = None
+    credit_worst_overdue_days: str | None = None
+    credit_inquiries_6m: str | None = None
+
+
+def _label(field: str) -> str:
+    if field in CREDIT_LABELS:
+        return str(CREDIT_LABELS[field])
+    return str(Customer._meta.get_field(field).verbose_name)
+
+
+def parse_amount(raw: str | None, *, field: str, code: str | None = None) -> str:
+    """A non-negative amount in yuan with at most two decimals, as ``"1234.50"``; ``""`` when blank.
+
+    Thousands separators are accepted (``12,000``); anything else names the field in the refusal.
+    """
+    text = unicodedata.normalize("NFKC", raw or "").strip().replace(",", "")
+    if not text:
+        return ""
+    code = code or f"{field}_invalid"
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise DomainError(
+            code, _("%(field)s不是有效的金额。") % {"field": _label(field)}, {"field": field}
+        ) from None
+    if (
+        not amount.is_finite()
+        or amount < 0
+        or amount >= AMOUNT_MAX
+        or amount != amount.quantize(Decimal("0.01"))
+    ):
+        raise DomainError(
+            code,
+            _("%(field)s须为不小于 0、小于 1000 亿、最多两位小数的金额。") % {"field": _label(field)},
+            {"field": field},
+        )
+    return str(amount.quantize(Decimal("0.01")) + 0)  # "+ 0" turns -0.00 into 0.00
+
+
+def _parse_count(raw: str | None, *, field: str, low: int, high: int) -> int | None:
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+        raise DomainError(
+            f"{field}_invalid",
+            _("%(field)s须为 %(low)s 至 %(high)s 之间的整数。")
+            % {"field": _label(field), "low": low, "high": high},
+            {"field": field},
+        )
+    return int(text)
+
+
+def normalize_tags(raw: str | None) -> str:
+    """Free tags as ``"tag1,tag2"``: split on commas (half- or full-width), 、 and semicolons,
+    inner spaces collapsed, duplicates dropped (ignoring case), the order kept."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for part in _TAG_SEPARATORS.split(unicodedata.normalize("NFKC", raw or "")):
+        tag = " ".join(part.split())
+        if not tag or tag.casefold() in seen:
+            continue
+        if len(tag) > MAX_TAG_LENGTH:
+            raise DomainError(
+                "tags_too_long",
+                _("每个标签不能超过 %(count)s 个字。") % {"count": MAX_TAG_LENGTH},
+                {"field": "tags"},
+            )
+        seen.add(tag.casefold())
+        tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise DomainError(
+            "tags_too_many", _("标签最多 %(count)s 个。") % {"count": MAX_TAGS}, {"field": "tags"}
+        )
+    return ",".join(tags)
+
+
+def _parse_yes_no(raw: str | None, *, field: str) -> bool | None:
+    text = (raw or "").strip().lower()
+    if not text:
+        return None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise DomainError(
+        f"{field}_invalid", _("%(field)s请填写“有”或“无”。") % {"field": _label(field)}, {"field": field}
+    )
+
+
+def _profile_value(field: str, raw: str | None) -> Any:
+    """One non-sensitive profile value, validated and normalised."""
+    if field in YES_NO_FIELDS:
+        return _parse_yes_no(raw, field=field)
+    if field == "tags":
+        return normalize_tags(raw)
+    value = (raw or "").strip()
+    if field in CHOICES:
+        if not (field in OPTIONAL_CHOICES and not value) and value not in CHOICES[field].values:
+            raise DomainError(
+                f"{field}_invalid", _("%(field)s的选项无效。") % {"field": _label(field)}, {"field": field}
+            )
+        return value
+    limit = Customer._meta.get_field(field).max_length
+    if limit and len(value) > limit:
+        raise DomainError(
+            f"{field}_too_long",
+            _("%(field)s不能超过 %(count)s 个字。") % {"field": _label(field), "count": limit},
+            {"field": field},
+        )
+    return value
+
+
+def _credit_report(data: CustomerInput) -> str | None:
+    """The credit-report summary as the JSON stored (encrypted); ``None`` when none of it was given."""
+    given = (data.credit_current_overdue, data.credit_worst_overdue_days, data.credit_inquiries_6m)
+    if all(value is None for value in given):
+        return None
+    field, key = CREDIT_AMOUNT
+    amount = parse_amount(getattr(data, field), field=field)
+    report: dict[str, Any] = {key: amount or None}
+    for field, key, low, high in CREDIT_COUNTS:
+        report[key] = _parse_count(getattr(data, field), field=field, low=low, high=high)
+    if all(value is None for value in report.values()):
+        return ""
+    return json.dumps(report, sort_keys=True, separators=(",", ":"))
 
 
 def _apply(customer: Customer, data: CustomerInput, *, today: Any) -> None:
     """Validate ``data`` and set it on ``customer`` with the derived fields (pinyin, indexes, tails).
 
-    Raises DomainError naming the field; a refusal leaves nothing saved.
+    Amounts are non-negative with at most two decimals, counts whole numbers in range, choices known,
+    an asset value only for an asset the customer has. Raises DomainError naming the field; a refusal
+    leaves nothing saved.
     """
     if data.kind not in CustomerKind.values:
         raise DomainError("kind_unknown", _("客户类型无效。"), {"field": "kind"})
@@ -141,30 +327,37 @@ def _apply(customer: Customer, data: CustomerInput, *, today: Any) -> None:
     else:
         customer.phone, customer.phone_index, customer.phone_tail = "", "", ""
 
-    income = (data.monthly_income or "").strip().replace(",", "")
-    if income:
-        try:
-            amount = Decimal(income)
-        except InvalidOperation:
-            raise DomainError(
-                "income_invalid", _("月收入不是有效的金额。"), {"field": "monthly_income"}
-            ) from None
-        if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-            raise DomainError(
-                "income_invalid", _("月收入须为不小于 0、最多两位小数的金额。"), {"field": "monthly_income"}
-            )
-        income = str(amount.quantize(Decimal("0.01")))
-    customer.monthly_income = income
+    customer.monthly_income = parse_amount(data.monthly_income, field="monthly_income", code="income_invalid")
+    if data.monthly_debt_payments is not None:
+        customer.monthly_debt_payments = parse_amount(
+            data.monthly_debt_payments, field="monthly_debt_payments"
+        )
 
     for field, value in (data.profile or {}).items():
         if field not in PROFILE_FIELDS:
             raise DomainError(
                 "field_unknown", _("未知字段：%(field)s。") % {"field": field}, {"field": field}
             )
-        value = (value or "").strip()
-        if field in CHOICES and value not in CHOICES[field].values:
-            raise DomainError(f"{field}_invalid", _("选项无效。"), {"field": field})
-        setattr(customer, field, value)
+        setattr(customer, field, _profile_value(field, value))
+
+    for field, flag in ASSET_VALUES.items():
+        given = getattr(data, field)
+        amount = parse_amount(given, field=field) if given is not None else None
+        if getattr(customer, flag) is not True:
+            if amount:
+                raise DomainError(
+                    f"{field}_without_asset",
+                    _("填写%(field)s前，请先把“%(flag)s”选为“有”。")
+                    % {"field": _label(field), "flag": _label(flag)},
+                    {"field": field},
+                )
+            setattr(customer, field, "")  # no such asset (any more): no value either
+        elif amount is not None:
+            setattr(customer, field, amount)
+
+    report = _credit_report(data)
+    if report is not None:
+        customer.credit_report = report
 
 
 def _save_unique(customer: Customer) -> None:
@@ -203,6 +396,10 @@ def customer_create(*, actor: User, data: CustomerInput, owner: User | None = No
     return customer
 
 
+def _clear_values(customer: Customer) -> dict[str, Any]:
+    return {name: getattr(customer, Customer._meta.get_field(name).attname) for name in AUDIT_FIELDS}
+
+
 @transaction.atomic(durable=True)
 def customer_update(*, actor: User, customer_id: int, data: CustomerInput) -> Customer:
     """Change a customer's record (owner or team lead); the audit keeps before/after, masked."""
@@ -211,11 +408,12 @@ def customer_update(*, actor: User, customer_id: int, data: CustomerInput) -> Cu
     customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).select_for_update().first()
     if customer is None:
         raise NotAllowed("customer_read_only", _("您可以查看该客户，但不能修改。"))
-    before = audit_snapshot(customer, AUDIT_FIELDS)
+    before, before_clear = audit_snapshot(customer, AUDIT_FIELDS), _clear_values(customer)
     _apply(customer, data, today=timezone.localdate())
     _save_unique(customer)
-    after = audit_snapshot(customer, AUDIT_FIELDS)
-    changed = [k for k in after if before.get(k) != after[k]]
+    after, after_clear = audit_snapshot(customer, AUDIT_FIELDS), _clear_values(customer)
+    # Compared in clear (never recorded so): a changed income is "***" before and after, yet changed.
+    changed = [k for k in after if before_clear[k] != after_clear[k]]
     audit_record(
         actor=actor,
         action="customer.update",

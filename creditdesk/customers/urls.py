@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creditdesk.customers import views, views_export
+from creditdesk.customers import views, views_export, views_import
 
 app_name = "customers"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
     path("<int:customer_id>/", views.customer_detail, name="detail"),
+    path("<int:customer_id>/edit/", views.customer_update, name="update"),
     path("<int:customer_id>/unmask/", views.customer_unmask, name="unmask"),
     path("handover/", views.customer_handover, name="handover"),
     path("<int:customer_id>/relationships/", views.relationship_add, name="relationship_add"),
@@ -17,4 +18,5 @@ urlpatterns = [
         name="relationship_remove",
     ),
     path("export/", views_export.customer_export, name="export"),
+    path("import/", views_import.customer_import, name="import"),
 ]

@@ -1,4 +1,5 @@
-"""客户管理 pages: search and list, new customer, the customer 360 page, unmasking with a reason."""
+"""客户管理 pages: search and list, new customer, editing a customer, the customer 360 page, unmasking
+with a reason."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
 from creditdesk.customers import selectors, services
-from creditdesk.customers.forms import CustomerForm, HandoverForm, RelationshipForm, UnmaskForm
+from creditdesk.customers.forms import (
+    CustomerEditForm,
+    CustomerForm,
+    HandoverForm,
+    RelationshipForm,
+    UnmaskForm,
+)
 from creditdesk.customers.identity import mask_id, mask_phone
 
 
@@ -58,6 +65,30 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已建档：%(name)s") % {"name": customer.name})
             return redirect("customers:detail", customer_id=customer.pk)
     return render(request, "customers/customer_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_update(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """修改客户资料: the owner or the team lead (404 outside the scope, 403 for those who only read)."""
+    customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
+    if not scope.can_change(request.user, customer):
+        raise PermissionDenied(_("您可以查看该客户，但不能修改。"))
+    form = CustomerEditForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_update(actor=request.user, customer_id=customer.pk, data=form.customer_input())
+        except NotFound as exc:
+            raise Http404 from exc
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            field = exc.extra.get("field")
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已保存客户资料：%(name)s") % {"name": customer.name})
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -18,12 +18,23 @@ from creditdesk.customers.identity import mask_id, mask_phone
 from creditdesk.customers.models import Customer
 from creditdesk.customers.services import PROFILE_FIELDS, CustomerInput
 
+SENSITIVE_PROFILE = (
+    "monthly_income",
+    "monthly_debt_payments",
+    "property_value",
+    "vehicle_value",
+    "credit_report",
+)
+
 
 class CustomerSerializer(serializers.ModelSerializer):
-    """A customer as programs see it: ID and phone masked, income never shown."""
+    """A customer as programs see it: ID and phone masked; income, debt payments, asset values and the
+    credit report never shown — only whether each is recorded (``sensitive_recorded``)."""
 
     id_number_masked = serializers.SerializerMethodField()
     phone_masked = serializers.SerializerMethodField()
+    sensitive_recorded = serializers.SerializerMethodField()
+    tag_list = serializers.ListField(child=serializers.CharField(), read_only=True)
     owner_username = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:
@@ -39,6 +50,8 @@ class CustomerSerializer(serializers.ModelSerializer):
             "owner",
             "owner_username",
             *PROFILE_FIELDS,
+            "tag_list",
+            "sensitive_recorded",
             "created_at",
             "updated_at",
         ]
@@ -49,8 +62,18 @@ class CustomerSerializer(serializers.ModelSerializer):
     def get_phone_masked(self, obj: Customer) -> str:
         return mask_phone(obj.phone) if obj.phone else ""
 
+    def get_sensitive_recorded(self, obj: Customer) -> dict[str, bool]:
+        return {field: bool(getattr(obj, field)) for field in SENSITIVE_PROFILE}
+
+
+def _amount_field() -> serializers.CharField:
+    """An amount in yuan as text (a JSON number is accepted too); the service checks it."""
+    return serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
 
 class CustomerWriteSerializer(serializers.Serializer):
+    """The whole record (PUT replaces it: a field left out is cleared); validated by the service."""
+
     kind = serializers.ChoiceField(choices=CustomerKind.choices)
     name = serializers.CharField(max_length=100)
     id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
@@ -65,16 +88,40 @@ class CustomerWriteSerializer(serializers.Serializer):
     industry = serializers.CharField(required=False, allow_blank=True, default="")
     employer = serializers.CharField(required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    address_residential = serializers.CharField(required=False, allow_blank=True, default="")
+    address_business = serializers.CharField(required=False, allow_blank=True, default="")
+    has_property = serializers.BooleanField(required=False, allow_null=True, default=None)
+    has_vehicle = serializers.BooleanField(required=False, allow_null=True, default=None)
+    term_preference = serializers.CharField(required=False, allow_blank=True, default="")
+    rate_sensitivity = serializers.CharField(required=False, allow_blank=True, default="")
+    tags = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+    monthly_debt_payments = _amount_field()
+    property_value = _amount_field()
+    vehicle_value = _amount_field()
+    credit_current_overdue = _amount_field()
+    credit_worst_overdue_days = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, default=""
+    )
+    credit_inquiries_6m = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
 
     def to_input(self) -> CustomerInput:
         data: dict[str, Any] = self.validated_data
+        profile = {f: data[f] for f in PROFILE_FIELDS}
+        for flag in ("has_property", "has_vehicle"):
+            profile[flag] = {True: "yes", False: "no", None: ""}[data[flag]]
         return CustomerInput(
             kind=data["kind"],
             name=data["name"],
             id_number=data["id_number"],
             phone=data["phone"],
             monthly_income=data["monthly_income"],
-            profile={f: data[f] for f in PROFILE_FIELDS},
+            profile=profile,
+            monthly_debt_payments=data["monthly_debt_payments"],
+            property_value=data["property_value"],
+            vehicle_value=data["vehicle_value"],
+            credit_current_overdue=data["credit_current_overdue"],
+            credit_worst_overdue_days=data["credit_worst_overdue_days"],
+            credit_inquiries_6m=data["credit_inquiries_6m"],
         )
 
 
@@ -151,7 +198,14 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         customer = services.customer_update(actor=request.user, customer_id=customer.pk, data=data.to_input())
         return Response(CustomerSerializer(customer).data)
 
-    @extend_schema(request=UnmaskSerializer, responses={200: serializers.DictField()})
+    @extend_schema(
+        request=UnmaskSerializer,
+        responses={
+            200: inline_serializer(
+                "UnmaskResponse", {"field": serializers.CharField(), "value": serializers.CharField()}
+            )
+        },
+    )
     @action(detail=True, methods=["post"])
     def unmask(self, request: Request, pk: str) -> Response:
         """The clear ID or phone, with a reason; needs the unmask permission and is audited."""
@@ -194,7 +248,18 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         services.relationship_remove(actor=request.user, relationship_id=int(relationship_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=HandoverSerializer, responses={200: serializers.DictField()})
+    @extend_schema(
+        request=HandoverSerializer,
+        responses={
+            200: inline_serializer(
+                "HandoverResponse",
+                {
+                    "handed_over": serializers.ListField(child=serializers.IntegerField()),
+                    "new_owner": serializers.IntegerField(),
+                },
+            )
+        },
+    )
     @action(detail=False, methods=["post"])
     def handover(self, request: Request) -> Response:
         """客户移交 (team lead: within the team; branch head: within the branch); all or nothing."""

@@ -1,0 +1,165 @@
+"""Consents and credit inquiries for programs: `/api/v1/consents/`, `/api/v1/credit-inquiries/` — scoped
+through the customer, the same filters and services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from creditdesk.accounts import scope
+from creditdesk.consents import selectors, services
+from creditdesk.consents.choices import CONSENT_PURPOSE_CHOICES, ConsentChannel, ConsentKind, Purpose
+from creditdesk.consents.filtersets import ConsentFilterSet, CreditInquiryFilterSet
+from creditdesk.consents.models import Consent, CreditInquiry
+from creditdesk.core.api.parsers import DecimalJSONParser
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    state = serializers.SerializerMethodField()
+    evidence_url = serializers.SerializerMethodField()
+    recorded_by_username = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "customer",
+            "kind",
+            "purpose",
+            "signed_on",
+            "valid_until",
+            "channel",
+            "state",
+            "evidence_url",
+            "revoked_at",
+            "recorded_by",
+            "recorded_by_username",
+            "created_at",
+        ]
+
+    def get_state(self, obj: Consent) -> str:
+        return str(obj.state(timezone.localdate()))
+
+    def get_evidence_url(self, obj: Consent) -> str | None:
+        """The scoped, audited evidence view (never a public media URL)."""
+        return reverse("consents:evidence", args=[obj.pk]) if obj.evidence else None
+
+
+class ConsentWriteSerializer(serializers.Serializer):
+    customer = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ConsentKind.choices)
+    purpose = serializers.ChoiceField(
+        choices=[("", ""), *CONSENT_PURPOSE_CHOICES], required=False, allow_blank=True, default=""
+    )
+    signed_on = serializers.DateField()
+    valid_until = serializers.DateField()
+    channel = serializers.ChoiceField(choices=ConsentChannel.choices)
+    evidence = serializers.FileField(required=False, allow_empty_file=True)
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class CreditInquirySerializer(serializers.ModelSerializer):
+    requested_by_username = serializers.CharField(source="requested_by.username", read_only=True)
+
+    class Meta:
+        model = CreditInquiry
+        fields = [
+            "id",
+            "customer",
+            "purpose",
+            "consent",
+            "requested_by",
+            "requested_by_username",
+            "requested_at",
+            "result_reference",
+            "exempt_reason",
+        ]
+
+
+class CreditInquiryWriteSerializer(serializers.Serializer):
+    customer = serializers.IntegerField()
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    exempt_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    result_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """授权书: list (``?customer=``), detail, record (multipart with ``evidence``, or JSON), revoke."""
+
+    serializer_class = ConsentSerializer
+    filterset_class = ConsentFilterSet
+    parser_classes = [DecimalJSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> Any:
+        return selectors.consent_list_visible_to(user=self.request.user).order_by("-signed_on", "-id")
+
+    def get_object(self) -> Consent:
+        return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(request=ConsentWriteSerializer, responses={201: ConsentSerializer})
+    def create(self, request: Request) -> Response:
+        data = ConsentWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        consent = services.consent_record(
+            actor=request.user,
+            customer_id=values["customer"],
+            kind=values["kind"],
+            purpose=values["purpose"],
+            signed_on=values["signed_on"],
+            valid_until=values["valid_until"],
+            channel=values["channel"],
+            evidence=values.get("evidence"),
+        )
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RevokeSerializer, responses=ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str) -> Response:
+        """撤回授权 (the customer's owner or team lead; once)."""
+        consent = self.get_object()
+        data = RevokeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        consent = services.consent_revoke(
+            actor=request.user, consent_id=consent.pk, reason=data.validated_data["reason"]
+        )
+        return Response(ConsentSerializer(consent).data)
+
+
+class CreditInquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """征信查询记录: list (``?customer=``, ``?purpose=``), detail, request (refused without a valid
+    authorization for the purpose: ``no_valid_consent``)."""
+
+    serializer_class = CreditInquirySerializer
+    filterset_class = CreditInquiryFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.inquiry_list_visible_to(user=self.request.user).order_by("-requested_at", "-id")
+
+    def get_object(self) -> CreditInquiry:
+        return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(request=CreditInquiryWriteSerializer, responses={201: CreditInquirySerializer})
+    def create(self, request: Request) -> Response:
+        data = CreditInquiryWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        inquiry = services.credit_inquiry_request(
+            actor=request.user,
+            customer_id=values["customer"],
+            purpose=values["purpose"],
+            exempt_reason=values["exempt_reason"],
+            result_reference=values["result_reference"],
+        )
+        return Response(CreditInquirySerializer(inquiry).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,306 @@
+"""Writes to consents and credit inquiries. Each service is one durable transaction with its audit row."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creditdesk.accounts import scope
+from creditdesk.accounts.models import User
+from creditdesk.consents.choices import (
+    CONSENT_PURPOSE_CHOICES,
+    EXEMPT_PURPOSES,
+    ConsentChannel,
+    ConsentKind,
+    Purpose,
+)
+from creditdesk.consents.models import Consent, CreditInquiry
+from creditdesk.consents.rules import (
+    EVIDENCE_MAX_BYTES,
+    SNIFF_BYTES,
+    latest_valid_until,
+    max_validity_months,
+    sniff,
+)
+from creditdesk.core.audit import audit_record, audit_snapshot
+from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.customers.models import Customer
+
+CONSENT_AUDIT_FIELDS = ("customer", "kind", "purpose", "signed_on", "valid_until", "channel")
+INQUIRY_AUDIT_FIELDS = ("customer", "purpose", "consent", "result_reference", "exempt_reason")
+EXEMPT_REASON_MIN = 4
+EXEMPT_REASON_MAX = 500
+REFERENCE_MAX = 200
+REVOKE_REASON_MAX = 200
+
+
+def _customer_for_change(*, actor: User, customer_id: int | str) -> Customer:
+    """The customer, locked, if ``actor`` may change it: 404 outside the scope, 403 when read-only."""
+    if not scope.visible(actor, Customer.objects.filter(pk=customer_id)).exists():
+        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
+    customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).select_for_update().first()
+    if customer is None:
+        raise NotAllowed("consent_read_only", _("您可以查看该客户，但不能为其登记授权或查询征信。"))
+    return customer
+
+
+def evidence_check(evidence: UploadedFile) -> str:
+    """The evidence type (``pdf`` / ``jpg`` / ``png``) read from the file's first bytes; refuses a file
+    over 10 MB or of any other type whatever its name says."""
+    size = evidence.size or 0
+    if size > EVIDENCE_MAX_BYTES:
+        raise DomainError(
+            "evidence_too_large",
+            _("授权凭证文件不能超过 %(mb)s MB。") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)},
+            {"field": "evidence"},
+        )
+    if size == 0:
+        raise DomainError("evidence_empty", _("授权凭证文件是空的。"), {"field": "evidence"})
+    evidence.seek(0)
+    kind = sniff(evidence.read(SNIFF_BYTES))
+    evidence.seek(0)
+    if kind is None:
+        raise DomainError(
+            "evidence_type_invalid",
+            _("授权凭证须为 PDF、JPG 或 PNG 文件（按文件内容识别，改扩展名无效）。"),
+            {"field": "evidence"},
+        )
+    return kind
+
+
+def _validate_consent(
+    *, kind: str, purpose: str, channel: str, signed_on: date, valid_until: date, today: date
+) -> str:
+    if kind not in ConsentKind.values:
+        raise DomainError("consent_kind_unknown", _("授权类型无效。"), {"field": "kind"})
+    purpose = (purpose or "").strip()
+    if kind == ConsentKind.CREDIT_INQUIRY:
+        if purpose not in dict(CONSENT_PURPOSE_CHOICES):
+            raise DomainError(
+                "consent_purpose_required",
+                _("征信查询授权须写明用途：贷款审批、信用卡审批、担保资格审查或特约商户实名审查。"),
+                {"field": "purpose"},
+            )
+    elif purpose:
+        raise DomainError(
+            "consent_purpose_not_allowed", _("营销授权不填写征信查询用途。"), {"field": "purpose"}
+        )
+    if channel not in ConsentChannel.values:
+        raise DomainError("consent_channel_unknown", _("签署方式无效。"), {"field": "channel"})
+    if signed_on > today:
+        raise DomainError("consent_signed_in_future", _("签署日期不能晚于今天。"), {"field": "signed_on"})
+    if valid_until <= signed_on:
+        raise DomainError(
+            "consent_validity_invalid", _("有效期截止日须晚于签署日期。"), {"field": "valid_until"}
+        )
+    months = max_validity_months()
+    if valid_until > latest_valid_until(signed_on, months):
+        raise DomainError(
+            "consent_validity_too_long",
+            _("授权有效期自签署日起最长 %(months)s 个月（最晚至 %(latest)s）。")
+            % {"months": months, "latest": latest_valid_until(signed_on, months).isoformat()},
+            {"field": "valid_until"},
+        )
+    return purpose
+
+
+@transaction.atomic(durable=True)
+def consent_record(
+    *,
+    actor: User,
+    customer_id: int | str,
+    kind: str,
+    signed_on: date,
+    valid_until: date,
+    channel: str,
+    purpose: str = "",
+    evidence: UploadedFile | None = None,
+) -> Consent:
+    """登记授权. Rules: the customer's owner or team lead records it; a credit-inquiry authorization
+    names exactly one purpose and has its evidence (written authorization, RULES.md); signed no later
+    than today; valid after the signing date for at most ``max_validity_months()`` months; evidence is a
+    PDF, JPG or PNG of at most 10 MB, recognised by its content."""
+    customer = _customer_for_change(actor=actor, customer_id=customer_id)
+    purpose = _validate_consent(
+        kind=kind,
+        purpose=purpose,
+        channel=channel,
+        signed_on=signed_on,
+        valid_until=valid_until,
+        today=timezone.localdate(),
+    )
+    evidence_type = evidence_check(evidence) if evidence is not None else None
+    if kind == ConsentKind.CREDIT_INQUIRY and evidence is None:
+        raise DomainError(
+            "evidence_required",
+            _("征信查询须有客户的书面授权：请上传授权凭证（PDF、JPG 或 PNG）。"),
+            {"field": "evidence"},
+        )
+    consent = Consent(
+        customer=customer,
+        kind=kind,
+        purpose=purpose,
+        signed_on=signed_on,
+        valid_until=valid_until,
+        channel=channel,
+        recorded_by=actor,
+    )
+    consent.full_clean(exclude=["customer", "recorded_by", "evidence"])
+    if evidence is not None:
+        # The stored name is random with the sniffed extension (``evidence_upload_to``).
+        consent.evidence.save(f"evidence.{evidence_type}", evidence, save=False)
+    try:
+        consent.save()
+        audit_record(
+            actor=actor,
+            action="consent.record",
+            target=consent,
+            after={**audit_snapshot(consent, CONSENT_AUDIT_FIELDS), "evidence": consent.evidence.name},
+        )
+    except Exception:
+        if consent.evidence:
+            consent.evidence.delete(save=False)  # no orphan file when the row is not written
+        raise
+    return consent
+
+
+@transaction.atomic(durable=True)
+def consent_revoke(*, actor: User, consent_id: int | str, reason: str = "") -> Consent:
+    """撤回授权: the customer withdrew it (PIPL art. 15). From now on it authorizes nothing; inquiries
+    already made under it stay logged. Only the customer's owner or team lead records it, once."""
+    if not scope.visible(actor, Consent.objects.filter(pk=consent_id)).exists():
+        raise NotFound("not_found", _("授权书不存在，或不在您的权限范围内。"))
+    consent = scope.changeable(actor, Consent.objects.filter(pk=consent_id)).select_for_update().first()
+    if consent is None:
+        raise NotAllowed("consent_read_only", _("您可以查看该客户，但不能为其登记授权或查询征信。"))
+    if consent.revoked_at is not None:
+        raise Conflict(
+            "consent_already_revoked",
+            _("该授权已于 %(when)s 撤回。")
+            % {"when": timezone.localtime(consent.revoked_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    reason = (reason or "").strip()
+    if len(reason) > REVOKE_REASON_MAX:
+        raise DomainError(
+            "revoke_reason_too_long",
+            _("撤回说明不能超过 %(n)s 个字。") % {"n": REVOKE_REASON_MAX},
+            {"field": "reason"},
+        )
+    consent.revoked_at = timezone.now()
+    consent.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action="consent.revoke",
+        target=consent,
+        before={"revoked_at": None},
+        after={"revoked_at": consent.revoked_at, "reason": reason},
+    )
+    return consent
+
+
+def no_valid_consent(purpose: str) -> DomainError:
+    return DomainError(
+        "no_valid_consent",
+        _(
+            "该客户没有在有效期内、未撤回的“%(purpose)s”征信查询授权，不能查询征信。"
+            "请先登记客户为此用途签署的书面授权。"
+        )
+        % {"purpose": Purpose(purpose).label},
+        {"field": "purpose", "purpose": purpose},
+    )
+
+
+@transaction.atomic(durable=True)
+def credit_inquiry_request(
+    *,
+    actor: User,
+    customer_id: int | str,
+    purpose: str,
+    exempt_reason: str = "",
+    result_reference: str = "",
+) -> CreditInquiry:
+    """查询征信. Rule (RULES.md, "Personal information"): refused unless the customer signed a credit-
+    inquiry authorization for exactly this purpose that is in force today (signed on or before today,
+    valid until today or later, not revoked); post-loan management (贷后管理) is exempt but needs a
+    written reason. Every inquiry made is logged: its row and an audit event. A refusal writes nothing.
+
+    The authorization row is locked, so a revocation running at the same moment either comes first (and
+    this is refused) or waits until this inquiry is logged under the authorization that was in force.
+    """
+    customer = _customer_for_change(actor=actor, customer_id=customer_id)
+    if purpose not in Purpose.values:
+        raise DomainError("purpose_unknown", _("查询用途无效。"), {"field": "purpose"})
+    result_reference = (result_reference or "").strip()
+    if len(result_reference) > REFERENCE_MAX:
+        raise DomainError(
+            "result_reference_too_long",
+            _("报告编号不能超过 %(n)s 个字。") % {"n": REFERENCE_MAX},
+            {"field": "result_reference"},
+        )
+    consent: Consent | None = None
+    reason = ""
+    if purpose in EXEMPT_PURPOSES:
+        reason = (exempt_reason or "").strip()
+        if len(reason) < EXEMPT_REASON_MIN:
+            raise DomainError(
+                "exempt_reason_required",
+                _("贷后管理查询无须授权，但须写明理由（至少 %(n)s 个字，如所管理的贷款及查询原因）。")
+                % {"n": EXEMPT_REASON_MIN},
+                {"field": "exempt_reason"},
+            )
+        if len(reason) > EXEMPT_REASON_MAX:
+            raise DomainError(
+                "exempt_reason_too_long",
+                _("免授权理由不能超过 %(n)s 个字。") % {"n": EXEMPT_REASON_MAX},
+                {"field": "exempt_reason"},
+            )
+        # TODO(loans): the exemption covers only an existing loan of this customer; once loans are
+        # recorded, refuse here when the customer has none. Until then the reason is logged.
+    else:
+        today = timezone.localdate()
+        consent = (
+            Consent.objects.select_for_update()
+            .filter(
+                customer=customer,
+                kind=ConsentKind.CREDIT_INQUIRY,
+                purpose=purpose,
+                revoked_at__isnull=True,
+                signed_on__lte=today,
+                valid_until__gte=today,
+            )
+            .order_by("-valid_until", "-id")
+            .first()
+        )
+        if consent is None:
+            raise no_valid_consent(purpose)
+    inquiry = CreditInquiry.objects.create(
+        customer=customer,
+        purpose=purpose,
+        consent=consent,
+        requested_by=actor,
+        result_reference=result_reference,
+        exempt_reason=reason,
+    )
+    after: dict[str, Any] = audit_snapshot(inquiry, INQUIRY_AUDIT_FIELDS)
+    if consent is None:
+        after["note"] = "post_loan exemption: existing loan not yet verified (loans not recorded yet)"
+    audit_record(actor=actor, action="credit_inquiry.request", target=inquiry, after=after)
+    return inquiry
+
+
+@transaction.atomic(durable=True)
+def consent_evidence_open(*, actor: User, consent_id: int | str) -> Consent:
+    """查看授权凭证: the signed form shows the person's ID and signature, so opening it is audited like
+    unmasking. Anyone who may see the customer may open it."""
+    consent = scope.visible(actor, Consent.objects.filter(pk=consent_id)).first()
+    if consent is None or not consent.evidence:
+        raise NotFound("not_found", _("授权凭证不存在，或不在您的权限范围内。"))
+    audit_record(
+        actor=actor, action="consent.evidence_view", target=consent, after={"evidence": consent.evidence.name}
+    )
+    return consent

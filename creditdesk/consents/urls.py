@@ -1,0 +1,14 @@
+from django.urls import path
+
+from creditdesk.consents import views
+
+app_name = "consents"
+
+urlpatterns = [
+    path("customer/<int:customer_id>/", views.customer_consents, name="customer"),
+    path("customer/<int:customer_id>/panel/", views.customer_panel, name="panel"),
+    path("customer/<int:customer_id>/record/", views.consent_create, name="record"),
+    path("customer/<int:customer_id>/inquire/", views.inquiry_create, name="inquire"),
+    path("<int:consent_id>/revoke/", views.consent_revoke, name="revoke"),
+    path("<int:consent_id>/evidence/", views.consent_evidence, name="evidence"),
+]

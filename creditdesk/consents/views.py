@@ -1,0 +1,179 @@
+"""授权与征信查询 pages: a customer's consents and inquiries, recording and revoking consents, requesting
+an inquiry (refusals in Chinese on the page), the evidence file, and the panel for the 360 page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from creditdesk.accounts import scope
+from creditdesk.consents import selectors, services
+from creditdesk.consents.forms import ConsentForm, InquiryForm, RevokeForm
+from creditdesk.consents.rules import add_months, max_validity_months
+from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
+from creditdesk.customers.models import Customer
+from creditdesk.customers.selectors import customer_get_visible
+
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+LIST_LIMIT = 100
+
+
+def _page(
+    request: HttpRequest,
+    customer: Customer,
+    *,
+    consent_form: ConsentForm | None = None,
+    inquiry_form: InquiryForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    today = timezone.localdate()
+    can_change = scope.can_change(request.user, customer)
+    consents = list(selectors.consents_of(customer=customer)[:LIST_LIMIT])
+    context: dict[str, Any] = {
+        "customer": customer,
+        "today": today,
+        "can_change": can_change,
+        "consents": [(c, c.state(today)) for c in consents],
+        "inquiries": selectors.inquiries_of(customer=customer)[:LIST_LIMIT],
+        "summary": selectors.consent_summary(customer=customer, today=today),
+    }
+    if can_change:
+        context["consent_form"] = consent_form or ConsentForm(
+            initial={"signed_on": today, "valid_until": add_months(today, max_validity_months())}
+        )
+        context["inquiry_form"] = inquiry_form or InquiryForm()
+        context["revoke_form"] = RevokeForm()
+    return render(request, "consents/customer_consents.html", context, status=status)
+
+
+def _changeable_customer(request: HttpRequest, customer_id: int) -> Customer:
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    if not scope.can_change(request.user, customer):
+        raise PermissionDenied(_("您可以查看该客户，但不能为其登记授权或查询征信。"))
+    return customer
+
+
+@login_required
+@require_GET
+def customer_consents(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    return _page(request, customer)
+
+
+@login_required
+@require_GET
+def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The consent section of the customer 360 page (loaded by htmx): what is authorized today."""
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    context = {
+        "customer": customer,
+        "summary": selectors.consent_summary(customer=customer),
+        "latest_inquiries": selectors.inquiries_of(customer=customer)[:3],
+    }
+    return render(request, "consents/_panel.html", context)
+
+
+@login_required
+@require_POST
+def consent_create(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _changeable_customer(request, customer_id)
+    form = ConsentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, customer, consent_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        services.consent_record(
+            actor=request.user,
+            customer_id=customer.pk,
+            kind=data["kind"],
+            purpose=data.get("purpose") or "",
+            signed_on=data["signed_on"],
+            valid_until=data["valid_until"],
+            channel=data["channel"],
+            evidence=data.get("evidence"),
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        field = exc.extra.get("field")
+        form.add_error(field if field in form.fields else None, exc.message)
+        return _page(request, customer, consent_form=form, status=400)
+    messages.success(request, _("已登记授权。"))
+    return redirect("consents:customer", customer_id=customer.pk)
+
+
+@login_required
+@require_POST
+def inquiry_create(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _changeable_customer(request, customer_id)
+    form = InquiryForm(request.POST)
+    if not form.is_valid():
+        return _page(request, customer, inquiry_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        inquiry = services.credit_inquiry_request(
+            actor=request.user,
+            customer_id=customer.pk,
+            purpose=data["purpose"],
+            exempt_reason=data.get("exempt_reason") or "",
+            result_reference=data.get("result_reference") or "",
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        field = exc.extra.get("field")
+        form.add_error(field if field in form.fields and field != "purpose" else None, exc.message)
+        return _page(request, customer, inquiry_form=form, status=400)
+    messages.success(
+        request, _("已登记征信查询（%(purpose)s）。") % {"purpose": inquiry.get_purpose_display()}
+    )
+    return redirect("consents:customer", customer_id=customer.pk)
+
+
+@login_required
+@require_POST
+def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.consent_get_visible(user=request.user, consent_id=consent_id)
+    form = RevokeForm(request.POST)
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    try:
+        services.consent_revoke(actor=request.user, consent_id=consent.pk, reason=reason)
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤回授权。"))
+    return redirect("consents:customer", customer_id=consent.customer_id)
+
+
+@login_required
+@require_GET
+def consent_evidence(request: HttpRequest, consent_id: int) -> FileResponse:
+    """The evidence file, to people who may see the customer (never a public media URL); audited."""
+    try:
+        consent = services.consent_evidence_open(actor=request.user, consent_id=consent_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    extension = consent.evidence.name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(
+        consent.evidence.open("rb"),
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+        filename=f"consent-{consent.pk}.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
