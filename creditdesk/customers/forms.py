@@ -211,3 +211,14 @@ class HandoverForm(forms.Form):
         self.fields["new_owner"].widget.choices = [("", "—")] + [
             (u.pk, u.get_full_name()) for u in candidates
         ]
+
+
+class MergeForm(forms.Form):
+    """合并: the likely duplicate (merged into the customer of the page) and a reason."""
+
+    duplicate = forms.IntegerField(label=_("重复记录"), widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("合并原因"), max_length=200)
+
+
+class MergeUndoForm(forms.Form):
+    reason = forms.CharField(label=_("撤销原因"), max_length=200)

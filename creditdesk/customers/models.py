@@ -35,7 +35,8 @@ class Customer(models.Model):
     kept in clear for tail search: they are exactly what the masks (``110***********123X``,
     ``138****5678``) show anyway.
     Owned by one customer manager; the scope layer gives the team lead the team's and the branch the
-    branch's customers.
+    branch's customers. A likely duplicate can be merged (合并) into another record: ``merged_into``
+    marks it, everything stays attached to it, and the merge can be undone.
     """
 
     kind = models.CharField(_("客户类型"), max_length=30, choices=CustomerKind.choices)
@@ -96,6 +97,28 @@ class Customer(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # 合并 (soft, reversible): a duplicate points at the record it was merged into and drops out of lists,
+    # search, export and duplicate detection; nothing is moved or deleted, so undoing is clearing it.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_customers",
+        editable=False,
+    )
+    merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("合并操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
 
     scope_paths: ClassVar[ScopePaths] = ScopePaths(owner="owner", team="owner__team", branch="owner__branch")
     audit_sensitive_fields: ClassVar[tuple[str, ...]] = (

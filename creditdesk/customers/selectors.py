@@ -24,13 +24,30 @@ MAX_RESULTS = 50
 
 
 def customer_list_visible_to(*, user: User) -> QuerySet[Customer]:
-    return scope.visible(user, Customer.objects.select_related("owner"))
+    """The customers ``user`` may pick from: lists, search, export, candidates. A merged record (合并)
+    is left out — its survivor stands for it — though its own page still opens (``customer_get_visible``)."""
+    return scope.visible(user, Customer.objects.select_related("owner")).filter(merged_into__isnull=True)
 
 
 def customer_get_visible(*, user: User, customer_id: int | str) -> Customer:
+    """One customer ``user`` may see, merged or not (a merged record's page keeps its history), or 404."""
     return scope.get_visible_or_404(
-        user, Customer.objects.select_related("owner", "owner__team"), pk=customer_id
+        user,
+        Customer.objects.select_related("owner", "owner__team", "merged_into", "merged_by"),
+        pk=customer_id,
     )
+
+
+def changeable_ids(*, user: User, ids: list[int]) -> set[int]:
+    """Which of ``ids`` the user may change (one query)."""
+    if not ids:
+        return set()
+    return set(scope.changeable(user, Customer.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+
+
+def merged_customers(*, user: User, customer: Customer) -> QuerySet[Customer]:
+    """已合并的记录: the visible records merged into ``customer``."""
+    return scope.visible(user, Customer.objects.filter(merged_into=customer)).order_by("-merged_at", "-id")
 
 
 def _prefix(field: str, text: str) -> Q:

@@ -11,6 +11,9 @@ urlpatterns = [
     path("<int:customer_id>/edit/", views.customer_update, name="update"),
     path("<int:customer_id>/unmask/", views.customer_unmask, name="unmask"),
     path("handover/", views.customer_handover, name="handover"),
+    path("duplicates/", views.duplicate_list, name="duplicates"),
+    path("<int:customer_id>/merge/", views.customer_merge, name="merge"),
+    path("<int:customer_id>/unmerge/", views.customer_merge_undo, name="unmerge"),
     path("<int:customer_id>/relationships/", views.relationship_add, name="relationship_add"),
     path(
         "<int:customer_id>/relationships/<int:relationship_id>/delete/",

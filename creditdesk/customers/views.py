@@ -15,11 +15,13 @@ from creditdesk.accounts import scope
 from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
-from creditdesk.customers import selectors, services
+from creditdesk.customers import duplicates, selectors, services
 from creditdesk.customers.forms import (
     CustomerEditForm,
     CustomerForm,
     HandoverForm,
+    MergeForm,
+    MergeUndoForm,
     RelationshipForm,
     UnmaskForm,
 )
@@ -105,11 +107,95 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "related_parties": selectors.related_parties(user=request.user, customer=customer),
         "ownership_history": selectors.ownership_history(customer=customer)[:20],
     }
-    if context["can_change"]:
+    if context["can_change"] and customer.merged_into_id is None:
         context["relationship_form"] = RelationshipForm(
             candidates=selectors.relationship_candidates(user=request.user, customer=customer)
         )
+    found = duplicates.likely_duplicates(user=request.user, customer=customer)
+    changeable = (
+        selectors.changeable_ids(user=request.user, ids=[other.pk for other, _reasons in found])
+        if context["can_change"] and customer.merged_into_id is None
+        else set()
+    )
+    context["likely_duplicates"] = [
+        {
+            "customer": other,
+            "reasons": [duplicates.reason_label(r) for r in reasons],
+            "can_merge": other.pk in changeable,
+        }
+        for other, reasons in found
+    ]
+    context["merged_customers"] = list(selectors.merged_customers(user=request.user, customer=customer)[:50])
     return render(request, "customers/customer_detail.html", context)
+
+
+@login_required
+@require_GET
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """疑似重复客户: pairs in the team (lead) or branch (branch head); others may not open it."""
+    if not selectors.can_hand_over(user=request.user):
+        raise PermissionDenied(_("只有团队主管和支行行长可以查看疑似重复客户列表。"))
+    pairs = duplicates.duplicate_pairs_visible_to(user=request.user)
+    return render(
+        request,
+        "customers/duplicate_list.html",
+        {"pairs": pairs, "limit": duplicates.MAX_PAIRS},
+    )
+
+
+@login_required
+@require_POST
+def customer_merge(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """合并: the posted duplicate is merged into the customer of the page (a reason is required)."""
+    customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写合并原因。"))
+        return redirect("customers:detail", customer_id=customer.pk)
+    try:
+        duplicate = services.customer_merge(
+            actor=request.user,
+            survivor_id=customer.pk,
+            duplicate_id=form.cleaned_data["duplicate"],
+            reason=form.cleaned_data["reason"],
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已将 %(duplicate)s 合并至 %(survivor)s。")
+            % {"duplicate": duplicate.name, "survivor": customer.name},
+        )
+    return redirect("customers:detail", customer_id=customer.pk)
+
+
+@login_required
+@require_POST
+def customer_merge_undo(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """撤销合并 from the merged record's page."""
+    customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
+    form = MergeUndoForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写撤销原因。"))
+        return redirect("customers:detail", customer_id=customer.pk)
+    try:
+        services.customer_merge_undo(
+            actor=request.user, duplicate_id=customer.pk, reason=form.cleaned_data["reason"]
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤销合并：%(name)s") % {"name": customer.name})
+    return redirect("customers:detail", customer_id=customer.pk)
 
 
 @login_required

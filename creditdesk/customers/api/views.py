@@ -11,9 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from creditdesk.accounts import scope
 from creditdesk.customers import selectors, services
 from creditdesk.customers.choices import CustomerKind, RelationshipKind
+from creditdesk.customers.duplicates import likely_duplicates, reason_label
 from creditdesk.customers.identity import mask_id, mask_phone
 from creditdesk.customers.models import Customer
 from creditdesk.customers.services import PROFILE_FIELDS, CustomerInput
@@ -52,6 +52,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             *PROFILE_FIELDS,
             "tag_list",
             "sensitive_recorded",
+            "merged_into",
             "created_at",
             "updated_at",
         ]
@@ -164,6 +165,26 @@ class HandoverSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+class MergeSerializer(serializers.Serializer):
+    duplicate = serializers.IntegerField()
+    reason = serializers.CharField(max_length=200)
+
+
+class MergeUndoSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class LikelyDuplicateSerializer(serializers.Serializer):
+    """A likely duplicate of the customer in the URL, with why (codes and labels)."""
+
+    id = serializers.IntegerField(source="customer.pk")
+    name = serializers.CharField(source="customer.name")
+    kind = serializers.CharField(source="customer.kind")
+    owner_username = serializers.CharField(source="customer.owner.username")
+    reasons = serializers.ListField(child=serializers.CharField())
+    reason_labels = serializers.ListField(child=serializers.CharField())
+
+
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = CustomerSerializer
 
@@ -174,7 +195,8 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.customer_list_visible_to(user=self.request.user).order_by("name", "id")
 
     def get_object(self) -> Customer:
-        return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
+        # A merged record (left out of the list) still opens by id, like its page: history, undo.
+        return selectors.customer_get_visible(user=self.request.user, customer_id=self.kwargs["pk"])
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="姓名、拼音首字母、手机/证件尾号、完整号码")]
@@ -269,3 +291,46 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(
             {"handed_over": [c.pk for c in changed], "new_owner": data.validated_data["new_owner"]}
         )
+
+    @extend_schema(request=MergeSerializer, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str) -> Response:
+        """合并: ``duplicate`` is merged into this customer (reversible, audited); answers the duplicate."""
+        customer = self.get_object()
+        data = MergeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        duplicate = services.customer_merge(
+            actor=request.user,
+            survivor_id=customer.pk,
+            duplicate_id=data.validated_data["duplicate"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(CustomerSerializer(duplicate).data)
+
+    @extend_schema(request=MergeUndoSerializer, responses=CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def unmerge(self, request: Request, pk: str) -> Response:
+        """撤销合并 of this (merged) customer; audited."""
+        customer = self.get_object()
+        data = MergeUndoSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        restored = services.customer_merge_undo(
+            actor=request.user, duplicate_id=customer.pk, reason=data.validated_data["reason"]
+        )
+        return Response(CustomerSerializer(restored).data)
+
+    @extend_schema(responses=LikelyDuplicateSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def duplicates(self, request: Request, pk: str) -> Response:
+        """可能重复: likely duplicates of this customer within the caller's scope."""
+        customer = self.get_object()
+        found = likely_duplicates(user=request.user, customer=customer)
+        rows = [
+            {
+                "customer": other,
+                "reasons": reasons,
+                "reason_labels": [reason_label(r) for r in reasons],
+            }
+            for other, reasons in found
+        ]
+        return Response(LikelyDuplicateSerializer(rows, many=True).data)
