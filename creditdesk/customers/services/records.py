@@ -1,4 +1,9 @@
-"""Writes to customers. Each service is one transaction with its audit row (sensitive values masked)."""
+"""The customer record: what may be written into it and how, and creating and changing it.
+
+Rule: every value reaches a ``Customer`` through ``_apply`` (validation, pinyin, blind indexes, tails), and
+``customer_create`` / ``customer_update`` are each one transaction with its audit row (sensitive values
+masked). The other service modules build on this one; it imports none of them.
+"""
 
 from __future__ import annotations
 
@@ -19,27 +24,25 @@ from creditdesk.accounts.choices import Role
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.crypto import blind_index
-from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
     QualitySegment,
     RateSensitivity,
-    RelationshipKind,
     Source,
     TermPreference,
     ValueSegment,
 )
 from creditdesk.customers.identity import (
     mask_id,
-    mask_phone,
     name_pinyin,
     normalize_for_index,
     parse_mobile,
     parse_resident_id,
     parse_uscc,
 )
-from creditdesk.customers.models import Customer, CustomerOwnership, Relationship
+from creditdesk.customers.models import Customer, CustomerOwnership
 
 ID_INDEX_CONTEXT = "customers.customer.id_number"
 PHONE_INDEX_CONTEXT = "customers.customer.phone"
@@ -104,7 +107,6 @@ YES = frozenset({"yes", "y", "true", "1", "是", "有"})
 NO = frozenset({"no", "n", "false", "0", "否", "无"})
 # The asset values (sensitive, encrypted) and the yes/no flag each belongs to.
 ASSET_VALUES = {"property_value": "has_property", "vehicle_value": "has_vehicle"}
-UNMASKABLE = {"id_number": mask_id, "phone": mask_phone}
 
 AMOUNT_MAX = Decimal("100000000000")  # 1,000 亿元: anything above is a typing error, not a customer
 MAX_TAGS = 10
@@ -424,322 +426,5 @@ def customer_update(*, actor: User, customer_id: int, data: CustomerInput) -> Cu
     return customer
 
 
-@transaction.atomic(durable=True)
-def customer_unmask(*, actor: User, customer_id: int, field: str, reason: str) -> str:
-    """查看明文: the clear ID or phone, for a person with the permission who gives a reason (audited)."""
-    if field not in UNMASKABLE:
-        raise DomainError("field_not_unmaskable", _("该字段不能查看明文。"), {"field": "field"})
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise DomainError(
-            "unmask_reason_required", _("请填写查看明文的理由（至少 4 个字）。"), {"field": "reason"}
-        )
-    customer = scope.visible(actor, Customer.objects.filter(pk=customer_id)).first()
-    if customer is None:
-        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
-    if not actor.has_perm("customers.unmask_customer"):
-        raise NotAllowed("unmask_not_allowed", _("您没有查看客户敏感信息明文的权限。"))
-    audit_record(
-        actor=actor, action="customer.unmask", target=customer, after={"field": field, "reason": reason[:200]}
-    )
-    return str(getattr(customer, field))
-
-
 def _not_found() -> NotFound:
     return NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
-
-
-def _relationship_snapshot(relationship: Relationship) -> dict[str, Any]:
-    return {
-        "relationship_id": relationship.pk,
-        "from_customer": relationship.from_customer_id,
-        "to_customer": relationship.to_customer_id,
-        "kind": relationship.kind,
-        "role_detail": relationship.role_detail,
-        "note": relationship.note,
-    }
-
-
-def _check_relationship_parties(*, actor: User, from_customer_id: int, to_customer_id: int) -> Customer:
-    """Both customers visible to ``actor`` and the from-customer changeable; returns it, locked.
-
-    An unknown customer and one outside the scope get the same answer, so nothing leaks.
-    """
-    if not scope.visible(actor, Customer.objects.filter(pk=from_customer_id)).exists():
-        raise _not_found()
-    if not scope.visible(actor, Customer.objects.filter(pk=to_customer_id)).exists():
-        raise DomainError(
-            "related_customer_not_found",
-            _("关联客户不存在，或不在您的权限范围内。"),
-            {"field": "to_customer"},
-        )
-    customer = (
-        scope.changeable(actor, Customer.objects.filter(pk=from_customer_id)).select_for_update().first()
-    )
-    if customer is None:
-        raise NotAllowed("customer_read_only", _("您可以查看该客户，但不能修改。"))
-    return customer
-
-
-@transaction.atomic(durable=True)
-def relationship_add(
-    *,
-    actor: User,
-    from_customer_id: int,
-    to_customer_id: int,
-    kind: str,
-    note: str = "",
-    role_detail: str = "",
-) -> Relationship:
-    """登记关联关系 "X 是 Y 的<kind>": both customers within the actor's scope and X one the actor may
-    change; never a customer with itself; one relationship of a kind per pair and direction."""
-    if kind not in RelationshipKind.values:
-        raise DomainError("relationship_kind_invalid", _("关系类型无效。"), {"field": "kind"})
-    if from_customer_id == to_customer_id:
-        raise DomainError(
-            "relationship_self", _("不能把客户与其本人建立关联关系。"), {"field": "to_customer"}
-        )
-    note, role_detail = (note or "").strip(), (role_detail or "").strip()
-    if len(note) > 500:
-        raise DomainError("note_too_long", _("备注不能超过 500 个字。"), {"field": "note"})
-    if len(role_detail) > 50:
-        raise DomainError("role_detail_too_long", _("关系说明不能超过 50 个字。"), {"field": "role_detail"})
-    customer = _check_relationship_parties(
-        actor=actor, from_customer_id=from_customer_id, to_customer_id=to_customer_id
-    )
-    if Relationship.objects.filter(
-        from_customer_id=from_customer_id, to_customer_id=to_customer_id, kind=kind
-    ).exists():
-        raise DomainError("relationship_duplicate", _("该关联关系已登记。"), {"field": "kind"})
-    relationship = Relationship(
-        from_customer_id=from_customer_id,
-        to_customer_id=to_customer_id,
-        kind=kind,
-        role_detail=role_detail,
-        note=note,
-        created_by=actor,
-    )
-    try:
-        with transaction.atomic():
-            relationship.save()
-    except IntegrityError:  # the same relationship added concurrently
-        raise DomainError("relationship_duplicate", _("该关联关系已登记。"), {"field": "kind"}) from None
-    audit_record(
-        actor=actor,
-        action="customer.relationship_add",
-        target=customer,
-        after=_relationship_snapshot(relationship),
-    )
-    return relationship
-
-
-@transaction.atomic(durable=True)
-def relationship_remove(*, actor: User, relationship_id: int) -> None:
-    """删除关联关系: the same rule as adding it — both customers visible, the from-customer changeable."""
-    relationship = Relationship.objects.filter(pk=relationship_id).first()
-    parties = (relationship.from_customer_id, relationship.to_customer_id) if relationship else ()
-    seen = set(scope.visible(actor, Customer.objects.filter(pk__in=parties)).values_list("pk", flat=True))
-    if relationship is None or not seen:
-        raise NotFound("not_found", _("关联关系不存在，或不在您的权限范围内。"))
-    customer = (
-        scope.changeable(actor, Customer.objects.filter(pk=relationship.from_customer_id))
-        .select_for_update()
-        .first()
-    )
-    if customer is None or len(seen) < 2:
-        raise NotAllowed(
-            "relationship_read_only",
-            _("只有能修改该客户、且能查看双方客户的人可以删除这条关联关系。"),
-        )
-    before = _relationship_snapshot(relationship)
-    relationship.delete()
-    audit_record(actor=actor, action="customer.relationship_remove", target=customer, before=before)
-
-
-HANDOVER_MAX = 1000
-
-
-@transaction.atomic(durable=True)
-def customer_handover(
-    *, actor: User, customer_ids: list[int], new_owner: User | int, reason: str
-) -> list[Customer]:
-    """客户移交: a team lead hands customers of the team to an active customer manager (or the lead) of
-    the same team; a branch head does the same within the branch. All or nothing: one customer outside
-    the actor's scope refuses the whole batch. Each customer gets one audit row, and its ownership
-    history closes the previous owner's period and opens the new one. Customers already owned by the
-    new owner are left as they are. Returns the customers that changed hands.
-    """
-    if actor.role not in (Role.TEAM_LEAD, Role.BRANCH_HEAD):
-        raise NotAllowed("handover_not_allowed", _("只有团队主管和支行行长可以移交客户。"))
-    try:
-        ids = sorted({int(pk) for pk in customer_ids})
-    except (TypeError, ValueError):
-        raise DomainError(
-            "customer_ids_invalid", _("请选择要移交的客户。"), {"field": "customer_ids"}
-        ) from None
-    if not ids:
-        raise DomainError("customer_ids_required", _("请选择要移交的客户。"), {"field": "customer_ids"})
-    if len(ids) > HANDOVER_MAX:
-        raise DomainError(
-            "customer_ids_too_many",
-            _("一次最多移交 %(count)s 户客户。") % {"count": HANDOVER_MAX},
-            {"field": "customer_ids"},
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("handover_reason_required", _("请填写移交原因。"), {"field": "reason"})
-    if len(reason) > 200:
-        raise DomainError("handover_reason_too_long", _("移交原因不能超过 200 个字。"), {"field": "reason"})
-
-    owner_id = new_owner.pk if isinstance(new_owner, User) else new_owner
-    candidates = User.objects.filter(is_active=True, role__in=(Role.MANAGER, Role.TEAM_LEAD))
-    if actor.role == Role.TEAM_LEAD:
-        candidates = candidates.filter(team_id=actor.team_id) if actor.team_id else candidates.none()
-        # A lead hands over the team's customers only, even ones they could see for another reason.
-        in_scope = (
-            Customer.objects.filter(owner__team_id=actor.team_id)
-            if actor.team_id
-            else Customer.objects.none()
-        )
-    else:
-        candidates = candidates.filter(branch_id=actor.branch_id) if actor.branch_id else candidates.none()
-        in_scope = (
-            Customer.objects.filter(owner__branch_id=actor.branch_id)
-            if actor.branch_id
-            else Customer.objects.none()
-        )
-    try:
-        owner = candidates.filter(pk=owner_id).first()
-    except (TypeError, ValueError):
-        owner = None
-    customers = list(scope.visible(actor, in_scope.filter(pk__in=ids)).select_for_update().order_by("pk"))
-    if len(customers) != len(ids):
-        raise NotFound(
-            "not_found",
-            _("部分客户不存在，或不在您的权限范围内；本次未移交任何客户。"),
-            {"field": "customer_ids"},
-        )
-    if owner is None:
-        raise DomainError(
-            "new_owner_invalid",
-            _("只能移交给本团队（支行行长：本支行）在职的客户经理。"),
-            {"field": "new_owner"},
-        )
-
-    now = timezone.now()
-    changed = [c for c in customers if c.owner_id != owner.pk]
-    open_rows = {
-        row.customer_id: row
-        for row in CustomerOwnership.objects.select_for_update().filter(
-            customer__in=changed, to_date__isnull=True
-        )
-    }
-    for customer in changed:
-        previous = customer.owner_id
-        row = open_rows.get(customer.pk)
-        if row is not None:
-            row.to_date = now
-            row.save(update_fields=["to_date"])
-        else:  # history missing (should not happen after the backfill): record the period we know of
-            CustomerOwnership.objects.create(
-                customer=customer, owner_id=previous, from_date=customer.created_at, to_date=now
-            )
-        CustomerOwnership.objects.create(
-            customer=customer, owner=owner, from_date=now, changed_by=actor, reason=reason
-        )
-        customer.owner = owner
-        customer.save(update_fields=["owner", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="customer.handover",
-            target=customer,
-            before={"owner": previous},
-            after={"owner": owner.pk, "reason": reason},
-        )
-    return changed
-
-
-MERGE_REASON_MAX = 200
-
-
-def _merge_reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("merge_reason_required", _("请填写合并原因。"), {"field": "reason"})
-    if len(reason) > MERGE_REASON_MAX:
-        raise DomainError(
-            "merge_reason_too_long",
-            _("合并原因不能超过 %(count)s 个字。") % {"count": MERGE_REASON_MAX},
-            {"field": "reason"},
-        )
-    return reason
-
-
-@transaction.atomic(durable=True)
-def customer_merge(*, actor: User, survivor_id: int, duplicate_id: int, reason: str) -> Customer:
-    """合并重复客户: marks ``duplicate`` as merged into ``survivor``. Both must be visible to and
-    changeable by the actor — the owner (both theirs) or the team lead (both in the team) — neither
-    already merged, and not the same record; a record others were merged into is not merged itself (undo
-    those first), so a survivor is never itself merged. Nothing is deleted or moved: consents,
-    relationships and ownership history stay on the duplicate, which is why undoing is possible.
-    """
-    reason = _merge_reason(reason)
-    try:
-        survivor_pk, duplicate_pk = int(survivor_id), int(duplicate_id)
-    except (TypeError, ValueError):
-        raise _not_found() from None
-    if survivor_pk == duplicate_pk:
-        raise DomainError("merge_self", _("不能把客户与其本人合并。"), {"field": "duplicate"})
-    pair = Customer.objects.filter(pk__in=(survivor_pk, duplicate_pk))
-    if scope.visible(actor, pair).count() != 2:
-        raise _not_found()
-    locked = {c.pk: c for c in scope.changeable(actor, pair).select_for_update().order_by("pk")}
-    if len(locked) != 2:
-        raise NotAllowed("merge_not_allowed", _("只有能修改这两户客户的客户经理或团队主管可以合并。"))
-    survivor, duplicate = locked[survivor_pk], locked[duplicate_pk]
-    if duplicate.merged_into_id is not None:
-        raise Conflict("merge_already_merged", _("该客户已合并至其他客户，请先撤销那次合并。"))
-    if survivor.merged_into_id is not None:
-        raise Conflict("merge_survivor_merged", _("保留的客户本身已被合并，请选择其合并后的客户。"))
-    if Customer.objects.filter(merged_into=duplicate).exists():
-        raise Conflict("merge_has_merged", _("已有其他记录合并到该客户，请先撤销那些合并。"))
-    duplicate.merged_into = survivor
-    duplicate.merged_at = timezone.now()
-    duplicate.merged_by = actor
-    duplicate.save(update_fields=["merged_into", "merged_at", "merged_by", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="customer.merge",
-        target=duplicate,
-        before={"merged_into": None},
-        after={"survivor": survivor.pk, "duplicate": duplicate.pk, "reason": reason},
-    )
-    return duplicate
-
-
-@transaction.atomic(durable=True)
-def customer_merge_undo(*, actor: User, duplicate_id: int, reason: str) -> Customer:
-    """撤销合并: the merged record becomes a customer of its own again (lists, search, detection), for
-    whoever may change it (its owner or the team lead); everything it had is still attached to it."""
-    reason = _merge_reason(reason)
-    record = Customer.objects.filter(pk=duplicate_id)
-    if not scope.visible(actor, record).exists():
-        raise _not_found()
-    duplicate = scope.changeable(actor, record).select_for_update().first()
-    if duplicate is None:
-        raise NotAllowed("merge_not_allowed", _("只有能修改该客户的客户经理或团队主管可以撤销合并。"))
-    if duplicate.merged_into_id is None:
-        raise Conflict("merge_not_merged", _("该客户未被合并，无需撤销。"))
-    survivor_pk = duplicate.merged_into_id
-    duplicate.merged_into = None
-    duplicate.merged_at = None
-    duplicate.merged_by = None
-    duplicate.save(update_fields=["merged_into", "merged_at", "merged_by", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="customer.merge_undo",
-        target=duplicate,
-        before={"merged_into": survivor_pk},
-        after={"survivor": survivor_pk, "duplicate": duplicate.pk, "reason": reason},
-    )
-    return duplicate

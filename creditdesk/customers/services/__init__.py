@@ -1,0 +1,73 @@
+"""Writes to customers. Each service is one transaction with its audit row (sensitive values masked).
+
+One module per topic: ``records`` (the record itself: validation, create, update), ``unmask`` (查看明文),
+``relationships`` (关联关系), ``handover`` (客户移交) and ``merge`` (合并重复客户). Everything callers use is
+re-exported here, so ``from creditdesk.customers import services`` / ``services.customer_create`` keep
+working; ``_apply`` is re-exported too, as the seed, the import and the benchmarks go through it.
+"""
+
+from creditdesk.customers.services.handover import HANDOVER_MAX, customer_handover
+from creditdesk.customers.services.merge import MERGE_REASON_MAX, customer_merge, customer_merge_undo
+from creditdesk.customers.services.records import (
+    AMOUNT_MAX,
+    ASSET_VALUES,
+    AUDIT_FIELDS,
+    CHOICES,
+    CREDIT_AMOUNT,
+    CREDIT_COUNTS,
+    CREDIT_LABELS,
+    ID_INDEX_CONTEXT,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    NO,
+    OPTIONAL_CHOICES,
+    PHONE_INDEX_CONTEXT,
+    PROFILE_FIELDS,
+    YES,
+    YES_NO_FIELDS,
+    CustomerInput,
+    customer_create,
+    customer_update,
+    id_index,
+    normalize_tags,
+    parse_amount,
+    phone_index,
+)
+from creditdesk.customers.services.records import _apply as _apply
+from creditdesk.customers.services.relationships import relationship_add, relationship_remove
+from creditdesk.customers.services.unmask import UNMASKABLE, customer_unmask
+
+__all__ = [
+    "AMOUNT_MAX",
+    "ASSET_VALUES",
+    "AUDIT_FIELDS",
+    "CHOICES",
+    "CREDIT_AMOUNT",
+    "CREDIT_COUNTS",
+    "CREDIT_LABELS",
+    "HANDOVER_MAX",
+    "ID_INDEX_CONTEXT",
+    "MAX_TAGS",
+    "MAX_TAG_LENGTH",
+    "MERGE_REASON_MAX",
+    "NO",
+    "OPTIONAL_CHOICES",
+    "PHONE_INDEX_CONTEXT",
+    "PROFILE_FIELDS",
+    "UNMASKABLE",
+    "YES",
+    "YES_NO_FIELDS",
+    "CustomerInput",
+    "customer_create",
+    "customer_handover",
+    "customer_merge",
+    "customer_merge_undo",
+    "customer_unmask",
+    "customer_update",
+    "id_index",
+    "normalize_tags",
+    "parse_amount",
+    "phone_index",
+    "relationship_add",
+    "relationship_remove",
+]
