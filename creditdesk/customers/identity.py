@@ -25,6 +25,7 @@ stdnum's refusals and the codes they become (stdnum 2.x):
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -283,6 +284,16 @@ def _latin(text: str) -> str:
     return _NOT_LATIN_OR_DIGIT.sub("", text.lower())
 
 
+@functools.lru_cache(maxsize=65536)
+def _han_pinyin(run: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(syllables, initials) of a run of Chinese characters, as pypinyin gives them. Cached: pypinyin
+    takes 0.1-0.3 ms a run, and a file of customers repeats the same given names and words."""
+    return (
+        tuple(lazy_pinyin(run, style=Style.NORMAL)),
+        tuple(lazy_pinyin(run, style=Style.FIRST_LETTER)),
+    )
+
+
 def name_pinyin(name: str, *, person: bool = True) -> tuple[str, str]:
     """``(full pinyin, initials)`` for search: ``张三`` → ``("zhangsan", "zs")``.
 
@@ -290,7 +301,12 @@ def name_pinyin(name: str, *, person: bool = True) -> tuple[str, str]:
     (lower-case) in both. For a person (the default) a polyphonic surname takes its surname reading
     (单 shan, 曾 zeng, 单于 chanyu); pass ``person=False`` for a company name (plain pinyin).
     """
-    text = unicodedata.normalize("NFKC", name or "").strip()
+    return _name_pinyin(name or "", bool(person))
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_pinyin(name: str, person: bool) -> tuple[str, str]:
+    text = unicodedata.normalize("NFKC", name).strip()
     full: list[str] = []
     initials: list[str] = []
     if person:
@@ -304,8 +320,9 @@ def name_pinyin(name: str, *, person: bool = True) -> tuple[str, str]:
         other = _latin(text[position : match.start()])
         full.append(other)
         initials.append(other)
-        full.extend(lazy_pinyin(match.group(), style=Style.NORMAL))
-        initials.extend(lazy_pinyin(match.group(), style=Style.FIRST_LETTER))
+        syllables, letters = _han_pinyin(match.group())
+        full.extend(syllables)
+        initials.extend(letters)
         position = match.end()
     other = _latin(text[position:])
     full.append(other)

@@ -371,3 +371,32 @@ def test_the_column_never_holds_the_clear_value(keys):
     assert Probe.objects.filter(secret__isnull=True).count() == 0
     with pytest.raises(FieldError, match=r"'core\.probe\.secret'"):
         Probe.objects.filter(secret=ID_NUMBER).exists()
+
+
+def test_field_stores_an_empty_value_as_empty(keys):
+    # Emptiness is visible anyway (masks, "已登记"); an empty value costs no seal.
+    field = _field(blank=True)
+    assert field.get_db_prep_save("", connection) == ""
+    assert field.from_db_value("", None, connection) == ""
+
+
+def test_field_reads_an_old_token_of_an_empty_value(keys):
+    # Rows saved before empty values were stored as "" hold a token sealed from "".
+    field = _field(blank=True)
+    old = encrypt("", context=CTX)
+    assert old.startswith("v1.k1.")
+    assert field.from_db_value(old, None, connection) == ""
+
+
+def test_field_still_refuses_a_foreign_token_of_an_empty_value(keys):
+    foreign = encrypt("", context="customers.customer.phone")
+    with pytest.raises(DecryptionError):
+        _field().from_db_value(foreign, None, connection)
+
+
+def test_field_seals_whitespace_and_keeps_null(keys):
+    field = _field(null=True)
+    stored = field.get_db_prep_save(" ", connection)
+    assert stored.startswith("v1.k1.")
+    assert field.from_db_value(stored, None, connection) == " "
+    assert field.get_db_prep_save(None, connection) is None

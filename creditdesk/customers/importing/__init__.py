@@ -21,6 +21,7 @@ optional 客户经理 column (usernames), or leave it empty to own the customers
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -107,6 +108,26 @@ def customer_import(
     """
     if not can_import(actor):
         raise NotAllowed("customer_import_not_allowed", _("只有客户经理和团队主管可以批量导入客户。"))
+    # The import holds every row's customer until it saves (all or nothing): with 100,000 of them alive
+    # Python's cyclic garbage collector scans them again and again, a third of the saving time. Pause it
+    # for the import (reference counting still frees everything else at once); it runs again afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(actor=actor, file=file, partial=partial, dry_run=dry_run, mapping=mapping)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(
+    *,
+    actor: User,
+    file: IO[bytes] | bytes | str | Path,
+    partial: bool,
+    dry_run: bool,
+    mapping: Mapping[str, str] | None,
+) -> ImportResult:
     started = time.perf_counter()
     stream = _stream(file)
     try:

@@ -101,6 +101,9 @@ CHOICES = {
     "term_preference": TermPreference,
     "rate_sensitivity": RateSensitivity,
 }
+# The choices' values, listed once: ``Choices.values`` builds a new list on every use (per imported row).
+_KIND_VALUES = tuple(CustomerKind.values)
+_CHOICE_VALUES = {name: tuple(choices.values) for name, choices in CHOICES.items()}
 OPTIONAL_CHOICES = frozenset({"term_preference", "rate_sensitivity"})  # blank = not recorded
 YES_NO_FIELDS = frozenset({"has_property", "has_vehicle"})
 YES = frozenset({"yes", "y", "true", "1", "是", "有"})
@@ -253,7 +256,7 @@ def _profile_value(field: str, raw: str | None) -> Any:
         return normalize_tags(raw)
     value = (raw or "").strip()
     if field in CHOICES:
-        if not (field in OPTIONAL_CHOICES and not value) and value not in CHOICES[field].values:
+        if not (field in OPTIONAL_CHOICES and not value) and value not in _CHOICE_VALUES[field]:
             raise DomainError(
                 f"{field}_invalid", _("%(field)s的选项无效。") % {"field": _label(field)}, {"field": field}
             )
@@ -290,7 +293,7 @@ def _apply(customer: Customer, data: CustomerInput, *, today: Any) -> None:
     an asset value only for an asset the customer has. Raises DomainError naming the field; a refusal
     leaves nothing saved.
     """
-    if data.kind not in CustomerKind.values:
+    if data.kind not in _KIND_VALUES:
         raise DomainError("kind_unknown", _("客户类型无效。"), {"field": "kind"})
     name = (data.name or "").strip()
     if not name:
