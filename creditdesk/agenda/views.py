@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,9 +15,10 @@ from creditdesk.agenda import selectors, services
 from creditdesk.agenda.choices import TaskStatus
 from creditdesk.agenda.filtersets import TaskFilterSet
 from creditdesk.agenda.forms import TaskForm
-from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
+from creditdesk.core.views.errors import refusals_as_http
 
 
 @login_required
@@ -72,11 +72,8 @@ def task_status(request: HttpRequest, task_id: int, status: str) -> HttpResponse
     if status not in TaskStatus.values:
         raise Http404
     try:
-        task = services.task_set_status(actor=request.user, task_id=task_id, status=status)
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+        with refusals_as_http():
+            task = services.task_set_status(actor=request.user, task_id=task_id, status=status)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("agenda:detail", task_id=task_id)

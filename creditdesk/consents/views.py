@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,8 @@ from creditdesk.accounts import scope
 from creditdesk.consents import selectors, services
 from creditdesk.consents.forms import ConsentForm, InquiryForm, RevokeForm
 from creditdesk.consents.rules import add_months, max_validity_months
-from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import DomainError
+from creditdesk.core.views.errors import refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible
 
@@ -90,20 +91,17 @@ def consent_create(request: HttpRequest, customer_id: int) -> HttpResponse:
         return _page(request, customer, consent_form=form, status=400)
     data = form.cleaned_data
     try:
-        services.consent_record(
-            actor=request.user,
-            customer_id=customer.pk,
-            kind=data["kind"],
-            purpose=data.get("purpose") or "",
-            signed_on=data["signed_on"],
-            valid_until=data["valid_until"],
-            channel=data["channel"],
-            evidence=data.get("evidence"),
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+        with refusals_as_http():
+            services.consent_record(
+                actor=request.user,
+                customer_id=customer.pk,
+                kind=data["kind"],
+                purpose=data.get("purpose") or "",
+                signed_on=data["signed_on"],
+                valid_until=data["valid_until"],
+                channel=data["channel"],
+                evidence=data.get("evidence"),
+            )
     except DomainError as exc:
         field = exc.extra.get("field")
         form.add_error(field if field in form.fields else None, exc.message)
@@ -121,17 +119,14 @@ def inquiry_create(request: HttpRequest, customer_id: int) -> HttpResponse:
         return _page(request, customer, inquiry_form=form, status=400)
     data = form.cleaned_data
     try:
-        inquiry = services.credit_inquiry_request(
-            actor=request.user,
-            customer_id=customer.pk,
-            purpose=data["purpose"],
-            exempt_reason=data.get("exempt_reason") or "",
-            result_reference=data.get("result_reference") or "",
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+        with refusals_as_http():
+            inquiry = services.credit_inquiry_request(
+                actor=request.user,
+                customer_id=customer.pk,
+                purpose=data["purpose"],
+                exempt_reason=data.get("exempt_reason") or "",
+                result_reference=data.get("result_reference") or "",
+            )
     except DomainError as exc:
         field = exc.extra.get("field")
         form.add_error(field if field in form.fields and field != "purpose" else None, exc.message)
@@ -149,11 +144,8 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
     form = RevokeForm(request.POST)
     reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
     try:
-        services.consent_revoke(actor=request.user, consent_id=consent.pk, reason=reason)
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+        with refusals_as_http():
+            services.consent_revoke(actor=request.user, consent_id=consent.pk, reason=reason)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -165,10 +157,8 @@ def consent_revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
 @require_GET
 def consent_evidence(request: HttpRequest, consent_id: int) -> FileResponse:
     """The evidence file, to people who may see the customer (never a public media URL); audited."""
-    try:
+    with refusals_as_http():
         consent = services.consent_evidence_open(actor=request.user, consent_id=consent_id)
-    except NotFound as exc:
-        raise Http404 from exc
     extension = consent.evidence.name.rsplit(".", 1)[-1].lower()
     response = FileResponse(
         consent.evidence.open("rb"),

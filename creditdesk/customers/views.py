@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from creditdesk.accounts import scope
-from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
+from creditdesk.core.views.errors import refusals_as_http
 from creditdesk.customers import duplicates, selectors, services
 from creditdesk.customers.forms import (
     CustomerEditForm,
@@ -57,9 +58,8 @@ def customer_create(request: HttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            customer = services.customer_create(actor=request.user, data=form.customer_input())
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
+            with refusals_as_http():
+                customer = services.customer_create(actor=request.user, data=form.customer_input())
         except DomainError as exc:
             field = exc.extra.get("field")
             form.add_error(field if field in form.fields else None, exc.message)
@@ -79,11 +79,10 @@ def customer_update(request: HttpRequest, customer_id: int) -> HttpResponse:
     form = CustomerEditForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
-            services.customer_update(actor=request.user, customer_id=customer.pk, data=form.customer_input())
-        except NotFound as exc:
-            raise Http404 from exc
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
+            with refusals_as_http():
+                services.customer_update(
+                    actor=request.user, customer_id=customer.pk, data=form.customer_input()
+                )
         except DomainError as exc:
             field = exc.extra.get("field")
             form.add_error(field if field in form.fields else None, exc.message)
@@ -153,16 +152,13 @@ def customer_merge(request: HttpRequest, customer_id: int) -> HttpResponse:
         messages.error(request, _("请填写合并原因。"))
         return redirect("customers:detail", customer_id=customer.pk)
     try:
-        duplicate = services.customer_merge(
-            actor=request.user,
-            survivor_id=customer.pk,
-            duplicate_id=form.cleaned_data["duplicate"],
-            reason=form.cleaned_data["reason"],
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+        with refusals_as_http():
+            duplicate = services.customer_merge(
+                actor=request.user,
+                survivor_id=customer.pk,
+                duplicate_id=form.cleaned_data["duplicate"],
+                reason=form.cleaned_data["reason"],
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -184,13 +180,10 @@ def customer_merge_undo(request: HttpRequest, customer_id: int) -> HttpResponse:
         messages.error(request, _("请填写撤销原因。"))
         return redirect("customers:detail", customer_id=customer.pk)
     try:
-        services.customer_merge_undo(
-            actor=request.user, duplicate_id=customer.pk, reason=form.cleaned_data["reason"]
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+        with refusals_as_http():
+            services.customer_merge_undo(
+                actor=request.user, duplicate_id=customer.pk, reason=form.cleaned_data["reason"]
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -205,16 +198,13 @@ def customer_unmask(request: HttpRequest, customer_id: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "customers/_unmask_result.html", {"error": _("请填写查看理由。")}, status=400)
     try:
-        value = services.customer_unmask(
-            actor=request.user,
-            customer_id=customer_id,
-            field=form.cleaned_data["field"],
-            reason=form.cleaned_data["reason"],
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+        with refusals_as_http():
+            value = services.customer_unmask(
+                actor=request.user,
+                customer_id=customer_id,
+                field=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
+            )
     except DomainError as exc:
         return render(request, "customers/_unmask_result.html", {"error": exc.message}, status=400)
     return render(request, "customers/_unmask_result.html", {"value": value})
@@ -234,18 +224,15 @@ def relationship_add(request: HttpRequest, customer_id: int) -> HttpResponse:
     data = form.cleaned_data
     outgoing = data["direction"] == "outgoing"
     try:
-        services.relationship_add(
-            actor=request.user,
-            from_customer_id=customer.pk if outgoing else data["other"],
-            to_customer_id=data["other"] if outgoing else customer.pk,
-            kind=data["kind"],
-            role_detail=data.get("role_detail", ""),
-            note=data.get("note", ""),
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+        with refusals_as_http():
+            services.relationship_add(
+                actor=request.user,
+                from_customer_id=customer.pk if outgoing else data["other"],
+                to_customer_id=data["other"] if outgoing else customer.pk,
+                kind=data["kind"],
+                role_detail=data.get("role_detail", ""),
+                note=data.get("note", ""),
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -259,12 +246,8 @@ def relationship_remove(request: HttpRequest, customer_id: int, relationship_id:
     customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
     if not selectors.relationship_involves(relationship_id=relationship_id, customer=customer):
         raise Http404
-    try:
+    with refusals_as_http():
         services.relationship_remove(actor=request.user, relationship_id=relationship_id)
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
     messages.success(request, _("已删除关联关系。"))
     return redirect("customers:detail", customer_id=customer.pk)
 
@@ -281,16 +264,13 @@ def customer_handover(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("请选择接收的客户经理并填写移交原因。"))
         return redirect("customers:list")
     try:
-        changed = services.customer_handover(
-            actor=request.user,
-            customer_ids=ids,
-            new_owner=form.cleaned_data["new_owner"],
-            reason=form.cleaned_data["reason"],
-        )
-    except NotFound as exc:
-        raise Http404 from exc
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+        with refusals_as_http():
+            changed = services.customer_handover(
+                actor=request.user,
+                customer_ids=ids,
+                new_owner=form.cleaned_data["new_owner"],
+                reason=form.cleaned_data["reason"],
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

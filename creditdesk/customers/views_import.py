@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from creditdesk.core.exceptions import DomainError, NotAllowed
+from creditdesk.core.exceptions import DomainError
+from creditdesk.core.views.errors import refusals_as_http
 from creditdesk.customers import importing
 from creditdesk.customers.export import XLSX_CONTENT_TYPE
 
@@ -57,14 +58,13 @@ def customer_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         report_only = request.POST.get("action") == "report"
         try:
-            result = importing.customer_import(
-                actor=request.user,
-                file=form.cleaned_data["file"],
-                partial=form.cleaned_data["partial"],
-                dry_run=report_only,
-            )
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
+            with refusals_as_http():
+                result = importing.customer_import(
+                    actor=request.user,
+                    file=form.cleaned_data["file"],
+                    partial=form.cleaned_data["partial"],
+                    dry_run=report_only,
+                )
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:

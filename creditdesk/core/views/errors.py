@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from creditdesk.core.exceptions import NotAllowed, NotFound
 
 ERRORS: dict[int, tuple[str, Promise, Promise]] = {
     400: ("bad_request", _("请求无效"), _("提交的内容无法识别，请返回上一页检查后重试。")),
@@ -63,3 +68,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return error_response(
         request, 403, _("页面已过期或来源无法验证（CSRF 校验失败）。请刷新页面后重新提交。")
     )
+
+
+@contextmanager
+def refusals_as_http() -> Iterator[None]:
+    """For pages: a service's NotFound becomes 404 and its NotAllowed 403 (the scope rule: outside one's
+    scope nothing exists). Other DomainErrors reach the view, which shows them next to the form."""
+    try:
+        yield
+    except NotFound as exc:
+        raise Http404 from exc
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
