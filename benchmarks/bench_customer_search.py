@@ -36,6 +36,10 @@ How:
    phone in scope must be found, or the run fails with nothing printed.
 4. Per kind, p50/p95 go to stderr; for a kind whose p95 is over 50 ms (or every kind with
    BENCH_SEARCH_EXPLAIN=1) the query plan of one of its queries is shown on stderr too.
+5. The 360 page at the same scale (``customer_360_p95``, ``customer_360_queries``): 25 of manager1's
+   customers, one given 30 related parties and 30 past owners, rendered through Django's test client
+   (view + selectors + template, no HTTP) ROUNDS times each; the query count of every rendering is
+   captured, and the most any page took is printed (issue 4's goal: constant, at most 15).
 
 Caveats: in process, so no HTTP, template or network time (the page adds those); one query at a time on
 a 2-CPU host; the database is fresh, so its pages are mostly in the OS cache.
@@ -67,6 +71,8 @@ CHUNK = 5000
 SEED = 20261122
 SLOW_MS = 50.0
 RESULTS = 50
+PAGES_360 = 25
+HISTORY_360 = 30
 
 SURNAMES = (  # the commonest surnames, weights roughly their share of the population (%)
     ("王", 7.1), ("李", 7.0), ("张", 6.7), ("刘", 5.4), ("陈", 4.5), ("杨", 3.1), ("黄", 2.2),
@@ -287,6 +293,63 @@ def measure(user: Any, queries: list[tuple[str, str]], rng: random.Random) -> di
     return timings
 
 
+def measure_360(user: Any, rng: random.Random) -> tuple[list[float], int, int]:
+    """The 360 page (``GET /customers/<id>/`` through Django's test client: view, selectors, template):
+    PAGES_360 customers in ``user``'s scope, one of them given a long history first (HISTORY_360 related
+    parties both ways and as many closed ownership periods), each rendered ROUNDS times after one warm-up.
+    Returns the latencies and the most and fewest queries any rendering took (constant means equal)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from creditdesk.customers.models import CustomerOwnership, Relationship
+    from creditdesk.customers.selectors import customer_list_visible_to
+
+    visible = customer_list_visible_to(user=user)
+    ids = list(visible.order_by("pk").values_list("pk", flat=True)[: PAGES_360 + HISTORY_360])
+    busy, others, partners = ids[0], ids[1:PAGES_360], ids[PAGES_360:]
+    Relationship.objects.bulk_create(
+        Relationship(
+            from_customer_id=busy if i % 2 else other,
+            to_customer_id=other if i % 2 else busy,
+            kind="guarantor",
+            note=f"bench {i}",
+        )
+        for i, other in enumerate(partners)
+    )
+    opened = CustomerOwnership.objects.filter(customer_id=busy).earliest("from_date")
+    CustomerOwnership.objects.bulk_create(
+        CustomerOwnership(
+            customer_id=busy,
+            owner=user,
+            from_date=opened.from_date.replace(year=1990 + i),
+            to_date=opened.from_date.replace(year=1990 + i, month=12),
+            changed_by=user,
+            reason=f"bench {i}",
+        )
+        for i in range(HISTORY_360)
+    )
+    client = Client()
+    client.force_login(user)
+    pages = [busy, *others]
+    counts = []
+    for pk in pages:  # warm-up, and the query count of every page
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/customers/{pk}/")
+        if response.status_code != 200:
+            raise RuntimeError(f"the 360 page of customer {pk} answered {response.status_code}")
+        counts.append(len(captured.captured_queries))
+    latencies = []
+    for _ in range(ROUNDS):
+        order = list(pages)
+        rng.shuffle(order)
+        for pk in order:
+            began = time.perf_counter()
+            client.get(f"/customers/{pk}/")
+            latencies.append(time.perf_counter() - began)
+    return latencies, max(counts), min(counts)
+
+
 def explain(user: Any, queries: list[tuple[str, str]], kind: str) -> str:
     from creditdesk.customers.selectors import customer_search
 
@@ -353,6 +416,24 @@ def run(postgres: bool) -> int:
             lines.append(
                 {"name": name, "value": round(value, 2), "unit": "ms", "role": role, "scale": scale, "db": db}
             )
+    manager = User.objects.get(username="manager1")
+    latencies, most, fewest = measure_360(manager, rng)
+    p95 = p95_ms(latencies)
+    log(
+        f"360 page: {len(latencies)} renderings, p50 {statistics.median(latencies) * 1000:.2f} ms, "
+        f"p95 {p95:.2f} ms, queries {fewest}–{most}"
+    )
+    scale_360 = (
+        f"{generated.rows:,} customers; GET /customers/<id>/ in process (Django test client, template "
+        f"included) for {PAGES_360} of manager1's customers, one with {HISTORY_360} related parties and "
+        f"{HISTORY_360} past owners, {ROUNDS} rounds; queries per page {fewest}–{most} (goal: constant, ≤ 15)"
+    )
+    lines.append(
+        {"name": "customer_360_p95", "value": round(p95, 2), "unit": "ms", "scale": scale_360, "db": db}
+    )
+    lines.append(
+        {"name": "customer_360_queries", "value": most, "unit": "queries", "scale": scale_360, "db": db}
+    )
     if Customer.objects.count() != generated.rows:
         raise RuntimeError("the customer count differs from the rows generated")
     for line in lines:
@@ -374,6 +455,7 @@ def main() -> int:
         # The organisation's ~35 demo people would each be hashed with Argon2 (slow by design); the
         # search never checks a password, so a fast hasher keeps the set-up short.
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the 360 page's test client
         log(f"database: {db_label()}; temporary CREDITDESK_VAR_DIR: {var_dir}")
         if not postgres:
             return run(postgres)

@@ -52,3 +52,38 @@ def test_cm_finds_zhang_san_by_initials_and_cannot_open_another_teams_customer(
     assert response is not None and response.status == 404
     expect(page.locator("body")).to_contain_text("页面不存在")
     assert [e for e in console_errors if "404" not in e] == []
+
+
+def test_cm_merges_a_likely_duplicate_and_undoes_it(
+    page: Page, live_server, demo_org, screenshot_dir, console_errors
+):
+    manager = User.objects.get(username="manager1")
+    keep, duplicate = (
+        services.customer_create(
+            actor=manager, data=CustomerInput(kind="individual", name="王五", phone="13900001111")
+        )
+        for _ in range(2)
+    )
+    login(page, live_server.url, "manager1")
+    page.goto(f"{live_server.url}/customers/{keep.pk}/")
+    flagged = page.locator("[data-testid=likely-duplicate]")
+    expect(flagged).to_have_count(1)
+    expect(flagged).to_contain_text("王五")
+    flagged.locator("input[name=reason]").fill("同一客户重复建档")
+    flagged.get_by_role("button", name="合并到本客户").click()
+
+    expect(page.locator("[data-testid=merged-customers]")).to_contain_text("王五")
+    expect(page.locator("[data-testid=likely-duplicate]")).to_have_count(0)
+    page.screenshot(path=screenshot_dir / "customer-merged.png", full_page=True)
+
+    page.locator("[data-testid=merged-customers] a").click()
+    banner = page.locator("[data-testid=merged-banner]")
+    expect(banner).to_contain_text("已合并至")
+    assert page.url.rstrip("/").endswith(f"/customers/{duplicate.pk}")
+    banner.locator("input[name=reason]").fill("合并有误，恢复")
+    banner.get_by_role("button", name="撤销合并").click()
+
+    expect(page.locator("[data-testid=merged-banner]")).to_have_count(0)
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id is None
+    assert console_errors == []

@@ -42,7 +42,7 @@ from creditdesk.customers.importing.reading import (
 from creditdesk.customers.models import Customer, CustomerOwnership
 
 BATCH = 1000  # rows per INSERT
-LOOKUP_CHUNK = 900  # blind indexes per "already a customer?" query (SQLite's variable limit)
+LOOKUP_CHUNK = 900  # values per IN (…) query: blind indexes, new customer ids (SQLite's variable limit)
 
 _FIELD_ORDER = {
     name: i for i, name in enumerate(("", "name", "kind", "id_number", "phone", "monthly_income"))
@@ -324,19 +324,34 @@ def _page_cache(customers: int) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
+def _open_ownerships(customer_ids: list[int], *, changed_by: User) -> None:
+    """The open ownership period (from the creation time, to the owner) of each customer just saved,
+    written by the database itself: ``INSERT … SELECT`` from the customer rows, so that 100,000
+    imported customers cost a hundred statements instead of 100,000 model instances and their
+    parameters (a fifth of the saving time). Same rows as ``customer_create`` writes one by one."""
+    ownership, customer = CustomerOwnership._meta, Customer._meta
+    quote = connection.ops.quote_name
+    targets = ", ".join(
+        quote(ownership.get_field(name).column)
+        for name in ("customer", "owner", "from_date", "to_date", "changed_by", "reason")
+    )
+    sources = ", ".join(quote(customer.get_field(name).column) for name in ("id", "owner", "created_at"))
+    with connection.cursor() as cursor:
+        for start in range(0, len(customer_ids), LOOKUP_CHUNK):
+            chunk = customer_ids[start : start + LOOKUP_CHUNK]
+            cursor.execute(
+                f"INSERT INTO {quote(ownership.db_table)} ({targets}) "  # noqa: S608 — names from _meta
+                f"SELECT {sources}, NULL, %s, %s FROM {quote(customer.db_table)} "
+                f"WHERE {quote(customer.pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
+                [changed_by.pk, "", *chunk],
+            )
+
+
 def _save(*, actor: User, customers: list[Customer], result: ImportResult) -> None:
     try:
         with _page_cache(len(customers)), transaction.atomic(durable=True):
             Customer.objects.bulk_create(customers, batch_size=BATCH)
-            CustomerOwnership.objects.bulk_create(
-                [
-                    CustomerOwnership(
-                        customer_id=c.pk, owner_id=c.owner_id, from_date=c.created_at, changed_by=actor
-                    )
-                    for c in customers
-                ],
-                batch_size=BATCH,
-            )
+            _open_ownerships([c.pk for c in customers], changed_by=actor)
             audit_record(
                 actor=actor,
                 action="customer.import",

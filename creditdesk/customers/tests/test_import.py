@@ -88,9 +88,10 @@ def test_good_xlsx_imports_every_row_with_history_and_one_audit_event(org):
     assert (company.kind, company.channel, company.id_number) == ("enterprise", "partner", USCC_1)
     ownerships = CustomerOwnership.objects.filter(customer__in=Customer.objects.all())
     assert (
-        sorted((o.owner_id, o.changed_by_id, o.to_date) for o in ownerships)
-        == [(org.cm_a.pk, org.cm_a.pk, None)] * 3
+        sorted((o.owner_id, o.changed_by_id, o.to_date, o.reason) for o in ownerships)
+        == [(org.cm_a.pk, org.cm_a.pk, None, "")] * 3
     )
+    assert all(o.from_date == o.customer.created_at for o in ownerships)  # opened when created
     event = AuditEvent.objects.get(action="customer.import")
     assert event.actor == org.cm_a
     assert event.after == {
