@@ -302,7 +302,7 @@ def measure_360(user: Any, rng: random.Random) -> tuple[list[float], int, int]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from creditdesk.customers.models import CustomerOwnership, Relationship
+    from creditdesk.customers.models import Customer, CustomerOwnership, Relationship
     from creditdesk.customers.selectors import customer_list_visible_to
 
     visible = customer_list_visible_to(user=user)
@@ -317,13 +317,13 @@ def measure_360(user: Any, rng: random.Random) -> tuple[list[float], int, int]:
         )
         for i, other in enumerate(partners)
     )
-    opened = CustomerOwnership.objects.filter(customer_id=busy).earliest("from_date")
+    created = Customer.objects.get(pk=busy).created_at.replace(month=1, day=1)
     CustomerOwnership.objects.bulk_create(
         CustomerOwnership(
             customer_id=busy,
             owner=user,
-            from_date=opened.from_date.replace(year=1990 + i),
-            to_date=opened.from_date.replace(year=1990 + i, month=12),
+            from_date=created.replace(year=1990 + i),
+            to_date=created.replace(year=1990 + i, month=12),
             changed_by=user,
             reason=f"bench {i}",
         )

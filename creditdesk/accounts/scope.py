@@ -91,6 +91,35 @@ def visible_q(user: Any, paths: ScopePaths) -> Q:
     return NOTHING
 
 
+def visible_by_owner(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The same rows as ``visible()``, written as ``owner IN (the people in scope)`` where the scope is a
+    set of owners — a team's or a branch's customers are their members' customers.
+
+    Same answer, different plan: with the owners listed, a database can read an ``(owner, column)``
+    index once per owner and keep its order, instead of joining every matching row of the table to
+    its owner to test the team or branch (at a million customers the difference between a few
+    milliseconds and half a second for a branch head's search). Falls back to ``visible()`` for a
+    model whose team or branch is not its owner's, and for roles whose scope is not a set of owners.
+    """
+    from django.contrib.auth import get_user_model
+
+    paths = _paths(queryset.model)
+    role = getattr(user, "role", None)
+    by_owner = paths.owner is not None and (paths.team, paths.branch) == (
+        f"{paths.owner}__team",
+        f"{paths.owner}__branch",
+    )
+    if not by_owner or role not in (TEAM_LEAD, BRANCH_HEAD, RISK_MANAGER):
+        return visible(user, queryset)
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return queryset.none()
+    group = Q(team_id=user.team_id) if role == TEAM_LEAD else Q(branch_id=user.branch_id)
+    group_id = user.team_id if role == TEAM_LEAD else user.branch_id
+    members = get_user_model().objects.filter(group).values_list("pk", flat=True) if group_id else []
+    owners = sorted({user.pk, *members})
+    return queryset.filter(**{f"{paths.owner}__in": owners})
+
+
 def visible(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     """``queryset`` narrowed to the rows ``user`` may see.
 
