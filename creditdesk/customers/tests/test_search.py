@@ -36,10 +36,20 @@ def test_contains_only_fills_up_to_the_first_page(org, monkeypatch):
     assert names(org, "张") == ["张一", "张三", "张二"]  # prefixes fill the page: no "contains" step
 
 
+def test_many_prefix_matches_keep_the_exact_name_first_and_the_team_lead_sees_the_same(org, monkeypatch):
+    monkeypatch.setattr(selectors, "MAX_RESULTS", 3)
+    for name in ("张二", "张", "张一", "李张", "张三"):
+        make(org, name)
+    assert names(org, "张") == ["张", "张一", "张三", "张二"]  # name order: the exact name sorts first
+    as_lead = [c.name for c in customer_search(user=org.lead1, query="张")]
+    assert as_lead == ["张", "张一", "张三", "张二"]  # a team's scope written as its members
+
+
 def test_pinyin_exact_first_and_a_prefix_is_not_a_like(org):
     for name in ("张三", "赵氏", "张思远", "周顺"):
         make(org, name)
-    assert names(org, "zs") == ["周顺", "张三", "赵氏", "张思远"]  # exact initials, then by name
+    # exact initials first, then in pinyin order (zhangsan, zhaoshi, zhoushun): a Chinese name list
+    assert names(org, "zs") == ["张三", "赵氏", "周顺", "张思远"]
     assert names(org, "ZS") == names(org, "zs")
     assert names(org, "zhangs") == ["张三", "张思远"]
     assert names(org, "zz") == []
@@ -53,6 +63,12 @@ def test_tails_phone_first_then_id(org):
     make(org, "赵phone", phone="1390000" + tail)
     make(org, "别人", phone="13900009999")
     assert names(org, tail) == ["赵phone", "阿id"]  # the phone tail first, although 阿 sorts first
+
+
+def test_credit_code_tail_is_a_tail_not_a_name(org):
+    make(org, "鑫源贸易有限公司", kind="enterprise", id_number="91350100M000100Y43")
+    make(org, "同名89jm公司", kind="enterprise")
+    assert names(org, "0Y43") == names(org, "0y43") == ["鑫源贸易有限公司"]
 
 
 def test_exact_number_lookups_do_not_order_by_name(org):
