@@ -143,6 +143,8 @@ class Customer(models.Model):
             models.Index(fields=["owner", "id_tail"], name="customer_owner_id_tail"),
             models.Index(fields=["owner", "name_initials"], name="customer_owner_initials"),
             models.Index(fields=["owner", "name_pinyin"], name="customer_owner_pinyin"),
+            # The list without a search and the related-party picker: a scope's most recently changed.
+            models.Index(fields=["owner", "-updated_at", "-id"], name="customer_owner_recent"),
         ]
 
     def __str__(self) -> str:
