@@ -108,6 +108,9 @@ class Customer(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_customers",
         editable=False,
+        # Indexed only where set (below): almost every row is NULL, and a plain index on it made SQLite
+        # (no statistics) walk the whole table "by index" for every scope's "merged_into IS NULL".
+        db_index=False,
     )
     merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True, editable=False)
     merged_by = models.ForeignKey(
@@ -145,6 +148,9 @@ class Customer(models.Model):
             models.Index(fields=["owner", "name_pinyin"], name="customer_owner_pinyin"),
             # The list without a search and the related-party picker: a scope's most recently changed.
             models.Index(fields=["owner", "-updated_at", "-id"], name="customer_owner_recent"),
+            models.Index(
+                fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="customer_merged_into"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -128,7 +128,7 @@ def customer_search(*, user: User, query: str) -> QuerySet[Customer]:
         )
     if _LATIN.match(compact):
         return _pinyin_search(base, compact.lower())
-    return _name_search(base, text)
+    return _name_search(base, text, user=user)
 
 
 def _by_lookup(base: QuerySet[Customer], lookup: Q) -> QuerySet[Customer]:
@@ -162,29 +162,31 @@ def _pinyin_search(base: QuerySet[Customer], letters: str) -> QuerySet[Customer]
     )
 
 
-def _name_search(base: QuerySet[Customer], text: str) -> QuerySet[Customer]:
+def _name_search(base: QuerySet[Customer], text: str, *, user: User) -> QuerySet[Customer]:
     """Exact name, then names starting with ``text`` (both complete, from the name indexes), then names
     containing it (Chinese has no case: ``contains``) — only as many as fill ``MAX_RESULTS``: a longer
     list is not read by a person, who types one more character instead, and a "contains" scan over a
     whole branch is what made the search slow."""
     starts = _prefix("name", text)
-    found = base.filter(starts).order_by()[:MAX_RESULTS].count()
-    if found >= MAX_RESULTS:
+    prefixed = list(base.filter(starts).order_by().values_list("pk", flat=True)[:MAX_RESULTS])
+    if len(prefixed) >= MAX_RESULTS:
         # Plenty of names start with the text: in name order the exact name comes first by itself (a
         # name sorts before its extensions), so no ranking is needed and the first page is read off
         # the name index in order instead of sorting every match (80,000 for 张 in a large branch).
         return base.filter(starts).order_by("name", "id")
-    matches = starts
     fill = list(
-        base.filter(name__contains=text)
+        # The scope as a join here, not as a list of owners: the planner then reads the name index in
+        # name order and stops at the first page, where an owner list makes it collect and sort every
+        # name of the scope (SQLite, 50,000 names for a branch head: 30 ms → 180 ms).
+        scope.visible(user, Customer.objects.filter(merged_into__isnull=True))
+        .filter(name__contains=text)
         .exclude(name__startswith=text)
         .order_by("name", "id")
-        .values_list("pk", flat=True)[: MAX_RESULTS - found]
+        .values_list("pk", flat=True)[: MAX_RESULTS - len(prefixed)]
     )
-    if fill:
-        matches = starts | Q(pk__in=fill)
+    # Fewer than a page in all: fetched by id (an OR of the prefix and the ids made SQLite scan the scope).
     return (
-        base.filter(matches)
+        base.filter(pk__in=[*prefixed, *fill])
         .annotate(
             rank=Case(
                 When(name=text, then=Value(0)),
