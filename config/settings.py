@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "creditdesk.consents",
     "creditdesk.agenda",
     "creditdesk.loans",
+    "creditdesk.products",
+    "creditdesk.scoring",
     "creditdesk.workbench",
 ]
 
@@ -300,6 +302,11 @@ SPECTACULAR_SETTINGS = {
         "ConsentChannelEnum": "creditdesk.consents.choices.ConsentChannel",
         "ConsentPurposeEnum": "creditdesk.consents.choices.CONSENT_PURPOSE_CHOICES",
         "CreditInquiryPurposeEnum": "creditdesk.consents.choices.Purpose",
+        "LoanPurposeEnum": "creditdesk.products.choices.LoanPurpose",
+        "RuleStatusEnum": "creditdesk.products.choices.RuleStatus",
+        "GradeEnum": "creditdesk.scoring.choices.Grade",
+        "ScoreModelStatusEnum": "creditdesk.scoring.choices.ModelStatus",
+        "TaskStatusEnum": "creditdesk.agenda.choices.TaskStatus",
     },
     # The schema and its docs describe internal interfaces: signed-in staff and API clients only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -326,6 +333,8 @@ CREDITDESK_SEEDERS = [
     "creditdesk.accounts.seed",
     "creditdesk.customers.seed",
     "creditdesk.consents.seed",
+    "creditdesk.products.seed",
+    "creditdesk.scoring.seed",
 ]
 
 # axes.W006 warns that rotating user agents bypasses lockout when locking by user agent or cookie; we

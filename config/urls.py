@@ -11,6 +11,8 @@ from creditdesk.consents.api.views import ConsentViewSet, CreditInquiryViewSet
 from creditdesk.core.api.views import AuditEventViewSet
 from creditdesk.customers.api.views import CustomerViewSet
 from creditdesk.loans.api.views import LprRateViewSet
+from creditdesk.products.api.views import NeedViewSet, ProductViewSet
+from creditdesk.scoring.api.views import AssessmentViewSet, ScoreModelViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -20,6 +22,10 @@ router.register("lpr", LprRateViewSet, basename="lpr")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("credit-inquiries", CreditInquiryViewSet, basename="credit-inquiry")
+router.register("products", ProductViewSet, basename="product")
+router.register("needs", NeedViewSet, basename="need")
+router.register("score-models", ScoreModelViewSet, basename="score-model")
+router.register("assessments", AssessmentViewSet, basename="assessment")
 
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
@@ -34,6 +40,8 @@ urlpatterns = [
     path("customers/", include("creditdesk.customers.urls")),
     path("consents/", include("creditdesk.consents.urls")),
     path("calculator/", include("creditdesk.loans.urls")),
+    path("products/", include("creditdesk.products.urls")),
+    path("scoring/", include("creditdesk.scoring.urls")),
     path("", include("creditdesk.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -58,13 +58,18 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "assessment",
         _("需求与评估"),
-        None,
+        "scoring:list",
         FRONT_LINE,
         _("需求分析、还款能力、准入规则与信用评分卡。"),
         _("客户与营销"),
     ),
     NavEntry(
-        "products", _("产品与方案"), None, LENDING, _("产品库、产品匹配、竞品对比与方案书。"), _("方案与办理")
+        "products",
+        _("产品与方案"),
+        "products:list",
+        LENDING,
+        _("产品库、产品匹配、竞品对比与方案书。"),
+        _("方案与办理"),
     ),
     NavEntry(
         "calculator",

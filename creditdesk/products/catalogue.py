@@ -47,6 +47,7 @@ from creditdesk.core.money import round_fen
 from creditdesk.loans.prepayment import PenaltyRule
 from creditdesk.loans.pricing import BASIS_POINT, LprQuote, LprTenor, lpr_in_force, price, tenor_for_term
 from creditdesk.loans.terms import DEFAULT_MAX_ANNUAL_RATE, Fee, FeeTiming, Method
+from creditdesk.products.catalogue_data import SEED_CATALOGUE_DATA
 from creditdesk.products.facts import COLLATERAL_TYPES, CUSTOMER_TYPES, GRADES, PURPOSES, rate_text
 from creditdesk.products.rules import (
     AmountRange,
@@ -61,7 +62,6 @@ from creditdesk.products.rules import (
     rules_to_dicts,
     validate_rules,
 )
-from creditdesk.products.seed import SEED_CATALOGUE_DATA
 
 MAX_TERM_MONTHS = 360
 DEFAULT_PENALTY_UPLIFT = Decimal("0.50")  # RULES.md: contract rate + 30 %–50 %, default + 50 %

@@ -1,0 +1,336 @@
+"""The product library and needs for programs: `/api/v1/products/` (everyone signed in reads; risk managers
+and administrators create products and versions, 上架/下架; anyone evaluates a customer they may see or a
+set of facts) and `/api/v1/needs/` (scoped through the customer) — the same filters and services as the
+pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from creditdesk.accounts import scope
+from creditdesk.core.exceptions import DomainError
+from creditdesk.customers.choices import RateSensitivity
+from creditdesk.customers.selectors import customer_get_visible
+from creditdesk.products import display, selectors, services
+from creditdesk.products.choices import CollateralType, LoanPurpose, RepaymentMethod, RuleStatus
+from creditdesk.products.customer_facts import facts_for
+from creditdesk.products.evaluation import evaluate_product, facts_from_json
+from creditdesk.products.filtersets import NeedFilterSet, ProductFilterSet
+from creditdesk.products.models import Need, Product, ProductVersion
+
+# --- products ---------------------------------------------------------------------------------------------
+
+
+class ProductVersionSerializer(serializers.ModelSerializer):
+    created_by_username = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = ProductVersion
+        fields = ["number", "note", "created_by", "created_by_username", "created_at"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="current_version.number", read_only=True, default=None)
+    summary = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = ["code", "name", "category", "is_active", "version", "summary", "created_at", "updated_at"]
+
+    def get_summary(self, obj: Product) -> dict[str, Any]:
+        """Amount and term ranges, today's rate line, approval days, in the words of the pages."""
+        if obj.current_version is None:
+            return {}
+        spec = obj.current_version.as_spec()
+        table = self.context.get("lpr_table", ())
+        return {
+            "amount": {"min": str(spec.min_amount), "max": str(spec.max_amount)},
+            "term_months": {"min": spec.min_term_months, "max": spec.max_term_months},
+            "rate": display.rate_summary(spec, table, timezone.localdate()),
+            "approval_days": spec.approval_days,
+            "customer_types": list(spec.customer_types),
+        }
+
+
+class ProductDetailSerializer(ProductSerializer):
+    spec = serializers.JSONField(source="current_version.spec", read_only=True, default=None)
+    rules = serializers.SerializerMethodField()
+    versions = serializers.SerializerMethodField()
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "spec", "rules", "versions"]
+
+    def get_rules(self, obj: Product) -> list[dict[str, Any]]:
+        """Every rule a customer is checked against, as the sentence the pages show."""
+        if obj.current_version is None:
+            return []
+        return [
+            {
+                "label": line.label,
+                "requirement": line.sentence,
+                "source": line.source,
+                "element": line.element,
+            }
+            for line in display.rule_lines(obj.current_version.as_spec())
+        ]
+
+    def get_versions(self, obj: Product) -> list[dict[str, Any]]:
+        return list(ProductVersionSerializer(selectors.product_versions(product=obj), many=True).data)
+
+
+class SpecWriteSerializer(serializers.Serializer):
+    spec = serializers.JSONField(
+        encoder=DjangoJSONEncoder, help_text="产品定义（ProductSpec.to_dict 的 JSON 形式）"
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ActiveSerializer(serializers.Serializer):
+    is_active = serializers.BooleanField()
+
+
+class EvaluateRequestSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(
+        required=False, help_text="客户编号：按客户资料与最近一次需求分析测评"
+    )
+    facts = serializers.JSONField(
+        encoder=DjangoJSONEncoder, required=False, help_text="或直接给出客户要素（要素键 → 取值）"
+    )
+    extra_facts = serializers.JSONField(
+        encoder=DjangoJSONEncoder,
+        required=False,
+        help_text="与 customer 同用：补充或覆盖的要素（如 risk_grade）",
+    )
+
+
+_OUTCOME_FIELDS: dict[str, serializers.Field] = {
+    "index": serializers.IntegerField(),
+    "type": serializers.CharField(),
+    "label": serializers.CharField(),
+    "status": serializers.ChoiceField(choices=RuleStatus.choices),
+    "actual": serializers.JSONField(allow_null=True),
+    "threshold": serializers.CharField(),
+    "message": serializers.CharField(),
+    "missing": serializers.ListField(child=serializers.CharField()),
+    "rule": serializers.JSONField(),
+}
+EvaluationResponse = inline_serializer(
+    "ProductEvaluation",
+    {
+        "product": serializers.CharField(),
+        "version": serializers.IntegerField(),
+        "customer": serializers.IntegerField(allow_null=True),
+        "need": serializers.IntegerField(allow_null=True),
+        "status": serializers.ChoiceField(choices=RuleStatus.choices),
+        "outcomes": inline_serializer("RuleOutcome", _OUTCOME_FIELDS, many=True),
+        "missing_facts": serializers.ListField(child=serializers.CharField()),
+        "price": serializers.JSONField(allow_null=True),
+        "method": serializers.CharField(allow_null=True),
+        "notes": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """产品库: list (``?category=``, ``?is_active=``, ``?q=``), detail (current definition, its rules as
+    sentences, versions), create, new version, 上架/下架 (risk managers, administrators), evaluate."""
+
+    filterset_class = ProductFilterSet
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9_-]+"
+
+    def get_queryset(self) -> Any:
+        return selectors.product_list()
+
+    def get_serializer_class(self) -> Any:
+        return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "lpr_table": selectors.lpr_table()}
+
+    def get_object(self) -> Product:
+        return selectors.product_get(code=self.kwargs["code"])
+
+    @extend_schema(request=SpecWriteSerializer, responses={201: ProductDetailSerializer})
+    def create(self, request: Request) -> Response:
+        """新建产品 (version 1); refusals carry the pure core's code and ``details.field``."""
+        data = SpecWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = services.product_create(
+            actor=request.user, spec=data.validated_data["spec"], note=data.validated_data["note"]
+        )
+        product = selectors.product_get(code=product.code)
+        return Response(
+            ProductDetailSerializer(product, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=SpecWriteSerializer, responses={201: ProductDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def versions(self, request: Request, code: str) -> Response:
+        """修订产品: a new version (``note`` required); earlier versions never change."""
+        product = self.get_object()
+        data = SpecWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.product_version_create(
+            actor=request.user,
+            code=product.code,
+            spec=data.validated_data["spec"],
+            note=data.validated_data["note"],
+        )
+        product = selectors.product_get(code=product.code)
+        return Response(
+            ProductDetailSerializer(product, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=ActiveSerializer, responses=ProductSerializer)
+    @action(detail=True, methods=["post"])
+    def active(self, request: Request, code: str) -> Response:
+        """上架 (``true``) / 下架 (``false``)."""
+        product = self.get_object()
+        data = ActiveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = services.product_set_active(
+            actor=request.user, code=product.code, active=data.validated_data["is_active"]
+        )
+        return Response(ProductSerializer(product, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=EvaluateRequestSerializer, responses=EvaluationResponse)
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request: Request, code: str) -> Response:
+        """准入测评: every rule of the current version with pass / fail / unknown and the sentence for the
+        customer — for ``customer`` (one the caller may see: profile + latest need) or for ``facts``."""
+        product = self.get_object()
+        data = EvaluateRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if ("customer" in values) == ("facts" in values):
+            raise DomainError(
+                "evaluate_input",
+                _("请给出客户编号（customer）或客户要素（facts）之一。"),
+                {"field": "customer"},
+            )
+        assert product.current_version is not None
+        need: Need | None = None
+        customer_id: int | None = None
+        if "customer" in values:
+            customer = customer_get_visible(user=request.user, customer_id=values["customer"])
+            need, customer_id = selectors.latest_need(customer=customer), customer.pk
+            facts = facts_for(customer, need, extra_facts=facts_from_json(values.get("extra_facts") or {}))
+        else:
+            facts = facts_from_json(values["facts"])
+        result = evaluate_product(
+            product.current_version.as_spec(),
+            facts,
+            selectors.lpr_table(),
+            timezone.localdate(),
+            preferred_method=need.repayment_preference if need else None,
+        )
+        return Response({**result.to_dict(), "customer": customer_id, "need": need.pk if need else None})
+
+
+# --- needs ------------------------------------------------------------------------------------------------
+
+
+def _money_field(**kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(max_length=20, help_text="元，字符串，最多两位小数", **kwargs)
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    amount = serializers.CharField(read_only=True)
+    collateral_value = serializers.CharField(read_only=True, allow_null=True)
+    co_borrower_monthly_income = serializers.CharField(read_only=True, allow_null=True)
+    monthly_income = serializers.CharField(read_only=True)
+    monthly_debt_payments = serializers.CharField(read_only=True)
+    monthly_revenue = serializers.CharField(read_only=True, allow_null=True)
+    monthly_costs = serializers.CharField(read_only=True, allow_null=True)
+    created_by_username = serializers.CharField(source="created_by.username", read_only=True)
+    assessment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Need
+        fields = [
+            "id",
+            "customer",
+            "purpose",
+            "amount",
+            "term_months",
+            "repayment_preference",
+            "rate_sensitivity",
+            "collateral_type",
+            "collateral_value",
+            "has_guarantor",
+            "has_co_borrower",
+            "co_borrower_monthly_income",
+            "monthly_income",
+            "monthly_debt_payments",
+            "monthly_revenue",
+            "monthly_costs",
+            "note",
+            "assessment",
+            "created_by",
+            "created_by_username",
+            "created_at",
+        ]
+
+    def get_assessment(self, obj: Need) -> dict[str, Any]:
+        """Income counted, DTI before (4 places), the ceiling, the largest affordable payment, warnings."""
+        return obj.assessment.to_dict()
+
+
+class NeedWriteSerializer(serializers.Serializer):
+    customer = serializers.IntegerField()
+    purpose = serializers.ChoiceField(choices=LoanPurpose.choices)
+    amount = _money_field()
+    term_months = serializers.IntegerField()
+    repayment_preference = serializers.ChoiceField(
+        choices=RepaymentMethod.choices, required=False, allow_blank=True, default=""
+    )
+    rate_sensitivity = serializers.ChoiceField(
+        choices=RateSensitivity.choices, required=False, default=RateSensitivity.MEDIUM
+    )
+    collateral_type = serializers.ChoiceField(
+        choices=CollateralType.choices, required=False, default=CollateralType.NONE
+    )
+    collateral_value = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
+    has_guarantor = serializers.BooleanField(required=False, default=False)
+    has_co_borrower = serializers.BooleanField(required=False, default=False)
+    co_borrower_monthly_income = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
+    monthly_income = _money_field()
+    monthly_debt_payments = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
+    monthly_revenue = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
+    monthly_costs = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """需求分析: list (``?customer=``, ``?purpose=``), detail with the capacity figures, record (the
+    customer's owner or team lead)."""
+
+    serializer_class = NeedSerializer
+    filterset_class = NeedFilterSet
+
+    def get_queryset(self) -> Any:
+        return selectors.need_list_visible_to(user=self.request.user).order_by("-created_at", "-id")
+
+    def get_object(self) -> Need:
+        return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(request=NeedWriteSerializer, responses={201: NeedSerializer})
+    def create(self, request: Request) -> Response:
+        data = NeedWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        customer_id = values.pop("customer")
+        need = services.need_record(actor=request.user, customer_id=customer_id, data=values)
+        return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)

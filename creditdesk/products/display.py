@@ -1,0 +1,245 @@
+"""A product definition said in readable Chinese for the library pages (and the API's ``summary``).
+
+Only presentation: every figure comes from the pure core (``catalogue.price_for`` for today's rate,
+``rules.Rule.requirement`` for a rule's sentence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from creditdesk.core.exceptions import DomainError
+from creditdesk.loans.pricing import LprQuote
+from creditdesk.loans.terms import FeeTiming
+from creditdesk.products.catalogue import (
+    PRODUCT_ELEMENT,
+    FixedPricing,
+    LprPricing,
+    Price,
+    ProductSpec,
+    price_for,
+)
+from creditdesk.products.choices import Category, CollateralType, LoanPurpose, RepaymentMethod
+from creditdesk.products.facts import CUSTOMER_TYPES, GRADES, percent, rate_text, yuan
+from creditdesk.products.rules import RULE_TYPES
+
+LONG_TERM = 60  # months: "auto" LPR tenor switches from 1Y to 5Y above it (RULES.md)
+
+
+def labels(choices: type, values: Sequence[str]) -> str:
+    names = dict(choices.choices)  # type: ignore[attr-defined]
+    return "、".join(str(names.get(value, value)) for value in values)
+
+
+def category_label(value: str) -> str:
+    return str(dict(Category.choices).get(value, value))
+
+
+def customer_types_text(spec: ProductSpec) -> str:
+    names = dict(CUSTOMER_TYPES)
+    return "、".join(names.get(value, value) for value in spec.customer_types)
+
+
+def amount_text(spec: ProductSpec) -> str:
+    return _("%(low)s–%(high)s 元") % {"low": yuan(spec.min_amount), "high": yuan(spec.max_amount)}
+
+
+def term_text(spec: ProductSpec) -> str:
+    return _("%(low)s–%(high)s 个月") % {"low": spec.min_term_months, "high": spec.max_term_months}
+
+
+def _price(
+    spec: ProductSpec, grade: str | None, term: int, table: Sequence[LprQuote], on: date
+) -> Price | None:
+    try:
+        return price_for(spec, grade, term, table, on)
+    except DomainError:
+        return None  # no LPR in force yet, or a grade the product does not price
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """One line of the pricing table: a grade (LPR products) or a term tier (fixed), its make-up and the
+    annual rate today for a short and (when the product lends that long) a long term."""
+
+    label: str
+    basis: str
+    short: Decimal | None
+    long: Decimal | None
+
+
+def rate_rows(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> list[RateRow]:
+    pricing = spec.pricing
+    rows: list[RateRow] = []
+    if isinstance(pricing, FixedPricing):
+        low = 1
+        for tier in pricing.tiers:
+            rows.append(
+                RateRow(
+                    _("%(low)s–%(high)s 个月") % {"low": low, "high": tier.up_to_months},
+                    _("固定利率"),
+                    tier.annual_rate,
+                    None,
+                )
+            )
+            low = tier.up_to_months + 1
+        return rows
+    assert isinstance(pricing, LprPricing)
+    short_term = min(spec.max_term_months, LONG_TERM)
+    long_term = spec.max_term_months if spec.max_term_months > LONG_TERM else None
+    tenor = {"auto": _("按期限选 LPR"), "1y": _("1 年期 LPR"), "5y": _("5 年期以上 LPR")}[pricing.tenor]
+    for grade in GRADES:
+        bp = pricing.spread_for(grade)
+        if bp is None:
+            continue
+        short = _price(spec, grade, max(short_term, spec.min_term_months), table, on)
+        long = _price(spec, grade, long_term, table, on) if long_term else None
+        basis = _("%(tenor)s %(sign)s %(bp)s 个基点") % {
+            "tenor": tenor,
+            "sign": "+" if bp >= 0 else "−",
+            "bp": abs(bp),
+        }
+        rows.append(
+            RateRow(
+                _("%(grade)s 级") % {"grade": grade},
+                basis,
+                short.annual_rate if short else None,
+                long.annual_rate if long else None,
+            )
+        )
+    return rows
+
+
+def rate_summary(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> str:
+    """The list's one-line price: "A 3.10% … E 5.10%" (LPR) or "2.10% / 2.60%" (fixed tiers)."""
+    pricing = spec.pricing
+    if isinstance(pricing, FixedPricing):
+        return _("固定 %(rates)s") % {"rates": " / ".join(rate_text(t.annual_rate) for t in pricing.tiers)}
+    rows = rate_rows(spec, table, on)
+    shown = [(row.label, row.short) for row in rows if row.short is not None]
+    if not shown:
+        return _("LPR 加点（暂无 LPR 报价）")
+    (first, low), (last, high) = shown[0], shown[-1]
+    if first == last:
+        return f"{first} {rate_text(low)}"
+    return f"{first} {rate_text(low)} … {last} {rate_text(high)}"
+
+
+def methods_text(spec: ProductSpec) -> str:
+    return labels(RepaymentMethod, [str(m) for m in spec.methods])
+
+
+def purposes_text(spec: ProductSpec) -> str:
+    return labels(LoanPurpose, list(spec.purposes))
+
+
+TIMING = {
+    FeeTiming.UPFRONT: gettext_lazy("放款时一次性收取"),
+    FeeTiming.PER_PERIOD: gettext_lazy("每期随月供收取"),
+    FeeTiming.AT_END: gettext_lazy("到期时收取"),
+}
+
+
+def fee_lines(spec: ProductSpec) -> list[str]:
+    lines = []
+    for fee in spec.fees:
+        if fee.amount is not None:
+            how = _("%(amount)s 元") % {"amount": yuan(fee.amount)}
+        else:
+            assert fee.rate is not None
+            how = _("贷款本金的 %(rate)s") % {"rate": percent(fee.rate, 4)}
+        lines.append(f"{fee.name}：{how}，{TIMING[fee.timing]}")
+    return lines
+
+
+def prepayment_text(spec: ProductSpec) -> str:
+    rule = spec.prepayment
+    if rule.percent_of_prepaid > 0:
+        text = _("提前还款按提前归还本金的 %(rate)s 收取违约金") % {"rate": percent(rule.percent_of_prepaid)}
+    elif rule.months_of_interest > 0:
+        text = _("提前还款收取 %(n)s 个月利息作为违约金") % {"n": rule.months_of_interest}
+    else:
+        return _("可随时提前还款，不收违约金。")
+    if rule.waived_after_months is not None:
+        text += _("；贷款满 %(n)s 个月后提前还款免收") % {"n": rule.waived_after_months}
+    return text + "。"
+
+
+def penalty_text(spec: ProductSpec) -> str:
+    return _("逾期后按合同利率上浮 %(uplift)s 计收罚息（逾期会记入征信）。") % {
+        "uplift": percent(spec.penalty_uplift)
+    }
+
+
+def collateral_lines(spec: ProductSpec) -> list[str]:
+    return [
+        _("%(kind)s：最高抵质押率 %(ltv)s")
+        % {"kind": labels(CollateralType, [c.type]), "ltv": percent(c.max_ltv)}
+        for c in spec.collateral
+    ]
+
+
+@dataclass(frozen=True)
+class DocumentGroup:
+    customer_type: str
+    documents: list[str]
+
+
+def document_groups(spec: ProductSpec) -> list[DocumentGroup]:
+    """The documents to bring, per customer type the product takes (a collateral condition in brackets)."""
+    names = dict(CUSTOMER_TYPES)
+    groups = []
+    for kind in spec.customer_types:
+        docs = []
+        for doc in spec.documents:
+            if doc.customer_types and kind not in doc.customer_types:
+                continue
+            if doc.collateral_types:
+                docs.append(
+                    _("%(name)s（以%(kinds)s抵质押时）")
+                    % {"name": doc.name, "kinds": labels(CollateralType, list(doc.collateral_types))}
+                )
+            else:
+                docs.append(doc.name)
+        groups.append(DocumentGroup(names.get(kind, kind), docs))
+    return groups
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    label: str
+    sentence: str
+    source: str
+    element: bool  # derived from the product's own elements rather than a risk manager's rule
+
+
+def rule_lines(spec: ProductSpec) -> list[RuleLine]:
+    return [
+        RuleLine(rule.LABEL, rule.requirement(), rule.source, rule.source == PRODUCT_ELEMENT)
+        for rule in spec.effective_rules
+    ]
+
+
+@dataclass(frozen=True)
+class RuleTypeHelp:
+    type: str
+    label: str
+    fields: str
+
+
+def rule_type_help() -> list[RuleTypeHelp]:
+    """The rule types a risk manager may write, with their fields (for the editor's reference table)."""
+    return [
+        RuleTypeHelp(
+            cls.TYPE,
+            cls.LABEL,
+            "、".join(f"{f.name}（{f.label}{'，可选' if f.optional else ''}）" for f in cls.FIELDS) or "—",
+        )
+        for cls in RULE_TYPES.values()
+    ]

@@ -1,0 +1,145 @@
+"""Evaluating one customer against one product (准入测评): the product's rules on the customer's facts.
+
+Pure (no Django). The facts come from ``customer_facts.facts_for`` (the customer's profile and latest
+need) or from a caller as JSON (``facts_from_json``). Before the rules run, the facts a rule computes for
+the product at hand are added, as far as they can be known here:
+
+- ``loan_to_value`` = requested amount ÷ collateral value (when collateral with a value is offered);
+- ``new_monthly_payment`` — the payment the DTI counts (``capacity.PaymentPlan``: the need's preferred
+  method when the product offers it, else the product's first; its per-period fees included) at the
+  product's rate for the customer — and ``debt_to_income_after`` from it. A fixed-rate product always has
+  a rate; an LPR-priced product has one only when the customer's ``risk_grade`` is known (a higher layer,
+  the scorecard, provides it through ``extra_facts``). Without a rate the payment stays missing and the
+  DTI rule answers "unknown" — never a guess. (Matching, in ``solutions``, prices at the worst grade and
+  says so; a rule check does not.)
+
+Values a caller passes for the computed facts are replaced, as in matching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from creditdesk.core.exceptions import DomainError
+from creditdesk.core.money import ZERO
+from creditdesk.loans.pricing import LprQuote
+from creditdesk.loans.terms import FeeTiming, Method
+from creditdesk.products.capacity import PaymentPlan
+from creditdesk.products.catalogue import Price, ProductSpec, price_for
+from creditdesk.products.facts import FACTS, FactError, FactType, check_facts, get_fact
+from creditdesk.products.rules import Evaluation, evaluate
+
+COMPUTED = tuple(key for key, fact in FACTS.items() if fact.computed)
+
+
+def facts_from_json(data: object) -> dict[str, Any]:
+    """Facts from a JSON object: money and ratios as decimal strings (or integers), counts as integers,
+    yes/no as booleans, the rest as text; ``null`` is missing. Refuses (``FactError``) an unknown key, a
+    float, a malformed number or a value of the wrong type."""
+    if not isinstance(data, Mapping):
+        raise FactError("facts_not_object", "客户要素应为对象（要素键 → 取值）。", {"fact": ""})
+    facts: dict[str, Any] = {}
+    for key, value in data.items():
+        fact = get_fact(str(key))
+        if value is not None and fact.type in (FactType.MONEY, FactType.RATIO):
+            if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
+                raise FactError(
+                    "fact_type",
+                    f'「{fact.label}」应为写成字符串的十进制数，如 "8000.00"（收到 {value!r}）。',
+                    {"fact": key, "expected": fact.type.value},
+                )
+            try:
+                value = Decimal(value.strip() if isinstance(value, str) else value)
+            except ArithmeticError as exc:
+                raise FactError("fact_type", f"「{fact.label}」不是数字：{value!r}。", {"fact": key}) from exc
+        facts[fact.key] = value
+    check_facts(facts)
+    return facts
+
+
+@dataclass(frozen=True)
+class ProductEvaluation:
+    """The rules' answers for ``spec``, the facts they saw (computed ones included), the price used for
+    the payment (None when unknown) and notes on how the computed facts were obtained."""
+
+    spec: ProductSpec
+    evaluation: Evaluation
+    facts: Mapping[str, Any]
+    price: Price | None
+    method: Method | None
+    notes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "product": self.spec.code,
+            "version": self.spec.version,
+            **self.evaluation.to_dict(),
+            "price": None if self.price is None else self.price.to_dict(),
+            "method": None if self.method is None else str(self.method),
+            "notes": list(self.notes),
+        }
+
+
+def _method(spec: ProductSpec, preferred: object) -> Method:
+    if isinstance(preferred, str) and preferred in spec.methods:
+        return Method(preferred)
+    return Method(spec.methods[0])
+
+
+def _plan(spec: ProductSpec, method: Method, rate: Decimal, term: int) -> PaymentPlan:
+    per_period = [f for f in spec.fees if f.timing == FeeTiming.PER_PERIOD]
+    return PaymentPlan(
+        method=method,
+        annual_rate=rate,
+        term_months=term,
+        fee_rate=sum((f.rate for f in per_period if f.rate is not None), ZERO),
+        fee_amount=sum((f.amount for f in per_period if f.amount is not None), ZERO),
+    )
+
+
+def evaluate_product(
+    spec: ProductSpec,
+    facts: Mapping[str, Any],
+    lpr_table: Sequence[LprQuote],
+    on: date,
+    *,
+    preferred_method: str | None = None,
+) -> ProductEvaluation:
+    """Every rule of ``spec`` (its elements, then its admission rules) against ``facts`` with the computed
+    facts added (see the module docstring). ``facts`` are checked first (``FactError``)."""
+    check_facts(facts)
+    merged: dict[str, Any] = {k: v for k, v in facts.items() if k not in COMPUTED}
+    notes: list[str] = []
+    amount, term = merged.get("requested_amount"), merged.get("term_months")
+    kind, value = merged.get("collateral_type"), merged.get("collateral_value")
+    if amount is not None and kind not in (None, "none") and value is not None and value > 0:
+        merged["loan_to_value"] = amount / value
+    price: Price | None = None
+    method: Method | None = None
+    if amount is not None and term is not None:
+        grade = merged.get("risk_grade")
+        try:
+            price = price_for(spec, grade, term, lpr_table, on)
+        except DomainError as exc:
+            notes.append(f"{exc.message}本笔月供与贷后负债收入比暂无法计算。")
+        if price is not None:
+            method = _method(spec, preferred_method)
+            payment = _plan(spec, method, price.annual_rate, term).payment(amount)
+            merged["new_monthly_payment"] = payment
+            income, debts = merged.get("monthly_income"), merged.get("monthly_debt_payments")
+            if income is not None and debts is not None:
+                if merged.get("has_co_borrower") is True and merged.get("co_borrower_monthly_income"):
+                    income += merged["co_borrower_monthly_income"]
+                merged["debt_to_income_after"] = (debts + payment) / income if income > 0 else None
+    return ProductEvaluation(
+        spec=spec,
+        evaluation=evaluate(spec.effective_rules, merged),
+        facts=merged,
+        price=price,
+        method=method,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,60 @@
+"""Reads of the product library (reference data: everyone signed in) and of needs (scoped through the
+customer)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from creditdesk.accounts import scope
+from creditdesk.accounts.models import User
+from creditdesk.customers.models import Customer
+from creditdesk.loans.pricing import LprQuote
+from creditdesk.loans.selectors import lpr_table as loans_lpr_table
+from creditdesk.products.models import Need, Product, ProductVersion
+
+EDITOR_ROLES = frozenset({scope.RISK_MANAGER, scope.ADMIN})
+
+
+def can_edit_products(user: object) -> bool:
+    """Risk managers and administrators maintain the library (products and admission rules)."""
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in EDITOR_ROLES
+
+
+def product_list() -> QuerySet[Product]:
+    """Every product with its current version (one query)."""
+    return Product.objects.select_related("current_version").order_by("category", "code")
+
+
+def product_get(*, code: str) -> Product:
+    try:
+        return product_list().get(code=code)
+    except Product.DoesNotExist as exc:
+        raise Http404("product not found") from exc
+
+
+def product_versions(*, product: Product) -> QuerySet[ProductVersion]:
+    """The versions of ``product``, the newest first, with who made them."""
+    return ProductVersion.objects.filter(product=product).select_related("created_by").order_by("-number")
+
+
+def lpr_table() -> tuple[LprQuote, ...]:
+    """The LPR history as the pure core's quotes (the loans app's table, read whole: a few rows a year)."""
+    return tuple(loans_lpr_table())
+
+
+def need_list_visible_to(*, user: User) -> QuerySet[Need]:
+    return scope.visible(user, Need.objects.select_related("customer", "created_by"))
+
+
+def need_get_visible(*, user: User, need_id: int | str) -> Need:
+    return scope.get_visible_or_404(user, need_list_visible_to(user=user), pk=need_id)
+
+
+def needs_of(*, customer: Customer) -> QuerySet[Need]:
+    """The needs of a customer the caller already may see, the newest first."""
+    return Need.objects.filter(customer=customer).select_related("created_by").order_by("-created_at", "-id")
+
+
+def latest_need(*, customer: Customer) -> Need | None:
+    return needs_of(customer=customer).first()

@@ -1,0 +1,300 @@
+"""Writes to the product library and to needs. Each service is one durable transaction with its audit row;
+a refusal raises a ``DomainError`` (the pure core's code and Chinese message, ``extra["field"]`` naming
+what to fix) and writes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from creditdesk.accounts import scope
+from creditdesk.accounts.models import User
+from creditdesk.core.audit import audit_record, audit_snapshot
+from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.customers.models import Customer
+from creditdesk.products import capacity
+from creditdesk.products.catalogue import ProductSpec
+from creditdesk.products.models import Need, Product, ProductVersion
+from creditdesk.products.selectors import can_edit_products
+
+NOTE_MAX = 500
+AMOUNT_MAX = Decimal("10000000000")  # 100 亿元: above it an amount is a typing mistake, not a loan
+NEED_AUDIT_FIELDS = (
+    "customer",
+    "purpose",
+    "amount",
+    "term_months",
+    "repayment_preference",
+    "rate_sensitivity",
+    "collateral_type",
+    "collateral_value",
+    "has_guarantor",
+    "has_co_borrower",
+    "co_borrower_monthly_income",
+    "monthly_income",
+    "monthly_debt_payments",
+    "monthly_revenue",
+    "monthly_costs",
+)
+
+
+# --- the product library ---------------------------------------------------------------------------------
+
+
+def _require_editor(actor: User) -> None:
+    if not can_edit_products(actor):
+        raise NotAllowed("product_edit_forbidden", _("只有风险经理或系统管理员可以维护产品库和准入规则。"))
+
+
+def _note(note: str, *, required: bool) -> str:
+    note = (note or "").strip()
+    if required and not note:
+        raise DomainError("version_note_required", _("请写明本次修订的原因（变更说明）。"), {"field": "note"})
+    if len(note) > NOTE_MAX:
+        raise DomainError(
+            "version_note_too_long", _("变更说明不能超过 %(n)s 个字。") % {"n": NOTE_MAX}, {"field": "note"}
+        )
+    return note
+
+
+def _exact_numbers(value: Any) -> Any:
+    """JSON numbers with a fraction arrive as Decimals (the API's and the editor's parser keep them exact);
+    the core reads decimals as strings, so they become their exact text. Integers stay integers."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {key: _exact_numbers(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_exact_numbers(item) for item in value]
+    return value
+
+
+def _parse_spec(data: object, *, code: str | None, version: int) -> ProductSpec:
+    """The spec from its JSON form, as version ``version`` of ``code`` (when given), validated by the pure
+    core (``validate_spec``): its refusals pass through with their code and field."""
+    if not isinstance(data, Mapping):
+        raise DomainError("spec_not_object", _("产品定义应为 JSON 对象。"), {"field": "spec"})
+    values = _exact_numbers(data)
+    if code is not None:
+        given = values.get("code")
+        if given not in (None, code):
+            raise DomainError(
+                "spec_code_mismatch",
+                _("产品代码不能修改（本产品为 %(code)s，收到 %(given)s）。") % {"code": code, "given": given},
+                {"field": "code"},
+            )
+        values["code"] = code
+    values["version"] = version
+    return ProductSpec.from_dict(values)
+
+
+@transaction.atomic(durable=True)
+def product_create(*, actor: User, spec: Mapping[str, Any], note: str = "") -> Product:
+    """新建产品. Rules: risk managers and administrators only; the definition passes ``validate_spec``
+    (ranges not empty or inverted, a spread for every admitted grade, LTV ≤ 100 %, rules on known facts …);
+    the code is not taken. Creates the product with its version 1."""
+    _require_editor(actor)
+    parsed = _parse_spec(spec, code=None, version=1)
+    note = _note(note, required=False) or _("新建产品")
+    if Product.objects.filter(code=parsed.code).exists():
+        raise Conflict(
+            "product_code_taken", _("产品代码 %(code)s 已存在。") % {"code": parsed.code}, {"field": "code"}
+        )
+    product = Product.objects.create(code=parsed.code, name=parsed.name, category=parsed.category)
+    version = ProductVersion.objects.create(
+        product=product, number=1, spec=parsed.to_dict(), note=note, created_by=actor
+    )
+    product.current_version = version
+    product.save(update_fields=["current_version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="product.create",
+        target=product,
+        after={"code": product.code, "name": product.name, "category": product.category, "version": 1},
+    )
+    return product
+
+
+def _changed_keys(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    keys = (set(before) | set(after)) - {"version"}
+    return sorted(key for key in keys if before.get(key) != after.get(key))
+
+
+@transaction.atomic(durable=True)
+def product_version_create(*, actor: User, code: str, spec: Mapping[str, Any], note: str) -> ProductVersion:
+    """修订产品: a new version of the product with the definition ``spec``. Rules: risk managers and
+    administrators only; a note says why; the definition passes ``validate_spec``; the code stays; a
+    definition identical to the current one is refused (nothing to version). Earlier versions are never
+    touched: quotes made on them stay as they were said."""
+    _require_editor(actor)
+    product = Product.objects.select_for_update().filter(code=code).first()
+    if product is None:
+        raise NotFound("not_found", _("产品不存在。"))
+    note = _note(note, required=True)
+    current = ProductVersion.objects.filter(product=product).order_by("-number").first()
+    number = (current.number if current else 0) + 1
+    parsed = _parse_spec(spec, code=product.code, version=number)
+    data = parsed.to_dict()
+    changed = _changed_keys(current.spec, data) if current else sorted(data)
+    if not changed:
+        raise DomainError("version_unchanged", _("产品定义与当前版本相同，无需新建版本。"), {"field": "spec"})
+    version = ProductVersion.objects.create(
+        product=product, number=number, spec=data, note=note, created_by=actor
+    )
+    before = {"version": number - 1, "name": product.name, "category": product.category}
+    product.current_version = version
+    product.name, product.category = parsed.name, parsed.category
+    product.save(update_fields=["current_version", "name", "category", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="product.version_create",
+        target=product,
+        before=before,
+        after={
+            "version": number,
+            "name": product.name,
+            "category": product.category,
+            "note": note,
+            "changed": changed,
+        },
+    )
+    return version
+
+
+@transaction.atomic(durable=True)
+def product_set_active(*, actor: User, code: str, active: bool) -> Product:
+    """上架 / 下架. Rules: risk managers and administrators only; a product already in that state is
+    refused (409). A withdrawn product keeps its versions; it is no longer offered for new needs."""
+    _require_editor(actor)
+    product = Product.objects.select_for_update().filter(code=code).first()
+    if product is None:
+        raise NotFound("not_found", _("产品不存在。"))
+    if product.is_active == active:
+        message = _("该产品已经上架。") if active else _("该产品已经下架。")
+        raise Conflict("product_already_active" if active else "product_already_inactive", message)
+    product.is_active = active
+    product.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="product.activate" if active else "product.deactivate",
+        target=product,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return product
+
+
+# --- needs -------------------------------------------------------------------------------------------------
+
+
+def _customer_for_change(*, actor: User, customer_id: int | str) -> Customer:
+    """The customer, locked, if ``actor`` may change it: 404 outside the scope, 403 when read-only."""
+    if not scope.visible(actor, Customer.objects.filter(pk=customer_id)).exists():
+        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
+    customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).select_for_update().first()
+    if customer is None:
+        raise NotAllowed("need_read_only", _("您可以查看该客户，但不能为其记录需求分析。"))
+    return customer
+
+
+def _present(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The given values: blanks (``""`` / ``None``) are "not given"."""
+    return {k: v for k, v in data.items() if v is not None and not (isinstance(v, str) and not v.strip())}
+
+
+def _flag(value: object, field: str, label: str) -> bool:
+    if value in (None, ""):
+        return False
+    if isinstance(value, bool):
+        return value
+    raise DomainError(
+        f"need_{field}_invalid", _("%(label)s应为是或否。") % {"label": label}, {"field": field}
+    )
+
+
+def _check_amount_max(field: str, value: Decimal | None) -> None:
+    if value is not None and value >= AMOUNT_MAX:
+        raise DomainError(
+            "need_amount_too_large",
+            _("金额过大（应小于 100 亿元），请检查是否多输了位数。"),
+            {"field": field},
+        )
+
+
+def _money(value: object, field: str) -> Decimal:
+    """A non-negative amount in yuan, exact (a decimal string, an integer or a Decimal; never a float)."""
+    number: Decimal | None = None
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int | str) and not isinstance(value, bool):
+        try:
+            number = Decimal(str(value).strip())
+        except ArithmeticError:
+            number = None
+    if number is None or not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
+        raise DomainError(
+            f"need_{field}_invalid",
+            _("金额应为不小于零的数，最多两位小数（收到 %(value)s）。") % {"value": value},
+            {"field": field},
+        )
+    _check_amount_max(field, number)
+    return number
+
+
+@transaction.atomic(durable=True)
+def need_record(*, actor: User, customer_id: int | str, data: Mapping[str, Any]) -> Need:
+    """记录需求分析. Rules: the customer's owner or team lead records it; the need passes
+    ``capacity.validate_need`` (a known purpose, an amount above zero, a term of 1–360 months, collateral
+    with its value and a value only with collateral …) and the capacity ``validate_capacity`` (amounts not
+    negative, revenue and costs together); amounts are below 100 亿元; a co-borrower's income only with a
+    co-borrower. What is possible but alarming (a loss-making business, no room for a new payment) is not
+    refused: the page shows it as a warning (``Need.assessment.flags``)."""
+    customer = _customer_for_change(actor=actor, customer_id=customer_id)
+    values = _present(data)
+    need = capacity.Need.from_dict(values)
+    cap = capacity.Capacity.from_dict(values)
+    for field in ("amount", "collateral_value"):
+        _check_amount_max(field, getattr(need, field))
+    for field in ("monthly_income", "monthly_debt_payments", "monthly_revenue", "monthly_costs"):
+        _check_amount_max(field, getattr(cap, field))
+    has_guarantor = _flag(values.get("has_guarantor"), "has_guarantor", _("有保证人"))
+    has_co_borrower = _flag(values.get("has_co_borrower"), "has_co_borrower", _("有共同借款人"))
+    co_income: Decimal | None = None
+    if "co_borrower_monthly_income" in values:
+        if not has_co_borrower:
+            raise DomainError(
+                "need_co_borrower_income_without_co_borrower",
+                _("没有共同借款人时不应填写共同借款人月收入。"),
+                {"field": "co_borrower_monthly_income"},
+            )
+        co_income = _money(values["co_borrower_monthly_income"], "co_borrower_monthly_income")
+    note = str(values.get("note", "")).strip()
+    if len(note) > NOTE_MAX:
+        raise DomainError(
+            "need_note_too_long", _("备注不能超过 %(n)s 个字。") % {"n": NOTE_MAX}, {"field": "note"}
+        )
+    row = Need.objects.create(
+        customer=customer,
+        purpose=need.purpose,
+        amount=need.amount,
+        term_months=need.term_months,
+        repayment_preference=str(need.repayment_preference or ""),
+        rate_sensitivity=str(need.rate_sensitivity),
+        collateral_type=need.collateral_type,
+        collateral_value=need.collateral_value,
+        has_guarantor=has_guarantor,
+        has_co_borrower=has_co_borrower,
+        co_borrower_monthly_income=co_income,
+        monthly_income=cap.monthly_income,
+        monthly_debt_payments=cap.monthly_debt_payments,
+        monthly_revenue=cap.monthly_revenue,
+        monthly_costs=cap.monthly_costs,
+        note=note,
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="need.record", target=row, after=audit_snapshot(row, NEED_AUDIT_FIELDS))
+    return row

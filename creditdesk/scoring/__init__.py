@@ -1,0 +1,1 @@
+"""信用评分: scorecards trained, versioned, explained and monitored; pre-assessments of customers."""

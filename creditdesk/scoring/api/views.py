@@ -1,0 +1,217 @@
+"""Scorecards and pre-assessments for programs: `/api/v1/score-models/` (list, report, approve, activate,
+score one applicant, score a batch) and `/api/v1/assessments/` (scoped through the customer; create,
+override) — the same services and engine as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from creditdesk.accounts import scope
+from creditdesk.core.exceptions import DomainError
+from creditdesk.scoring import engine, selectors, services
+from creditdesk.scoring.choices import MODEL_ROLES, Grade
+from creditdesk.scoring.models import Assessment, ScoreModel
+
+BATCH_MAX_ROWS = 10_000
+
+
+class ScoreModelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoreModel
+        fields = [
+            "id",
+            "name",
+            "version",
+            "title",
+            "status",
+            "checksum",
+            "data_fingerprint",
+            "created_at",
+            "approved_by",
+            "approved_at",
+            "activated_by",
+            "activated_at",
+        ]
+
+
+class ScoreModelDetailSerializer(ScoreModelSerializer):
+    parameters = serializers.JSONField(read_only=True)
+    report = serializers.JSONField(read_only=True)
+    variables = serializers.SerializerMethodField()
+
+    class Meta(ScoreModelSerializer.Meta):
+        fields = [*ScoreModelSerializer.Meta.fields, "parameters", "report", "variables"]
+
+    def get_variables(self, obj: ScoreModel) -> list[dict[str, Any]]:
+        return engine.variable_list(engine.load(obj))
+
+
+class ScoreRequestSerializer(serializers.Serializer):
+    model = serializers.IntegerField(required=False, help_text="版本 id；省略时用使用中的版本")
+    applicant = serializers.DictField()
+
+
+class BatchRequestSerializer(serializers.Serializer):
+    model = serializers.IntegerField(required=False, help_text="版本 id；省略时用使用中的版本")
+    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=BATCH_MAX_ROWS)
+
+
+class ScoreResultSerializer(serializers.Serializer):
+    model = serializers.CharField()
+    points = serializers.DecimalField(max_digits=9, decimal_places=2)
+    probability_of_default = serializers.DecimalField(max_digits=8, decimal_places=6)
+    grade = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.DictField())
+    contributions = serializers.ListField(child=serializers.DictField())
+    warnings = serializers.ListField(child=serializers.DictField())
+
+
+class ScoreModelViewSet(viewsets.ReadOnlyModelViewSet):
+    """评分模型 (reference data, readable by every signed-in person): list, detail with the evaluation
+    report and the variable list; approve / activate (risk managers); score one applicant or a batch
+    (nothing is stored: a pre-assessment of a customer is ``POST /api/v1/assessments/``)."""
+
+    queryset = ScoreModel.objects.all().order_by("-created_at", "-id")
+
+    def get_serializer_class(self) -> Any:
+        return ScoreModelDetailSerializer if self.action == "retrieve" else ScoreModelSerializer
+
+    def _model(self, model_id: int | None) -> ScoreModel:
+        if model_id is None:
+            return services.active_model()
+        try:
+            return selectors.model_get(model_id=model_id)
+        except Http404:
+            raise DomainError("model_unknown", _("评分模型不存在。"), {"field": "model"}) from None
+
+    @extend_schema(request=None, responses=ScoreModelSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        """审核 (risk managers): draft → approved."""
+        self._require_model_role(request)
+        return Response(
+            ScoreModelSerializer(services.score_model_approve(actor=request.user, model_id=pk)).data
+        )
+
+    @extend_schema(request=None, responses=ScoreModelSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str) -> Response:
+        """启用 (risk managers): approved or retired → active; the version in use is retired."""
+        self._require_model_role(request)
+        return Response(
+            ScoreModelSerializer(services.score_model_activate(actor=request.user, model_id=pk)).data
+        )
+
+    def _require_model_role(self, request: Request) -> None:
+        if request.user.role not in MODEL_ROLES:
+            raise PermissionDenied(_("只有风险经理可以审核或启用评分模型。"))
+
+    @extend_schema(request=ScoreRequestSerializer, responses=ScoreResultSerializer)
+    @action(detail=False, methods=["post"])
+    def score(self, request: Request) -> Response:
+        """Score one applicant (variable → value); refused with the variable named when one is
+        missing or invalid."""
+        data = ScoreRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        model = self._model(data.validated_data.get("model"))
+        outcome = engine.score_applicant(engine.load(model), data.validated_data["applicant"])
+        return Response({"model": str(model), **outcome.as_dict()})
+
+    @extend_schema(request=BatchRequestSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="score-batch")
+    def score_batch(self, request: Request) -> Response:
+        """Score up to 10,000 applicants at once: ``{"scores": [{"points", "probability_of_default",
+        "grade"}, …]}`` in the order given; one bad row refuses the batch naming the row and variable."""
+        data = BatchRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        model = self._model(data.validated_data.get("model"))
+        scores = engine.score_rows(engine.load(model), data.validated_data["rows"])
+        return Response({"model": str(model), "scores": scores})
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    final_grade = serializers.CharField(read_only=True)
+    model_version = serializers.CharField(source="model.__str__", read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "customer",
+            "model",
+            "model_version",
+            "inputs",
+            "points",
+            "probability_of_default",
+            "grade",
+            "final_grade",
+            "reasons",
+            "contributions",
+            "warnings",
+            "override_grade",
+            "override_reason",
+            "overridden_by",
+            "overridden_at",
+            "created_by",
+            "created_at",
+        ]
+
+
+class AssessmentCreateSerializer(serializers.Serializer):
+    customer = serializers.IntegerField()
+    answers = serializers.DictField(required=False, default=dict)
+
+
+class OverrideSerializer(serializers.Serializer):
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    reason = serializers.CharField(max_length=200)
+
+
+class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """预评估: list (``?customer=``), detail, create (the active model; variables from the customer's
+    profile where mapped, ``answers`` otherwise), override the grade with a reason (a second person)."""
+
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self) -> Any:
+        queryset = selectors.assessment_list_visible_to(user=self.request.user).order_by("-created_at", "-id")
+        customer = self.request.query_params.get("customer")
+        if customer:
+            if not customer.isdigit():
+                raise DomainError("customer_invalid", _("customer 须为客户 id。"), {"field": "customer"})
+            queryset = queryset.filter(customer_id=int(customer))
+        return queryset
+
+    def get_object(self) -> Assessment:
+        return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
+
+    @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentSerializer})
+    def create(self, request: Request) -> Response:
+        data = AssessmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessment = services.assessment_create(
+            actor=request.user,
+            customer_id=data.validated_data["customer"],
+            answers=data.validated_data["answers"],
+        )
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OverrideSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def override(self, request: Request, pk: str) -> Response:
+        assessment = self.get_object()
+        data = OverrideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessment = services.assessment_override(
+            actor=request.user, assessment_id=assessment.pk, **data.validated_data
+        )
+        return Response(AssessmentSerializer(assessment).data)
