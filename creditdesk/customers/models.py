@@ -149,7 +149,9 @@ class Customer(models.Model):
             # The list without a search and the related-party picker: a scope's most recently changed.
             models.Index(fields=["owner", "-updated_at", "-id"], name="customer_owner_recent"),
             models.Index(
-                fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="customer_merged_into"
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="customer_merged_into",
             ),
         ]
 
