@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +13,13 @@ from creditdesk.products.models import Need, Product
 
 class ProductFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("代码或名称"))
-    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("产品类别"))
-    is_active = django_filters.BooleanFilter(label=_("上架"))
+    category = django_filters.ChoiceFilter(
+        choices=Category.choices, label=_("产品类别"), empty_label=_("全部")
+    )
+    is_active = django_filters.BooleanFilter(
+        label=_("上架"),
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("上架")), ("false", _("下架"))]),
+    )
 
     class Meta:
         model = Product
