@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "creditdesk.loans",
     "creditdesk.products",
     "creditdesk.scoring",
+    "creditdesk.solutions",
     "creditdesk.workbench",
 ]
 
@@ -307,6 +308,8 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "creditdesk.scoring.choices.Grade",
         "ScoreModelStatusEnum": "creditdesk.scoring.choices.ModelStatus",
         "TaskStatusEnum": "creditdesk.agenda.choices.TaskStatus",
+        "QuoteKindEnum": "creditdesk.solutions.models.QuoteKind",
+        "RepaymentMethodEnum": "creditdesk.products.choices.RepaymentMethod",
     },
     # The schema and its docs describe internal interfaces: signed-in staff and API clients only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -319,7 +322,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint (the proposal PDF) logs every layout step and font subset at INFO
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- CreditDesk -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from creditdesk.customers.api.views import CustomerViewSet
 from creditdesk.loans.api.views import LprRateViewSet
 from creditdesk.products.api.views import NeedViewSet, ProductViewSet
 from creditdesk.scoring.api.views import AssessmentViewSet, ScoreModelViewSet
+from creditdesk.solutions.api.views import CompetitorOfferViewSet, MatchViewSet, ProposalViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -26,6 +27,9 @@ router.register("products", ProductViewSet, basename="product")
 router.register("needs", NeedViewSet, basename="need")
 router.register("score-models", ScoreModelViewSet, basename="score-model")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("matches", MatchViewSet, basename="match")
+router.register("competitor-offers", CompetitorOfferViewSet, basename="competitor-offer")
+router.register("proposals", ProposalViewSet, basename="proposal")
 
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
@@ -42,6 +46,7 @@ urlpatterns = [
     path("calculator/", include("creditdesk.loans.urls")),
     path("products/", include("creditdesk.products.urls")),
     path("scoring/", include("creditdesk.scoring.urls")),
+    path("solutions/", include("creditdesk.solutions.urls")),
     path("", include("creditdesk.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

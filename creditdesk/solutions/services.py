@@ -1,0 +1,349 @@
+"""Writes of the solutions app: a team's competitor quote, a proposal issued to a customer, a proposal
+printed. Each is one durable transaction with its audit row; a refusal raises a ``DomainError`` (a stable
+code, a Chinese sentence, ``extra["field"]`` where a field is wrong) and writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creditdesk.accounts import scope
+from creditdesk.accounts.models import User
+from creditdesk.core.audit import audit_record
+from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.customers.models import Customer
+from creditdesk.loans.apr import AnnualizedRate
+from creditdesk.loans.terms import Method
+from creditdesk.products.facts import FACTS
+from creditdesk.solutions import competitors, pdf
+from creditdesk.solutions.matching import Combination, Pending, RankedOption, Rejected
+from creditdesk.solutions.models import CompetitorOffer, Proposal, ProposalOption, QuoteKind
+from creditdesk.solutions.offers import figures
+from creditdesk.solutions.proposal_content import ChosenPart, build_content
+from creditdesk.solutions.selectors import TEAM_ROLES, CustomerMatch, customer_match
+
+HUNDRED = Decimal(100)
+RATE_PLACES = Decimal("0.0001")  # PercentRateField keeps four places of a percent
+
+# --- competitor offers ------------------------------------------------------------------------------------
+
+OFFER_FIELDS = (
+    "institution",
+    "product_name",
+    "kind",
+    "amount",
+    "term_months",
+    "method",
+    "annual_rate",
+    "monthly_flat_rate",
+    "monthly_payment",
+    "total_repayment",
+    "upfront_fee",
+    "note",
+    "quoted_on",
+)
+
+
+def _percent(value: Any, field: str) -> Decimal | None:
+    """A rate given in percent (as the form and the API take it), exact, at most four places."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
+        raise DomainError(
+            "competitor_field_invalid", _("利率应为写成字符串的十进制数（百分数）。"), {"field": field}
+        )
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError as exc:
+        raise DomainError("competitor_field_invalid", _("利率不是数字。"), {"field": field}) from exc
+    if not number.is_finite() or number < 0 or number != number.quantize(RATE_PLACES):
+        raise DomainError(
+            "competitor_field_invalid", _("利率应为不小于零的百分数，最多四位小数。"), {"field": field}
+        )
+    return number
+
+
+def _money(value: Any, field: str, *, default: Decimal | None = None) -> Decimal | None:
+    if value in (None, ""):
+        return default
+    if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
+        raise DomainError("competitor_field_invalid", _("金额应为写成字符串的十进制数。"), {"field": field})
+    try:
+        return Decimal(str(value).strip())
+    except ArithmeticError as exc:
+        raise DomainError("competitor_field_invalid", _("金额不是数字。"), {"field": field}) from exc
+
+
+@transaction.atomic(durable=True)
+def competitor_offer_record(*, actor: User, data: Mapping[str, Any]) -> CompetitorOffer:
+    """登记竞品报价. Rules: a customer manager or team lead with a team records it for that team; the
+    quote converts to an annualized rate (``competitors.validate_offer``: names given, an amount above zero
+    with at most two places, a term of 1–360 months, the figure its kind needs, a repayment that at least
+    returns the principal, a fee below the amount); rates in percent with at most four places; the quote
+    is dated no later than today."""
+    if actor.role not in TEAM_ROLES or not actor.team_id:
+        raise NotAllowed("competitor_offer_forbidden", _("只有团队的客户经理和团队主管可以登记竞品报价。"))
+    kind = data.get("kind")
+    if kind not in QuoteKind.values:
+        raise DomainError("competitor_kind_unknown", _("请选择报价方式。"), {"field": "kind"})
+    term = data.get("term_months")
+    quoted_on = data.get("quoted_on") or timezone.localdate()
+    if not isinstance(quoted_on, date):
+        raise DomainError("competitor_field_invalid", _("报价日期格式不正确。"), {"field": "quoted_on"})
+    if quoted_on > timezone.localdate():
+        raise DomainError("competitor_quoted_on_future", _("报价日期不能晚于今天。"), {"field": "quoted_on"})
+    annual = _percent(data.get("annual_rate"), "annual_rate")
+    flat = _percent(data.get("monthly_flat_rate"), "monthly_flat_rate")
+    values = {
+        "institution": str(data.get("institution") or "").strip(),
+        "product_name": str(data.get("product_name") or "").strip(),
+        "kind": kind,
+        "amount": _money(data.get("amount"), "amount", default=Decimal(0)),
+        "term_months": term,
+        "method": data.get("method") or "equal_installment",
+        # Only the figure the quote's kind uses is kept: a stray one would confuse the next reader.
+        "annual_rate": annual if kind == QuoteKind.ANNUAL_RATE else None,
+        "monthly_flat_rate": flat if kind == QuoteKind.FLAT_MONTHLY else None,
+        "monthly_payment": _money(data.get("monthly_payment"), "monthly_payment")
+        if kind == QuoteKind.INSTALLMENT
+        else None,
+        "total_repayment": _money(data.get("total_repayment"), "total_repayment")
+        if kind == QuoteKind.TOTAL_REPAYMENT
+        else None,
+        "upfront_fee": _money(data.get("upfront_fee"), "upfront_fee", default=Decimal("0.00")),
+        "note": str(data.get("note") or "").strip()[:500],
+    }
+    if len(values["institution"]) > 100 or len(values["product_name"]) > 100:
+        raise DomainError(
+            "competitor_name_too_long", _("机构和产品名称不能超过 100 个字。"), {"field": "institution"}
+        )
+    if values["method"] not in {m.value for m in Method}:
+        raise DomainError("competitor_method_unknown", _("未知的还款方式。"), {"field": "method"})
+    core = competitors.CompetitorOffer(
+        institution=values["institution"],
+        product_name=values["product_name"],
+        kind=competitors.QuoteKind(kind),
+        amount=values["amount"],
+        term_months=term,  # type: ignore[arg-type]  # validate_offer checks it
+        annual_rate=None if values["annual_rate"] is None else values["annual_rate"] / HUNDRED,
+        method=Method(values["method"]),
+        monthly_flat_rate=None
+        if values["monthly_flat_rate"] is None
+        else values["monthly_flat_rate"] / HUNDRED,
+        monthly_payment=values["monthly_payment"],
+        total_repayment=values["total_repayment"],
+        upfront_fee=values["upfront_fee"],
+    )
+    competitors.validate_offer(core)
+    for field in ("monthly_payment", "total_repayment"):
+        value = values[field]
+        if value is not None and value != value.quantize(Decimal("0.01")):
+            raise DomainError("competitor_figure_invalid", _("金额最多保留两位小数。"), {"field": field})
+    offer = CompetitorOffer.objects.create(
+        team_id=actor.team_id, recorded_by=actor, quoted_on=quoted_on, **values
+    )
+    offer.refresh_from_db()  # the stored precision (rates to four places), as every later read sees it
+    audit_record(
+        actor=actor,
+        action="competitor_offer.record",
+        target=offer,
+        after={field: getattr(offer, field) for field in OFFER_FIELDS},
+    )
+    return offer
+
+
+# --- proposals --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChosenOption:
+    """What the customer chose from a match: the parts, the option's annualized rate, its reason."""
+
+    parts: tuple[ChosenPart, ...]
+    apr: AnnualizedRate
+    reason: str
+
+
+def _part(match_: CustomerMatch, quote: Any) -> ChosenPart:
+    q = quote
+    documents = q.spec.documents_for(q.facts.get("customer_type"), q.facts.get("collateral_type"))
+    return ChosenPart(quote=q, figures=figures(q, match_.on, exact=True), documents=documents)
+
+
+def _refuse_product(code: str, found: RankedOption | Pending | Rejected | None) -> DomainError:
+    if found is None:
+        return DomainError(
+            "proposal_product_unknown",
+            _("产品 %(code)s 不存在或已下架，不能出具方案书。") % {"code": code},
+            {"field": "products", "product": code},
+        )
+    name = found.quote.spec.name
+    if isinstance(found, Rejected):
+        return DomainError(
+            "proposal_product_ineligible",
+            _("客户未通过「%(name)s」的准入条件，不能出具方案书：%(reasons)s")
+            % {"name": name, "reasons": "；".join(r.removesuffix("。") for r in found.reasons)},
+            {"field": "products", "product": code, "reasons": list(found.reasons)},
+        )
+    assert isinstance(found, Pending)
+    labels = "、".join(FACTS[key].label if key in FACTS else key for key in found.missing)
+    return DomainError(
+        "proposal_product_rules_unknown",
+        _("「%(name)s」的部分准入条件尚无法判断（缺少：%(missing)s），请先补充信息再出具方案书。")
+        % {"name": name, "missing": labels},
+        {"field": "products", "product": code, "missing": list(found.missing)},
+    )
+
+
+def choose_option(match_: CustomerMatch, products: Sequence[str]) -> ChosenOption:
+    """The option ``products`` names in ``match_``: one product the customer passes, or two that form one
+    of the match's combinations. Refuses anything else (see ``proposal_create``)."""
+    result = match_.result
+    assert result is not None
+    codes = [str(c).strip() for c in products if str(c).strip()]
+    if not 1 <= len(codes) <= 2 or len(set(codes)) != len(codes):
+        raise DomainError(
+            "proposal_option_invalid",
+            _("请选择一个产品，或一个组合方案中的两个产品。"),
+            {"field": "products"},
+        )
+    if len(codes) == 1:
+        option = match_.find(codes[0])
+        if not isinstance(option, RankedOption):
+            raise _refuse_product(codes[0], option)
+        return ChosenOption(
+            parts=(_part(match_, option.quote),), apr=option.figures.apr, reason=option.reason
+        )
+    # A combination's parts pass at their own split amounts (a part may fail alone at the full amount).
+    combination: Combination | None = next(
+        (c for c in result.combinations if sorted(p.quote.spec.code for p in c.parts) == sorted(codes)), None
+    )
+    if combination is None:
+        for code in codes:
+            if match_.find(code) is None:
+                raise _refuse_product(code, None)
+        raise DomainError(
+            "proposal_combination_unknown",
+            _("这两个产品不是本次匹配给出的组合方案，请从组合方案中选择。"),
+            {"field": "products"},
+        )
+    return ChosenOption(
+        parts=tuple(_part(match_, p.quote) for p in combination.parts),
+        apr=combination.apr,
+        reason=combination.reason,
+    )
+
+
+def _customer_for_proposal(*, actor: User, customer_id: int | str) -> Customer:
+    if not scope.visible(actor, Customer.objects.filter(pk=customer_id)).exists():
+        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
+    customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).select_for_update().first()
+    if customer is None:
+        raise NotAllowed("proposal_read_only", _("您可以查看该客户，但不能为其出具方案书。"))
+    return customer
+
+
+def new_number(today: date) -> str:
+    return f"FA{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+@transaction.atomic(durable=True)
+def proposal_create(*, actor: User, customer_id: int | str, products: Sequence[str]) -> Proposal:
+    """出具方案书. Rules: the customer's manager or team lead issues it; the customer has a need
+    (``proposal_need_missing``); the option is one product the customer passes today — a product whose
+    rules fail is refused (``proposal_product_ineligible``, with the failed rules' sentences), one whose
+    rules cannot all be judged yet (a missing grade, income …) too (``proposal_product_rules_unknown``),
+    as is a product not on sale (``proposal_product_unknown``) — or two products forming one of the
+    match's combinations (``proposal_combination_unknown`` otherwise). What is shown is stored whole (the
+    snapshot) with the PDF and its SHA-256, so that the proposal never changes afterwards."""
+    customer = _customer_for_proposal(actor=actor, customer_id=customer_id)
+    today = timezone.localdate()
+    match_ = customer_match(customer=customer, today=today, with_what_if=False)
+    if match_.need is None or match_.result is None:
+        raise DomainError(
+            "proposal_need_missing", _("请先为客户做需求分析，再出具方案书。"), {"field": "customer"}
+        )
+    chosen = choose_option(match_, products)
+    number = new_number(today)
+    content = build_content(
+        number=number,
+        institution=settings.CREDITDESK_INSTITUTION_NAME,
+        issued_on=today,
+        customer={"id": customer.pk, "name": customer.name},
+        manager={"name": actor.get_full_name() or actor.get_username(), "username": actor.get_username()},
+        need=match_.result.need,
+        need_id=match_.need.pk,
+        assessment=match_.result.assessment,
+        grade=match_.grade,
+        parts=chosen.parts,
+        apr=chosen.apr,
+        reason=chosen.reason,
+        lpr_table=match_.lpr_table,
+    )
+    document = pdf.render_pdf(content)
+    proposal = Proposal.objects.create(
+        number=number,
+        customer=customer,
+        need=match_.need,
+        content=content,
+        pdf=document,
+        pdf_sha256=hashlib.sha256(document).hexdigest(),
+        created_by=actor,
+    )
+    for position, part in enumerate(chosen.parts, start=1):
+        q, f = part.quote, part.figures
+        ProposalOption.objects.create(
+            proposal=proposal,
+            position=position,
+            product_version=match_.version_of(q.spec),
+            amount=q.amount,
+            term_months=q.term_months,
+            method=str(q.method),
+            annual_rate=(q.annual_rate * HUNDRED).quantize(RATE_PLACES),
+            apr=(f.apr.compound * HUNDRED).quantize(RATE_PLACES),
+        )
+    audit_record(
+        actor=actor,
+        action="proposal.create",
+        target=proposal,
+        after={
+            "number": number,
+            "customer": customer.pk,
+            "need": match_.need.pk,
+            "products": [f"{p.quote.spec.code} v{p.quote.spec.version}" for p in chosen.parts],
+            "apr_compound": content["summary"]["apr_compound"],
+            "pdf_sha256": proposal.pdf_sha256,
+        },
+    )
+    return proposal
+
+
+@transaction.atomic(durable=True)
+def proposal_print(*, actor: User, proposal_id: int | str) -> tuple[Proposal, bytes]:
+    """打印方案书: the stored PDF, byte for byte (a reprint is the document the customer was given).
+    Rules: anyone who may see the customer; the bytes still match their SHA-256 (``proposal_pdf_altered``
+    otherwise: the stored document was changed outside CreditDesk). Audited like every print of a
+    document with personal information."""
+    proposal = scope.visible(actor, Proposal.objects.filter(pk=proposal_id)).first()
+    if proposal is None:
+        raise NotFound("not_found", _("方案书不存在，或不在您的权限范围内。"))
+    document = bytes(proposal.pdf)
+    if hashlib.sha256(document).hexdigest() != proposal.pdf_sha256:
+        raise Conflict("proposal_pdf_altered", _("方案书文件与出具时的摘要不符，请联系系统管理员。"))
+    audit_record(
+        actor=actor,
+        action="proposal.print",
+        target=proposal,
+        after={"number": proposal.number, "pdf_sha256": proposal.pdf_sha256},
+    )
+    return proposal, document

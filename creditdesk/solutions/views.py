@@ -1,0 +1,282 @@
+"""方案 pages: a customer's match (ranked products with reasons, combinations, pending, ineligible with the
+gap to approval), one option's terms explained, the comparison with competitors' quotes, the proposal
+(issue it, the customer's page, the PDF), the team's competitor quotes, and the panel of the 360 page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from creditdesk.accounts import scope
+from creditdesk.core.exceptions import DomainError
+from creditdesk.core.htmx import is_htmx
+from creditdesk.core.paging import paginate
+from creditdesk.core.views.errors import refusals_as_http
+from creditdesk.customers.models import Customer
+from creditdesk.customers.selectors import customer_get_visible
+from creditdesk.loans.apr import flat_rate_apr
+from creditdesk.products.facts import FACTS, rate_text
+from creditdesk.solutions import explain, selectors, services
+from creditdesk.solutions.competitors import compare, competitor_row
+from creditdesk.solutions.filtersets import CompetitorOfferFilterSet
+from creditdesk.solutions.forms import CompetitorOfferForm, PrepayForm
+from creditdesk.solutions.matching import Pending, RankedOption, Rejected
+from creditdesk.solutions.offers import METHOD_LABELS, figures
+
+PANEL_PROPOSALS = 3
+COMPARE_OURS = 3
+COMPARE_THEIRS = 10
+
+
+def _match_or_error(customer: Customer, **kwargs: Any) -> tuple[selectors.CustomerMatch | None, str]:
+    """The customer's match, or the sentence saying why it cannot be computed (impossible need figures,
+    malformed facts in the profile)."""
+    try:
+        return selectors.customer_match(customer=customer, **kwargs), ""
+    except DomainError as exc:
+        return None, exc.message
+
+
+def _fact_labels(keys: Any) -> list[str]:
+    return [str(FACTS[key].label) if key in FACTS else str(key) for key in keys]
+
+
+# --- matching ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def customer_match(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """产品匹配 for the customer's latest need."""
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    found, error = _match_or_error(customer)
+    pending = []
+    missing_grade = False
+    if found is not None and found.result is not None:
+        for item in found.result.pending:
+            pending.append({"item": item, "missing": _fact_labels(item.missing)})
+            missing_grade = missing_grade or "risk_grade" in item.missing
+    context = {
+        "customer": customer,
+        "match": found,
+        "result": found.result if found else None,
+        "error": error,
+        "pending": pending,
+        "missing_grade": missing_grade or (found is not None and found.assessment is None),
+        "can_change": scope.can_change(request.user, customer),
+        "proposals": selectors.proposals_of(customer=customer)[:PANEL_PROPOSALS],
+        "methods": METHOD_LABELS,
+    }
+    return render(request, "solutions/match.html", context, status=400 if error else 200)
+
+
+# --- one option explained ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def option_detail(request: HttpRequest, customer_id: int, code: str) -> HttpResponse:
+    """条款解释 for one product of the match: the full schedule, the annualized rate, prepaying in month
+    N (``?month=&amount=``; an htmx request gets only that result), late payment, the rate broken down
+    and the alternatives."""
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    found, _error = _match_or_error(customer)
+    item = found.find(code) if found is not None else None
+    if found is None or found.result is None or item is None:
+        raise Http404("not in this match")
+    q = item.quote
+    f = figures(q, found.on, exact=True)
+    schedule = f.schedule
+    assert schedule is not None
+    last_month = explain.prepayment_months(schedule)
+    form = PrepayForm(
+        request.GET if "month" in request.GET else None, initial={"month": min(12, max(1, last_month))}
+    )
+    prepay: explain.PrepaymentExample | None = None
+    prepay_error = ""
+    if last_month >= 1:
+        if form.is_bound and form.is_valid():
+            month, amount = form.cleaned_data["month"], form.cleaned_data.get("amount")
+        elif form.is_bound:
+            month, amount, prepay_error = 0, None, _("请输入有效的月份和金额。")
+        else:
+            month, amount = min(12, last_month), None
+        if month:
+            try:
+                prepay = explain.prepayment_example(schedule, q.spec, month, amount)
+            except DomainError as exc:
+                prepay_error = exc.message
+    status = 400 if prepay_error and form.is_bound else 200
+    context: dict[str, Any] = {
+        "customer": customer,
+        "match": found,
+        "item": item,
+        "eligible": isinstance(item, RankedOption),
+        "pending": isinstance(item, Pending),
+        "rejected": item if isinstance(item, Rejected) else None,
+        "quote": q,
+        "figures": f,
+        "schedule": schedule,
+        "method_label": METHOD_LABELS[q.method],
+        "form": form,
+        "last_month": last_month,
+        "prepay": prepay,
+        "prepay_error": prepay_error,
+        "can_change": scope.can_change(request.user, customer),
+    }
+    if is_htmx(request) and form.is_bound:
+        return render(request, "solutions/_prepay_result.html", context, status=status)
+    context.update(
+        late=explain.late_terms(schedule, q.spec),
+        rate=explain.rate_breakdown(q.price),
+        alternatives=explain.alternatives(q, f, found.result, found.context()),
+    )
+    return render(request, "solutions/option_detail.html", context, status=status)
+
+
+# --- competitor comparison ---------------------------------------------------------------------------
+
+
+def flat_rate_sentence() -> str:
+    """RULES.md's worked figure, computed: 0.5 % a month flat over 12 months."""
+    rate = flat_rate_apr(Decimal("100000.00"), Decimal("0.005"), 12)
+    return _(
+        "“月息”按原始本金计息，而本金在逐月归还：例如月息 0.5%%、12 个月等额还款，看似年利率 6%%，"
+        "按实际占用本金计算的年化利率约为 %(simple)s（单利），复利 %(compound)s。"
+    ) % {"simple": rate_text(rate.simple), "compound": rate_text(rate.compound)}
+
+
+@login_required
+@require_GET
+def comparison(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """竞品对比: our best options for the customer's need beside the team's competitor quotes (``?offer=``
+    to choose them; by default the latest), all on the annualized basis."""
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    found, error = _match_or_error(customer, with_what_if=False)
+    offers = selectors.competitor_offer_list_visible_to(user=request.user)
+    chosen_ids = [v for v in request.GET.getlist("offer") if v.isdigit()]
+    chosen = list(offers.filter(pk__in=chosen_ids) if chosen_ids else offers[:COMPARE_THEIRS])
+    ours = [o.quote for o in found.result.eligible[:COMPARE_OURS]] if found and found.result else []
+    result = compare(ours, [o.as_offer() for o in chosen], found.on if found else None) if found else None
+    context = {
+        "customer": customer,
+        "match": found,
+        "error": error,
+        "comparison": result,
+        "offers": offers[:50],
+        "chosen": {o.pk for o in chosen},
+        "flat_sentence": flat_rate_sentence(),
+    }
+    return render(request, "solutions/comparison.html", context)
+
+
+# --- proposals ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def proposal_new(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """出具方案书 for the option posted (``products``: one code, or the two of a combination)."""
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    if not scope.can_change(request.user, customer):
+        raise PermissionDenied(_("您可以查看该客户，但不能为其出具方案书。"))
+    try:
+        with refusals_as_http():
+            proposal = services.proposal_create(
+                actor=request.user, customer_id=customer.pk, products=request.POST.getlist("products")
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("solutions:match", customer_id=customer.pk)
+    messages.success(request, _("已出具方案书 %(number)s。") % {"number": proposal.number})
+    return redirect("solutions:proposal", proposal_id=proposal.pk)
+
+
+@login_required
+@require_GET
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """The proposal as the customer reads it (from its snapshot), with the CM's toolbar."""
+    proposal = selectors.proposal_get_visible(user=request.user, proposal_id=proposal_id)
+    options = proposal.options.select_related("product_version", "product_version__product")
+    context = {"proposal": proposal, "p": proposal.content, "options": options}
+    return render(request, "solutions/proposal_detail.html", context)
+
+
+@login_required
+@require_GET
+def proposal_pdf(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """The stored PDF, byte for byte (audited as a print)."""
+    with refusals_as_http():
+        proposal, document = services.proposal_print(actor=request.user, proposal_id=proposal_id)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{proposal.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The 方案 section of the customer 360 page (loaded by htmx): latest proposals, links."""
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    context = {"customer": customer, "proposals": selectors.proposals_of(customer=customer)[:PANEL_PROPOSALS]}
+    return render(request, "solutions/_panel.html", context)
+
+
+# --- competitor quotes -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def competitor_list(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.competitor_offer_list_visible_to(user=request.user)
+    filterset = CompetitorOfferFilterSet(request.GET or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = paginate(request, rows)
+    converted = []
+    for offer in page:
+        try:
+            row = competitor_row(offer.as_offer(), offer.quoted_on)
+        except DomainError:
+            row = None
+        converted.append((offer, row))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": converted,
+        "can_record": request.user.role in selectors.TEAM_ROLES and bool(request.user.team_id),
+        "query_string": query.urlencode(),
+        "flat_sentence": flat_rate_sentence(),
+    }
+    return render(request, "solutions/competitor_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competitor_new(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in selectors.TEAM_ROLES or not request.user.team_id:
+        raise PermissionDenied(_("只有团队的客户经理和团队主管可以登记竞品报价。"))
+    if request.method == "POST":
+        form = CompetitorOfferForm(request.POST)
+        if form.is_valid():
+            try:
+                with refusals_as_http():
+                    offer = services.competitor_offer_record(actor=request.user, data=form.cleaned_data)
+            except DomainError as exc:
+                field = exc.extra.get("field")
+                form.add_error(field if field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("已登记竞品报价：%(offer)s。") % {"offer": offer})
+                return redirect("solutions:competitors")
+        return render(request, "solutions/competitor_form.html", {"form": form}, status=400)
+    return render(request, "solutions/competitor_form.html", {"form": CompetitorOfferForm()})

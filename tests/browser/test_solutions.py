@@ -1,0 +1,115 @@
+"""Matching and the proposal in a real browser: from a customer's 360 page the CM records a need, runs the
+matching, issues the proposal from the best-ranked product and opens it (page and PDF)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from creditdesk.accounts.models import User
+from creditdesk.customers import services as customer_services
+from creditdesk.customers.services import CustomerInput
+from creditdesk.loans.models import LprRate
+from creditdesk.loans.pricing import SEEDED_LPR
+from creditdesk.products import seed as products_seed
+from creditdesk.scoring import seed as scoring_seed
+from creditdesk.scoring.models import Assessment, ScoreModel
+from creditdesk.solutions.models import Proposal
+from tests.browser.test_shell import login
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def graded_customer(demo_org):
+    # The LPR table comes from a data migration, which an earlier transactional test's flush empties.
+    for quote in SEEDED_LPR:
+        LprRate.objects.get_or_create(
+            effective_from=quote.effective_from,
+            defaults={"one_year": quote.one_year * 100, "five_year": quote.five_year * 100},
+        )
+    products_seed.run()  # the catalogue
+    scoring_seed.run()  # the shipped scorecard, active
+    manager = User.objects.get(username="manager1")
+    customer = customer_services.customer_create(
+        actor=manager,
+        data=CustomerInput(
+            kind="individual",
+            name="孙七",
+            id_number="110105199003071239",
+            monthly_income="20000",
+            monthly_debt_payments="1000",
+            profile={"industry": "信息技术"},
+            credit_current_overdue="0",
+            credit_worst_overdue_days="0",
+            credit_inquiries_6m="1",
+        ),
+    )
+    Assessment.objects.create(  # the grade is what matching reads; the scorecard's own flow has its test
+        customer=customer,
+        model=ScoreModel.objects.get(status="active"),
+        points=Decimal("640.00"),
+        probability_of_default=Decimal("0.030000"),
+        grade="A",
+        created_by=manager,
+    )
+    return customer
+
+
+def test_cm_records_a_need_matches_and_opens_the_proposal(
+    page: Page, live_server, graded_customer, screenshot_dir, console_errors
+):
+    customer = graded_customer
+    login(page, live_server.url, "manager1")
+    page.goto(f"{live_server.url}/customers/{customer.pk}/")
+    page.locator("[data-testid=need-panel]").get_by_role("link", name="记录需求分析").click()
+
+    form = page.locator("[data-testid=need-form]")
+    form.locator("[name=purpose]").select_option("renovation")
+    form.locator("[name=amount]").fill("120000")
+    form.locator("[name=term_months]").fill("36")
+    form.locator("[name=repayment_preference]").select_option("equal_installment")
+    form.locator("[name=monthly_income]").fill("20000")
+    form.locator("[name=monthly_debt_payments]").fill("1000")
+    form.get_by_role("button", name="保存需求分析").click()
+    expect(page.locator("[data-testid=need-row]")).to_have_count(1)
+
+    page.get_by_role("link", name="返回客户 360").click()
+    panel = page.locator("[data-testid=solutions-panel]")
+    expect(panel).to_contain_text("尚未出具方案书")
+    page.screenshot(path=screenshot_dir / "solutions-360.png", full_page=True)
+    panel.get_by_role("link", name="产品匹配").click()
+
+    options = page.locator("[data-testid=eligible-option]")
+    expect(options.first).to_be_visible()
+    expect(options.first.locator("[data-testid=reason]")).to_contain_text("第 1 名")
+    expect(page.locator("[data-testid=grade]")).to_have_text("A")
+    first_product = options.first.get_attribute("data-product")
+    page.screenshot(path=screenshot_dir / "solutions-match.png", full_page=True)
+
+    options.first.get_by_role("link", name="条款解释").click()
+    expect(page.locator("[data-testid=schedule]")).to_contain_text("还款计划（共 36 期）")
+    page.locator("[data-testid=prepayment] [name=month]").fill("6")
+    page.locator("[data-testid=prepay-submit]").click()  # htmx: only the result is replaced
+    expect(page.locator("#prepay-result")).to_contain_text("第 6 个月")
+    page.screenshot(path=screenshot_dir / "solutions-option.png", full_page=True)
+    page.get_by_role("link", name="返回产品匹配").click()
+
+    page.locator(f"[data-testid=eligible-option][data-product={first_product}]").get_by_role(
+        "button", name="生成方案书"
+    ).click()
+    expect(page.locator("[data-testid=proposal-title]")).to_contain_text("方案书")
+    expect(page.locator("[data-testid=proposal-apr]")).to_have_text(re.compile(r"^\d+\.\d\d%$"))
+    expect(page.locator("[data-testid=proposal-disclosures] li")).to_have_count(8)
+    page.screenshot(path=screenshot_dir / "solutions-proposal.png", full_page=True)
+
+    proposal = Proposal.objects.get()
+    href = page.locator("[data-testid=proposal-pdf]").get_attribute("href")
+    pdf = page.request.get(f"{live_server.url}{href}")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body() == bytes(proposal.pdf)
+    assert proposal.options.get().product_version.product.code == first_product
+    assert console_errors == []
