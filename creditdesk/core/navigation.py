@@ -24,6 +24,7 @@ class NavEntry:
     roles: frozenset[str] | None
     summary: str | Promise = ""
     group: str | Promise = ""
+    also: tuple[str, ...] = ()  # other path prefixes that belong to this area (marked active there too)
 
     def url(self) -> str:
         if self.url_name is None:
@@ -70,6 +71,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
         LENDING,
         _("产品库、产品匹配、竞品对比与方案书。"),
         _("方案与办理"),
+        also=("/solutions/",),
     ),
     NavEntry(
         "calculator",
@@ -151,7 +153,9 @@ def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
             url = entry.url()
         except NoReverseMatch:
             continue
-        active = current_path == url if url == "/" else current_path.startswith(url)
+        active = (current_path == url if url == "/" else current_path.startswith(url)) or any(
+            current_path.startswith(prefix) for prefix in entry.also
+        )
         if not groups or groups[-1]["label"] != entry.group:
             groups.append({"label": entry.group, "entries": []})
         groups[-1]["entries"].append({"key": entry.key, "label": entry.label, "url": url, "active": active})

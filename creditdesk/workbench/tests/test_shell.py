@@ -102,3 +102,13 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_an_area_is_marked_active_on_its_other_paths_too(org):
+    def active(path):
+        return [e["key"] for g in navigation_for(org.cm_a, path) for e in g["entries"] if e["active"]]
+
+    assert active("/products/") == ["products"]
+    assert active("/solutions/customers/1/") == ["products"]  # matching and proposals belong to 产品与方案
+    assert active("/scoring/") == ["assessment"]
+    assert active("/customers/") == ["customers"]
