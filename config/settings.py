@@ -309,7 +309,7 @@ SPECTACULAR_SETTINGS = {
         "ScoreModelStatusEnum": "creditdesk.scoring.choices.ModelStatus",
         "TaskStatusEnum": "creditdesk.agenda.choices.TaskStatus",
         "QuoteKindEnum": "creditdesk.solutions.models.QuoteKind",
-        "RepaymentMethodEnum": "creditdesk.products.choices.RepaymentMethod",
+        "RepaymentMethodEnum": "creditdesk.loans.choices.RepaymentMethod",
     },
     # The schema and its docs describe internal interfaces: signed-in staff and API clients only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

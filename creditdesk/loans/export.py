@@ -9,14 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from creditdesk.loans.calculator import Quote, percent
-from creditdesk.loans.terms import Method
-
-METHOD_LABELS = {
-    Method.EQUAL_INSTALLMENT: "等额本息",
-    Method.EQUAL_PRINCIPAL: "等额本金",
-    Method.INTEREST_ONLY: "先息后本",
-    Method.BULLET: "一次性还本付息",
-}
+from creditdesk.loans.terms import METHOD_LABELS
 
 
 def schedule_workbook(result: Quote) -> bytes:

@@ -8,12 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-METHOD_CHOICES = [
-    ("equal_installment", _("等额本息")),
-    ("equal_principal", _("等额本金")),
-    ("interest_only", _("先息后本")),
-    ("bullet", _("一次性还本付息")),
-]
+from creditdesk.loans.choices import SCHEDULED_METHOD_CHOICES
+
+METHOD_CHOICES = SCHEDULED_METHOD_CHOICES
 FEE_WHEN_CHOICES = [
     ("upfront", _("放款时一次收取")),
     ("per_period", _("每期收取")),

@@ -37,6 +37,17 @@ class Method(StrEnum):
     REVOLVING = "revolving"  # 随借随还
 
 
+METHOD_LABELS: dict[str, str] = {
+    Method.EQUAL_INSTALLMENT: "等额本息",
+    Method.EQUAL_PRINCIPAL: "等额本金",
+    Method.INTEREST_ONLY: "先息后本",
+    Method.BULLET: "一次性还本付息",
+    Method.REVOLVING: "随借随还",
+}
+"""The methods' names in Chinese for the pure core's sentences (customer documents are Chinese); pages
+use the translatable ``loans.choices.RepaymentMethod``."""
+
+
 class Frequency(StrEnum):
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"

@@ -1,9 +1,9 @@
 """Product categories and the choices of a needs analysis (PRODUCT.md §3–4).
 
-The values are the pure core's (``catalogue.Category``, ``facts.PURPOSES`` / ``COLLATERAL_TYPES``,
-``loans.terms.Method``); here they get translatable labels for forms and the
-admin. ``tests/test_choices.py`` keeps the two in step. A need's rate sensitivity uses the customer's
-``customers.choices.RateSensitivity`` (the same values as ``capacity.RateSensitivity``).
+The values are the pure core's (``catalogue.Category``, ``facts.PURPOSES`` / ``COLLATERAL_TYPES``);
+here they get translatable labels for forms and the admin, and ``tests/test_choices.py`` keeps the two
+in step. Repayment methods are ``loans.choices.RepaymentMethod``; a need's rate sensitivity uses the
+customer's ``customers.choices.RateSensitivity`` (the same values as ``capacity.RateSensitivity``).
 """
 
 from django.db import models
@@ -45,14 +45,6 @@ class CollateralType(models.TextChoices):
     DEPOSIT_RECEIPT = "deposit_receipt", _("定期存单")
     TREASURY_BOND = "treasury_bond", _("国债")
     WEALTH_PRODUCT = "wealth_product", _("理财产品")
-
-
-class RepaymentMethod(models.TextChoices):
-    EQUAL_INSTALLMENT = "equal_installment", _("等额本息")
-    EQUAL_PRINCIPAL = "equal_principal", _("等额本金")
-    INTEREST_ONLY = "interest_only", _("先息后本")
-    BULLET = "bullet", _("一次性还本付息")
-    REVOLVING = "revolving", _("随借随还")
 
 
 class RuleStatus(models.TextChoices):

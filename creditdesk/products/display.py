@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from creditdesk.core.exceptions import DomainError
+from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.loans.pricing import LprQuote
 from creditdesk.loans.terms import FeeTiming
 from creditdesk.products.catalogue import (
@@ -25,7 +26,7 @@ from creditdesk.products.catalogue import (
     ProductSpec,
     price_for,
 )
-from creditdesk.products.choices import Category, CollateralType, LoanPurpose, RepaymentMethod
+from creditdesk.products.choices import Category, CollateralType, LoanPurpose
 from creditdesk.products.facts import CUSTOMER_TYPES, GRADES, percent, rate_text, yuan
 from creditdesk.products.rules import RULE_TYPES
 

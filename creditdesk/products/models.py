@@ -13,10 +13,11 @@ from creditdesk.accounts.scope import ScopePaths
 from creditdesk.core.fields import AmountField
 from creditdesk.customers.choices import RateSensitivity
 from creditdesk.customers.models import Customer
+from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.loans.terms import Method
 from creditdesk.products import capacity
 from creditdesk.products.catalogue import ProductSpec
-from creditdesk.products.choices import Category, CollateralType, LoanPurpose, RepaymentMethod
+from creditdesk.products.choices import Category, CollateralType, LoanPurpose
 
 
 class ImmutableRow(Exception):

@@ -23,9 +23,10 @@ from creditdesk.core.paging import paginate
 from creditdesk.core.views.errors import refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible, customer_list_visible_to
+from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.products import display, selectors, services
 from creditdesk.products.catalogue import SEED_CATALOGUE
-from creditdesk.products.choices import CollateralType, RepaymentMethod
+from creditdesk.products.choices import CollateralType
 from creditdesk.products.customer_facts import facts_for
 from creditdesk.products.evaluation import ProductEvaluation, evaluate_product
 from creditdesk.products.facts import FACTS

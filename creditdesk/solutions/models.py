@@ -14,8 +14,8 @@ from creditdesk.accounts.models import Team
 from creditdesk.accounts.scope import ScopePaths
 from creditdesk.core.fields import AmountField, PercentRateField
 from creditdesk.customers.models import Customer
+from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.loans.terms import Method
-from creditdesk.products.choices import RepaymentMethod
 from creditdesk.products.models import CUSTOMER_SCOPE, ImmutableRow, Need, ProductVersion
 from creditdesk.solutions import competitors
 

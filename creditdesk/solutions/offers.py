@@ -42,19 +42,12 @@ from creditdesk.core.money import ZERO, round_fen
 from creditdesk.loans.apr import AnnualizedRate, annualized_rate
 from creditdesk.loans.pricing import LprQuote
 from creditdesk.loans.schedule import PRECISION, Schedule, annuity_payment, build_schedule
-from creditdesk.loans.terms import FeeTiming, LoanTerms, Method
+from creditdesk.loans.terms import METHOD_LABELS, FeeTiming, LoanTerms, Method
 from creditdesk.products.capacity import Capacity, Need, PaymentPlan
 from creditdesk.products.catalogue import FixedPricing, LprPricing, Price, ProductSpec, price_for
 from creditdesk.products.facts import GRADES, check_facts, yuan
 from creditdesk.products.rules import Evaluation, evaluate
 
-METHOD_LABELS: dict[str, str] = {
-    "equal_installment": "等额本息",
-    "equal_principal": "等额本金",
-    "interest_only": "先息后本",
-    "bullet": "一次性还本付息",
-    "revolving": "随借随还",
-}
 FROM_NEED = (
     "purpose",
     "collateral_type",

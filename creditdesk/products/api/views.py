@@ -20,8 +20,9 @@ from creditdesk.accounts import scope
 from creditdesk.core.exceptions import DomainError
 from creditdesk.customers.choices import RateSensitivity
 from creditdesk.customers.selectors import customer_get_visible
+from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.products import display, selectors, services
-from creditdesk.products.choices import CollateralType, LoanPurpose, RepaymentMethod, RuleStatus
+from creditdesk.products.choices import CollateralType, LoanPurpose, RuleStatus
 from creditdesk.products.customer_facts import facts_for
 from creditdesk.products.evaluation import evaluate_product, facts_from_json
 from creditdesk.products.filtersets import NeedFilterSet, ProductFilterSet

@@ -1,11 +1,12 @@
 """The Django choices carry the pure core's values (the core stays free of Django)."""
 
 from creditdesk.customers.choices import CustomerKind, RateSensitivity
+from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.loans.terms import Method
 from creditdesk.products.capacity import RateSensitivity as CoreRateSensitivity
 from creditdesk.products.catalogue import CATEGORY_LABELS
 from creditdesk.products.catalogue import Category as CoreCategory
-from creditdesk.products.choices import Category, CollateralType, LoanPurpose, RepaymentMethod
+from creditdesk.products.choices import Category, CollateralType, LoanPurpose
 from creditdesk.products.facts import COLLATERAL_TYPES, CUSTOMER_TYPES, PURPOSES
 
 

@@ -25,8 +25,8 @@ from rest_framework.response import Response
 from creditdesk.accounts import scope
 from creditdesk.core.exceptions import DomainError
 from creditdesk.customers.selectors import customer_get_visible
+from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.products import capacity
-from creditdesk.products.choices import RepaymentMethod
 from creditdesk.products.evaluation import facts_from_json
 from creditdesk.solutions import selectors, services
 from creditdesk.solutions.competitors import CompetitorOffer as CoreOffer
