@@ -83,6 +83,40 @@ def db_label() -> str:
     return scheme or "unknown"
 
 
+def configure_in_process(prefix: str) -> tuple[Path, bool]:
+    """Environment for an in-process benchmark (before ``django.setup``): a private temporary
+    CREDITDESK_VAR_DIR with fresh development keys; a SQLite database inside it unless DATABASE_URL is
+    PostgreSQL. Returns the directory and "is PostgreSQL"."""
+    var_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["CREDITDESK_ENV"] = "development"
+    os.environ["CREDITDESK_VAR_DIR"] = str(var_dir)
+    for name in ("CREDITDESK_FIELD_KEYS", "CREDITDESK_BLIND_INDEX_KEY"):
+        os.environ.pop(name, None)  # fresh development keys in the temporary directory
+    postgres = db_label() == "postgresql"
+    if not postgres:
+        os.environ.pop("DATABASE_URL", None)  # never write into a configured SQLite file
+    return var_dir, postgres
+
+
+@contextmanager
+def benchmark_database(postgres: bool) -> Iterator[None]:
+    """After ``django.setup``: on PostgreSQL, Django's test database next to the configured one
+    (``test_<name>``, created and migrated, destroyed on leaving) — the real database is never written;
+    on SQLite nothing (the caller migrates the file in its temporary directory)."""
+    if not postgres:
+        yield
+        return
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))

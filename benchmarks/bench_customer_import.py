@@ -40,13 +40,12 @@ import re
 import resource
 import shutil
 import sys
-import tempfile
 import time
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from _server import db_label, exit_on_sigterm, log
+from _server import benchmark_database, configure_in_process, db_label, exit_on_sigterm, log
 
 ROOT = Path(__file__).resolve().parent.parent
 # The goal's 100,000 rows by default: about 65 s importing plus 20 s writing the file here (2 shared CPUs).
@@ -78,20 +77,6 @@ INLINE_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t>(.*?)</t><
 SST_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 SST_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 HEADER = ["名称", "客户类型", "证件号码", "手机号码", "月收入", "行业", "获客渠道"]
-
-
-def configure() -> tuple[Path, bool]:
-    """Environment for Django (before ``django.setup``); returns the temporary dir and "is PostgreSQL"."""
-    var_dir = Path(tempfile.mkdtemp(prefix="creditdesk-bench-import-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["CREDITDESK_ENV"] = "development"
-    os.environ["CREDITDESK_VAR_DIR"] = str(var_dir)
-    for name in ("CREDITDESK_FIELD_KEYS", "CREDITDESK_BLIND_INDEX_KEY"):
-        os.environ.pop(name, None)  # fresh development keys in the temporary directory
-    postgres = db_label() == "postgresql"
-    if not postgres:
-        os.environ.pop("DATABASE_URL", None)  # never write into a configured SQLite file
-    return var_dir, postgres
 
 
 def write_file(path: Path, total: int) -> None:
@@ -255,7 +240,7 @@ def run(var_dir: Path, postgres: bool) -> int:
 
 def main() -> int:
     exit_on_sigterm()
-    var_dir, postgres = configure()
+    var_dir, postgres = configure_in_process("creditdesk-bench-import-")
     sys.path.insert(0, str(ROOT))
     try:
         import django
@@ -266,16 +251,8 @@ def main() -> int:
         # The demo organisation's people would each be hashed with Argon2 (slow by design).
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         log(f"database: {db_label()}; temporary CREDITDESK_VAR_DIR: {var_dir}")
-        if not postgres:
+        with benchmark_database(postgres):
             return run(var_dir, postgres)
-        from django.db import connection
-
-        old_name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            return run(var_dir, postgres)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
     except Exception as exc:  # reported on stderr; exit non-zero, print no figures
         log(f"error: {type(exc).__name__}: {exc}")
         return 1

@@ -54,7 +54,6 @@ import random
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -63,7 +62,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from _server import db_label, exit_on_sigterm, log, p95_ms
+from _server import benchmark_database, configure_in_process, db_label, exit_on_sigterm, log, p95_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_SEARCH_ROWS", "100000"))
@@ -117,20 +116,6 @@ class Generated:
     seconds: float = 0.0
     # per owner id: (phone, id tail) of a sample of their customers, for tail and phone queries
     probes: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
-
-
-def configure() -> tuple[Path, bool]:
-    """Environment for Django (before ``django.setup``); returns the temporary dir and "is PostgreSQL"."""
-    var_dir = Path(tempfile.mkdtemp(prefix="creditdesk-bench-search-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["CREDITDESK_ENV"] = "development"
-    os.environ["CREDITDESK_VAR_DIR"] = str(var_dir)
-    for name in ("CREDITDESK_FIELD_KEYS", "CREDITDESK_BLIND_INDEX_KEY"):
-        os.environ.pop(name, None)  # fresh development keys in the temporary directory
-    postgres = db_label() == "postgresql"
-    if not postgres:
-        os.environ.pop("DATABASE_URL", None)  # never write into a configured SQLite file
-    return var_dir, postgres
 
 
 def check_regions(parse: Callable[..., Any]) -> list[str]:
@@ -447,7 +432,7 @@ def run(postgres: bool) -> int:
 
 def main() -> int:
     exit_on_sigterm()
-    var_dir, postgres = configure()
+    var_dir, postgres = configure_in_process("creditdesk-bench-search-")
     sys.path.insert(0, str(ROOT))
     try:
         import django
@@ -460,16 +445,8 @@ def main() -> int:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the 360 page's test client
         log(f"database: {db_label()}; temporary CREDITDESK_VAR_DIR: {var_dir}")
-        if not postgres:
+        with benchmark_database(postgres):
             return run(postgres)
-        from django.db import connection
-
-        old_name = connection.settings_dict["NAME"]
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            return run(postgres)
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
     except Exception as exc:  # reported on stderr; exit non-zero, print no figures
         log(f"error: {type(exc).__name__}: {exc}")
         return 1
