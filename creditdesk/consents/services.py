@@ -29,6 +29,7 @@ from creditdesk.consents.rules import (
 )
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer
 
 CONSENT_AUDIT_FIELDS = ("customer", "kind", "purpose", "signed_on", "valid_until", "channel")
@@ -41,12 +42,12 @@ REVOKE_REASON_MAX = 200
 
 def _customer_for_change(*, actor: User, customer_id: int | str) -> Customer:
     """The customer, locked, if ``actor`` may change it: 404 outside the scope, 403 when read-only."""
-    if not scope.visible(actor, Customer.objects.filter(pk=customer_id)).exists():
-        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
-    customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).select_for_update().first()
-    if customer is None:
-        raise NotAllowed("consent_read_only", _("您可以查看该客户，但不能为其登记授权或查询征信。"))
-    return customer
+    return customer_for_change(
+        actor=actor,
+        customer_id=customer_id,
+        code="consent_read_only",
+        message=_("您可以查看该客户，但不能为其登记授权或查询征信。"),
+    )
 
 
 def evidence_check(evidence: UploadedFile) -> str:

@@ -11,10 +11,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer
 from creditdesk.products import capacity
 from creditdesk.products.catalogue import ProductSpec
@@ -193,12 +193,12 @@ def product_set_active(*, actor: User, code: str, active: bool) -> Product:
 
 def _customer_for_change(*, actor: User, customer_id: int | str) -> Customer:
     """The customer, locked, if ``actor`` may change it: 404 outside the scope, 403 when read-only."""
-    if not scope.visible(actor, Customer.objects.filter(pk=customer_id)).exists():
-        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
-    customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).select_for_update().first()
-    if customer is None:
-        raise NotAllowed("need_read_only", _("您可以查看该客户，但不能为其记录需求分析。"))
-    return customer
+    return customer_for_change(
+        actor=actor,
+        customer_id=customer_id,
+        code="need_read_only",
+        message=_("您可以查看该客户，但不能为其记录需求分析。"),
+    )
 
 
 def _present(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
-from creditdesk.customers.models import Customer
+from creditdesk.customers.locks import customer_for_change
 from creditdesk.scoring import engine
 from creditdesk.scoring.choices import (
     ASSESS_ROLES,
@@ -149,11 +149,12 @@ def assessment_create(*, actor: User, customer_id: int | str, answers: dict[str,
     variable; nothing is stored until every variable has a value."""
     if actor.role not in ASSESS_ROLES:
         raise NotAllowed("assessment_not_allowed", _("只有客户经理和团队主管可以做预评估。"))
-    if not scope.visible(actor, Customer.objects.filter(pk=customer_id)).exists():
-        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
-    customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).first()
-    if customer is None:
-        raise NotAllowed("assessment_read_only", _("您可以查看该客户，但不能为其做预评估。"))
+    customer = customer_for_change(
+        actor=actor,
+        customer_id=customer_id,
+        code="assessment_read_only",
+        message=_("您可以查看该客户，但不能为其做预评估。"),
+    )
     model = active_model()
     card = engine.load(model)
     inputs = engine.collect_inputs(card, customer=customer, answers=answers, today=timezone.localdate())

@@ -21,6 +21,7 @@ from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer
 from creditdesk.loans.apr import AnnualizedRate
 from creditdesk.loans.terms import Method
@@ -245,12 +246,12 @@ def choose_option(match_: CustomerMatch, products: Sequence[str]) -> ChosenOptio
 
 
 def _customer_for_proposal(*, actor: User, customer_id: int | str) -> Customer:
-    if not scope.visible(actor, Customer.objects.filter(pk=customer_id)).exists():
-        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
-    customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).select_for_update().first()
-    if customer is None:
-        raise NotAllowed("proposal_read_only", _("您可以查看该客户，但不能为其出具方案书。"))
-    return customer
+    return customer_for_change(
+        actor=actor,
+        customer_id=customer_id,
+        code="proposal_read_only",
+        message=_("您可以查看该客户，但不能为其出具方案书。"),
+    )
 
 
 def new_number(today: date) -> str:

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from creditdesk.accounts import scope
 from creditdesk.accounts.choices import Role
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record, audit_snapshot
@@ -42,6 +41,7 @@ from creditdesk.customers.identity import (
     parse_resident_id,
     parse_uscc,
 )
+from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer, CustomerOwnership
 
 ID_INDEX_CONTEXT = "customers.customer.id_number"
@@ -408,11 +408,12 @@ def _clear_values(customer: Customer) -> dict[str, Any]:
 @transaction.atomic(durable=True)
 def customer_update(*, actor: User, customer_id: int, data: CustomerInput) -> Customer:
     """Change a customer's record (owner or team lead); the audit keeps before/after, masked."""
-    if not scope.visible(actor, Customer.objects.filter(pk=customer_id)).exists():
-        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
-    customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).select_for_update().first()
-    if customer is None:
-        raise NotAllowed("customer_read_only", _("您可以查看该客户，但不能修改。"))
+    customer = customer_for_change(
+        actor=actor,
+        customer_id=customer_id,
+        code="customer_read_only",
+        message=_("您可以查看该客户，但不能修改。"),
+    )
     before, before_clear = audit_snapshot(customer, AUDIT_FIELDS), _clear_values(customer)
     _apply(customer, data, today=timezone.localdate())
     _save_unique(customer)
