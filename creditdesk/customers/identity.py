@@ -121,6 +121,16 @@ def _compact(raw: str) -> str:
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
 
 
+def age_on(birth_date: date, on: date) -> int:
+    """Age in whole years (周岁) on ``on``: one more on each birthday (29 Feb: counts on 1 Mar)."""
+    if isinstance(on, datetime):
+        on = on.date()
+    if on < birth_date:
+        raise ValueError("age_on: the date is before the birth date")
+    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
+    return on.year - birth_date.year - int(before_birthday)
+
+
 @dataclass(frozen=True, repr=False)
 class ResidentId:
     """A valid 18-digit resident ID and what it says about its holder."""
@@ -131,13 +141,8 @@ class ResidentId:
     region_code: str  # the first 6 digits: the county where the number was issued
 
     def age_on(self, on: date) -> int:
-        """Age in whole years (周岁) on ``on``: one more on each birthday (29 Feb: counts on 1 Mar)."""
-        if isinstance(on, datetime):
-            on = on.date()
-        if on < self.birth_date:
-            raise ValueError("age_on: the date is before the birth date")
-        before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
-        return on.year - self.birth_date.year - int(before_birthday)
+        """Age in whole years (周岁) on ``on`` (see ``age_on``)."""
+        return age_on(self.birth_date, on)
 
     def __repr__(self) -> str:  # never the full number in logs or tracebacks
         return (

@@ -39,6 +39,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from creditdesk.customers.identity import age_on
 from creditdesk.customers.models import Customer
 from creditdesk.products.facts import check_facts
 from creditdesk.products.models import Need
@@ -60,11 +61,6 @@ def _count(value: object) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return None
-
-
-def age_on(birth_date: date, today: date) -> int:
-    """Whole years completed on ``today``."""
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
 def facts_for(

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from creditdesk.core.exceptions import DomainError
+from creditdesk.customers.identity import age_on
 from creditdesk.customers.models import Customer
-from creditdesk.products.customer_facts import age_on
 from creditdesk.products.models import Need
 from creditdesk.products.selectors import latest_need
 from creditdesk.scoring.models import ScoreModel

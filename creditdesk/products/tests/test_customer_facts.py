@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
+from creditdesk.customers.identity import age_on
 from creditdesk.products import selectors
-from creditdesk.products.customer_facts import age_on, facts_for
+from creditdesk.products.customer_facts import facts_for
 from creditdesk.products.evaluation import evaluate_product, facts_from_json
 from creditdesk.products.facts import FactError
 from creditdesk.products.tests.conftest import D
