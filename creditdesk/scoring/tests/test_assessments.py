@@ -275,3 +275,40 @@ def test_seed_registers_activates_and_assesses_once(org, customer):
     assert first["created_models"] == 1 and ScoreModel.objects.get().status == "active"
     assert seed.run() == {"created_models": 0, "created_assessments": 0}
     assert Path(seed.SHIPPED) == SHIPPED_MODEL
+
+
+def test_permission_matrix_of_every_scoring_page(client, org, active, customer):
+    assessment = services.assessment_create(
+        actor=org.cm_a, customer_id=customer.pk, answers=answers_for(engine.load(active))
+    )
+    gets = [
+        "/scoring/",
+        "/scoring/models/",
+        f"/scoring/models/{active.pk}/",
+        f"/scoring/customers/{customer.pk}/new/",
+        f"/scoring/customers/{customer.pk}/panel/",
+        f"/scoring/assessments/{assessment.pk}/",
+    ]
+    posts = [
+        f"/scoring/assessments/{assessment.pk}/override/",
+        f"/scoring/models/{active.pk}/approve/",
+        f"/scoring/models/{active.pk}/activate/",
+    ]
+    for url in gets + posts:  # anonymous: to the login page, nothing else
+        response = client.post(url) if url in posts else client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+    customer_bound = gets[3:]
+    for user, expected in ((org.cm_c, 404), (org.risk2, 404), (org.head1, 200), (org.lead1, 200)):
+        client.force_login(user)
+        for url in customer_bound:
+            status = client.get(url).status_code
+            # a branch head reads; pre-assessments are made by the customer's CM and team lead
+            expected_here = 403 if user is org.head1 and url.endswith("/new/") else expected
+            assert status == expected_here, (user.username, url, status)
+        assert client.get("/scoring/models/").status_code == 200  # reference data, no customer in it
+    client.force_login(org.cm_a)
+    override = client.post(posts[0], {"grade": "A", "reason": "我自己的客户很好"})
+    assert override.status_code == 403  # the CM may not override their own customer's grade
+    assert Assessment.objects.get().override_grade == ""
+    assert client.post(posts[1]).status_code == 403 and client.post(posts[2]).status_code == 403
