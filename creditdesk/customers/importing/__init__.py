@@ -4,15 +4,15 @@ Every row goes through ``services._apply`` — the same rules as the form and th
 is reported with the row number as the person sees it in Excel, the column and a Chinese sentence; the
 identity module's messages never contain the number typed, and the duplicate messages show it masked
 (``110***********002X``). A file is refused whole (``ImportRefused``) when it is not a spreadsheet, lacks
-the 名称 or 客户类型 column, or has more than ``MAX_ROWS`` rows. Formulas are refused cell by cell: the
-workbook is read with ``data_only=False`` so a formula arrives as its text (``=…``), never as a value
-Excel computed from something the importer cannot see.
+the 名称 or 客户类型 column, or has more than ``MAX_ROWS`` rows. Formulas are refused cell by cell: a
+workbook that holds any is read so that a formula arrives as its text (``=…``), never as a value Excel
+computed from something the importer cannot see (``reading``).
 
 Duplicates are reported, never merged: the same ID twice in the file (every occurrence), and an ID that
 is already a customer in the database — in anyone's scope; the message says that it exists, never whose.
 
 All or nothing by default: one problem and nothing is saved and nothing is audited. ``partial=True``
-saves the valid rows only. Saving is one durable transaction: ``bulk_create`` in batches, an open
+saves the valid rows only. Saving is one durable transaction (``saving``): the customers, an open
 ``CustomerOwnership`` row per customer and one ``customer.import`` audit event with the counts.
 
 Owner: the customer manager who imports; a team lead may name a member of the team per row in an
@@ -33,13 +33,11 @@ from creditdesk.accounts.models import User
 from creditdesk.core.exceptions import NotAllowed
 from creditdesk.customers.importing.core import (
     _FIELD_ORDER,
-    BATCH,
     LOOKUP_CHUNK,
     ImportResult,
     RowProblem,
     _duplicates,
     _read,
-    _save,
     can_import,
 )
 from creditdesk.customers.importing.reading import (
@@ -63,6 +61,7 @@ from creditdesk.customers.importing.report import (
     report_rows,
     summary_lines,
 )
+from creditdesk.customers.importing.saving import BATCH, _save
 
 __all__ = [
     "ALIASES",

@@ -2,27 +2,22 @@
 
 Rule: every row goes through ``services._apply`` — the same rules as the form and the API — and every
 problem is a ``RowProblem`` with the row as Excel numbers it, the column as the file's header says it and a
-Chinese sentence (IDs masked). Duplicates are reported, never merged. Saving is one durable transaction:
-``bulk_create`` in batches, an open ``CustomerOwnership`` per customer and one ``customer.import`` audit
-event with the counts.
+Chinese sentence (IDs masked). Duplicates are reported, never merged. Saving is in ``saving``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from creditdesk.accounts.choices import Role
 from creditdesk.accounts.models import User
-from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import DomainError
 from creditdesk.customers import services
 from creditdesk.customers.identity import mask_id
@@ -39,9 +34,8 @@ from creditdesk.customers.importing.reading import (
     _refuse,
     _text,
 )
-from creditdesk.customers.models import Customer, CustomerOwnership
+from creditdesk.customers.models import Customer
 
-BATCH = 1000  # rows per INSERT
 LOOKUP_CHUNK = 900  # values per IN (…) query: blind indexes, new customer ids (SQLite's variable limit)
 
 _FIELD_ORDER = {
@@ -112,7 +106,7 @@ class _Validator:
             if _is_formula(raw):
                 message = _("公式不允许：请填写数值或文字，不要用公式。")
                 problems.append(self.problem(number, name, "formula_not_allowed", message))
-            elif name == "id_number" and isinstance(raw, float):  # Excel keeps 15 digits of a number
+            elif name == "id_number" and _digits_lost(raw):
                 message = _("证件号码被存成了数字，15 位以后的数字已丢失：请把该列设为文本格式后重新填写。")
                 problems.append(self.problem(number, name, "id_number_as_number", message))
             else:
@@ -187,6 +181,13 @@ class _Validator:
             else:
                 return had_id and bool(values.get("id_number"))
         return False
+
+
+def _digits_lost(value: Any) -> bool:
+    """An ID typed into Excel as a number: Excel keeps 15 significant digits, so from 10^15 on (every
+    18-digit ID, every credit code that is all digits) the last digits are gone. A smaller integral
+    number is exact and is read as its digits."""
+    return isinstance(value, float) and abs(value) >= 1e15
 
 
 def _owners_for(actor: User) -> dict[str, User]:
@@ -303,70 +304,3 @@ def _read(
         elif keep:
             kept.append((number, customer))
     return kept, index_rows, seconds
-
-
-@contextmanager
-def _page_cache(customers: int) -> Iterator[None]:
-    """On SQLite, a page cache large enough for the import while it saves: the unique blind indexes
-    take their rows in random order, and with SQLite's default cache (2 MB) 100,000 customers keep
-    reading index pages back from the file. Restored afterwards; other databases are left as they are."""
-    if connection.vendor != "sqlite" or customers < 10_000:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = {-min(customers, 200_000)}")  # KiB: ~1 KiB a customer
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-def _open_ownerships(customer_ids: list[int], *, changed_by: User) -> None:
-    """The open ownership period (from the creation time, to the owner) of each customer just saved,
-    written by the database itself: ``INSERT … SELECT`` from the customer rows, so that 100,000
-    imported customers cost a hundred statements instead of 100,000 model instances and their
-    parameters (a fifth of the saving time). Same rows as ``customer_create`` writes one by one."""
-    ownership, customer = CustomerOwnership._meta, Customer._meta
-    quote = connection.ops.quote_name
-    targets = ", ".join(
-        quote(ownership.get_field(name).column)
-        for name in ("customer", "owner", "from_date", "to_date", "changed_by", "reason")
-    )
-    sources = ", ".join(quote(customer.get_field(name).column) for name in ("id", "owner", "created_at"))
-    with connection.cursor() as cursor:
-        for start in range(0, len(customer_ids), LOOKUP_CHUNK):
-            chunk = customer_ids[start : start + LOOKUP_CHUNK]
-            cursor.execute(
-                f"INSERT INTO {quote(ownership.db_table)} ({targets}) "  # noqa: S608 — names from _meta
-                f"SELECT {sources}, NULL, %s, %s FROM {quote(customer.db_table)} "
-                f"WHERE {quote(customer.pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
-                [changed_by.pk, "", *chunk],
-            )
-
-
-def _save(*, actor: User, customers: list[Customer], result: ImportResult) -> None:
-    try:
-        with _page_cache(len(customers)), transaction.atomic(durable=True):
-            Customer.objects.bulk_create(customers, batch_size=BATCH)
-            _open_ownerships([c.pk for c in customers], changed_by=actor)
-            audit_record(
-                actor=actor,
-                action="customer.import",
-                after={
-                    "format": result.file_format,
-                    "rows": result.rows,
-                    "created": len(customers),
-                    "invalid_rows": result.invalid_rows,
-                    "skipped_empty_rows": len(result.skipped_empty),
-                    "partial": result.partial,
-                },
-            )
-    except IntegrityError:  # the same ID registered by someone else while this file was being read
-        raise _refuse(
-            "duplicate_id_number_concurrent",
-            _("导入期间有其他人登记了文件中的证件号码，本次未导入任何客户：请重新导入。"),
-        ) from None
-    result.created = len(customers)

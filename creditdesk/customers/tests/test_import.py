@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from io import BytesIO
 
@@ -18,7 +19,7 @@ from stdnum.cn import ric, uscc
 from creditdesk.core.exceptions import NotAllowed
 from creditdesk.core.models import AuditEvent
 from creditdesk.customers import importing, services
-from creditdesk.customers.importing import ImportRefused, customer_import, import_report_workbook
+from creditdesk.customers.importing import ImportRefused, customer_import, import_report_workbook, reading
 from creditdesk.customers.models import Customer, CustomerOwnership
 from creditdesk.customers.services import CustomerInput
 
@@ -231,6 +232,83 @@ def test_an_id_stored_as_an_excel_number_is_refused_with_the_reason(org):
     assert problems(result) == [(2, "证件号码", "id_number_as_number")]
 
 
+def rewrite_sheet(content: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML passed through ``change`` (what Excel writes and openpyxl
+    cannot: cached formula values, error cells, namespace prefixes)."""
+    source, target = BytesIO(content), BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(item, data)
+    return target.getvalue()
+
+
+def test_a_formula_with_the_value_excel_computed_is_still_refused(org):
+    """Excel saves a formula with its last value; the fast reader would see only the value."""
+    content = xlsx([["占位", "个人", "", "", "", "", ""]])
+    with_cached_value = rewrite_sheet(
+        content,
+        lambda xml: re.sub(
+            r'<c r="A2"[^>]*>.*?</c>', '<c r="A2" t="str"><f>CONCAT("李","四")</f><v>李四</v></c>', xml
+        ),
+    )
+    result = customer_import(actor=org.cm_a, file=with_cached_value)
+    assert problems(result) == [(2, "名称", "formula_not_allowed")]
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("xml", "expected"),
+    [
+        ('<row r="1"><c r="A1"><v>1</v></c></row>', False),
+        ('<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>', True),
+        ('<x:row r="1"><x:c r="A1"><x:f>1+1</x:f></x:c></x:row>', True),
+        ('<row r="1"><c r="A2" t="s"><f t="shared" si="0"/></c></row>', True),
+        ('<row r="1"><c r="A1" t="e"><v>#N/A</v></c></row>', True),
+        ("<conditionalFormatting><cfRule><formula>A1&gt;0</formula></cfRule></conditionalFormatting>", False),
+    ],
+)
+def test_which_workbooks_need_the_exact_reader(xml, expected, monkeypatch):
+    monkeypatch.setattr(reading, "_SCAN_CHUNK", 7)  # tags cut across chunk ends are still seen
+    content = rewrite_sheet(
+        xlsx([]),
+        lambda text: re.sub(
+            r"<sheetData\s*/>|<sheetData>.*</sheetData>", "<sheetData>" + xml + "</sheetData>", text
+        ),
+    )
+    assert reading._needs_exact_reading(BytesIO(content)) is expected
+
+
+def test_an_error_value_in_a_cell_reaches_the_validator_as_excel_shows_it(org):
+    content = rewrite_sheet(
+        xlsx([["张三", "个人", "", "", "", "", ""]]),
+        lambda xml: re.sub(
+            r'<c r="E2"[^>]*/>|(<c r="D2"[^>]*>.*?</c>)', r'\1<c r="E2" t="e"><v>#N/A</v></c>', xml, count=1
+        ),
+    )
+    result = customer_import(actor=org.cm_a, file=content)
+    assert problems(result) == [(2, "月收入", "income_invalid")]
+
+
+def test_a_broken_workbook_is_refused_whole(org):
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook><sheets>")
+        archive.writestr("xl/worksheets/sheet1.xml", "not xml at all")
+    with pytest.raises(ImportRefused) as caught:
+        customer_import(actor=org.cm_a, file=buffer.getvalue())
+    assert caught.value.code == "xlsx_unreadable"
+
+
+def test_a_15_digit_id_typed_as_a_number_is_read_as_its_digits(org):
+    """Below 10^15 Excel keeps every digit: the number is the ID, and the ID's own rules answer."""
+    rows = [["张三", "个人", 110105800101001, "", "", "", ""]]
+    result = customer_import(actor=org.cm_a, file=xlsx(rows))
+    assert problems(result) == [(2, "证件号码", "id_15_digits")]
+
+
 # -- duplicates ----------------------------------------------------------------------------------
 
 
@@ -255,6 +333,66 @@ def test_an_id_already_a_customer_in_another_scope_is_reported_without_saying_wh
     )
     assert "赵六" not in message and "cm_d" not in message
     assert Customer.objects.count() == 1
+
+
+def stored(customer: Customer) -> dict:
+    """Every column as the database gives it back (encrypted ones opened), but the id and the clock."""
+    customer.refresh_from_db()
+    volatile = {"id", "created_at", "updated_at"}
+    return {
+        f.attname: getattr(customer, f.attname)
+        for f in Customer._meta.concrete_fields
+        if f.name not in volatile
+    }
+
+
+def test_an_imported_customer_is_stored_exactly_as_the_service_stores_one(org):
+    """The import writes its rows itself (no ``bulk_create``): the same columns as ``customer_create``."""
+    customer_import(actor=org.cm_a, file=xlsx([GOOD_ROWS[0], GOOD_ROWS[2]]))
+    imported = {c.name: stored(c) for c in Customer.objects.all()}
+    CustomerOwnership.objects.all().delete()
+    Customer.objects.all().delete()
+    person = services.customer_create(
+        actor=org.cm_a,
+        data=CustomerInput(
+            kind="individual",
+            name="张三",
+            id_number=ID_1,
+            phone="13812345678",
+            monthly_income="25000",
+            profile={"industry": "餐饮", "channel": "offline"},
+        ),
+    )
+    company = services.customer_create(
+        actor=org.cm_a,
+        data=CustomerInput(
+            kind="enterprise",
+            name="鑫源贸易有限公司",
+            id_number=USCC_1,
+            profile={"industry": "批发零售", "channel": "partner"},
+        ),
+    )
+    assert imported == {"张三": stored(person), "鑫源贸易有限公司": stored(company)}
+
+
+def test_an_id_registered_by_someone_else_while_the_file_was_read_saves_nothing(org, monkeypatch):
+    """The unique blind index is the last word: a customer saved between the duplicate check and the
+    import's own saving makes the whole import fail with a sentence, not an error page."""
+    real_duplicates = importing._duplicates
+
+    def check_then_someone_registers(*args):
+        bad = real_duplicates(*args)
+        services.customer_create(
+            actor=org.cm_d, data=CustomerInput(kind="individual", name="赵六", id_number=ID_2)
+        )
+        return bad
+
+    monkeypatch.setattr(importing, "_duplicates", check_then_someone_registers)
+    with pytest.raises(ImportRefused) as caught:
+        customer_import(actor=org.cm_a, file=xlsx(GOOD_ROWS))
+    assert caught.value.code == "duplicate_id_number_concurrent"
+    assert list(Customer.objects.values_list("name", flat=True)) == ["赵六"]
+    assert not CustomerOwnership.objects.filter(owner=org.cm_a).exists()
 
 
 # -- all or nothing vs partial ---------------------------------------------------------------------
