@@ -2,11 +2,11 @@
 
 What is measured: one call of ``customer_import(actor=manager1, file=PATH)`` — all or nothing, the
 default — on a file of BENCH_IMPORT_ROWS valid rows (default 100,000, the goal's file; a smaller
-BENCH_IMPORT_ROWS for a quicker run): reading the workbook (openpyxl,
-read-only, formulas detected), validating every row through ``services._apply`` (stdnum checks, pinyin,
-blind indexes), the duplicate checks (in the file and against the database), and saving (``bulk_create``
-of the customers, encrypting ID, phone and income, and of their ownership rows, one audit event, one
-transaction). Printed to stdout, one JSON object per line::
+BENCH_IMPORT_ROWS for a quicker run): reading the workbook (the sheets scanned for formulas, none
+found, so calamine reads it), validating every row through ``services._apply`` (stdnum checks, pinyin,
+blind indexes), the duplicate checks (in the file and against the database), and saving (the customers
+with ID, phone and income encrypted — ``COPY`` on PostgreSQL, multi-row ``INSERT`` on SQLite — their
+ownership rows, one audit event, one transaction). Printed to stdout, one JSON object per line::
 
     {"name": "customer_import_seconds", "value": 41.2, "unit": "s", "scale": "...", "db": "sqlite"}
     {"name": "customer_import_rows_per_s", "value": 2427.0, "unit": "rows/s", "scale": "...", ...}
@@ -25,8 +25,7 @@ Chinese labels. The import must save every row, or the run fails with nothing pr
 
 The file: written by openpyxl, then rewritten with a shared strings table — the form Excel and WPS
 save (every text cell an index into ``xl/sharedStrings.xml``); openpyxl itself only writes inline
-strings, which openpyxl reads about twice as slowly. BENCH_IMPORT_INLINE=1 imports openpyxl's own
-inline-string file instead (the pessimistic case).
+strings. BENCH_IMPORT_INLINE=1 imports openpyxl's own inline-string file instead.
 
 Caveats: in process (no upload, no HTTP); the database on the same 2-CPU host.
 """
@@ -48,7 +47,7 @@ from pathlib import Path
 from _server import benchmark_database, configure_in_process, db_label, exit_on_sigterm, log
 
 ROOT = Path(__file__).resolve().parent.parent
-# The goal's 100,000 rows by default: about 65 s importing plus 20 s writing the file here (2 shared CPUs).
+# The goal's 100,000 rows by default: about 45 s importing plus 20 s writing the file here (2 shared CPUs).
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 GOAL_ROWS = 100_000
 SEED = 20261122

@@ -179,7 +179,8 @@ class UnmaskForm(forms.Form):
 
 
 class RelationshipForm(forms.Form):
-    """Add a relationship from the 360 page: the other customer is picked among the visible ones."""
+    """Add a relationship from the 360 page. The other customer is found with the search box next to the
+    field (``relationship_candidates`` fills its options); the service checks that it is in scope."""
 
     direction = forms.ChoiceField(
         label=_("方向"),
@@ -187,15 +188,15 @@ class RelationshipForm(forms.Form):
         initial="outgoing",
     )
     kind = forms.ChoiceField(label=_("关系类型"), choices=RelationshipKind.choices)
-    other = forms.TypedChoiceField(label=_("关联客户"), coerce=int, choices=())
+    other = forms.IntegerField(
+        label=_("关联客户"),
+        min_value=1,
+        widget=forms.Select(choices=[("", _("— 请先查找 —"))]),
+    )
     role_detail = forms.CharField(
         label=_("关系说明（如配偶、父母、子女、持股比例）"), required=False, max_length=50
     )
     note = forms.CharField(label=_("备注"), required=False, max_length=500)
-
-    def __init__(self, *args: Any, candidates: Any = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["other"].choices = [("", "—")] + [(c.pk, f"{c.name}（#{c.pk}）") for c in candidates]
 
 
 class HandoverForm(forms.Form):

@@ -280,16 +280,6 @@ def related_parties(*, user: User, customer: Customer) -> list[RelatedParty]:
     return parties
 
 
-def relationship_candidates(*, user: User, customer: Customer, limit: int = 200) -> QuerySet[Customer]:
-    """Customers the user may relate ``customer`` to on the page: visible ones, the most recent first."""
-    return (
-        customer_list_visible_to(user=user)
-        .exclude(pk=customer.pk)
-        .order_by("-updated_at", "-id")
-        .only("id", "name", "kind", "owner")[:limit]
-    )
-
-
 def ownership_history(*, customer: Customer) -> QuerySet[CustomerOwnership]:
     """客户归属记录 of a customer the caller already may see, the newest period first."""
     return (

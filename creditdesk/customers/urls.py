@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:customer_id>/unmerge/", views.customer_merge_undo, name="unmerge"),
     path("<int:customer_id>/relationships/", views.relationship_add, name="relationship_add"),
     path(
+        "<int:customer_id>/relationships/candidates/",
+        views.relationship_candidates,
+        name="relationship_candidates",
+    ),
+    path(
         "<int:customer_id>/relationships/<int:relationship_id>/delete/",
         views.relationship_remove,
         name="relationship_remove",

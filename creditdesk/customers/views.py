@@ -107,9 +107,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "ownership_history": selectors.ownership_history(customer=customer)[:20],
     }
     if context["can_change"] and customer.merged_into_id is None:
-        context["relationship_form"] = RelationshipForm(
-            candidates=selectors.relationship_candidates(user=request.user, customer=customer)
-        )
+        context["relationship_form"] = RelationshipForm()
     found = duplicates.likely_duplicates(user=request.user, customer=customer)
     changeable = (
         selectors.changeable_ids(user=request.user, ids=[other.pk for other, _reasons in found])
@@ -211,13 +209,27 @@ def customer_unmask(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def relationship_candidates(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The options of the 关联客户 field: the search box's results (name, pinyin, phone or ID tail) among
+    the customers the person may see, the customer of the page left out. Any customer in scope can be
+    found, however many there are; an empty box offers none."""
+    customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
+    query = request.GET.get("q", "").strip()[:50]
+    found = (
+        list(selectors.customer_search(user=request.user, query=query).exclude(pk=customer.pk)[:20])
+        if query
+        else []
+    )
+    return render(request, "customers/_relationship_options.html", {"found": found, "query": query})
+
+
+@login_required
 @require_POST
 def relationship_add(request: HttpRequest, customer_id: int) -> HttpResponse:
     """登记关联关系 from the 360 page; errors come back as a message on the same page."""
     customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
-    form = RelationshipForm(
-        request.POST, candidates=selectors.relationship_candidates(user=request.user, customer=customer)
-    )
+    form = RelationshipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择关联客户和关系类型。"))
         return redirect("customers:detail", customer_id=customer.pk)

@@ -87,3 +87,25 @@ def test_cm_merges_a_likely_duplicate_and_undoes_it(
     duplicate.refresh_from_db()
     assert duplicate.merged_into_id is None
     assert console_errors == []
+
+
+def test_cm_relates_a_customer_found_with_the_picker_search(
+    page: Page, live_server, customers, screenshot_dir, console_errors
+):
+    mine, _theirs = customers
+    manager = User.objects.get(username="manager1")
+    spouse = services.customer_create(actor=manager, data=CustomerInput(kind="individual", name="李梅"))
+    login(page, live_server.url, "manager1")
+    page.goto(f"{live_server.url}/customers/{mine.pk}/")
+    form = page.locator("[data-testid=relationship-form]")
+    form.locator("[data-testid=relationship-search]").fill("lm")  # htmx fills the 关联客户 options
+    other = form.locator("select[name=other]")
+    expect(other.locator(f"option[value='{spouse.pk}']")).to_have_count(1)
+    other.select_option(str(spouse.pk))
+    form.locator("select[name=kind]").select_option("household")
+    form.locator("input[name=role_detail]").fill("配偶")
+    form.get_by_role("button", name="添加关联关系").click()
+
+    expect(page.locator("main")).to_contain_text("张三 是 李梅 的家庭成员（配偶）")
+    page.screenshot(path=screenshot_dir / "customer-related.png", full_page=True)
+    assert console_errors == []

@@ -232,3 +232,49 @@ def test_360_page_query_count_does_not_grow_with_relationships(client, org, peop
     for index in range(5):
         add(org.lead1, make(org.cm_b, f"关联{index}"), zhang, kind="shareholder")
     assert count() == one
+
+
+def test_the_related_customer_is_found_by_search_within_the_scope(client, org, people):
+    """The 关联客户 options come from the search box: any customer in scope (not only recent ones), the
+    page's own customer and customers outside the scope never."""
+    zhang = people["zhang"]
+    for i in range(250):  # more than a picker of recent customers would ever list
+        make(org.cm_a, f"填充客户{i:03d}")
+    make(org.cm_c, "张三丰")  # cm_c is in another team: not cm_a's to relate
+    client.force_login(org.cm_a)
+    url = f"/customers/{zhang.pk}/relationships/candidates/"
+    page = client.get(f"/customers/{zhang.pk}/").content.decode()
+    assert 'data-testid="relationship-search"' in page and url in page
+    assert "填充客户" not in page  # the 360 page lists no candidates itself
+    assert client.get(url).content.decode().count("<option") == 1  # an empty box offers none
+    found = client.get(url, {"q": "李"}).content.decode()
+    assert f'value="{people["li"].pk}"' in found and "李四（#" in found
+    by_pinyin = client.get(url, {"q": "zs"}).content.decode()
+    assert f'value="{zhang.pk}"' not in by_pinyin and "张三丰" not in by_pinyin
+    assert "没有找到" in by_pinyin
+    oldest = client.get(url, {"q": "填充客户000"}).content.decode()
+    assert "填充客户000（#" in oldest
+    assert (
+        client.get(f"/customers/{people['zhao'].pk}/relationships/candidates/", {"q": "李"}).status_code
+        == 404
+    )
+
+
+def test_a_customer_found_by_search_is_related_from_the_page(client, org, people):
+    zhang, wang = people["zhang"], people["wang"]
+    client.force_login(org.lead1)  # the lead sees the whole team: 王五 is cm_b's
+    found = client.get(f"/customers/{zhang.pk}/relationships/candidates/", {"q": "王五"}).content.decode()
+    assert f'value="{wang.pk}"' in found
+    response = client.post(
+        f"/customers/{zhang.pk}/relationships/",
+        {"q": "王五", "other": wang.pk, "kind": "guarantor", "direction": "incoming"},
+    )
+    assert response.status_code == 302
+    rel = Relationship.objects.get()
+    assert (rel.from_customer_id, rel.to_customer_id, rel.kind) == (wang.pk, zhang.pk, "guarantor")
+    refused = client.post(  # 钱七 is in the other branch: typed by hand, refused like a missing customer
+        f"/customers/{zhang.pk}/relationships/",
+        {"other": people["qian"].pk, "kind": "guarantor", "direction": "incoming"},
+    )
+    assert refused.status_code == 404
+    assert Relationship.objects.count() == 1
