@@ -299,6 +299,60 @@ def _han_pinyin(run: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     )
 
 
+# Two-character surnames (复姓) still in use; a person's given name starts after them.
+COMPOUND_SURNAMES = frozenset(
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "令狐",
+        "夏侯",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+        "万俟",
+        "单于",
+        "澹台",
+        "乐正",
+        "轩辕",
+        "百里",
+        "呼延",
+        "拓跋",
+        "闻人",
+        "申屠",
+        "公冶",
+        "太史",
+        "钟离",
+        "濮阳",
+        "淳于",
+        "赫连",
+        "鲜于",
+        "闾丘",
+        "第五",
+    ]
+)
+
+
+def given_name(name: str) -> str:
+    """A person's given name (名), for search by it: ``张建国`` → ``建国``, ``欧阳娜娜`` → ``娜娜``. The
+    surname is the first character, or the first two when they are a compound surname; a name that
+    does not start with a Chinese character has no given name here (``""``)."""
+    text = "".join(unicodedata.normalize("NFKC", name or "").split())
+    if not text or not _HAN.match(text[0]):
+        return ""
+    return text[2:] if text[:2] in COMPOUND_SURNAMES else text[1:]
+
+
 def name_pinyin(name: str, *, person: bool = True) -> tuple[str, str]:
     """``(full pinyin, initials)`` for search: ``张三`` → ``("zhangsan", "zs")``.
 

@@ -43,6 +43,8 @@ class Customer(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     name_pinyin = models.CharField(_("名称拼音"), max_length=300, blank=True, editable=False)
     name_initials = models.CharField(_("拼音首字母"), max_length=100, blank=True, editable=False)
+    # A person's given name (名), so that "建国" finds 张建国 from an index (empty for companies).
+    name_given = models.CharField(_("名"), max_length=100, blank=True, editable=False)
 
     id_number = EncryptedTextField(_("证件号码"), blank=True)
     # NULL, not "", when there is no ID: many customers without one must not collide in the unique index.
@@ -150,6 +152,7 @@ class Customer(models.Model):
             models.Index(fields=["name"], name="customer_name"),
             models.Index(fields=["name_pinyin"], name="customer_pinyin"),
             models.Index(fields=["name_initials"], name="customer_initials"),
+            models.Index(fields=["name_given"], name="customer_given_name"),
             models.Index(fields=["id_tail"], name="customer_id_tail"),
             models.Index(fields=["phone_index"], name="customer_phone_index"),
             models.Index(fields=["phone_tail"], name="customer_phone_tail"),

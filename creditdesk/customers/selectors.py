@@ -99,7 +99,8 @@ def customer_search(*, user: User, query: str) -> QuerySet[Customer]:
     - four digits or letters with a digit among them → phone tail (first), ID or credit-code tail;
     - Latin letters → pinyin initials (``zs`` → 张三) or full pinyin (``zhangsan``), prefix match;
     - anything else → the name (or company name): the exact name, then names starting with the text,
-      then — only to fill the first ``MAX_RESULTS`` — names containing it.
+      then people whose given name starts with it, then — only to fill the first ``MAX_RESULTS`` —
+      names containing it.
 
     Ranked: exact first, then the rest, by name (numbers: phone tails before ID tails). Always in scope.
     Every step but the last "contains" one is answered from an index; exact lookups start from their
@@ -163,10 +164,11 @@ def _pinyin_search(base: QuerySet[Customer], letters: str) -> QuerySet[Customer]
 
 
 def _name_search(base: QuerySet[Customer], text: str, *, user: User) -> QuerySet[Customer]:
-    """Exact name, then names starting with ``text`` (both complete, from the name indexes), then names
-    containing it (Chinese has no case: ``contains``) — only as many as fill ``MAX_RESULTS``: a longer
-    list is not read by a person, who types one more character instead, and a "contains" scan over a
-    whole branch is what made the search slow."""
+    """Exact name, then names starting with ``text``, then people whose given name starts with it
+    (``建国`` → 张建国; all three from indexes), then names containing it (Chinese has no case:
+    ``contains``) — each step only as many as fill ``MAX_RESULTS``: a longer list is not read by a
+    person, who types one more character instead, and a "contains" scan over a whole branch is what
+    made the search slow (the given-name step spares it for the usual "search by 名" of a large scope)."""
     starts = _prefix("name", text)
     prefixed = list(base.filter(starts).order_by().values_list("pk", flat=True)[:MAX_RESULTS])
     if len(prefixed) >= MAX_RESULTS:
@@ -174,24 +176,34 @@ def _name_search(base: QuerySet[Customer], text: str, *, user: User) -> QuerySet
         # name sorts before its extensions), so no ranking is needed and the first page is read off
         # the name index in order instead of sorting every match (80,000 for 张 in a large branch).
         return base.filter(starts).order_by("name", "id")
-    fill = list(
-        # The scope as a join here, not as a list of owners: the planner then reads the name index in
-        # name order and stops at the first page, where an owner list makes it collect and sort every
-        # name of the scope (SQLite, 50,000 names for a branch head: 30 ms → 180 ms).
-        scope.visible(user, Customer.objects.filter(merged_into__isnull=True))
-        .filter(name__contains=text)
-        .exclude(name__startswith=text)
-        .order_by("name", "id")
-        .values_list("pk", flat=True)[: MAX_RESULTS - len(prefixed)]
-    )
+    given_starts = _prefix("name_given", text)
+    found = dict.fromkeys(prefixed)
+    # In given-name order, read off its index: an exact given name first, then its extensions.
+    by_given_name = base.filter(given_starts).order_by("name_given", "id")
+    for pk in by_given_name.values_list("pk", flat=True)[:MAX_RESULTS]:
+        found.setdefault(pk)
+    found_ids = list(found)[:MAX_RESULTS]
+    if len(found_ids) < MAX_RESULTS:
+        found_ids += list(
+            # The scope as a join here, not as a list of owners: the planner then reads the name index
+            # in name order and stops at the first page, where an owner list makes it collect and sort
+            # every name of the scope (SQLite, 50,000 names for a branch head: 30 ms → 180 ms).
+            scope.visible(user, Customer.objects.filter(merged_into__isnull=True))
+            .filter(name__contains=text)
+            .exclude(name__startswith=text)
+            .exclude(given_starts)
+            .order_by("name", "id")
+            .values_list("pk", flat=True)[: MAX_RESULTS - len(found_ids)]
+        )
     # Fewer than a page in all: fetched by id (an OR of the prefix and the ids made SQLite scan the scope).
     return (
-        base.filter(pk__in=[*prefixed, *fill])
+        base.filter(pk__in=found_ids)
         .annotate(
             rank=Case(
                 When(name=text, then=Value(0)),
-                When(name__startswith=text, then=Value(1)),
-                default=Value(2),
+                When(starts, then=Value(1)),
+                When(given_starts, then=Value(2)),
+                default=Value(3),
                 output_field=IntegerField(),
             )
         )

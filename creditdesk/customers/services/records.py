@@ -34,6 +34,7 @@ from creditdesk.customers.choices import (
     ValueSegment,
 )
 from creditdesk.customers.identity import (
+    given_name,
     mask_id,
     name_pinyin,
     normalize_for_index,
@@ -301,9 +302,9 @@ def _apply(customer: Customer, data: CustomerInput, *, today: Any) -> None:
     if len(name) > 100:
         raise DomainError("name_too_long", _("客户名称不能超过 100 个字。"), {"field": "name"})
     customer.kind, customer.name = data.kind, name
-    customer.name_pinyin, customer.name_initials = name_pinyin(
-        name, person=data.kind == CustomerKind.INDIVIDUAL
-    )
+    person = data.kind == CustomerKind.INDIVIDUAL
+    customer.name_pinyin, customer.name_initials = name_pinyin(name, person=person)
+    customer.name_given = given_name(name) if person else ""
 
     number = (data.id_number or "").strip()
     if number:

@@ -19,6 +19,7 @@ from creditdesk.customers.identity import (
     SURNAMES,
     IdentityError,
     ResidentId,
+    given_name,
     mask_id,
     mask_phone,
     name_pinyin,
@@ -454,3 +455,19 @@ def test_province_level_region_code_is_an_unknown_region_not_a_crash():
     with pytest.raises(IdentityError) as refused:
         parse_resident_id(number, today=date(2026, 11, 22))
     assert refused.value.code == "id_unknown_region"
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [
+        ("张三", "三"),
+        ("  张建国 ", "建国"),
+        ("欧阳娜娜", "娜娜"),
+        ("司马 光", "光"),  # NFKC, then the compound surname
+        ("Tom Li", ""),
+        ("", ""),
+        ("张", ""),
+    ],
+)
+def test_given_name_after_the_surname(name, given):
+    assert given_name(name) == given

@@ -6,6 +6,7 @@ import pytest
 from stdnum.cn import ric
 
 from creditdesk.customers import selectors, services
+from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import MAX_RESULTS, customer_search
 from creditdesk.customers.services import CustomerInput
 
@@ -81,3 +82,48 @@ def test_exact_number_lookups_do_not_order_by_name(org):
 
 def test_max_results_is_the_page_size():
     assert MAX_RESULTS == 50
+
+
+def test_a_given_name_finds_people_by_their_名_before_names_that_merely_contain_it(org):
+    for name in ("张建国", "欧阳建国", "李建国华", "北京建国贸易有限公司", "王国建"):
+        make(org, name, kind="enterprise" if "公司" in name else "individual")
+    make(org, "建国")  # the whole name: exact first
+    # exact, then given names starting with 建国 (by name), then "contains" (a company is never matched
+    # by a given name; 王国建 does not contain 建国)
+    assert names(org, "建国") == ["建国", "张建国", "李建国华", "欧阳建国", "北京建国贸易有限公司"]
+    stored = {c.name: c.name_given for c in Customer.objects.all()}
+    assert stored == {
+        "张建国": "建国",
+        "欧阳建国": "建国",
+        "李建国华": "建国华",
+        "北京建国贸易有限公司": "",
+        "王国建": "国建",
+        "建国": "国",
+    }
+
+
+def test_the_given_name_step_fills_the_page_without_a_contains_scan(org, monkeypatch):
+    monkeypatch.setattr(selectors, "MAX_RESULTS", 2)
+    for name in ("赵建国", "钱建国", "孙建国", "建国路小店"):
+        make(org, name, kind="individual_business" if "店" in name else "individual")
+    # 建国路小店 starts with the text: found first; the page is then filled by given name, in
+    # given-name order (ties by creation), and the "contains" step is not needed.
+    assert names(org, "建国") == ["建国路小店", "赵建国"]
+    Customer.objects.filter(name="赵建国").update(merged_into=Customer.objects.get(name="钱建国"))
+    assert names(org, "建国") == ["建国路小店", "钱建国"]  # a merged record is never offered
+
+
+def test_the_migration_fills_the_given_names_of_existing_people(org):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("creditdesk.customers.migrations.0008_customer_given_name")
+    make(org, "欧阳建国")
+    make(org, "建国贸易有限公司", kind="enterprise")
+    Customer.objects.update(name_given="")  # as the rows were before the column existed
+    migration.fill_given_names(apps, None)
+    assert dict(Customer.objects.values_list("name", "name_given")) == {
+        "欧阳建国": "建国",
+        "建国贸易有限公司": "",
+    }
