@@ -36,7 +36,8 @@ How:
    unmeasured warm-up pass, then BENCH_SEARCH_ROUNDS passes (default 4) in a shuffled order. A known
    phone in scope must be found, or the run fails with nothing printed.
 4. Per kind, p50/p95 go to stderr; for a kind whose p95 is over 50 ms (or every kind with
-   BENCH_SEARCH_EXPLAIN=1) the query plan of one of its queries is shown on stderr too.
+   BENCH_SEARCH_EXPLAIN=1) the slowest query of the kind is run once more: every statement it runs
+   with its time, and the plan of the slowest statement, on stderr.
 5. The 360 page at the same scale (``customer_360_p95``, ``customer_360_queries``): 25 of manager1's
    customers, one given 30 related parties and 30 past owners, rendered through Django's test client
    (view + selectors + template, no HTTP) ROUNDS times each; the query count of every rendering is
@@ -258,7 +259,10 @@ def queries_for(
     )
 
 
-def measure(user: Any, queries: list[tuple[str, str]], rng: random.Random) -> dict[str, list[float]]:
+def measure(
+    user: Any, queries: list[tuple[str, str]], rng: random.Random
+) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Latencies per kind, and per kind the query text that took longest (for ``explain``)."""
     from creditdesk.customers.selectors import customer_search
 
     found_known_phone = 0
@@ -269,14 +273,18 @@ def measure(user: Any, queries: list[tuple[str, str]], rng: random.Random) -> di
     if found_known_phone < 7:
         raise RuntimeError(f"only {found_known_phone} of 7 known phone numbers were found")
     timings: dict[str, list[float]] = defaultdict(list)
+    slowest: dict[str, tuple[float, str]] = {}
     for _ in range(ROUNDS):
         order = list(queries)
         rng.shuffle(order)
         for kind, text in order:
             began = time.perf_counter()
             list(customer_search(user=user, query=text)[:RESULTS])
-            timings[kind].append(time.perf_counter() - began)
-    return timings
+            spent = time.perf_counter() - began
+            timings[kind].append(spent)
+            if spent > slowest.get(kind, (0.0, ""))[0]:
+                slowest[kind] = (spent, text)
+    return timings, {kind: text for kind, (_spent, text) in slowest.items()}
 
 
 def measure_360(user: Any, rng: random.Random) -> tuple[list[float], int, int]:
@@ -337,12 +345,24 @@ def measure_360(user: Any, rng: random.Random) -> tuple[list[float], int, int]:
     return latencies, max(counts), min(counts)
 
 
-def explain(user: Any, queries: list[tuple[str, str]], kind: str) -> str:
+def explain(user: Any, text: str, kind: str) -> str:
+    """Every statement one search for ``text`` runs, with its time, and the plan of the slowest."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from creditdesk.customers.selectors import customer_search
 
-    text = next(q for k, q in queries if k == kind)
-    plan = customer_search(user=user, query=text)[:RESULTS].explain()
-    return f"    plan for {kind} {text!r}:\n" + "\n".join("      " + line for line in plan.splitlines())
+    with CaptureQueriesContext(connection) as captured:
+        list(customer_search(user=user, query=text)[:RESULTS])
+    statements = [(float(q["time"]), q["sql"]) for q in captured.captured_queries]
+    lines = [f"    slowest {kind} query {text!r}: {len(statements)} statements"]
+    lines += [f"      {seconds * 1000:7.1f} ms  {sql[:160]}" for seconds, sql in statements]
+    _seconds, sql = max(statements)
+    with connection.cursor() as cursor:
+        explain_how = "EXPLAIN ANALYZE " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        cursor.execute(explain_how + sql)
+        lines += ["      " + " ".join(str(cell) for cell in row) for row in cursor.fetchall()]
+    return "\n".join(lines)
 
 
 def run(postgres: bool) -> int:
@@ -381,7 +401,7 @@ def run(postgres: bool) -> int:
         user = User.objects.get(username=username)
         in_scope = customer_list_visible_to(user=user).count()
         queries = queries_for(user, managers, generated, rng)
-        timings = measure(user, queries, rng)
+        timings, slowest = measure(user, queries, rng)
         everything = [t for values in timings.values() for t in values]
         for kind in KINDS:
             values = timings[kind]
@@ -391,7 +411,7 @@ def run(postgres: bool) -> int:
                 f"p95 {kind_p95:7.2f} ms  max {max(values) * 1000:7.2f} ms  ({len(values)} queries)"
             )
             if force_explain or kind_p95 > SLOW_MS:
-                log(explain(user, queries, kind))
+                log(explain(user, slowest[kind], kind))
         p50, p95 = statistics.median(everything) * 1000, p95_ms(everything)
         log(f"{role}: {len(everything)} queries, p50 {p50:.2f} ms, p95 {p95:.2f} ms (scope {in_scope:,})")
         scale = (

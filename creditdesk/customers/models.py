@@ -162,6 +162,7 @@ class Customer(models.Model):
             models.Index(fields=["owner", "id_tail"], name="customer_owner_id_tail"),
             models.Index(fields=["owner", "name_initials"], name="customer_owner_initials"),
             models.Index(fields=["owner", "name_pinyin"], name="customer_owner_pinyin"),
+            models.Index(fields=["owner", "name_given"], name="customer_owner_given_name"),
             # The list without a search: a scope's most recently changed customers.
             models.Index(fields=["owner", "-updated_at", "-id"], name="customer_owner_recent"),
             models.Index(

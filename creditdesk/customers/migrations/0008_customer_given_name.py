@@ -38,4 +38,8 @@ class Migration(migrations.Migration):
             model_name='customer',
             index=models.Index(fields=['name_given'], name='customer_given_name'),
         ),
+        migrations.AddIndex(
+            model_name='customer',
+            index=models.Index(fields=['owner', 'name_given'], name='customer_owner_given_name'),
+        ),
     ]
