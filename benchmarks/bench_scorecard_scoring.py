@@ -18,9 +18,11 @@ one thread — numpy does not parallelise these operations):
   because none is needed in that representation.
 - ``scorecard_batch_rows_per_s_text``: ``Scorecard.score_batch`` on float64 arrays and the categories
   as numpy ``U`` text arrays (what ``DataFrame.to_numpy(str)`` or a CSV reader gives) — the
-  representation a caller with a file of applicants has. The conversion text → codes (a candidate from
-  one or two characters, then a full comparison, so an unknown category is caught) is inside the timing;
-  parsing the CSV is not (pandas takes about 7 s for these million rows, far more than the scoring).
+  representation a caller with a file of applicants has. The conversion text → codes is inside the
+  timing (``creditdesk/scoring/scorer/text_codes.py``: a candidate category from a table indexed by
+  one or two characters, then every character of the row, padding included, compared with it, so an
+  unknown category is caught); parsing the CSV is not (pandas takes about 7 s for these million rows,
+  far more than the scoring).
 - ``optbinning_score_rows_per_s``: optbinning's ``Scorecard.score`` on a pandas DataFrame (its input:
   float64 and object columns) of the first BENCH_SCORING_OPTB_ROWS rows (default: all of them); the
   ``scale`` says how many rows.

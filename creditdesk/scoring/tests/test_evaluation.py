@@ -137,3 +137,42 @@ def test_unknown_baseline_and_too_few_folds(config):
     with pytest.raises(ScoringError) as caught:
         cross_validate(german_credit_path(), target=GERMAN_CREDIT_TARGET, config=config, n_splits=1)
     assert caught.value.code == "config_invalid"
+
+
+def test_rare_categories_and_class_weights_are_decided_inside_each_fold(config, monkeypatch):
+    """``cat_cutoff``'s "others" bins and the balanced regression come from the training fold alone."""
+    import math
+
+    from creditdesk.scoring import training
+
+    config = {
+        **config,
+        "binning": {**config["binning"], "cat_cutoff": 0.05},
+        "logistic_regression": {**config["logistic_regression"], "class_weight": "balanced"},
+    }
+    fits = []
+    original = training.fit_pipeline
+
+    def spy(X, y, config, kinds):
+        fitted = original(X, y, config, kinds)
+        fits.append((X, y, fitted))
+        return fitted
+
+    monkeypatch.setattr(training, "fit_pipeline", spy)
+    frame = pd.read_csv(german_credit_path())
+    cross_validate(frame, target=GERMAN_CREDIT_TARGET, config=config, n_splits=2, n_repeats=1, random_state=7)
+    assert len(fits) == 2
+    differs_from_all_rows = False
+    for X, y, fitted in fits:
+        assert len(X) == 500
+        # the intercept makes the mean PD on this fold's training rows their bad rate
+        woe = fitted.binning_process_.transform(X)
+        assert fitted.estimator_.predict_proba(woe)[:, 1].mean() == pytest.approx(y.mean(), abs=1e-9)
+        for name in config["categorical"]:
+            counts = X[name].value_counts()
+            rare = set(counts[counts < math.ceil(0.05 * len(X))].index)
+            others = fitted.binning_process_.get_binned_variable(name).binning_table.cat_others
+            assert set([] if others is None else others) == rare, name
+            everyone = frame[name].value_counts()
+            differs_from_all_rows |= rare != set(everyone[everyone < math.ceil(0.05 * len(frame))].index)
+    assert differs_from_all_rows  # decided on all 1,000 rows, some "others" bin would not be these

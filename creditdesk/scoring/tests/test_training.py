@@ -11,7 +11,14 @@ import pytest
 
 from creditdesk.scoring.errors import ScoringError
 from creditdesk.scoring.reference_data import german_credit_path
-from creditdesk.scoring.training import DEFAULT_CONFIG, load_config, prepare, train, validate_config
+from creditdesk.scoring.training import (
+    DEFAULT_CONFIG,
+    columns_of,
+    load_config,
+    prepare,
+    train,
+    validate_config,
+)
 
 
 def synthetic(rows: int = 300, seed: int = 1) -> pd.DataFrame:
@@ -287,9 +294,28 @@ def test_the_shipped_configuration_validates_and_covers_german_credit():
 
     config = load_config(SHIPPED_CONFIG)
     assert config["target_event"] == "bad"
-    assert config["logistic_regression"]["C"] == 0.1
+    assert config["logistic_regression"] == {"C": 0.2, "class_weight": "balanced", "max_iter": 1000}
+    assert config["binning"]["cat_cutoff"] == 0.05
     frame = pd.read_csv(german_credit_path())
     assert sorted(config["labels"]) == sorted(c for c in frame.columns if c != "creditability")
     for name, entry in config["labels"].items():
         if name in config["categorical"]:
             assert set(frame[name].unique()) <= set(entry["categories"]), name
+
+
+def test_balanced_class_weights_fit_the_slopes_and_keep_pd_calibrated():
+    from sklearn.linear_model import LogisticRegression
+
+    frame = synthetic(rows=600, seed=3)
+    config = {"logistic_regression": {"C": 0.2, "class_weight": "balanced"}}
+    model = train(frame, target="bad", config=config, created_at="t")
+    fitted = model.estimator.estimator_
+    woe = model.estimator.binning_process_.transform(model.data.X)
+    weighted = LogisticRegression(C=0.2, class_weight="balanced", max_iter=1000).fit(woe, model.data.y)
+    # the slopes are the weighted regression's ...
+    assert np.allclose(fitted.coef_, weighted.coef_, rtol=0, atol=1e-12)
+    # ... the intercept is not: it makes the mean PD on the training rows their bad rate (unrounded points)
+    assert abs(fitted.intercept_[0] - weighted.intercept_[0]) > 0.1
+    pd_ = model.scorecard.probabilities_of_default(model.scorecard.score_batch(columns_of(model.data.X)))
+    assert pd_.mean() == pytest.approx(model.data.y.mean(), abs=1e-9)
+    assert weighted.predict_proba(woe)[:, 1].mean() > model.data.y.mean() + 0.1  # what weighting alone gives
