@@ -302,6 +302,14 @@ def test_a_broken_workbook_is_refused_whole(org):
     assert caught.value.code == "xlsx_unreadable"
 
 
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_read(org, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)  # a "zip bomb" packs gigabytes in kilobytes
+    with pytest.raises(ImportRefused) as caught:
+        customer_import(actor=org.cm_a, file=xlsx(GOOD_ROWS * 20))
+    assert caught.value.code == "xlsx_too_large"
+    assert not Customer.objects.exists()
+
+
 def test_a_15_digit_id_typed_as_a_number_is_read_as_its_digits(org):
     """Below 10^15 Excel keeps every digit: the number is the ID, and the ID's own rules answer."""
     rows = [["张三", "个人", 110105800101001, "", "", "", ""]]
