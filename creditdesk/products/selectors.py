@@ -3,14 +3,20 @@ customer)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.customers.models import Customer
 from creditdesk.loans.pricing import LprQuote
 from creditdesk.loans.selectors import lpr_table as loans_lpr_table
+from creditdesk.products.customer_facts import facts_for
+from creditdesk.products.evaluation import ProductEvaluation, evaluate_product
 from creditdesk.products.models import Need, Product, ProductVersion
 
 EDITOR_ROLES = frozenset({scope.RISK_MANAGER, scope.ADMIN})
@@ -58,3 +64,29 @@ def needs_of(*, customer: Customer) -> QuerySet[Need]:
 
 def latest_need(*, customer: Customer) -> Need | None:
     return needs_of(customer=customer).first()
+
+
+def evaluate_facts(
+    *, product: Product, facts: Mapping[str, Any], need: Need | None = None
+) -> ProductEvaluation:
+    """准入测评: the product's current version against ``facts``, priced on today's LPR, in the need's
+    preferred repayment method when there is one."""
+    assert product.current_version is not None
+    return evaluate_product(
+        product.current_version.as_spec(),
+        facts,
+        lpr_table(),
+        timezone.localdate(),
+        preferred_method=need.repayment_preference if need else None,
+    )
+
+
+def evaluate_customer(
+    *, product: Product, customer: Customer, extra_facts: Mapping[str, Any] | None = None
+) -> tuple[ProductEvaluation, Need | None]:
+    """The product against a customer the caller may see: the profile and latest need (``facts_for``),
+    plus ``extra_facts`` (the scorecard's pages pass the risk grade this way)."""
+    need = latest_need(customer=customer)
+    return evaluate_facts(
+        product=product, facts=facts_for(customer, need, extra_facts=extra_facts), need=need
+    ), need

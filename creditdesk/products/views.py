@@ -27,8 +27,6 @@ from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.products import display, selectors, services
 from creditdesk.products.catalogue import SEED_CATALOGUE
 from creditdesk.products.choices import CollateralType
-from creditdesk.products.customer_facts import facts_for
-from creditdesk.products.evaluation import ProductEvaluation, evaluate_product
 from creditdesk.products.facts import FACTS
 from creditdesk.products.filtersets import ProductFilterSet
 from creditdesk.products.forms import EvaluateForm, NeedForm, SpecForm, dump_json
@@ -122,22 +120,6 @@ def product_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "products/product_detail.html", context)
 
 
-def evaluate_customer(*, product: Product, customer: Customer) -> tuple[ProductEvaluation, Need | None]:
-    """The product's current version against the customer's profile and latest need (no risk grade here:
-    the scorecard's pages pass it as ``extra_facts`` to ``facts_for``)."""
-    assert product.current_version is not None
-    need = selectors.latest_need(customer=customer)
-    facts = facts_for(customer, need)
-    result = evaluate_product(
-        product.current_version.as_spec(),
-        facts,
-        selectors.lpr_table(),
-        timezone.localdate(),
-        preferred_method=need.repayment_preference if need else None,
-    )
-    return result, need
-
-
 @login_required
 @require_GET
 def product_evaluate(request: HttpRequest, code: str) -> HttpResponse:
@@ -152,7 +134,7 @@ def product_evaluate(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if raw.isdigit() and product.current_version is not None:
         customer = customer_get_visible(user=request.user, customer_id=int(raw))
-        result, need = evaluate_customer(product=product, customer=customer)
+        result, need = selectors.evaluate_customer(product=product, customer=customer)
         context.update(customer=customer, result=result, need=need)
     else:
         context["evaluate_error"] = _("请选择要测评的客户。")

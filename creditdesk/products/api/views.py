@@ -23,8 +23,7 @@ from creditdesk.customers.selectors import customer_get_visible
 from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.products import display, selectors, services
 from creditdesk.products.choices import CollateralType, LoanPurpose, RuleStatus
-from creditdesk.products.customer_facts import facts_for
-from creditdesk.products.evaluation import evaluate_product, facts_from_json
+from creditdesk.products.evaluation import facts_from_json
 from creditdesk.products.filtersets import NeedFilterSet, ProductFilterSet
 from creditdesk.products.models import Need, Product, ProductVersion
 
@@ -221,22 +220,15 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 _("请给出客户编号（customer）或客户要素（facts）之一。"),
                 {"field": "customer"},
             )
-        assert product.current_version is not None
         need: Need | None = None
         customer_id: int | None = None
         if "customer" in values:
             customer = customer_get_visible(user=request.user, customer_id=values["customer"])
-            need, customer_id = selectors.latest_need(customer=customer), customer.pk
-            facts = facts_for(customer, need, extra_facts=facts_from_json(values.get("extra_facts") or {}))
+            extra = facts_from_json(values.get("extra_facts") or {})
+            result, need = selectors.evaluate_customer(product=product, customer=customer, extra_facts=extra)
+            customer_id = customer.pk
         else:
-            facts = facts_from_json(values["facts"])
-        result = evaluate_product(
-            product.current_version.as_spec(),
-            facts,
-            selectors.lpr_table(),
-            timezone.localdate(),
-            preferred_method=need.repayment_preference if need else None,
-        )
+            result = selectors.evaluate_facts(product=product, facts=facts_from_json(values["facts"]))
         return Response({**result.to_dict(), "customer": customer_id, "need": need.pk if need else None})
 
 
