@@ -12,11 +12,12 @@ disclosures RULES.md requires. Amounts and rates are decimal strings (exact), da
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.utils import translation
 
@@ -37,6 +38,9 @@ from creditdesk.solutions.explain import (
     rate_breakdown,
 )
 from creditdesk.solutions.offers import METHOD_LABELS, Figures, Quote
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 CONTENT_VERSION = 1
 FIRST_ROWS = 3
@@ -170,6 +174,19 @@ def disclosures(parts: Sequence[ChosenPart], lpr: LprQuote | None, priced_on: da
     return lines
 
 
+def _in_chinese(function: Callable[P, R]) -> Callable[P, R]:
+    """Run ``function`` with Chinese active (a fresh ``override`` per call: one shared instance keeps
+    the previous language on itself, which concurrent requests would overwrite)."""
+
+    @functools.wraps(function)
+    def in_chinese(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override("zh-hans"):
+            return function(*args, **kwargs)
+
+    return in_chinese
+
+
+@_in_chinese
 def build_content(
     *,
     number: str,
@@ -187,41 +204,8 @@ def build_content(
     lpr_table: Sequence[LprQuote],
 ) -> dict[str, Any]:
     """The proposal's snapshot (see the module docstring); ``apr`` is the option's annualized rate (a
-    combination's: of the parts' summed cash flows), ``reason`` the match's sentence for it."""
-    with translation.override("zh-hans"):
-        return _build(
-            number=number,
-            institution=institution,
-            issued_on=issued_on,
-            customer=customer,
-            manager=manager,
-            need=need,
-            need_id=need_id,
-            assessment=assessment,
-            grade=grade,
-            parts=parts,
-            apr=apr,
-            reason=reason,
-            lpr_table=lpr_table,
-        )
-
-
-def _build(
-    *,
-    number: str,
-    institution: str,
-    issued_on: date,
-    customer: dict[str, Any],
-    manager: dict[str, Any],
-    need: Need,
-    need_id: int | None,
-    assessment: Assessment,
-    grade: str | None,
-    parts: Sequence[ChosenPart],
-    apr: AnnualizedRate,
-    reason: str,
-    lpr_table: Sequence[LprQuote],
-) -> dict[str, Any]:
+    combination's: of the parts' summed cash flows), ``reason`` the match's sentence for it. Built in
+    Chinese whatever the request's language (the document is the customer's)."""
     options = [_part(i, part) for i, part in enumerate(parts, start=1)]
     names = " + ".join(f"「{p.quote.spec.name}」" for p in parts)
     combination = len(parts) > 1

@@ -363,14 +363,8 @@ def _co_borrower_change(ctx: Context, spec: ProductSpec, original: Quote) -> lis
             needed = max(needed, ceil_to(payments / rule.max - facts["monthly_income"]))
 
     def build(income: Decimal) -> Quote:
-        return quote(
-            ctx,
-            spec,
-            amount=original.amount,
-            term_months=original.term_months,
-            method=original.method,
-            extra_facts={"has_co_borrower": True, "co_borrower_monthly_income": income},
-        )
+        co_borrower = {"has_co_borrower": True, "co_borrower_monthly_income": income}
+        return _with_facts(ctx, spec, original, co_borrower)
 
     result = _bumped(build, needed)
     if result is None:
@@ -384,15 +378,20 @@ def _co_borrower_change(ctx: Context, spec: ProductSpec, original: Quote) -> lis
     return [Change(ChangeKind.CO_BORROWER, message, q, co_borrower_income=income)]
 
 
-def _guarantor_change(ctx: Context, spec: ProductSpec, original: Quote) -> list[Change]:
-    q = quote(
+def _with_facts(ctx: Context, spec: ProductSpec, original: Quote, facts: dict[str, Any]) -> Quote:
+    """The original request (amount, term, method) re-quoted with ``facts`` added to the customer's."""
+    return quote(
         ctx,
         spec,
         amount=original.amount,
         term_months=original.term_months,
         method=original.method,
-        extra_facts={"has_guarantor": True},
+        extra_facts=facts,
     )
+
+
+def _guarantor_change(ctx: Context, spec: ProductSpec, original: Quote) -> list[Change]:
+    q = _with_facts(ctx, spec, original, {"has_guarantor": True})
     if not _passes(q):
         return []
     return [Change(ChangeKind.GUARANTOR, "提供符合条件的保证人或融资担保公司连带责任保证", q)]
@@ -418,14 +417,7 @@ def _collateral_changes(ctx: Context, spec: ProductSpec, original: Quote) -> lis
         needed = ceil_to(original.amount / limit)
 
         def build(value: Decimal, kind: str = kind) -> Quote:
-            return quote(
-                ctx,
-                spec,
-                amount=original.amount,
-                term_months=original.term_months,
-                method=original.method,
-                extra_facts={"collateral_type": kind, "collateral_value": value},
-            )
+            return _with_facts(ctx, spec, original, {"collateral_type": kind, "collateral_value": value})
 
         result = _bumped(build, needed)
         if result is None:

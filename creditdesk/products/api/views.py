@@ -254,21 +254,7 @@ class NeedSerializer(serializers.ModelSerializer):
         model = Need
         fields = [
             "id",
-            "customer",
-            "purpose",
-            "amount",
-            "term_months",
-            "repayment_preference",
-            "rate_sensitivity",
-            "collateral_type",
-            "collateral_value",
-            "has_guarantor",
-            "has_co_borrower",
-            "co_borrower_monthly_income",
-            "monthly_income",
-            "monthly_debt_payments",
-            "monthly_revenue",
-            "monthly_costs",
+            *services.NEED_AUDIT_FIELDS,  # the need's own figures, in the form's order
             "note",
             "assessment",
             "created_by",
