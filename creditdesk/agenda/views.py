@@ -18,7 +18,7 @@ from creditdesk.agenda.forms import TaskForm
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
-from creditdesk.core.views.errors import refusals_as_http
+from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 
 
 @login_required
@@ -49,9 +49,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
                 notes=data["notes"],
             )
         except DomainError as exc:
-            form.add_error(
-                exc.extra.get("field") if exc.extra.get("field") in form.fields else None, exc.message
-            )
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("已新建待办：%(title)s") % {"title": task.title})
             return redirect("agenda:detail", task_id=task.pk)

@@ -19,7 +19,7 @@ from creditdesk.consents import selectors, services
 from creditdesk.consents.forms import ConsentForm, InquiryForm, RevokeForm
 from creditdesk.consents.rules import add_months, max_validity_months
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.views.errors import refusals_as_http
+from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible
 
@@ -103,8 +103,7 @@ def consent_create(request: HttpRequest, customer_id: int) -> HttpResponse:
                 evidence=data.get("evidence"),
             )
     except DomainError as exc:
-        field = exc.extra.get("field")
-        form.add_error(field if field in form.fields else None, exc.message)
+        refusal_on_form(form, exc)
         return _page(request, customer, consent_form=form, status=400)
     messages.success(request, _("已登记授权。"))
     return redirect("consents:customer", customer_id=customer.pk)

@@ -15,7 +15,7 @@ from creditdesk.accounts import scope
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
-from creditdesk.core.views.errors import refusals_as_http
+from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers import duplicates, selectors, services
 from creditdesk.customers.forms import (
     CustomerEditForm,
@@ -61,8 +61,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             with refusals_as_http():
                 customer = services.customer_create(actor=request.user, data=form.customer_input())
         except DomainError as exc:
-            field = exc.extra.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("已建档：%(name)s") % {"name": customer.name})
             return redirect("customers:detail", customer_id=customer.pk)
@@ -84,8 +83,7 @@ def customer_update(request: HttpRequest, customer_id: int) -> HttpResponse:
                     actor=request.user, customer_id=customer.pk, data=form.customer_input()
                 )
         except DomainError as exc:
-            field = exc.extra.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)
+            refusal_on_form(form, exc)
         else:
             messages.success(request, _("已保存客户资料：%(name)s") % {"name": customer.name})
             return redirect("customers:detail", customer_id=customer.pk)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from creditdesk.core.exceptions import DomainError
+from creditdesk.core.views.errors import refusal_on_form
 from creditdesk.loans import calculator
 from creditdesk.loans.export import METHOD_LABELS, schedule_workbook
 from creditdesk.loans.forms import CalculatorForm, PrepaymentForm
@@ -31,7 +32,7 @@ def _apply_error(form: Any, exc: DomainError) -> None:
     field = str(exc.extra.get("field", "")).split(".")[0].split("[")[0]
     if field == "fees":
         field = "fee_amount"
-    form.add_error(field if field in form.fields else None, exc.message)
+    refusal_on_form(form, exc, field)
 
 
 @login_required

@@ -20,7 +20,7 @@ from creditdesk.accounts import scope
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
-from creditdesk.core.views.errors import refusals_as_http
+from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible, customer_list_visible_to
 from creditdesk.loans.choices import RepaymentMethod
@@ -303,8 +303,7 @@ def customer_need(request: HttpRequest, customer_id: int) -> HttpResponse:
         with refusals_as_http():
             services.need_record(actor=request.user, customer_id=customer.pk, data=form.need_data())
     except DomainError as exc:
-        field = exc.extra.get("field")
-        form.add_error(field if field in form.fields else None, exc.message)
+        refusal_on_form(form, exc)
         return _need_page(request, customer, form=form, status=400)
     messages.success(request, _("已记录需求分析。"))
     return redirect("products:need", customer_id=customer.pk)

@@ -19,7 +19,7 @@ from creditdesk.accounts import scope
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
-from creditdesk.core.views.errors import refusals_as_http
+from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible
 from creditdesk.loans.apr import flat_rate_apr
@@ -273,8 +273,7 @@ def competitor_new(request: HttpRequest) -> HttpResponse:
                 with refusals_as_http():
                     offer = services.competitor_offer_record(actor=request.user, data=form.cleaned_data)
             except DomainError as exc:
-                field = exc.extra.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
+                refusal_on_form(form, exc)
             else:
                 messages.success(request, _("已登记竞品报价：%(offer)s。") % {"offer": offer})
                 return redirect("solutions:competitors")

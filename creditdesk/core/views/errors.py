@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.core.exceptions import NotAllowed, NotFound
+from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
 
 ERRORS: dict[int, tuple[str, Promise, Promise]] = {
     400: ("bad_request", _("请求无效"), _("提交的内容无法识别，请返回上一页检查后重试。")),
@@ -80,3 +80,10 @@ def refusals_as_http() -> Iterator[None]:
         raise Http404 from exc
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
+
+
+def refusal_on_form(form: Any, exc: DomainError, field: str | None = None) -> None:
+    """A service's refusal shown where the person typed: on the field it names (``field`` overrides,
+    for a page whose form names it differently), or above the form when the form has no such field."""
+    name = field if field is not None else exc.extra.get("field")
+    form.add_error(name if name in form.fields else None, exc.message)
