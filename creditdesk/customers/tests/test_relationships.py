@@ -278,3 +278,21 @@ def test_a_customer_found_by_search_is_related_from_the_page(client, org, people
     )
     assert refused.status_code == 404
     assert Relationship.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("viewer", "status"),
+    [("cm_a", 200), ("lead1", 200), ("head1", 200), ("cm_c", 404), ("cm_d", 404), ("head2", 404)],
+)
+def test_candidates_permission_matrix(client, org, people, viewer, status):
+    """The picker's options answer only for a customer the person may see (404 otherwise)."""
+    client.force_login(getattr(org, viewer))
+    response = client.get(f"/customers/{people['zhang'].pk}/relationships/candidates/", {"q": "李"})
+    assert response.status_code == status
+    if status == 200:
+        assert f'value="{people["li"].pk}"' in response.content.decode()
+
+
+def test_candidates_ask_an_anonymous_visitor_to_sign_in(client, people):
+    response = client.get(f"/customers/{people['zhang'].pk}/relationships/candidates/", {"q": "李"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
