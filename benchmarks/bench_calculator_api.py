@@ -60,9 +60,9 @@ from _server import (
     tail,
 )
 
-from creditdesk.loans.apr import annualized_rate
-from creditdesk.loans.schedule import build_schedule
-from creditdesk.loans.terms import Fee, FeeTiming, LoanTerms, Method
+from creditdesk.finance.apr import annualized_rate
+from creditdesk.finance.schedule import build_schedule
+from creditdesk.finance.terms import Fee, FeeTiming, LoanTerms, Method
 
 REQUESTS = int(os.environ.get("BENCH_QUOTE_REQUESTS", "500"))
 WARMUP = int(os.environ.get("BENCH_QUOTE_WARMUP", "50"))

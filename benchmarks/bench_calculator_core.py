@@ -4,9 +4,9 @@ What is measured, on the same BENCH_CORE_LOANS (default 200) deterministic 360-m
 (principal 50,000.00–5,000,000.00 to the fen, annual rate 2.00–9.00 % in steps of 0.01 %, drawdown on
 a day of January 2026 — the 29th–31st exercise the month-end fallback):
 
-- ``core_schedules_per_s``: ``creditdesk.loans.schedule.build_schedule`` — validation, due dates, the
+- ``core_schedules_per_s``: ``creditdesk.finance.schedule.build_schedule`` — validation, due dates, the
   payment M in Decimal at 34 digits, and 360 rows of interest/principal/balance rounded to the fen;
-- ``core_schedules_with_apr_per_s``: the same plus ``creditdesk.loans.apr.annualized_rate`` (IRR of
+- ``core_schedules_with_apr_per_s``: the same plus ``creditdesk.finance.apr.annualized_rate`` (IRR of
   the 361 cash flows by Newton/bisection in Decimal, then compound and simple) — what a quote computes;
 - ``float_npf_schedules_per_s``: ``float_schedule`` below — numpy-financial's ``pmt``, ``ipmt`` and
   ``ppmt`` in float64, vectorised over the 360 periods of one loan, plus the balance column; one loan
@@ -31,7 +31,7 @@ BENCH_CORE_ROUNDS rounds (default 5) that alternate between them (the order rota
 a change in the load of a shared machine hits all three alike and the ratio stays meaningful. Each round
 cycles through the loans where the previous one stopped; a rate is completed schedules divided by the
 time they took. Per-round rates go to stderr, to show the spread. Django is not set up: the core is pure
-Python (``creditdesk.loans`` imports nothing from Django).
+Python (``creditdesk.rates`` imports nothing from Django).
 """
 
 from __future__ import annotations
@@ -51,9 +51,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import numpy_financial as npf
 
-from creditdesk.loans.apr import annualized_rate
-from creditdesk.loans.schedule import build_schedule
-from creditdesk.loans.terms import LoanTerms, Method
+from creditdesk.finance.apr import annualized_rate
+from creditdesk.finance.schedule import build_schedule
+from creditdesk.finance.terms import LoanTerms, Method
 
 LOANS = int(os.environ.get("BENCH_CORE_LOANS", "200"))
 SECONDS = float(os.environ.get("BENCH_CORE_SECONDS", "10"))

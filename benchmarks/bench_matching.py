@@ -39,8 +39,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from creditdesk.loans.pricing import SEEDED_LPR
-from creditdesk.loans.terms import Method
+from creditdesk.finance.pricing import SEEDED_LPR
+from creditdesk.finance.terms import Method
 from creditdesk.products.capacity import Capacity, Need
 from creditdesk.products.catalogue import SEED_CATALOGUE, LprPricing, ProductSpec, validate_catalogue
 from creditdesk.products.facts import GRADES

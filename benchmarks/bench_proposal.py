@@ -34,8 +34,8 @@ import django
 
 django.setup()
 
-from creditdesk.loans.pricing import SEEDED_LPR  # noqa: E402
-from creditdesk.loans.terms import Method  # noqa: E402
+from creditdesk.finance.pricing import SEEDED_LPR  # noqa: E402
+from creditdesk.finance.terms import Method  # noqa: E402
 from creditdesk.products.capacity import Capacity, Need  # noqa: E402
 from creditdesk.products.catalogue import SEED_CATALOGUE  # noqa: E402
 from creditdesk.solutions.matching import match  # noqa: E402

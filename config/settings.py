@@ -106,10 +106,11 @@ INSTALLED_APPS = [
     "creditdesk.customers",
     "creditdesk.consents",
     "creditdesk.agenda",
-    "creditdesk.loans",
+    "creditdesk.rates",
     "creditdesk.products",
     "creditdesk.scoring",
     "creditdesk.solutions",
+    "creditdesk.loans",
     "creditdesk.workbench",
 ]
 
@@ -277,7 +278,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "creditdesk.core.api.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "creditdesk.core.api.schema.ApiAutoSchema",  # documents the error responses
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["creditdesk.core.api.parsers.DecimalJSONParser"],
     "EXCEPTION_HANDLER": "creditdesk.core.api.errors.api_exception_handler",
@@ -295,10 +296,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # `<id:pk>` (creditdesk.core.api.ids): the ids the database holds, as the converter accepts them.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     # Choice sets that share a field name get explicit component names.
     "ENUM_NAME_OVERRIDES": {
         "TaskKindEnum": "creditdesk.agenda.choices.TaskKind",
+        "ScheduledRepaymentMethodEnum": "creditdesk.rates.choices.SCHEDULED_METHOD_CHOICES",
         "CustomerKindEnum": "creditdesk.customers.choices.CustomerKind",
+        "CustomerChannelEnum": "creditdesk.customers.choices.Channel",
+        "RelationshipKindEnum": "creditdesk.customers.choices.RelationshipKind",
         "ConsentKindEnum": "creditdesk.consents.choices.ConsentKind",
         "ConsentChannelEnum": "creditdesk.consents.choices.ConsentChannel",
         "ConsentPurposeEnum": "creditdesk.consents.choices.CONSENT_PURPOSE_CHOICES",
@@ -309,7 +315,7 @@ SPECTACULAR_SETTINGS = {
         "ScoreModelStatusEnum": "creditdesk.scoring.choices.ModelStatus",
         "TaskStatusEnum": "creditdesk.agenda.choices.TaskStatus",
         "QuoteKindEnum": "creditdesk.solutions.models.QuoteKind",
-        "RepaymentMethodEnum": "creditdesk.loans.choices.RepaymentMethod",
+        "RepaymentMethodEnum": "creditdesk.rates.choices.RepaymentMethod",
     },
     # The schema and its docs describe internal interfaces: signed-in staff and API clients only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -4,19 +4,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from creditdesk.agenda.api.views import TaskViewSet
 from creditdesk.consents.api.views import ConsentViewSet, CreditInquiryViewSet
+from creditdesk.core.api.routers import ApiRouter
 from creditdesk.core.api.views import AuditEventViewSet
 from creditdesk.customers.api.views import CustomerViewSet
-from creditdesk.loans.api.views import LprRateViewSet
 from creditdesk.products.api.views import NeedViewSet, ProductViewSet
+from creditdesk.rates.api.views import LprRateViewSet
 from creditdesk.scoring.api.views import AssessmentViewSet, ScoreModelViewSet
 from creditdesk.solutions.api.views import CompetitorOfferViewSet, MatchViewSet, ProposalViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = ApiRouter()  # `<id:pk>`: an id the database cannot hold is 404, never a 500
 router.register("tasks", TaskViewSet, basename="task")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("lpr", LprRateViewSet, basename="lpr")
@@ -33,7 +32,7 @@ router.register("proposals", ProposalViewSet, basename="proposal")
 
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
-    path("", include("creditdesk.loans.api.urls")),
+    path("", include("creditdesk.rates.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -43,7 +42,7 @@ urlpatterns = [
     path("agenda/", include("creditdesk.agenda.urls")),
     path("customers/", include("creditdesk.customers.urls")),
     path("consents/", include("creditdesk.consents.urls")),
-    path("calculator/", include("creditdesk.loans.urls")),
+    path("calculator/", include("creditdesk.rates.urls")),
     path("products/", include("creditdesk.products.urls")),
     path("scoring/", include("creditdesk.scoring.urls")),
     path("solutions/", include("creditdesk.solutions.urls")),

@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("组织与人员")
 
     def ready(self) -> None:
-        from creditdesk.accounts import receivers  # noqa: F401  (login/logout audit)
+        from creditdesk.accounts import policy, receivers  # noqa: F401  (receivers: login/logout audit)
+        from creditdesk.core.actions import answered_by
+
+        answered_by(policy)  # core's navigation and audit trail ask the one policy

@@ -1,24 +1,22 @@
-"""Roles and levels of the people who use CreditDesk (PRODUCT.md, "Users and what each may see")."""
+"""Roles and levels of the people who use CreditDesk (PRODUCT.md, "Users and what each may see").
+
+``Role`` is written once, in ``accounts/roles.py`` (a pure enum with its Chinese labels); this module
+re-exports it and derives the Django choices from it, each label through Django's translation.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.accounts.roles import BRANCH_ROLES, TEAM_ROLES, Role
+from creditdesk.core.choices import django_choices
 
-class Role(models.TextChoices):
-    MANAGER = "manager", _("客户经理")
-    TEAM_LEAD = "team_lead", _("团队主管")
-    APPROVER = "approver", _("审批人")
-    RISK_MANAGER = "risk_manager", _("风险经理")
-    BRANCH_HEAD = "branch_head", _("支行行长")
-    ADMIN = "admin", _("系统管理员")
+__all__ = ["BRANCH_ROLES", "ROLE_CHOICES", "TEAM_ROLES", "ManagerLevel", "Role"]
+
+# The model field's choices, in the enum's order: (value, translated label).
+ROLE_CHOICES = django_choices(Role)
 
 
 class ManagerLevel(models.TextChoices):
     JUNIOR = "junior", _("初级")
     INTERMEDIATE = "intermediate", _("中级")
     SENIOR = "senior", _("高级")
-
-
-# Roles that belong to a team; every other role except admin belongs to a branch only.
-TEAM_ROLES = frozenset({Role.MANAGER, Role.TEAM_LEAD})
-BRANCH_ROLES = frozenset({Role.APPROVER, Role.RISK_MANAGER, Role.BRANCH_HEAD})

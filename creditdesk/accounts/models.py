@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.accounts.choices import BRANCH_ROLES, TEAM_ROLES, ManagerLevel, Role
+from creditdesk.accounts.choices import BRANCH_ROLES, ROLE_CHOICES, TEAM_ROLES, ManagerLevel, Role
 from creditdesk.accounts.scope import ScopePaths
 from creditdesk.core.fields import AmountField
 
@@ -73,7 +73,7 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=50)
     employee_no = models.CharField(_("工号"), max_length=20, unique=True, null=True, blank=True)
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.MANAGER)
+    role = models.CharField(_("角色"), max_length=20, choices=ROLE_CHOICES, default=Role.MANAGER.value)
     manager_level = models.CharField(
         _("客户经理等级"), max_length=20, choices=ManagerLevel.choices, blank=True
     )

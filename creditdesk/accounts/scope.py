@@ -29,15 +29,15 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from creditdesk.accounts.roles import Role  # a pure enum: this module still imports no models
+from creditdesk.core.actions import Action, require
+from creditdesk.core.exceptions import NotAllowed, NotFound
+
 M = TypeVar("M", bound=models.Model)
 
-# Role values, repeated here as plain strings so that this module does not import models.
-MANAGER = "manager"
-TEAM_LEAD = "team_lead"
-APPROVER = "approver"
-RISK_MANAGER = "risk_manager"
-BRANCH_HEAD = "branch_head"
-ADMIN = "admin"
+# The roles that change the rows they see, unless a model says otherwise (``ScopePaths.change_roles``):
+# the customer manager (own rows) and the team lead (the team's).
+CHANGE_ROLES: frozenset[str] = frozenset({Role.MANAGER, Role.TEAM_LEAD})
 
 NOTHING = Q(pk__in=[])
 
@@ -56,7 +56,7 @@ class ScopePaths:
     team: str | None
     branch: str | None
     approver: str | None = None
-    change_roles: frozenset[str] = field(default_factory=lambda: frozenset({MANAGER, TEAM_LEAD}))
+    change_roles: frozenset[str] = field(default_factory=lambda: CHANGE_ROLES)
     admin_sees_all: bool = False
 
 
@@ -78,16 +78,43 @@ def visible_q(user: Any, paths: ScopePaths) -> Q:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
     role = getattr(user, "role", None)
-    if role == MANAGER:
+    if role == Role.MANAGER:
         return _eq(paths.owner, user.pk)
-    if role == TEAM_LEAD:
+    if role == Role.TEAM_LEAD:
         return _eq(paths.team, user.team_id) | _eq(paths.owner, user.pk)
-    if role in (BRANCH_HEAD, RISK_MANAGER):
+    if role in (Role.BRANCH_HEAD, Role.RISK_MANAGER):
         return _eq(paths.branch, user.branch_id) | _eq(paths.owner, user.pk)
-    if role == APPROVER:
+    if role == Role.APPROVER:
         return _eq(paths.approver, user.pk) | _eq(paths.owner, user.pk)
-    if role == ADMIN:
+    if role == Role.ADMIN:
         return Q() if paths.admin_sees_all else _eq(paths.owner, user.pk)
+    return NOTHING
+
+
+def team_shared_q(user: Any, *, team: str, branch: str) -> Q:
+    """The filter for rows a team keeps in common rather than per owner (e.g. competitor quotes, which
+    every member may use): a customer manager or team lead sees their team's, a branch head or risk
+    manager their branch's, nobody else any. ``team`` / ``branch``: the rows' ORM lookup paths."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    role = getattr(user, "role", None)
+    if role in (Role.MANAGER, Role.TEAM_LEAD):
+        return _eq(team, user.team_id)
+    if role in (Role.BRANCH_HEAD, Role.RISK_MANAGER):
+        return _eq(branch, user.branch_id)
+    return NOTHING
+
+
+def led_group_q(user: Any, *, team: str, branch: str) -> Q:
+    """The filter for the rows of the group ``user`` leads — a team lead's team, a branch head's branch —
+    for what a leader does across owners (e.g. a customer handover); nothing for anyone else."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    role = getattr(user, "role", None)
+    if role == Role.TEAM_LEAD:
+        return _eq(team, user.team_id)
+    if role == Role.BRANCH_HEAD:
+        return _eq(branch, user.branch_id)
     return NOTHING
 
 
@@ -109,12 +136,12 @@ def visible_by_owner(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
         f"{paths.owner}__team",
         f"{paths.owner}__branch",
     )
-    if not by_owner or role not in (TEAM_LEAD, BRANCH_HEAD, RISK_MANAGER):
+    if not by_owner or role not in (Role.TEAM_LEAD, Role.BRANCH_HEAD, Role.RISK_MANAGER):
         return visible(user, queryset)
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return queryset.none()
-    group = Q(team_id=user.team_id) if role == TEAM_LEAD else Q(branch_id=user.branch_id)
-    group_id = user.team_id if role == TEAM_LEAD else user.branch_id
+    group = Q(team_id=user.team_id) if role == Role.TEAM_LEAD else Q(branch_id=user.branch_id)
+    group_id = user.team_id if role == Role.TEAM_LEAD else user.branch_id
     members = get_user_model().objects.filter(group).values_list("pk", flat=True) if group_id else []
     owners = sorted({user.pk, *members})
     return queryset.filter(**{f"{paths.owner}__in": owners})
@@ -133,7 +160,7 @@ def changeable(user: Any, queryset: QuerySet[M]) -> QuerySet[M]:
     """``queryset`` narrowed to the rows ``user`` may change: visible, and the role may change."""
     paths = _paths(queryset.model)
     role = getattr(user, "role", None)
-    allowed = role in paths.change_roles or (role == ADMIN and paths.admin_sees_all)
+    allowed = role in paths.change_roles or (role == Role.ADMIN and paths.admin_sees_all)
     if not allowed:
         return queryset.none()
     return visible(user, queryset)
@@ -145,6 +172,41 @@ def get_visible_or_404(user: Any, queryset: QuerySet[M], **lookup: Any) -> M:
         return visible(user, queryset).get(**lookup)
     except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404("not found") from exc
+
+
+def get_for_change(
+    user: Any,
+    queryset: QuerySet[M],
+    pk: Any,
+    *,
+    missing: str,
+    action: Action | None = None,
+    code: str = "read_only",
+    message: str = "",
+) -> M:
+    """The row ``pk`` of ``queryset``, locked (``select_for_update``) for the caller's transaction, for a
+    service about to change it (or attach something to it) — the one "take it to change it" of every app.
+
+    Not in ``user``'s scope (or no such row): ``NotFound`` with ``missing`` (nobody learns that it
+    exists, the 404 of the pages). In scope: with ``action``, the policy's refusal for it
+    (``core.actions.require``, with the row); without, ``NotAllowed(code, message)`` unless the row is
+    ``changeable()`` by ``user`` (the 403). Callers pass a plain queryset: a join would lock more rows."""
+    try:
+        row = visible(user, queryset.filter(pk=pk)).select_for_update().first()
+    except (ValidationError, ValueError, TypeError):  # a malformed id names no row
+        row = None
+    if row is None:
+        raise NotFound("not_found", missing)
+    if action is not None:
+        require(user, action, row)
+    elif not can_change(user, row):
+        raise NotAllowed(code, message)
+    return row
+
+
+def can_see(user: Any, obj: models.Model) -> bool:
+    """Whether ``obj`` is in ``user``'s scope."""
+    return visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
 def can_change(user: Any, obj: models.Model) -> bool:

@@ -49,7 +49,7 @@ LEVELS = [
 ]
 ADMIN_GROUP = "系统管理员"
 ADMIN_PERMISSIONS = [
-    ("loans", "lprrate"),
+    ("rates", "lprrate"),
     ("accounts", "branch"),
     ("accounts", "team"),
     ("accounts", "user"),
@@ -64,12 +64,12 @@ def demo_password() -> str:
 def demo_logins() -> list[tuple[str, str]]:
     """The fixed demo logins, one per role, as printed by `creditdesk demo`."""
     return [
-        ("manager1", "客户经理"),
-        ("lead1", "团队主管"),
-        ("approver1", "审批人"),
-        ("risk1", "风险经理"),
-        ("head1", "支行行长"),
-        ("admin", "系统管理员"),
+        ("manager1", Role.MANAGER.label),
+        ("lead1", Role.TEAM_LEAD.label),
+        ("approver1", Role.APPROVER.label),
+        ("risk1", Role.RISK_MANAGER.label),
+        ("head1", Role.BRANCH_HEAD.label),
+        ("admin", Role.ADMIN.label),
     ]
 
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
-from creditdesk.accounts.choices import Role
+from creditdesk.accounts import services
+from creditdesk.accounts.choices import ROLE_CHOICES
 from creditdesk.accounts.forms import LoginForm
 from creditdesk.accounts.selectors import staff_visible_to
-from creditdesk.core.audit import audit_record
 
 
 class LoginView(auth_views.LoginView):
@@ -34,11 +34,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("workbench:home")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        with transaction.atomic():
-            response = super().form_valid(form)
-            audit_record(actor=self.request.user, action="auth.password_change", target=self.request.user)
+        user = services.user_password_change(actor=form.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, user)  # stay signed in with the new password
         messages.success(self.request, _("密码已修改。"))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class StaffListView(LoginRequiredMixin, ListView):
@@ -57,7 +56,7 @@ class StaffListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["roles"] = Role.choices
+        context["roles"] = ROLE_CHOICES
         context["selected_role"] = self.request.GET.get("role", "")
         context["q"] = self.request.GET.get("q", "")
         return context

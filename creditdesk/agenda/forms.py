@@ -6,9 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.accounts.choices import Role
+from creditdesk.accounts import policy
 from creditdesk.accounts.models import User
 from creditdesk.agenda.choices import TaskKind
+from creditdesk.core.actions import Action
 
 
 class TaskForm(forms.Form):
@@ -27,7 +28,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["due_date"].initial = timezone.localdate()
-        if user.role == Role.TEAM_LEAD and user.team_id:
+        if policy.can(user, Action.TASK_ASSIGN):  # a team lead with a team: the team's active members
             self.fields["owner"].queryset = User.objects.filter(
                 team_id=user.team_id, is_active=True
             ).order_by("username")

@@ -8,13 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creditdesk.accounts import scope
-from creditdesk.accounts.choices import Role
+from creditdesk.accounts import policy, scope
 from creditdesk.accounts.models import User
 from creditdesk.agenda.choices import TASK_TRANSITIONS, TaskKind, TaskStatus
 from creditdesk.agenda.models import Task
+from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
-from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError
 
 AUDIT_FIELDS = ("owner", "title", "kind", "due_date", "notes", "status")
 TITLE_MAX = 120
@@ -22,12 +22,10 @@ NOTES_MAX = 2000
 
 
 def _check_assignable(*, actor: User, owner: User) -> None:
-    """A person may give a task to themself; a team lead also to an active member of their team."""
-    if owner.pk == actor.pk:
-        return
-    if actor.role == Role.TEAM_LEAD and owner.is_active and owner.team_id == actor.team_id:
-        return
-    raise NotAllowed("task_owner_not_allowed", _("只能给自己或本团队成员安排待办。"), {"field": "owner"})
+    """A person may give a task to themself; to anyone else as the policy says (``Action.TASK_ASSIGN``:
+    a team lead, to an active member of their team)."""
+    if owner.pk != actor.pk:
+        policy.require(actor, Action.TASK_ASSIGN, owner)
 
 
 def _validate(*, title: str, kind: str, due_date: date, notes: str, today: date) -> str:
@@ -67,13 +65,14 @@ def task_create(
 
 def _locked_changeable(*, actor: User, task_id: int) -> Task:
     """The task, row-locked, if ``actor`` may change it; 404-equivalent otherwise."""
-    visible = scope.visible(actor, Task.objects.all()).filter(pk=task_id)
-    if not visible.exists():
-        raise NotFound("not_found", _("待办事项不存在，或不在您的权限范围内。"))
-    task = scope.changeable(actor, Task.objects.filter(pk=task_id)).select_for_update().first()
-    if task is None:
-        raise NotAllowed("task_read_only", _("您可以查看此待办，但不能修改。"))
-    return task
+    return scope.get_for_change(
+        actor,
+        Task.objects.all(),
+        task_id,
+        missing=_("待办事项不存在，或不在您的权限范围内。"),
+        code="task_read_only",
+        message=_("您可以查看此待办，但不能修改。"),
+    )
 
 
 @transaction.atomic(durable=True)
@@ -106,8 +105,7 @@ def task_set_status(*, actor: User, task_id: int, status: str) -> Task:
 def task_reassign(*, actor: User, task_id: int, owner: User) -> Task:
     """Give a task to another member of the team (team lead only, within the team)."""
     task = _locked_changeable(actor=actor, task_id=task_id)
-    if actor.role != Role.TEAM_LEAD:
-        raise NotAllowed("task_reassign_not_allowed", _("只有团队主管可以转交待办。"), {"field": "owner"})
+    policy.require(actor, Action.TASK_REASSIGN)
     _check_assignable(actor=actor, owner=owner)
     before = audit_snapshot(task, ("owner",))
     task.owner = owner

@@ -6,3 +6,17 @@ class ConsentsConfig(AppConfig):
     name = "creditdesk.consents"
     label = "consents"
     verbose_name = _("授权与征信查询")
+
+    def ready(self) -> None:
+        from creditdesk.core.panels import CustomerPanel, register_customer_panel
+
+        register_customer_panel(
+            CustomerPanel(
+                key="consents",
+                title=_("授权与征信查询"),
+                order=80,
+                url_name="consents:panel",
+                fallback_url_name="consents:customer",
+                fallback_label=_("授权与征信查询"),
+            )
+        )

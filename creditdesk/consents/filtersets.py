@@ -7,16 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from creditdesk.consents.choices import CONSENT_PURPOSE_CHOICES, ConsentChannel, ConsentKind, Purpose
 from creditdesk.consents.models import Consent, CreditInquiry
+from creditdesk.core.api.ids import IdFilter
+from creditdesk.core.filtersets import YesNoFilter
 
 
 class ConsentFilterSet(django_filters.FilterSet):
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("客户编号"))
+    customer = IdFilter(field_name="customer_id", label=_("客户编号"))
     kind = django_filters.ChoiceFilter(choices=ConsentKind.choices, label=_("授权类型"))
     purpose = django_filters.ChoiceFilter(choices=CONSENT_PURPOSE_CHOICES, label=_("授权用途"))
     channel = django_filters.ChoiceFilter(choices=ConsentChannel.choices, label=_("签署方式"))
-    revoked = django_filters.BooleanFilter(
-        field_name="revoked_at", lookup_expr="isnull", exclude=True, label=_("已撤回")
-    )
+    revoked = YesNoFilter(field_name="revoked_at", lookup_expr="isnull", exclude=True, label=_("已撤回"))
 
     class Meta:
         model = Consent
@@ -24,7 +24,7 @@ class ConsentFilterSet(django_filters.FilterSet):
 
 
 class CreditInquiryFilterSet(django_filters.FilterSet):
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("客户编号"))
+    customer = IdFilter(field_name="customer_id", label=_("客户编号"))
     purpose = django_filters.ChoiceFilter(choices=Purpose.choices, label=_("查询用途"))
     date_from = django_filters.DateFilter(
         field_name="requested_at", lookup_expr="date__gte", label=_("起始日期")

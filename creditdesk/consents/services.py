@@ -27,8 +27,9 @@ from creditdesk.consents.rules import (
     max_validity_months,
     sniff,
 )
+from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
-from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError, NotFound
 from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer
 
@@ -42,12 +43,7 @@ REVOKE_REASON_MAX = 200
 
 def _customer_for_change(*, actor: User, customer_id: int | str) -> Customer:
     """The customer, locked, if ``actor`` may change it: 404 outside the scope, 403 when read-only."""
-    return customer_for_change(
-        actor=actor,
-        customer_id=customer_id,
-        code="consent_read_only",
-        message=_("您可以查看该客户，但不能为其登记授权或查询征信。"),
-    )
+    return customer_for_change(actor=actor, customer_id=customer_id, action=Action.CONSENT_RECORD)
 
 
 def evidence_check(evidence: UploadedFile) -> str:
@@ -174,11 +170,13 @@ def consent_record(
 def consent_revoke(*, actor: User, consent_id: int | str, reason: str = "") -> Consent:
     """撤回授权: the customer withdrew it (PIPL art. 15). From now on it authorizes nothing; inquiries
     already made under it stay logged. Only the customer's owner or team lead records it, once."""
-    if not scope.visible(actor, Consent.objects.filter(pk=consent_id)).exists():
-        raise NotFound("not_found", _("授权书不存在，或不在您的权限范围内。"))
-    consent = scope.changeable(actor, Consent.objects.filter(pk=consent_id)).select_for_update().first()
-    if consent is None:
-        raise NotAllowed("consent_read_only", _("您可以查看该客户，但不能为其登记授权或查询征信。"))
+    consent = scope.get_for_change(
+        actor,
+        Consent.objects.all(),
+        consent_id,
+        action=Action.CONSENT_RECORD,
+        missing=_("授权书不存在，或不在您的权限范围内。"),
+    )
     if consent.revoked_at is not None:
         raise Conflict(
             "consent_already_revoked",

@@ -7,17 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from creditdesk.accounts import scope
+from creditdesk.accounts import policy
 from creditdesk.consents import selectors, services
 from creditdesk.consents.forms import ConsentForm, InquiryForm, RevokeForm
 from creditdesk.consents.rules import add_months, max_validity_months
+from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.models import Customer
@@ -36,7 +36,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
-    can_change = scope.can_change(request.user, customer)
+    can_change = policy.can(request.user, Action.CONSENT_RECORD, customer)
     consents = list(selectors.consents_of(customer=customer)[:LIST_LIMIT])
     context: dict[str, Any] = {
         "customer": customer,
@@ -57,8 +57,8 @@ def _page(
 
 def _changeable_customer(request: HttpRequest, customer_id: int) -> Customer:
     customer = customer_get_visible(user=request.user, customer_id=customer_id)
-    if not scope.can_change(request.user, customer):
-        raise PermissionDenied(_("您可以查看该客户，但不能为其登记授权或查询征信。"))
+    with refusals_as_http():  # the forms are checked before the service is reached: ask first
+        policy.require(request.user, Action.CONSENT_RECORD, customer)
     return customer
 
 

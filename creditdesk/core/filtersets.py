@@ -1,11 +1,27 @@
-"""Filters shared by the audit page and the audit API."""
+"""Filters shared by the audit page and the audit API, and a yes/no filter for every filter set."""
 
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from creditdesk.core.models import AuditEvent
+
+
+@extend_schema_field({"type": "boolean"})
+class YesNoFilter(django_filters.Filter):
+    """``?revoked=true`` / ``false``; empty is no filter, anything else is invalid (400 in the API) —
+    django-filter's BooleanFilter reads ``?revoked=null`` or a typo as "no filter" and lists everything."""
+
+    field_class = forms.TypedChoiceField
+
+    def __init__(self, *args: object, yes: object = _("是"), no: object = _("否"), **kwargs: object) -> None:
+        kwargs.setdefault("choices", [("", _("全部")), ("true", yes), ("false", no)])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        kwargs.setdefault("empty_value", None)
+        super().__init__(*args, **kwargs)
 
 
 class AuditEventFilterSet(django_filters.FilterSet):

@@ -2,6 +2,9 @@
 
 An area that is not built yet points at the "即将推出" page for its slug, never at a broken link. When an
 app is built, its entry gets the app's URL name instead of ``soon``.
+
+Who sees an entry is the policy's answer for the entry's ``action`` (``core.actions.can``: the rules are
+in ``accounts/policy.py``); an entry without one is open to every signed-in person.
 """
 
 from __future__ import annotations
@@ -13,7 +16,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-ALL = None  # every signed-in role
+from creditdesk.core.actions import Action, can
+
+ALL = None  # every signed-in person
+# The areas of customer work, and of lending (which the credit approver shares): see the policy.
+FRONT_LINE = Action.CUSTOMER_AREAS_OPEN
+LENDING = Action.LENDING_AREAS_OPEN
 
 
 @dataclass(frozen=True)
@@ -21,7 +29,7 @@ class NavEntry:
     key: str
     label: str | Promise
     url_name: str | None  # None → the coming-soon page for ``key``
-    roles: frozenset[str] | None
+    action: Action | None  # the policy decides who sees the entry; None → every signed-in person
     summary: str | Promise = ""
     group: str | Promise = ""
     also: tuple[str, ...] = ()  # other path prefixes that belong to this area (marked active there too)
@@ -33,9 +41,6 @@ class NavEntry:
             return self.url_name
         return reverse(self.url_name)
 
-
-FRONT_LINE = frozenset({"manager", "team_lead", "branch_head", "risk_manager"})
-LENDING = frozenset({"manager", "team_lead", "approver", "branch_head", "risk_manager"})
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("workbench", _("我的工作台"), "workbench:home", ALL, group=_("日常")),
@@ -76,7 +81,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "calculator",
         _("还款计算器"),
-        "loans:calculator",
+        "rates:calculator",
         ALL,
         _("等额本息、等额本金、先息后本等还款计划，年化利率（IRR）与提前还款测算。"),
         _("方案与办理"),
@@ -125,10 +130,8 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _("管理"),
     ),
     NavEntry("staff", _("同事"), "accounts:staff_list", ALL, group=_("管理")),
-    NavEntry(
-        "audit", _("审计日志"), "core:audit_list", frozenset({"admin", "risk_manager"}), group=_("管理")
-    ),
-    NavEntry("admin", _("系统管理"), "/admin/", frozenset({"admin"}), group=_("管理")),
+    NavEntry("audit", _("审计日志"), "core:audit_list", Action.AUDIT_READ, group=_("管理")),
+    NavEntry("admin", _("系统管理"), "/admin/", Action.ADMIN_SITE_OPEN, group=_("管理")),
     NavEntry("api", _("API 文档"), "/api/docs/", ALL, group=_("管理")),
 )
 
@@ -140,7 +143,7 @@ def entry_for(key: str) -> NavEntry | None:
 def allowed(entry: NavEntry, user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return entry.roles is None or getattr(user, "role", None) in entry.roles
+    return entry.action is None or can(user, entry.action)
 
 
 def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:

@@ -1,13 +1,18 @@
-"""Customer kinds, segments and sources (PRODUCT.md §1)."""
+"""Customer kinds, segments and sources (PRODUCT.md §1).
+
+The kinds and the rate sensitivity are shared with the product rules and matching, so the pure
+``core.enums`` owns them; the gender is the pure ``identity``'s (read from the resident ID). Their
+choices are derived here; the rest is the customer record's alone.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core import enums
+from creditdesk.core.choices import text_choices
+from creditdesk.customers import identity
 
-class CustomerKind(models.TextChoices):
-    INDIVIDUAL = "individual", _("个人")
-    ENTERPRISE = "enterprise", _("企业")
-    INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
+CustomerKind = text_choices(enums.CustomerKind)
 
 
 class QualitySegment(models.TextChoices):
@@ -34,9 +39,7 @@ class Channel(models.TextChoices):
     REFERRAL = "referral", _("转介绍")
 
 
-class Gender(models.TextChoices):
-    MALE = "male", _("男")
-    FEMALE = "female", _("女")
+Gender = text_choices(identity.Gender)
 
 
 class RelationshipKind(models.TextChoices):
@@ -58,9 +61,4 @@ class TermPreference(models.TextChoices):
     LONG = "long", _("长期")
 
 
-class RateSensitivity(models.TextChoices):
-    """利率敏感度 — how much the price decides for this customer."""
-
-    LOW = "low", _("低")
-    MEDIUM = "medium", _("中")
-    HIGH = "high", _("高")
+RateSensitivity = text_choices(enums.RateSensitivity)

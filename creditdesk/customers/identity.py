@@ -41,12 +41,21 @@ from stdnum.exceptions import (
     ValidationError,
 )
 
+from creditdesk.core.enums import LabelledEnum, gettext_noop
 from creditdesk.core.exceptions import DomainError
 
 MAX_AGE_YEARS = 120  # an ID whose holder would be older than this is a typo
 ID_LENGTH = 18
 OLD_ID_LENGTH = 15
 IndexKind = Literal["id", "phone", "uscc"]
+
+
+class Gender(LabelledEnum):
+    """性别, as a resident ID says it (the 17th digit: odd for men)."""
+
+    MALE = "male", gettext_noop("男")
+    FEMALE = "female", gettext_noop("女")
+
 
 # Separators a person may type inside a number: spaces of every kind, hyphens and dashes.
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−]+")
@@ -137,7 +146,7 @@ class ResidentId:
 
     number: str
     birth_date: date
-    gender: str  # "male" / "female": the 17th digit, odd for men
+    gender: str  # a ``Gender`` value: the 17th digit, odd for men
     region_code: str  # the first 6 digits: the county where the number was issued
 
     def age_on(self, on: date) -> int:
@@ -200,7 +209,7 @@ def parse_resident_id(raw: str, *, today: date, field: str = "id_number") -> Res
     resident = ResidentId(
         number=number,
         birth_date=birth_date,
-        gender="male" if int(number[16]) % 2 else "female",
+        gender=(Gender.MALE if int(number[16]) % 2 else Gender.FEMALE).value,
         region_code=number[:6],
     )
     if resident.age_on(today) > MAX_AGE_YEARS:

@@ -7,18 +7,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from creditdesk.accounts import scope
-from creditdesk.core.exceptions import NotAllowed, NotFound
+from creditdesk.core.actions import Action
 from creditdesk.customers.models import Customer
 
 
-def customer_for_change(*, actor: Any, customer_id: int | str, code: str, message: str) -> Customer:
-    """The customer, locked (``select_for_update``) for the caller's transaction, if ``actor`` may
-    change it. Outside the actor's scope: ``NotFound`` (nobody learns that it exists); visible but
-    read-only for the actor's role: ``NotAllowed`` with the caller's ``code`` and ``message`` (which say
-    what could not be done)."""
-    if not scope.visible(actor, Customer.objects.filter(pk=customer_id)).exists():
-        raise NotFound("not_found", _("客户不存在，或不在您的权限范围内。"))
-    customer = scope.changeable(actor, Customer.objects.filter(pk=customer_id)).select_for_update().first()
-    if customer is None:
-        raise NotAllowed(code, message)
-    return customer
+def customer_for_change(*, actor: Any, customer_id: int | str, action: Action) -> Customer:
+    """The customer, locked (``select_for_update``) for the caller's transaction, if ``actor`` may do
+    ``action`` to it. Outside the actor's scope: ``NotFound`` (nobody learns that it exists); visible but
+    not for this person to change: the policy's refusal for ``action`` (its code and sentence say what
+    could not be done)."""
+    missing = _("客户不存在，或不在您的权限范围内。")
+    return scope.get_for_change(actor, Customer.objects.all(), customer_id, action=action, missing=missing)

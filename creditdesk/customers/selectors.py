@@ -14,7 +14,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext as _
 
 from creditdesk.accounts import scope
-from creditdesk.accounts.choices import Role
+from creditdesk.accounts.choices import TEAM_ROLES
 from creditdesk.accounts.models import User
 from creditdesk.customers.models import Customer, CustomerOwnership, Relationship
 from creditdesk.customers.services import id_index, phone_index
@@ -32,6 +32,15 @@ def customer_list_visible_to(*, user: User) -> QuerySet[Customer]:
     is left out — its survivor stands for it — though its own page still opens (``customer_get_visible``)."""
     customers = scope.visible_by_owner(user, Customer.objects.select_related("owner"))
     return customers.filter(merged_into__isnull=True)
+
+
+def customer_list(*, user: User, query: str = "") -> QuerySet[Customer]:
+    """客户列表 as the page, its export and the API show it: the search results for ``query`` (in their
+    order of relevance), else every customer ``user`` may pick from, most recently changed first (the
+    ``customer_owner_recent`` index)."""
+    if query:
+        return customer_search(user=user, query=query)
+    return customer_list_visible_to(user=user).order_by("-updated_at", "-id")
 
 
 def customer_get_visible(*, user: User, customer_id: int | str) -> Customer:
@@ -301,20 +310,11 @@ def ownership_history(*, customer: Customer) -> QuerySet[CustomerOwnership]:
     )
 
 
-def can_hand_over(*, user: User) -> bool:
-    return getattr(user, "role", None) in (Role.TEAM_LEAD, Role.BRANCH_HEAD)
-
-
 def handover_candidates(*, user: User) -> QuerySet[User]:
-    """The people a team lead (their team) or branch head (their branch) may hand customers to."""
-    people = User.objects.filter(is_active=True, role__in=(Role.MANAGER, Role.TEAM_LEAD)).order_by(
-        "team__code", "username"
-    )
-    if user.role == Role.TEAM_LEAD and user.team_id:
-        return people.filter(team_id=user.team_id)
-    if user.role == Role.BRANCH_HEAD and user.branch_id:
-        return people.filter(branch_id=user.branch_id)
-    return people.none()
+    """The people a team lead (their team) or branch head (their branch) may hand customers to: the
+    active members of teams (CMs and team leads own customers) in the group ``user`` leads."""
+    people = User.objects.filter(is_active=True, role__in=TEAM_ROLES).order_by("team__code", "username")
+    return people.filter(scope.led_group_q(user, team="team", branch="branch"))
 
 
 def relationship_involves(*, relationship_id: int, customer: Customer) -> bool:

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from creditdesk.accounts import scope
+from creditdesk.accounts import policy
+from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
+from creditdesk.core.panels import customer_panels
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers import duplicates, selectors, services
 from creditdesk.customers.forms import (
@@ -33,18 +34,16 @@ from creditdesk.customers.identity import mask_id, mask_phone
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()
-    customers = (
-        selectors.customer_search(user=request.user, query=query)
-        if query
-        else selectors.customer_list_visible_to(user=request.user).order_by("-updated_at", "-id")
-    )
-    page = paginate(request, customers)
-    can_hand_over = selectors.can_hand_over(user=request.user)
+    page = paginate(request, selectors.customer_list(user=request.user, query=query))
+    can_hand_over = policy.can(request.user, Action.CUSTOMER_HANDOVER)
     context = {
         "page": page,
         "q": query,
         "query_string": f"q={query}" if query else "",
         "can_hand_over": can_hand_over,
+        "can_create": policy.can(request.user, Action.CUSTOMER_CREATE),
+        "can_import": policy.can(request.user, Action.CUSTOMER_IMPORT),
+        "can_review_duplicates": policy.can(request.user, Action.CUSTOMER_DUPLICATES_REVIEW),
     }
     if can_hand_over and not is_htmx(request):
         context["handover_form"] = HandoverForm(candidates=selectors.handover_candidates(user=request.user))
@@ -55,6 +54,9 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def customer_create(request: HttpRequest) -> HttpResponse:
+    """新建客户: the form of an action, so asked before it is drawn (403), again by the service."""
+    with refusals_as_http():
+        policy.require(request.user, Action.CUSTOMER_CREATE)
     form = CustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,8 +75,8 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 def customer_update(request: HttpRequest, customer_id: int) -> HttpResponse:
     """修改客户资料: the owner or the team lead (404 outside the scope, 403 for those who only read)."""
     customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
-    if not scope.can_change(request.user, customer):
-        raise PermissionDenied(_("您可以查看该客户，但不能修改。"))
+    with refusals_as_http():  # the form of an action: asked before it is drawn, again by the service
+        policy.require(request.user, Action.CUSTOMER_CHANGE, customer)
     form = CustomerEditForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,9 +102,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
         "masked_id": mask_id(customer.id_number) if customer.id_number else "",
         "masked_phone": mask_phone(customer.phone) if customer.phone else "",
         "can_unmask": request.user.has_perm("customers.unmask_customer"),
-        "can_change": scope.can_change(request.user, customer),
+        "can_change": policy.can(request.user, Action.CUSTOMER_CHANGE, customer),
         "related_parties": selectors.related_parties(user=request.user, customer=customer),
         "ownership_history": selectors.ownership_history(customer=customer)[:20],
+        "panels": customer_panels(),
     }
     if context["can_change"] and customer.merged_into_id is None:
         context["relationship_form"] = RelationshipForm()
@@ -128,8 +131,8 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 @require_GET
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     """疑似重复客户: pairs in the team (lead) or branch (branch head); others may not open it."""
-    if not selectors.can_hand_over(user=request.user):
-        raise PermissionDenied(_("只有团队主管和支行行长可以查看疑似重复客户列表。"))
+    with refusals_as_http():
+        policy.require(request.user, Action.CUSTOMER_DUPLICATES_REVIEW)
     pairs = duplicates.duplicate_pairs_visible_to(user=request.user)
     return render(
         request,
@@ -266,8 +269,8 @@ def relationship_remove(request: HttpRequest, customer_id: int, relationship_id:
 @require_POST
 def customer_handover(request: HttpRequest) -> HttpResponse:
     """客户移交 from the list: the ticked customers, the new owner and a reason; all or nothing."""
-    if not selectors.can_hand_over(user=request.user):
-        raise PermissionDenied(_("只有团队主管和支行行长可以移交客户。"))
+    with refusals_as_http():  # the form is checked before the service is reached: ask first
+        policy.require(request.user, Action.CUSTOMER_HANDOVER)
     form = HandoverForm(request.POST, candidates=selectors.handover_candidates(user=request.user))
     ids = request.POST.getlist("customer_ids")
     if not form.is_valid():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from creditdesk.accounts import policy
+from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.views.errors import refusals_as_http
 from creditdesk.customers import importing
@@ -49,8 +50,8 @@ def _download(content: bytes, title: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def customer_import(request: HttpRequest) -> HttpResponse:
-    if not importing.can_import(request.user):
-        raise PermissionDenied(_("只有客户经理和团队主管可以批量导入客户。"))
+    with refusals_as_http():  # the upload page is the action's form: asked before it is drawn
+        policy.require(request.user, Action.CUSTOMER_IMPORT)
     if request.method == "GET" and request.GET.get("template"):
         return _download(importing.import_template_workbook(), _("客户导入模板"))
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class LoansConfig(AppConfig):
     name = "creditdesk.loans"
     label = "loans"
-    verbose_name = _("贷款与还款计算")
+    verbose_name = _("贷款")

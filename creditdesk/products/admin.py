@@ -1,22 +1,10 @@
 """The product library in the admin: read-only. Products and versions change only through the services
 (the library pages and the API), which validate every definition and keep old versions unchanged."""
 
-from typing import Any
-
 from django.contrib import admin
 
+from creditdesk.core.admin import ReadOnlyAdmin
 from creditdesk.products.models import Product, ProductVersion
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Product)

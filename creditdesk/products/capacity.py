@@ -29,14 +29,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
-from enum import StrEnum
 from typing import Any
 
+from creditdesk.core.enums import RateSensitivity
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import ZERO, round_fen
-from creditdesk.loans.schedule import PRECISION, annuity_factor, annuity_payment, floor_fen
-from creditdesk.loans.terms import Method
-from creditdesk.products.facts import COLLATERAL_TYPES, PURPOSES, percent, yuan
+from creditdesk.core.money import ZERO, format_rate, format_yuan, is_fen_amount, parse_decimal, round_fen
+from creditdesk.finance.schedule import PRECISION, annuity_factor, annuity_payment, floor_fen
+from creditdesk.finance.terms import Method
+from creditdesk.products.facts import COLLATERAL_TYPES, PURPOSES
 
 DEFAULT_MAX_DTI = Decimal("0.55")
 DEFAULT_MAX_DTI_SOURCE = (
@@ -48,12 +48,6 @@ AMOUNT_STEP = Decimal(100)  # amounts proposed to a customer are whole hundreds 
 
 class NeedError(DomainError):
     """A need or a capacity with impossible numbers; ``extra["field"]`` names the field."""
-
-
-class RateSensitivity(StrEnum):  # = customers.choices.RateSensitivity
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
 
 
 def _refuse(code: str, field: str, message: str) -> NeedError:
@@ -192,12 +186,9 @@ def _json_decimal(value: object, field: str, label: str, code: str) -> Decimal:
     if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
         raise _refuse(f"{code}_invalid", field, f"{label}应为写成字符串的十进制数（收到 {value!r}）。")
     try:
-        number = Decimal(value)
-    except ArithmeticError as exc:
-        raise _refuse(f"{code}_invalid", field, f"{label}不是数字：{value!r}。") from exc
-    if not number.is_finite():
-        raise _refuse(f"{code}_invalid", field, f"{label}不是有限的数字。")
-    return number
+        return parse_decimal(value)
+    except ValueError as exc:
+        raise _refuse(f"{code}_invalid", field, f"{label}不是有效的数字：{value!r}。") from exc
 
 
 def _money(value: object, field: str, label: str, code: str) -> Decimal:
@@ -206,7 +197,7 @@ def _money(value: object, field: str, label: str, code: str) -> Decimal:
         raise _refuse(
             f"{code}_invalid", field, f"{label}必须是精确的十进制数（收到 {kind}），请勿使用浮点数。"
         )
-    if value != value.quantize(Decimal("0.01")):
+    if not is_fen_amount(value):
         raise _refuse(f"{code}_invalid", field, f"{label}最多保留两位小数（精确到分）。")
     return value
 
@@ -296,7 +287,8 @@ def validate_capacity(capacity: Capacity, max_dti: Decimal = DEFAULT_MAX_DTI) ->
         flags.append(
             Flag(
                 "negative_cash_flow",
-                f"月经营成本高于经营收入，经营净现金流为 −{yuan(-cash_flow)} 元，已从可计入收入中扣减。",
+                f"月经营成本高于经营收入，经营净现金流为 −{format_yuan(-cash_flow)} 元，"
+                f"已从可计入收入中扣减。",
             )
         )
     income = capacity.total_income
@@ -306,8 +298,9 @@ def validate_capacity(capacity: Capacity, max_dti: Decimal = DEFAULT_MAX_DTI) ->
         flags.append(
             Flag(
                 "no_room",
-                f"现有月还款 {yuan(capacity.monthly_debt_payments)} 元已达到月收入的 "
-                f"{percent(capacity.monthly_debt_payments / income)}，超过 {percent(max_dti)} 的上限，"
+                f"现有月还款 {format_yuan(capacity.monthly_debt_payments)} 元已达到月收入的 "
+                f"{format_rate(capacity.monthly_debt_payments / income)}，"
+                f"超过 {format_rate(max_dti)} 的上限，"
                 "没有新增月供的空间。",
             )
         )

@@ -38,17 +38,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from creditdesk.core.enums import LabelledEnum, gettext_noop
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import round_fen
-from creditdesk.loans.prepayment import PenaltyRule
-from creditdesk.loans.pricing import BASIS_POINT, LprQuote, LprTenor, lpr_in_force, price, tenor_for_term
-from creditdesk.loans.terms import DEFAULT_MAX_ANNUAL_RATE, Fee, FeeTiming, Method
+from creditdesk.core.money import format_rate, is_fen_amount, parse_decimal, round_fen
+from creditdesk.finance.prepayment import PenaltyRule
+from creditdesk.finance.pricing import BASIS_POINT, LprQuote, LprTenor, lpr_in_force, price, tenor_for_term
+from creditdesk.finance.terms import DEFAULT_MAX_ANNUAL_RATE, Fee, FeeTiming, Method
 from creditdesk.products.catalogue_data import SEED_CATALOGUE_DATA
-from creditdesk.products.facts import COLLATERAL_TYPES, CUSTOMER_TYPES, GRADES, PURPOSES, rate_text
+from creditdesk.products.facts import COLLATERAL_TYPES, CUSTOMER_TYPES, GRADES, PURPOSES
 from creditdesk.products.rules import (
     AmountRange,
     CollateralRequired,
@@ -79,29 +79,20 @@ class ProductError(DomainError):
     """A product cannot do what was asked (e.g. price a grade it does not admit)."""
 
 
-class Category(StrEnum):
-    CREDIT = "credit"
-    MORTGAGE = "mortgage"
-    BUSINESS = "business"
-    CONSUMER = "consumer"
-    PLEDGE = "pledge"
-    GUARANTEED = "guaranteed"
-    PROVIDENT_FUND = "provident_fund"
-    HOME_LOAN = "home_loan"
-    AUTO = "auto"
+class Category(LabelledEnum):
+    """产品类别."""
+
+    CREDIT = "credit", gettext_noop("信用贷")
+    MORTGAGE = "mortgage", gettext_noop("抵押贷")
+    BUSINESS = "business", gettext_noop("经营贷")
+    CONSUMER = "consumer", gettext_noop("消费贷")
+    PLEDGE = "pledge", gettext_noop("质押贷")
+    GUARANTEED = "guaranteed", gettext_noop("保证贷")
+    PROVIDENT_FUND = "provident_fund", gettext_noop("公积金贷")
+    HOME_LOAN = "home_loan", gettext_noop("个人住房贷款")
+    AUTO = "auto", gettext_noop("汽车贷款")
 
 
-CATEGORY_LABELS: dict[str, str] = {
-    "credit": "信用贷",
-    "mortgage": "抵押贷",
-    "business": "经营贷",
-    "consumer": "消费贷",
-    "pledge": "质押贷",
-    "guaranteed": "保证贷",
-    "provident_fund": "公积金贷",
-    "home_loan": "个人住房贷款",
-    "auto": "汽车贷款",
-}
 TENOR_CHOICES = ("auto", LprTenor.ONE_YEAR.value, LprTenor.FIVE_YEAR.value)
 
 
@@ -222,11 +213,11 @@ class Price:
     @property
     def explanation(self) -> str:
         if self.kind == "fixed" or self.lpr is None or self.spread_bp is None:
-            return f"固定年利率 {rate_text(self.annual_rate)}。"
+            return f"固定年利率 {format_rate(self.annual_rate)}。"
         tenor = "1 年期" if self.tenor == LprTenor.ONE_YEAR else "5 年期以上"
         since = f"（{self.lpr_effective_from.isoformat()} 起）" if self.lpr_effective_from else ""
         grade = f"（风险等级 {self.grade}）" if self.grade else ""
-        head = f"年利率 {rate_text(self.annual_rate)} = {tenor} LPR {rate_text(self.lpr)}{since}"
+        head = f"年利率 {format_rate(self.annual_rate)} = {tenor} LPR {format_rate(self.lpr)}{since}"
         if self.spread_bp >= 0:
             return f"{head} + 风险溢价 {self.spread_bp} 个基点{grade}。"
         return f"{head} − 优惠 {-self.spread_bp} 个基点{grade}。"
@@ -275,7 +266,7 @@ class ProductSpec:
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS.get(self.category, self.category)
+        return Category.label_of(self.category)
 
     @property
     def collateral_types(self) -> tuple[str, ...]:
@@ -398,12 +389,9 @@ def _dec(value: object, key: str) -> Decimal:
     if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
         raise _refuse("spec_field_type", key, f"「{key}」应为写成字符串的十进制数（收到 {value!r}）。")
     try:
-        number = Decimal(value.strip() if isinstance(value, str) else value)
-    except ArithmeticError as exc:
-        raise _refuse("spec_field_type", key, f"「{key}」不是数字：{value!r}。") from exc
-    if not number.is_finite():
-        raise _refuse("spec_field_type", key, f"「{key}」不是有限的数字。")
-    return number
+        return parse_decimal(value)
+    except ValueError as exc:
+        raise _refuse("spec_field_type", key, f"「{key}」不是有效的数字：{value!r}。") from exc
 
 
 def _strings(value: object, key: str) -> tuple[str, ...]:
@@ -515,10 +503,6 @@ def _spec_from_dict(data: Mapping[str, Any]) -> ProductSpec:
 # --- validation ----------------------------------------------------------------------------------------
 
 
-def _is_money(value: object) -> bool:
-    return isinstance(value, Decimal) and value.is_finite() and value == value.quantize(Decimal("0.01"))
-
-
 def validate_spec(spec: ProductSpec) -> None:
     """Refuse a product no one could sell consistently (codes in the module docstring)."""
     if not isinstance(spec.code, str) or not _CODE.match(spec.code):
@@ -572,7 +556,7 @@ def _check_choices(
 
 def _validate_ranges(spec: ProductSpec) -> None:
     for key, value in (("amount.min", spec.min_amount), ("amount.max", spec.max_amount)):
-        if not _is_money(value) or value <= 0:
+        if not is_fen_amount(value) or value <= 0:
             raise _refuse("amount_range_invalid", key, "金额必须大于零，且最多保留两位小数。")
     if spec.min_amount > spec.max_amount:
         raise _refuse(
@@ -666,7 +650,7 @@ def _validate_fees(spec: ProductSpec) -> None:
             raise _refuse("fee_negative", "fees", f"「{fee.name}」不能为负数。")
         if value == 0:
             raise _refuse("fee_invalid", "fees", f"「{fee.name}」为零，请删除该项费用。")
-        if fee.amount is not None and not _is_money(fee.amount):
+        if fee.amount is not None and not is_fen_amount(fee.amount):
             raise _refuse("fee_invalid", "fees", f"「{fee.name}」金额最多保留两位小数。")
         if fee.rate is not None and fee.rate >= Decimal("0.1"):
             raise _refuse(

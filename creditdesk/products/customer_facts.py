@@ -34,11 +34,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
+from creditdesk.core.money import parse_decimal
 from creditdesk.customers.identity import age_on
 from creditdesk.customers.models import Customer
 from creditdesk.products.facts import check_facts
@@ -47,10 +48,9 @@ from creditdesk.products.models import Need
 
 def _amount(text: str) -> Decimal | None:
     try:
-        value = Decimal(text) if text else None
-    except InvalidOperation:
+        return parse_decimal(text) if text else None
+    except ValueError:  # not a number: the fact is missing, the rules that need it answer "unknown"
         return None
-    return value if value is not None and value.is_finite() else None
 
 
 def _count(value: object) -> int | None:

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from creditdesk.core.exceptions import DomainError
-from creditdesk.loans.choices import RepaymentMethod
-from creditdesk.loans.pricing import LprQuote
-from creditdesk.loans.terms import FeeTiming
+from creditdesk.core.money import format_rate, format_yuan
+from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.terms import FeeTiming
 from creditdesk.products.catalogue import (
     PRODUCT_ELEMENT,
     FixedPricing,
@@ -27,8 +27,9 @@ from creditdesk.products.catalogue import (
     price_for,
 )
 from creditdesk.products.choices import Category, CollateralType, LoanPurpose
-from creditdesk.products.facts import CUSTOMER_TYPES, GRADES, percent, rate_text, yuan
+from creditdesk.products.facts import CUSTOMER_TYPES, GRADES
 from creditdesk.products.rules import RULE_TYPES
+from creditdesk.rates.choices import RepaymentMethod
 
 LONG_TERM = 60  # months: "auto" LPR tenor switches from 1Y to 5Y above it (RULES.md)
 
@@ -48,7 +49,10 @@ def customer_types_text(spec: ProductSpec) -> str:
 
 
 def amount_text(spec: ProductSpec) -> str:
-    return _("%(low)s–%(high)s 元") % {"low": yuan(spec.min_amount), "high": yuan(spec.max_amount)}
+    return _("%(low)s–%(high)s 元") % {
+        "low": format_yuan(spec.min_amount),
+        "high": format_yuan(spec.max_amount),
+    }
 
 
 def term_text(spec: ProductSpec) -> str:
@@ -121,15 +125,15 @@ def rate_summary(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> str:
     """The list's one-line price: "A 3.10% … E 5.10%" (LPR) or "2.10% / 2.60%" (fixed tiers)."""
     pricing = spec.pricing
     if isinstance(pricing, FixedPricing):
-        return _("固定 %(rates)s") % {"rates": " / ".join(rate_text(t.annual_rate) for t in pricing.tiers)}
+        return _("固定 %(rates)s") % {"rates": " / ".join(format_rate(t.annual_rate) for t in pricing.tiers)}
     rows = rate_rows(spec, table, on)
     shown = [(row.label, row.short) for row in rows if row.short is not None]
     if not shown:
         return _("LPR 加点（暂无 LPR 报价）")
     (first, low), (last, high) = shown[0], shown[-1]
     if first == last:
-        return f"{first} {rate_text(low)}"
-    return f"{first} {rate_text(low)} … {last} {rate_text(high)}"
+        return f"{first} {format_rate(low)}"
+    return f"{first} {format_rate(low)} … {last} {format_rate(high)}"
 
 
 def methods_text(spec: ProductSpec) -> str:
@@ -151,10 +155,10 @@ def fee_lines(spec: ProductSpec) -> list[str]:
     lines = []
     for fee in spec.fees:
         if fee.amount is not None:
-            how = _("%(amount)s 元") % {"amount": yuan(fee.amount)}
+            how = _("%(amount)s 元") % {"amount": format_yuan(fee.amount)}
         else:
             assert fee.rate is not None
-            how = _("贷款本金的 %(rate)s") % {"rate": percent(fee.rate, 4)}
+            how = _("贷款本金的 %(rate)s") % {"rate": format_rate(fee.rate)}
         lines.append(f"{fee.name}：{how}，{TIMING[fee.timing]}")
     return lines
 
@@ -162,7 +166,8 @@ def fee_lines(spec: ProductSpec) -> list[str]:
 def prepayment_text(spec: ProductSpec) -> str:
     rule = spec.prepayment
     if rule.percent_of_prepaid > 0:
-        text = _("提前还款按提前归还本金的 %(rate)s 收取违约金") % {"rate": percent(rule.percent_of_prepaid)}
+        rate = format_rate(rule.percent_of_prepaid)
+        text = _("提前还款按提前归还本金的 %(rate)s 收取违约金") % {"rate": rate}
     elif rule.months_of_interest > 0:
         text = _("提前还款收取 %(n)s 个月利息作为违约金") % {"n": rule.months_of_interest}
     else:
@@ -174,14 +179,14 @@ def prepayment_text(spec: ProductSpec) -> str:
 
 def penalty_text(spec: ProductSpec) -> str:
     return _("逾期后按合同利率上浮 %(uplift)s 计收罚息（逾期会记入征信）。") % {
-        "uplift": percent(spec.penalty_uplift)
+        "uplift": format_rate(spec.penalty_uplift)
     }
 
 
 def collateral_lines(spec: ProductSpec) -> list[str]:
     return [
         _("%(kind)s：最高抵质押率 %(ltv)s")
-        % {"kind": labels(CollateralType, [c.type]), "ltv": percent(c.max_ltv)}
+        % {"kind": labels(CollateralType, [c.type]), "ltv": format_rate(c.max_ltv)}
         for c in spec.collateral
     ]
 

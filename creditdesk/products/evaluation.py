@@ -25,9 +25,9 @@ from decimal import Decimal
 from typing import Any
 
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import ZERO
-from creditdesk.loans.pricing import LprQuote
-from creditdesk.loans.terms import FeeTiming, Method
+from creditdesk.core.money import ZERO, parse_decimal
+from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.terms import FeeTiming, Method
 from creditdesk.products.capacity import PaymentPlan
 from creditdesk.products.catalogue import Price, ProductSpec, price_for
 from creditdesk.products.facts import FACTS, FactError, FactType, check_facts, get_fact
@@ -53,8 +53,8 @@ def facts_from_json(data: object) -> dict[str, Any]:
                     {"fact": key, "expected": fact.type.value},
                 )
             try:
-                value = Decimal(value.strip() if isinstance(value, str) else value)
-            except ArithmeticError as exc:
+                value = parse_decimal(value)
+            except ValueError as exc:
                 raise FactError("fact_type", f"「{fact.label}」不是数字：{value!r}。", {"fact": key}) from exc
         facts[fact.key] = value
     check_facts(facts)

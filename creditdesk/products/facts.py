@@ -13,20 +13,25 @@ A float is refused everywhere (money is never a float). A fact that is absent fr
 
 ``computed`` facts are derived by the matching for the product at hand (its new monthly payment, the
 debt-to-income after it, the loan-to-value); a value a caller passes for them is replaced there.
-Customer types match ``creditdesk.customers.choices.CustomerKind`` (kept as plain strings here: this
-module imports no Django).
+The choices are the pure enumerations (``core.enums.CustomerKind``, ``CollateralType``, ``LoanPurpose``
+here) as ``(value, label)`` pairs; the Django choices are derived from the same enumerations.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
+from creditdesk.core.enums import (
+    GRADES,  # A best, E worst (the scorecard's risk grades, ``core.enums.RiskGrade``)
+    CustomerKind,
+    LabelledEnum,
+    gettext_noop,
+)
 from creditdesk.core.exceptions import DomainError
-
-GRADES: tuple[str, ...] = ("A", "B", "C", "D", "E")  # A best, E worst (the scorecard's risk grades)
+from creditdesk.core.money import format_rate, format_yuan
 
 
 class FactError(DomainError):
@@ -43,36 +48,38 @@ class FactType(StrEnum):
     TEXT = "text"
 
 
-CUSTOMER_TYPES: tuple[tuple[str, str], ...] = (  # = customers.choices.CustomerKind
-    ("individual", "个人"),
-    ("enterprise", "企业"),
-    ("individual_business", "个体工商户"),
-)
+class CollateralType(LabelledEnum):
+    """抵质押物 — what secures a loan ("none": nothing)."""
 
-COLLATERAL_TYPES: tuple[tuple[str, str], ...] = (
-    ("none", "无抵质押物"),
-    ("residential_property", "住宅"),
-    ("commercial_property", "商业用房"),
-    ("industrial_property", "工业厂房"),
-    ("land_use_right", "土地使用权"),
-    ("vehicle", "机动车"),
-    ("deposit_receipt", "定期存单"),
-    ("treasury_bond", "国债"),
-    ("wealth_product", "理财产品"),
-)
+    NONE = "none", gettext_noop("无抵质押物")
+    RESIDENTIAL_PROPERTY = "residential_property", gettext_noop("住宅")
+    COMMERCIAL_PROPERTY = "commercial_property", gettext_noop("商业用房")
+    INDUSTRIAL_PROPERTY = "industrial_property", gettext_noop("工业厂房")
+    LAND_USE_RIGHT = "land_use_right", gettext_noop("土地使用权")
+    VEHICLE = "vehicle", gettext_noop("机动车")
+    DEPOSIT_RECEIPT = "deposit_receipt", gettext_noop("定期存单")
+    TREASURY_BOND = "treasury_bond", gettext_noop("国债")
+    WEALTH_PRODUCT = "wealth_product", gettext_noop("理财产品")
 
-PURPOSES: tuple[tuple[str, str], ...] = (
-    ("business_working_capital", "经营周转"),
-    ("equipment", "设备购置"),
-    ("home_purchase", "购房"),
-    ("car_purchase", "购车"),
-    ("renovation", "装修"),
-    ("consumption", "日常消费"),
-    ("education", "教育"),
-    ("medical", "医疗"),
-    ("travel", "旅游"),
-    ("wedding", "婚庆"),
-)
+
+class LoanPurpose(LabelledEnum):
+    """贷款用途."""
+
+    BUSINESS_WORKING_CAPITAL = "business_working_capital", gettext_noop("经营周转")
+    EQUIPMENT = "equipment", gettext_noop("设备购置")
+    HOME_PURCHASE = "home_purchase", gettext_noop("购房")
+    CAR_PURCHASE = "car_purchase", gettext_noop("购车")
+    RENOVATION = "renovation", gettext_noop("装修")
+    CONSUMPTION = "consumption", gettext_noop("日常消费")
+    EDUCATION = "education", gettext_noop("教育")
+    MEDICAL = "medical", gettext_noop("医疗")
+    TRAVEL = "travel", gettext_noop("旅游")
+    WEDDING = "wedding", gettext_noop("婚庆")
+
+
+CUSTOMER_TYPES = CustomerKind.pairs()
+COLLATERAL_TYPES = CollateralType.pairs()
+PURPOSES = LoanPurpose.pairs()
 
 # The industries the customer record suggests (customers/seed.py) plus the ones banks commonly restrict;
 # ``industry`` stays free text, this list only feeds pickers and the seeded exclusion lists.
@@ -206,30 +213,16 @@ def grade_rank(grade: str) -> int:
 # --- how a value is said to a person ------------------------------------------------------------------
 
 
-def yuan(amount: Decimal) -> str:
-    """6000.00 → "6,000"; 6000.5 → "6,000.50" (thousands separators, fen only when there are any)."""
-    text = f"{amount.quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
-    return text[:-3] if text.endswith(".00") else text
-
-
-def percent(ratio: Decimal, places: int = 2) -> str:
-    """0.55 → "55%"; 0.625 → "62.5%"; 0.62534 → "62.53%" (half-up, trailing zeros dropped)."""
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{(ratio * 100).quantize(quantum, ROUND_HALF_UP):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
-
-
 def format_value(key: str, value: object) -> str:
-    """A fact's value as a person reads it: "6,000 元", "35 岁", "62.5%", "是", "住宅"."""
+    """A fact's value as a person reads it: "6,000.00 元", "35 岁", "62.50%", "是", "住宅" (amounts and
+    ratios in the one format of ``core.money``)."""
     fact = get_fact(key)
     if value is None:
         return "（缺失）"
     if fact.type == FactType.MONEY and isinstance(value, Decimal):
-        return f"{yuan(value)} 元"
+        return f"{format_yuan(value)} 元"
     if fact.type == FactType.RATIO and isinstance(value, Decimal):
-        return percent(value)
+        return format_rate(value)
     if fact.type == FactType.BOOL:
         return "是" if value else "否"
     if fact.type == FactType.CHOICE and isinstance(value, str):
@@ -242,8 +235,3 @@ def format_value(key: str, value: object) -> str:
 def to_json_value(value: object) -> object:
     """A fact value for JSON: Decimals as strings, everything else as is."""
     return str(value) if isinstance(value, Decimal) else value
-
-
-def rate_text(rate: Decimal) -> str:
-    """An annual rate as quoted: 0.034 → "3.40%" (always two places, half-up)."""
-    return f"{(rate * 100).quantize(Decimal('0.01'), ROUND_HALF_UP):f}%"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.api.ids import IdFilter
+from creditdesk.core.filtersets import YesNoFilter
 from creditdesk.products.choices import Category, LoanPurpose
 from creditdesk.products.models import Need, Product
 
@@ -16,10 +17,7 @@ class ProductFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         choices=Category.choices, label=_("产品类别"), empty_label=_("全部")
     )
-    is_active = django_filters.BooleanFilter(
-        label=_("上架"),
-        widget=forms.Select(choices=[("", _("全部")), ("true", _("上架")), ("false", _("下架"))]),
-    )
+    is_active = YesNoFilter(label=_("上架"), yes=_("上架"), no=_("下架"))
 
     class Meta:
         model = Product
@@ -33,7 +31,7 @@ class ProductFilterSet(django_filters.FilterSet):
 
 
 class NeedFilterSet(django_filters.FilterSet):
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("客户编号"))
+    customer = IdFilter(field_name="customer_id", label=_("客户编号"))
     purpose = django_filters.ChoiceFilter(choices=LoanPurpose.choices, label=_("贷款用途"))
 
     class Meta:

@@ -10,8 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.customers.choices import RateSensitivity
-from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.products.choices import CollateralType, LoanPurpose
+from creditdesk.rates.choices import RepaymentMethod
 
 
 def parse_json(text: str) -> Any:

@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from creditdesk.accounts.scope import ScopePaths
 from creditdesk.core.fields import AmountField
+from creditdesk.core.money import format_yuan
 from creditdesk.customers.choices import RateSensitivity
 from creditdesk.customers.models import Customer
-from creditdesk.loans.choices import RepaymentMethod
-from creditdesk.loans.terms import Method
+from creditdesk.finance.terms import Method
 from creditdesk.products import capacity
 from creditdesk.products.catalogue import ProductSpec
 from creditdesk.products.choices import Category, CollateralType, LoanPurpose
+from creditdesk.rates.choices import RepaymentMethod
 
 
 class ImmutableRow(Exception):
@@ -188,7 +189,8 @@ class Need(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.amount} 元 / {self.term_months} 个月"
+        amount = format_yuan(cast(Decimal, self.amount))
+        return f"{self.get_purpose_display()} {amount} 元 / {self.term_months} 个月"
 
     def as_need(self) -> capacity.Need:
         # AmountField is an integer column to the type checker; it holds Decimal yuan (core.fields).

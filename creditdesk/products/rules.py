@@ -48,7 +48,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from creditdesk.core.enums import LabelledEnum, gettext_noop
 from creditdesk.core.exceptions import DomainError
+from creditdesk.core.money import format_rate, format_yuan, is_fen_amount, parse_decimal
 from creditdesk.products.facts import (
     COLLATERAL_TYPES,
     CUSTOMER_TYPES,
@@ -59,9 +61,7 @@ from creditdesk.products.facts import (
     check_fact,
     format_value,
     grade_rank,
-    percent,
     to_json_value,
-    yuan,
 )
 
 
@@ -69,14 +69,17 @@ class RuleDefinitionError(DomainError):
     """A rule definition was refused; ``extra``: ``index`` (0-based), ``field``, ``type``."""
 
 
-class Status(StrEnum):
-    PASS = "pass"  # noqa: S105 (a status, not a password)
-    FAIL = "fail"
-    UNKNOWN = "unknown"
+class Status(LabelledEnum):
+    """A rule's answer for a customer."""
+
+    PASS = "pass", gettext_noop("通过")
+    FAIL = "fail", gettext_noop("未通过")
+    UNKNOWN = "unknown", gettext_noop("待确认")
 
 
 class Lever(StrEnum):
-    """What a customer can change to pass a rule (the what-if levers)."""
+    """What a customer can change to pass a rule (the what-if levers); a what-if change is of one of
+    these kinds (``solutions.whatif.Change.kind``)."""
 
     AMOUNT = "amount"
     TERM = "term"
@@ -128,19 +131,10 @@ def _error(
 
 def _decimal(value: object) -> Decimal | None:
     """A JSON number kept exact: a string such as "0.55" or an integer; floats and junk give None."""
-    if isinstance(value, bool | float):
+    try:
+        return parse_decimal(value)
+    except ValueError:
         return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except ArithmeticError:
-            return None
-        return number if number.is_finite() else None
-    return None
 
 
 def _parse_value(spec: _Field, value: object, rule_type: str, index: int | None) -> object:
@@ -160,7 +154,7 @@ def _parse_value(spec: _Field, value: object, rule_type: str, index: int | None)
             raise bad("rule_field_type", f'应为写成字符串的十进制数，如 "8000.00"（收到 {value!r}）。')
         if number < 0:
             raise bad("rule_value_out_of_range", f"不能为负数（收到 {number}）。")
-        if kind == "money" and number != number.quantize(Decimal("0.01")):
+        if kind == "money" and not is_fen_amount(number):
             raise bad("rule_field_type", "金额最多保留两位小数（精确到分）。")
         return number
     if kind == "grade":
@@ -223,7 +217,7 @@ def _check_ltv(ratio: Decimal, rule_type: str, index: int | None, field_name: st
             rule_type,
             index,
             field_name,
-            f"抵质押率不能超过 100%（收到 {percent(ratio)}）。",
+            f"抵质押率不能超过 100%（收到 {format_rate(ratio)}）。",
         )
     if ratio <= 0:
         raise _error("rule_ltv_above_100", rule_type, index, field_name, "抵质押率必须大于零。")
@@ -439,7 +433,7 @@ class MinIncome(Rule):
     amount: Decimal
 
     def requirement(self) -> str:
-        return f"月收入不低于 {yuan(self.amount)} 元"
+        return f"月收入不低于 {format_yuan(self.amount)} 元"
 
     def judge(self, facts: Mapping[str, Any]) -> Verdict:
         income = facts["monthly_income"]
@@ -447,9 +441,14 @@ class MinIncome(Rule):
             return (
                 True,
                 income,
-                f"您的月收入 {yuan(income)} 元，满足本产品不低于 {yuan(self.amount)} 元的要求。",
+                f"您的月收入 {format_yuan(income)} 元，"
+                f"满足本产品不低于 {format_yuan(self.amount)} 元的要求。",
             )
-        return False, income, f"您的月收入 {yuan(income)} 元，本产品要求不低于 {yuan(self.amount)} 元。"
+        return (
+            False,
+            income,
+            f"您的月收入 {format_yuan(income)} 元，本产品要求不低于 {format_yuan(self.amount)} 元。",
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -476,7 +475,7 @@ class MaxDti(Rule):
         return self.NEEDS
 
     def requirement(self) -> str:
-        return f"贷后负债收入比不超过 {percent(self.max)}"
+        return f"贷后负债收入比不超过 {format_rate(self.max)}"
 
     @staticmethod
     def income(facts: Mapping[str, Any]) -> Decimal:
@@ -497,16 +496,17 @@ class MaxDti(Rule):
         total = debts + new
         whose = "您与共同借款人月收入合计" if facts.get("has_co_borrower") is True else "月收入"
         if income <= 0:
-            return False, None, f"没有可计入的月收入，无法承担本笔月供 {yuan(new)} 元。"
+            return False, None, f"没有可计入的月收入，无法承担本笔月供 {format_yuan(new)} 元。"
         ratio = total / income
         passed = total <= self.max * income
         said = (
-            f"加上本笔月供 {yuan(new)} 元，您每月还款合计 {yuan(total)} 元，占{whose} {yuan(income)} 元的 "
-            f"{percent(ratio)}"
+            f"加上本笔月供 {format_yuan(new)} 元，您每月还款合计 {format_yuan(total)} 元，"
+            f"占{whose} {format_yuan(income)} 元的 "
+            f"{format_rate(ratio)}"
         )
         if passed:
-            return True, ratio, f"{said}，在本产品 {percent(self.max)} 的上限以内。"
-        return False, ratio, f"{said}，本产品要求不超过 {percent(self.max)}。"
+            return True, ratio, f"{said}，在本产品 {format_rate(self.max)} 的上限以内。"
+        return False, ratio, f"{said}，本产品要求不超过 {format_rate(self.max)}。"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -652,9 +652,9 @@ class MaxLtv(Rule):
 
     def requirement(self) -> str:
         if not self.by_type:
-            return f"抵质押率不超过 {percent(self.max)}"
-        parts = "，".join(f"{_labels(COLLATERAL_TYPES, [k])} {percent(v)}" for k, v in self.by_type)
-        return f"抵质押率不超过 {percent(self.max)}（{parts}）"
+            return f"抵质押率不超过 {format_rate(self.max)}"
+        parts = "，".join(f"{_labels(COLLATERAL_TYPES, [k])} {format_rate(v)}" for k, v in self.by_type)
+        return f"抵质押率不超过 {format_rate(self.max)}（{parts}）"
 
     def judge(self, facts: Mapping[str, Any]) -> Verdict:
         kind = facts["collateral_type"]
@@ -666,10 +666,13 @@ class MaxLtv(Rule):
         if value <= 0:
             return False, None, f"{name}的评估价值为零，无法计算抵质押率。"
         ratio = amount / value
-        said = f"贷款 {yuan(amount)} 元、{name}评估价值 {yuan(value)} 元，抵质押率 {percent(ratio)}"
+        said = (
+            f"贷款 {format_yuan(amount)} 元、{name}评估价值 {format_yuan(value)} 元，"
+            f"抵质押率 {format_rate(ratio)}"
+        )
         if amount <= limit * value:
-            return True, ratio, f"{said}，在本产品 {percent(limit)} 的上限以内。"
-        return False, ratio, f"{said}，本产品（{name}）要求不超过 {percent(limit)}。"
+            return True, ratio, f"{said}，在本产品 {format_rate(limit)} 的上限以内。"
+        return False, ratio, f"{said}，本产品（{name}）要求不超过 {format_rate(limit)}。"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -766,7 +769,7 @@ class AmountRange(Rule):
         _check_range(self.min, self.max, self.TYPE, index)
 
     def requirement(self) -> str:
-        return f"金额 {yuan(self.min)}–{yuan(self.max)} 元"
+        return f"金额 {format_yuan(self.min)}–{format_yuan(self.max)} 元"
 
     def judge(self, facts: Mapping[str, Any]) -> Verdict:
         amount = facts["requested_amount"]
@@ -774,12 +777,14 @@ class AmountRange(Rule):
             return (
                 True,
                 amount,
-                f"申请金额 {yuan(amount)} 元，在本产品 {yuan(self.min)}–{yuan(self.max)} 元的范围内。",
+                f"申请金额 {format_yuan(amount)} 元，"
+                f"在本产品 {format_yuan(self.min)}–{format_yuan(self.max)} 元的范围内。",
             )
         return (
             False,
             amount,
-            f"申请金额 {yuan(amount)} 元，本产品金额范围为 {yuan(self.min)}–{yuan(self.max)} 元。",
+            f"申请金额 {format_yuan(amount)} 元，"
+            f"本产品金额范围为 {format_yuan(self.min)}–{format_yuan(self.max)} 元。",
         )
 
 

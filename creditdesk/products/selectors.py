@@ -13,18 +13,11 @@ from django.utils import timezone
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.customers.models import Customer
-from creditdesk.loans.pricing import LprQuote
-from creditdesk.loans.selectors import lpr_table as loans_lpr_table
+from creditdesk.finance.pricing import LprQuote
 from creditdesk.products.customer_facts import facts_for
 from creditdesk.products.evaluation import ProductEvaluation, evaluate_product
 from creditdesk.products.models import Need, Product, ProductVersion
-
-EDITOR_ROLES = frozenset({scope.RISK_MANAGER, scope.ADMIN})
-
-
-def can_edit_products(user: object) -> bool:
-    """Risk managers and administrators maintain the library (products and admission rules)."""
-    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in EDITOR_ROLES
+from creditdesk.rates.selectors import lpr_table as loans_lpr_table
 
 
 def product_list() -> QuerySet[Product]:

@@ -11,15 +11,17 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from creditdesk.accounts import policy
 from creditdesk.accounts.models import User
+from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
-from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError, NotFound
+from creditdesk.core.money import parse_amount
 from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer
 from creditdesk.products import capacity
 from creditdesk.products.catalogue import ProductSpec
 from creditdesk.products.models import Need, Product, ProductVersion
-from creditdesk.products.selectors import can_edit_products
 
 NOTE_MAX = 500
 AMOUNT_MAX = Decimal("10000000000")  # 100 亿元: above it an amount is a typing mistake, not a loan
@@ -46,8 +48,7 @@ NEED_AUDIT_FIELDS = (
 
 
 def _require_editor(actor: User) -> None:
-    if not can_edit_products(actor):
-        raise NotAllowed("product_edit_forbidden", _("只有风险经理或系统管理员可以维护产品库和准入规则。"))
+    policy.require(actor, Action.PRODUCT_MANAGE)
 
 
 def _note(note: str, *, required: bool) -> str:
@@ -193,12 +194,7 @@ def product_set_active(*, actor: User, code: str, active: bool) -> Product:
 
 def _customer_for_change(*, actor: User, customer_id: int | str) -> Customer:
     """The customer, locked, if ``actor`` may change it: 404 outside the scope, 403 when read-only."""
-    return customer_for_change(
-        actor=actor,
-        customer_id=customer_id,
-        code="need_read_only",
-        message=_("您可以查看该客户，但不能为其记录需求分析。"),
-    )
+    return customer_for_change(actor=actor, customer_id=customer_id, action=Action.NEED_RECORD)
 
 
 def _present(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -227,15 +223,11 @@ def _check_amount_max(field: str, value: Decimal | None) -> None:
 
 def _money(value: object, field: str) -> Decimal:
     """A non-negative amount in yuan, exact (a decimal string, an integer or a Decimal; never a float)."""
-    number: Decimal | None = None
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int | str) and not isinstance(value, bool):
-        try:
-            number = Decimal(str(value).strip())
-        except ArithmeticError:
-            number = None
-    if number is None or not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")):
+    try:
+        number = parse_amount(value)
+    except ValueError:
+        number = None
+    if number is None or number < 0:
         raise DomainError(
             f"need_{field}_invalid",
             _("金额应为不小于零的数，最多两位小数（收到 %(value)s）。") % {"value": value},

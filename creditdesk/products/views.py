@@ -9,21 +9,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from creditdesk.accounts import scope
+from creditdesk.accounts import policy
+from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible, customer_list_visible_to
-from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.products import display, selectors, services
 from creditdesk.products.catalogue import SEED_CATALOGUE
 from creditdesk.products.choices import CollateralType
@@ -31,6 +30,7 @@ from creditdesk.products.facts import FACTS
 from creditdesk.products.filtersets import ProductFilterSet
 from creditdesk.products.forms import EvaluateForm, NeedForm, SpecForm, dump_json
 from creditdesk.products.models import Need, Product
+from creditdesk.rates.choices import RepaymentMethod
 
 EVALUATE_CUSTOMERS = 200
 NEED_HISTORY = 20
@@ -68,7 +68,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "rows": rows,
-            "can_edit": selectors.can_edit_products(request.user),
+            "can_edit": policy.can(request.user, Action.PRODUCT_MANAGE),
             "query_string": query.urlencode(),
         },
     )
@@ -87,7 +87,7 @@ def _detail_context(request: HttpRequest, product: Product) -> dict[str, Any]:
         "product": product,
         "version": version,
         "versions": selectors.product_versions(product=product),
-        "can_edit": selectors.can_edit_products(request.user),
+        "can_edit": policy.can(request.user, Action.PRODUCT_MANAGE),
         "today": today,
         "lpr": table[-1] if table else None,
     }
@@ -147,8 +147,9 @@ def product_evaluate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _require_editor(request: HttpRequest) -> None:
-    if not selectors.can_edit_products(request.user):
-        raise PermissionDenied(_("只有风险经理或系统管理员可以维护产品库和准入规则。"))
+    """The editor pages are the action's forms: asked before they are drawn (the service asks again)."""
+    with refusals_as_http():
+        policy.require(request.user, Action.PRODUCT_MANAGE)
 
 
 def _spec_error(form: SpecForm, exc: DomainError) -> None:
@@ -230,8 +231,7 @@ def product_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def product_active(request: HttpRequest, code: str) -> HttpResponse:
-    """上架 (``active=1``) / 下架 (``active=0``)."""
-    _require_editor(request)
+    """上架 (``active=1``) / 下架 (``active=0``): the service refuses whoever may not."""
     product = selectors.product_get(code=code)
     active = request.POST.get("active") == "1"
     try:
@@ -273,7 +273,7 @@ def _need_initial(customer: Customer, latest: Need | None) -> dict[str, Any]:
 def _need_page(
     request: HttpRequest, customer: Customer, *, form: NeedForm | None = None, status: int = 200
 ) -> HttpResponse:
-    can_change = scope.can_change(request.user, customer)
+    can_change = policy.can(request.user, Action.NEED_RECORD, customer)
     needs = list(selectors.needs_of(customer=customer)[:NEED_HISTORY])
     latest = needs[0] if needs else None
     context: dict[str, Any] = {
@@ -294,8 +294,8 @@ def customer_need(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_get_visible(user=request.user, customer_id=customer_id)
     if request.method == "GET":
         return _need_page(request, customer)
-    if not scope.can_change(request.user, customer):
-        raise PermissionDenied(_("您可以查看该客户，但不能为其记录需求分析。"))
+    with refusals_as_http():  # the form is checked before the service is reached: ask first
+        policy.require(request.user, Action.NEED_RECORD, customer)
     form = NeedForm(request.POST)
     if not form.is_valid():
         return _need_page(request, customer, form=form, status=400)
@@ -317,6 +317,6 @@ def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
     context = {
         "customer": customer,
         "latest": selectors.latest_need(customer=customer),
-        "can_change": scope.can_change(request.user, customer),
+        "can_change": policy.can(request.user, Action.NEED_RECORD, customer),
     }
     return render(request, "products/_need_panel.html", context)

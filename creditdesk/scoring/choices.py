@@ -1,7 +1,12 @@
-"""Model lifecycle, risk grades and who may do what with scorecards (RULES.md, PIPL automated decisions)."""
+"""Model lifecycle and risk grades (RULES.md, PIPL automated decisions). Who may approve, activate, assess
+and override is the policy's (``accounts/policy.py``: ``Action.SCORING_MODEL_MANAGE``, ``ASSESSMENT_RUN``,
+``SCORE_OVERRIDE``)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from creditdesk.core.choices import text_choices
+from creditdesk.core.enums import RiskGrade
 
 
 class ModelStatus(models.TextChoices):
@@ -22,18 +27,4 @@ MODEL_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Grade(models.TextChoices):
-    A = "A", _("A（低风险）")
-    B = "B", _("B（较低风险）")
-    C = "C", _("C（中等风险）")
-    D = "D", _("D（较高风险）")
-    E = "E", _("E（高风险）")
-
-
-# Who may override a score's grade: a second person, never the CM whose customer it is (a human
-# decides with a reason, and the decision is someone else's than the seller's).
-OVERRIDE_ROLES = frozenset({"team_lead", "risk_manager", "approver", "branch_head"})
-# Who may approve and activate model versions.
-MODEL_ROLES = frozenset({"risk_manager"})
-# Who may run a pre-assessment for a customer they may change.
-ASSESS_ROLES = frozenset({"manager", "team_lead"})
+Grade = text_choices(RiskGrade, "Grade")

@@ -16,20 +16,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creditdesk.accounts import scope
+from creditdesk.accounts import policy, scope
 from creditdesk.accounts.models import User
+from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
-from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError, NotFound
+from creditdesk.core.exceptions import NotAllowed as NotAllowed  # a refusal of the policy's, re-exported
 from creditdesk.customers.locks import customer_for_change
 from creditdesk.scoring import engine
-from creditdesk.scoring.choices import (
-    ASSESS_ROLES,
-    MODEL_ROLES,
-    MODEL_TRANSITIONS,
-    OVERRIDE_ROLES,
-    Grade,
-    ModelStatus,
-)
+from creditdesk.scoring.choices import MODEL_TRANSITIONS, Grade, ModelStatus
 from creditdesk.scoring.models import Assessment, ScoreModel
 
 REASON_MIN = 4
@@ -37,8 +32,7 @@ REASON_MAX = 200
 
 
 def _model_for_change(*, actor: User, model_id: int | str) -> ScoreModel:
-    if actor.role not in MODEL_ROLES:
-        raise NotAllowed("score_model_not_allowed", _("只有风险经理可以审核或启用评分模型。"))
+    policy.require(actor, Action.SCORING_MODEL_MANAGE)
     model = ScoreModel.objects.select_for_update().filter(pk=model_id).first()
     if model is None:
         raise NotFound("not_found", _("评分模型不存在。"))
@@ -147,14 +141,8 @@ def assessment_create(*, actor: User, customer_id: int | str, answers: dict[str,
     profile where the model maps it and from ``answers`` otherwise (an answer given wins over the
     profile: the CM corrects what is out of date). A missing or invalid answer is refused naming the
     variable; nothing is stored until every variable has a value."""
-    if actor.role not in ASSESS_ROLES:
-        raise NotAllowed("assessment_not_allowed", _("只有客户经理和团队主管可以做预评估。"))
-    customer = customer_for_change(
-        actor=actor,
-        customer_id=customer_id,
-        code="assessment_read_only",
-        message=_("您可以查看该客户，但不能为其做预评估。"),
-    )
+    policy.require(actor, Action.ASSESSMENT_RUN)  # the role first: 403 whatever the customer
+    customer = customer_for_change(actor=actor, customer_id=customer_id, action=Action.ASSESSMENT_RUN)
     model = active_model()
     card = engine.load(model)
     inputs = engine.collect_inputs(card, customer=customer, answers=answers, today=timezone.localdate())
@@ -190,11 +178,13 @@ def assessment_override(*, actor: User, assessment_id: int | str, grade: str, re
     """人工调整等级: a second person (team lead, risk manager, approver or branch head who can see the
     customer) sets the grade later steps use, with a reason of at least four characters. The model's
     own score and grade stay as they were; the change is audited."""
-    assessment = scope.visible(actor, Assessment.objects.filter(pk=assessment_id)).select_for_update().first()
-    if assessment is None:
-        raise NotFound("not_found", _("预评估不存在，或不在您的权限范围内。"))
-    if actor.role not in OVERRIDE_ROLES:
-        raise NotAllowed("override_not_allowed", _("评分等级须由团队主管、风险经理、审批人或支行行长调整。"))
+    assessment = scope.get_for_change(
+        actor,
+        Assessment.objects.all(),
+        assessment_id,
+        action=Action.SCORE_OVERRIDE,
+        missing=_("预评估不存在，或不在您的权限范围内。"),
+    )
     if grade not in Grade.values:
         raise DomainError("grade_invalid", _("请选择 A–E 中的一个等级。"), {"field": "grade"})
     reason = (reason or "").strip()

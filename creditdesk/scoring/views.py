@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from creditdesk.accounts import scope
+from creditdesk.accounts import policy
+from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.views.errors import refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible
 from creditdesk.scoring import engine, selectors, services
-from creditdesk.scoring.choices import ASSESS_ROLES, MODEL_ROLES, OVERRIDE_ROLES, Grade
+from creditdesk.scoring.choices import Grade
 from creditdesk.scoring.models import Assessment
 
 PAGE_SIZE = 50
@@ -48,8 +48,8 @@ def assessment_new(request: HttpRequest, customer_id: int) -> HttpResponse:
     """预评估: the active model's variables, filled from the customer's profile where it can, asked
     otherwise; a refused answer is shown next to its field and nothing is stored."""
     customer = customer_get_visible(user=request.user, customer_id=customer_id)
-    if request.user.role not in ASSESS_ROLES or not scope.can_change(request.user, customer):
-        raise PermissionDenied(_("只有该客户的客户经理或团队主管可以做预评估。"))
+    with refusals_as_http():  # the form is the action's: asked before it is drawn, again by the service
+        policy.require(request.user, Action.ASSESSMENT_RUN, customer)
     if request.method == "GET":
         return _assessment_form(request, customer)
     answers = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
@@ -72,7 +72,7 @@ def _detail(
     context = {
         "assessment": assessment,
         "inputs": engine.input_rows(assessment.contributions, assessment.inputs),
-        "can_override": request.user.role in OVERRIDE_ROLES,
+        "can_override": policy.can(request.user, Action.SCORE_OVERRIDE, assessment),
         "grades": Grade.choices,
         "override_error": error,
     }
@@ -123,7 +123,7 @@ def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
     context = {
         "customer": customer,
         "latest": selectors.assessments_of(customer=customer).first(),
-        "can_assess": request.user.role in ASSESS_ROLES and scope.can_change(request.user, customer),
+        "can_assess": policy.can(request.user, Action.ASSESSMENT_RUN, customer),
     }
     return render(request, "scoring/_panel.html", context)
 
@@ -134,7 +134,10 @@ def model_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scoring/model_list.html",
-        {"models": selectors.model_list(), "can_manage": request.user.role in MODEL_ROLES},
+        {
+            "models": selectors.model_list(),
+            "can_manage": policy.can(request.user, Action.SCORING_MODEL_MANAGE),
+        },
     )
 
 
@@ -155,7 +158,7 @@ def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
         "table": card.table(),
         "variables": engine.variable_list(card),
         "monitoring": selectors.monitoring(model=model),
-        "can_manage": request.user.role in MODEL_ROLES,
+        "can_manage": policy.can(request.user, Action.SCORING_MODEL_MANAGE),
         "chart": {
             "distribution": report.get("score_distribution"),
             "calibration": report.get("calibration"),
@@ -165,8 +168,7 @@ def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
 
 
 def _model_action(request: HttpRequest, model_id: int, action: Any, done: str) -> HttpResponse:
-    if request.user.role not in MODEL_ROLES:
-        raise PermissionDenied(_("只有风险经理可以审核或启用评分模型。"))
+    """Approve or activate: the service refuses whoever may not (403 through ``refusals_as_http``)."""
     try:
         with refusals_as_http():
             action(actor=request.user, model_id=model_id)

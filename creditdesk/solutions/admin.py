@@ -1,22 +1,10 @@
 """Competitor quotes and proposals in the admin: read-only. Both change only through the services (the
 pages and the API), which validate, scope and audit; a proposal is never changed at all."""
 
-from typing import Any
-
 from django.contrib import admin
 
+from creditdesk.core.admin import ReadOnlyAdmin
 from creditdesk.solutions.models import CompetitorOffer, Proposal
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CompetitorOffer)

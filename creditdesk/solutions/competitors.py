@@ -24,27 +24,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
-from enum import StrEnum
 from typing import Any
 
+from creditdesk.core.enums import LabelledEnum, gettext_noop
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import ZERO, round_fen
-from creditdesk.loans.apr import AnnualizedRate, annualize, annualized_rate, flat_rate_cashflows, irr
-from creditdesk.loans.schedule import PRECISION, build_schedule
-from creditdesk.loans.terms import Fee, FeeTiming, LoanTerms, Method
-from creditdesk.products.facts import rate_text, yuan
-from creditdesk.solutions.offers import METHOD_LABELS, Quote, figures
+from creditdesk.core.money import ZERO, format_rate, format_yuan, is_fen_amount, parse_decimal, round_fen
+from creditdesk.finance.apr import AnnualizedRate, annualize, annualized_rate, flat_rate_cashflows, irr
+from creditdesk.finance.schedule import PRECISION, build_schedule
+from creditdesk.finance.terms import Fee, FeeTiming, LoanTerms, Method
+from creditdesk.solutions.offers import Quote, figures
 
 
 class CompetitorError(DomainError):
     """A competitor quote that cannot be converted; ``extra["field"]`` names what to fix."""
 
 
-class QuoteKind(StrEnum):
-    ANNUAL_RATE = "annual_rate"
-    FLAT_MONTHLY = "flat_monthly"
-    INSTALLMENT = "installment"
-    TOTAL_REPAYMENT = "total_repayment"
+class QuoteKind(LabelledEnum):
+    """How a competitor's quote was said to the customer (报价方式; see the module docstring)."""
+
+    ANNUAL_RATE = "annual_rate", gettext_noop("年利率")
+    FLAT_MONTHLY = "flat_monthly", gettext_noop("月息（按原始本金）")
+    INSTALLMENT = "installment", gettext_noop("每期还款额")
+    TOTAL_REPAYMENT = "total_repayment", gettext_noop("总还款额")
 
 
 _REQUIRED = {
@@ -106,8 +107,8 @@ class CompetitorOffer:
             if isinstance(value, bool | float) or not isinstance(value, str | int):
                 raise _refuse("competitor_field_invalid", key, f"「{key}」应为写成字符串的十进制数。")
             try:
-                return Decimal(value)
-            except ArithmeticError as exc:
+                return parse_decimal(value)
+            except ValueError as exc:
                 raise _refuse("competitor_field_invalid", key, f"「{key}」不是数字。") from exc
 
         kind, method = data.get("kind"), data.get("method", Method.EQUAL_INSTALLMENT.value)
@@ -137,10 +138,6 @@ def _refuse(code: str, field: str, message: str) -> CompetitorError:
     return CompetitorError(code, message, {"field": field})
 
 
-def _is_money(value: object) -> bool:
-    return isinstance(value, Decimal) and value.is_finite() and value == value.quantize(Decimal("0.01"))
-
-
 def validate_offer(offer: CompetitorOffer) -> None:
     """Refuse a quote that cannot be converted: ``competitor_name_missing``, ``competitor_amount_invalid``,
     ``competitor_term_invalid`` (1–360 months), ``competitor_figure_missing`` (the figure its kind needs),
@@ -148,7 +145,7 @@ def validate_offer(offer: CompetitorOffer) -> None:
     ``competitor_method_unknown`` (revolving has no schedule), ``competitor_fee_invalid``."""
     if not offer.institution.strip() or not offer.product_name.strip():
         raise _refuse("competitor_name_missing", "institution", "请填写竞争对手机构和产品名称。")
-    if not _is_money(offer.amount) or offer.amount <= 0:
+    if not is_fen_amount(offer.amount) or offer.amount <= 0:
         raise _refuse("competitor_amount_invalid", "amount", "贷款金额必须大于零，最多保留两位小数。")
     term = offer.term_months
     if isinstance(term, bool) or not isinstance(term, int) or not 1 <= term <= 360:
@@ -167,7 +164,7 @@ def validate_offer(offer: CompetitorOffer) -> None:
         raise _refuse("competitor_figure_invalid", key, "每期还款乘以期数少于本金，请核对报价。")
     if offer.kind == QuoteKind.TOTAL_REPAYMENT and value < offer.amount:
         raise _refuse("competitor_figure_invalid", key, "总还款额少于本金，请核对报价。")
-    if not _is_money(offer.upfront_fee) or offer.upfront_fee < 0 or offer.upfront_fee >= offer.amount:
+    if not is_fen_amount(offer.upfront_fee) or offer.upfront_fee < 0 or offer.upfront_fee >= offer.amount:
         raise _refuse(
             "competitor_fee_invalid", "upfront_fee", "手续费应不小于零、少于本金，且最多保留两位小数。"
         )
@@ -243,7 +240,7 @@ def competitor_flows(offer: CompetitorOffer) -> list[Decimal]:
 def competitor_row(offer: CompetitorOffer, on: date) -> ComparisonRow:
     """A competitor's quote converted to its annualized rate, with the sentence that says so."""
     validate_offer(offer)
-    fee_said = f"，另收手续费 {yuan(offer.upfront_fee)} 元" if offer.upfront_fee else ""
+    fee_said = f"，另收手续费 {format_yuan(offer.upfront_fee)} 元" if offer.upfront_fee else ""
     if offer.kind == QuoteKind.ANNUAL_RATE:
         assert offer.annual_rate is not None
         fees = (Fee(offer.upfront_fee, FeeTiming.UPFRONT),) if offer.upfront_fee else ()
@@ -252,17 +249,17 @@ def competitor_row(offer: CompetitorOffer, on: date) -> ComparisonRow:
         apr = annualized_rate(schedule)
         first = schedule.installments[0].payment
         repaid = schedule.total_payment + schedule.total_fees - schedule.upfront_fees
-        quoted = f"年利率 {rate_text(offer.annual_rate)}（{METHOD_LABELS[offer.method]}）{fee_said}"
+        quoted = f"年利率 {format_rate(offer.annual_rate)}（{Method(offer.method).label}）{fee_said}"
         if offer.upfront_fee:
             sentence = (
-                f"{offer.label}名义年利率 {rate_text(offer.annual_rate)}，"
-                f"加上 {yuan(offer.upfront_fee)} 元手续费，按实际到手金额计算的年化利率（IRR）为 "
-                f"{rate_text(apr.compound)}（单利 {rate_text(apr.simple)}）。"
+                f"{offer.label}名义年利率 {format_rate(offer.annual_rate)}，"
+                f"加上 {format_yuan(offer.upfront_fee)} 元手续费，按实际到手金额计算的年化利率（IRR）为 "
+                f"{format_rate(apr.compound)}（单利 {format_rate(apr.simple)}）。"
             )
         else:
             sentence = (
-                f"{offer.label}年利率 {rate_text(offer.annual_rate)}，"
-                f"年化利率（IRR 复利）{rate_text(apr.compound)}。"
+                f"{offer.label}年利率 {format_rate(offer.annual_rate)}，"
+                f"年化利率（IRR 复利）{format_rate(apr.compound)}。"
             )
     else:
         flows = competitor_flows(offer)
@@ -272,28 +269,32 @@ def competitor_row(offer: CompetitorOffer, on: date) -> ComparisonRow:
         extra = repaid - offer.amount
         if offer.kind == QuoteKind.FLAT_MONTHLY:
             assert offer.monthly_flat_rate is not None
-            monthly = rate_text(offer.monthly_flat_rate)
-            naive = rate_text(offer.monthly_flat_rate * 12)
+            monthly = format_rate(offer.monthly_flat_rate)
+            naive = format_rate(offer.monthly_flat_rate * 12)
             quoted = f"月息 {monthly}（按原始本金）{fee_said}"
             sentence = (
-                f"{offer.label}报“月息 {monthly}”，利息每月都按原始本金 {yuan(offer.amount)} 元计算，"
-                f"而本金在逐月归还：每月还 {yuan(first)} 元，共多还 {yuan(extra)} 元{fee_said}。"
-                f"按实际占用本金计算，年化利率（IRR）为 {rate_text(apr.compound)}"
-                f"（单利 {rate_text(apr.simple)}），并不是 {naive}。"
+                f"{offer.label}报“月息 {monthly}”，"
+                f"利息每月都按原始本金 {format_yuan(offer.amount)} 元计算，"
+                f"而本金在逐月归还：每月还 {format_yuan(first)} 元，"
+                f"共多还 {format_yuan(extra)} 元{fee_said}。"
+                f"按实际占用本金计算，年化利率（IRR）为 {format_rate(apr.compound)}"
+                f"（单利 {format_rate(apr.simple)}），并不是 {naive}。"
             )
         elif offer.kind == QuoteKind.INSTALLMENT:
-            quoted = f"每月还 {yuan(first)} 元，共 {offer.term_months} 期{fee_said}"
+            quoted = f"每月还 {format_yuan(first)} 元，共 {offer.term_months} 期{fee_said}"
             sentence = (
-                f"{offer.label}借 {yuan(offer.amount)} 元、每月还 {yuan(first)} 元共 {offer.term_months} 期，"
-                f"共多还 {yuan(extra)} 元{fee_said}，折合年化利率（IRR）{rate_text(apr.compound)}"
-                f"（单利 {rate_text(apr.simple)}）。"
+                f"{offer.label}借 {format_yuan(offer.amount)} 元、"
+                f"每月还 {format_yuan(first)} 元共 {offer.term_months} 期，"
+                f"共多还 {format_yuan(extra)} 元{fee_said}，折合年化利率（IRR）{format_rate(apr.compound)}"
+                f"（单利 {format_rate(apr.simple)}）。"
             )
         else:
-            quoted = f"总还款 {yuan(repaid)} 元，共 {offer.term_months} 期{fee_said}"
+            quoted = f"总还款 {format_yuan(repaid)} 元，共 {offer.term_months} 期{fee_said}"
             sentence = (
-                f"{offer.label}借 {yuan(offer.amount)} 元、{offer.term_months} 期共还 {yuan(repaid)} 元"
-                f"（多还 {yuan(extra)} 元{fee_said}），折合年化利率（IRR）{rate_text(apr.compound)}"
-                f"（单利 {rate_text(apr.simple)}）。"
+                f"{offer.label}借 {format_yuan(offer.amount)} 元、"
+                f"{offer.term_months} 期共还 {format_yuan(repaid)} 元"
+                f"（多还 {format_yuan(extra)} 元{fee_said}），折合年化利率（IRR）{format_rate(apr.compound)}"
+                f"（单利 {format_rate(apr.simple)}）。"
             )
     return ComparisonRow(
         side="competitor",
@@ -317,12 +318,13 @@ def our_row(q: Quote, on: date) -> ComparisonRow:
     repaid = schedule.total_payment + schedule.total_fees - schedule.upfront_fees
     label = f"本行「{q.spec.name}」"
     sentence = (
-        f"{label}{q.price.explanation.removesuffix('。')}，年化利率（IRR 复利）{rate_text(f.apr.compound)}。"
+        f"{label}{q.price.explanation.removesuffix('。')}，"
+        f"年化利率（IRR 复利）{format_rate(f.apr.compound)}。"
     )
     return ComparisonRow(
         side="ours",
         label=label,
-        quoted=f"年利率 {rate_text(q.annual_rate)}（{METHOD_LABELS[q.method]}）",
+        quoted=f"年利率 {format_rate(q.annual_rate)}（{Method(q.method).label}）",
         amount=q.amount,
         term_months=q.term_months,
         apr=f.apr,
@@ -340,7 +342,7 @@ def compare(ours: Sequence[Quote], competitors: Sequence[CompetitorOffer], on: d
     if not rows:
         return Comparison((), "没有可比较的报价。")
     best = rows[0]
-    summary = f"按年化利率（IRR 复利）比较，最低的是{best.label}：{rate_text(best.apr.compound)}。"
+    summary = f"按年化利率（IRR 复利）比较，最低的是{best.label}：{format_rate(best.apr.compound)}。"
     best_ours = next((r for r in rows if r.side == "ours"), None)
     if best_ours is not None:
         cheaper = [r for r in rows if r.side == "competitor" and r.apr.compound > best_ours.apr.compound]

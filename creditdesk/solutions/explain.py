@@ -21,16 +21,16 @@ from datetime import date
 from decimal import Decimal, localcontext
 
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import ZERO
-from creditdesk.loans.penalty import penalty_interest
-from creditdesk.loans.prepayment import KeepOption, prepay
-from creditdesk.loans.pricing import LprTenor
-from creditdesk.loans.schedule import PRECISION, Schedule
-from creditdesk.loans.terms import Method, due_date
+from creditdesk.core.money import ZERO, format_rate, format_yuan
+from creditdesk.finance.penalty import penalty_interest
+from creditdesk.finance.prepayment import KeepOption, prepay
+from creditdesk.finance.pricing import LprTenor
+from creditdesk.finance.schedule import PRECISION, Schedule
+from creditdesk.finance.terms import Method, due_date
 from creditdesk.products.catalogue import Price, ProductSpec
-from creditdesk.products.facts import COLLATERAL_TYPES, percent, rate_text, yuan
+from creditdesk.products.facts import COLLATERAL_TYPES
 from creditdesk.solutions.matching import MatchResult
-from creditdesk.solutions.offers import METHOD_LABELS, Context, Figures, Quote, figures, quote
+from creditdesk.solutions.offers import Context, Figures, Quote, figures, quote
 
 DEFAULT_LATE_DAYS = 30
 CREDIT_REPORT_SENTENCE = (
@@ -110,25 +110,25 @@ def prepayment_example(
     result = prepay(schedule, amount=prepaid, on=on, keep=KeepOption.TERM, penalty_rule=spec.prepayment)
     rule = spec.prepayment
     if result.penalty > 0:
-        fee = f"违约金 {yuan(result.penalty)} 元"
+        fee = f"违约金 {format_yuan(result.penalty)} 元"
     elif rule.percent_of_prepaid > 0 or rule.months_of_interest > 0:
         fee = f"满 {rule.waived_after_months} 个月后提前还款免收违约金"
     else:
         fee = "本产品不收提前还款违约金"
     what = (
-        f"一次性结清剩余本金 {yuan(outstanding)} 元"
+        f"一次性结清剩余本金 {format_yuan(outstanding)} 元"
         if result.full
-        else f"提前归还本金 {yuan(prepaid)} 元（保持期限、降低月供）"
+        else f"提前归还本金 {format_yuan(prepaid)} 元（保持期限、降低月供）"
     )
     new_payment = None
     after = ""
     if result.new is not None and result.new.installments:
         new_payment = result.new.installments[0].payment
-        after = f"；此后每期还款约 {yuan(new_payment)} 元"
+        after = f"；此后每期还款约 {format_yuan(new_payment)} 元"
     sentence = (
         f"第 {month} 个月（{on.isoformat()}）按期还款后{what}：{fee}，"
-        f"比按原计划少付利息 {yuan(result.interest_saved)} 元，"
-        f"扣除违约金后净节省 {yuan(result.net_saving)} 元"
+        f"比按原计划少付利息 {format_yuan(result.interest_saved)} 元，"
+        f"扣除违约金后净节省 {format_yuan(result.net_saving)} 元"
         f"{after}。"
     )
     return PrepaymentExample(
@@ -186,10 +186,12 @@ def late_terms(schedule: Schedule, spec: ProductSpec, days: int = DEFAULT_LATE_D
     row = next((r for r in schedule.installments if r.principal > 0), schedule.installments[-1])
     interest = penalty_interest(row.principal, rate, days, uplift)
     example = (
-        f"罚息利率 = 合同年利率 {rate_text(rate)} ×（1 + {percent(uplift)}）= {rate_text(penalty_rate)}。"
-        f"例如第 {row.period} 期（{row.due_date.isoformat()} 到期）应还本金 {yuan(row.principal)} 元逾期 "
-        f"{days} 天，罚息 = {yuan(row.principal)} × {rate_text(penalty_rate)} ÷ 360 × {days} = "
-        f"{yuan(interest)} 元，另须归还当期本息 {yuan(row.payment)} 元。"
+        f"罚息利率 = 合同年利率 {format_rate(rate)} ×（1 + {format_rate(uplift)}）"
+        f"= {format_rate(penalty_rate)}。"
+        f"例如第 {row.period} 期（{row.due_date.isoformat()} 到期）"
+        f"应还本金 {format_yuan(row.principal)} 元逾期 "
+        f"{days} 天，罚息 = {format_yuan(row.principal)} × {format_rate(penalty_rate)} ÷ 360 × {days} = "
+        f"{format_yuan(interest)} 元，另须归还当期本息 {format_yuan(row.payment)} 元。"
     )
     return LateTerms(
         contract_rate=rate,
@@ -320,15 +322,15 @@ def alternatives(
         q, f = option.quote, option.figures
         if q.spec.code == chosen.spec.code or f.apr.compound >= base:
             continue
-        parts = [f"年化利率 {rate_text(f.apr.compound)}，低 {_points(f.apr.compound - base)}"]
+        parts = [f"年化利率 {format_rate(f.apr.compound)}，低 {_points(f.apr.compound - base)}"]
         if q.amount < chosen.amount:
-            parts.append(f"但最高只能贷 {yuan(q.amount)} 元")
+            parts.append(f"但最高只能贷 {format_yuan(q.amount)} 元")
         requires = _requires(q.spec)
         if requires:
             parts.append(requires)
         if q.spec.approval_days > chosen.spec.approval_days:
             parts.append(f"审批约 {q.spec.approval_days} 个工作日（本方案约 {chosen.spec.approval_days} 个）")
-        parts.append(f"首期月供 {yuan(f.first_payment)} 元")
+        parts.append(f"首期月供 {format_yuan(f.first_payment)} 元")
         found.append(
             Alternative(
                 kind="product",
@@ -356,7 +358,7 @@ def alternatives(
                 apr_change=f.apr.compound - base,
                 first_payment=f.first_payment,
                 total_interest=f.total_interest,
-                change=f"年化利率 {rate_text(f.apr.compound)}，低 {_points(f.apr.compound - base)}；"
+                change=f"年化利率 {format_rate(f.apr.compound)}，低 {_points(f.apr.compound - base)}；"
                 f"需要：{change.message}。",
             )
         )
@@ -371,22 +373,24 @@ def alternatives(
         found.append(
             Alternative(
                 kind="method",
-                label=f"改为{METHOD_LABELS[method]}",
+                label=f"改为{Method(method).label}",
                 apr=f.apr.compound,
                 apr_change=f.apr.compound - base,
                 first_payment=f.first_payment,
                 total_interest=f.total_interest,
                 change=(
-                    f"首期还款 {yuan(f.first_payment)} 元（本方案 {yuan(chosen_figures.first_payment)} 元），"
-                    f"总利息 {yuan(f.total_interest)} 元，{more_or_less}付 {yuan(abs(interest_delta))} 元；"
-                    f"年化利率 {rate_text(f.apr.compound)}。"
+                    f"首期还款 {format_yuan(f.first_payment)} 元"
+                    f"（本方案 {format_yuan(chosen_figures.first_payment)} 元），"
+                    f"总利息 {format_yuan(f.total_interest)} 元，"
+                    f"{more_or_less}付 {format_yuan(abs(interest_delta))} 元；"
+                    f"年化利率 {format_rate(f.apr.compound)}。"
                     + (
                         "本金还得更早，利息因此更少。"
                         if interest_delta < 0
                         else "本金还得更晚，利息因此更多。"
                     )
                     if interest_delta != ZERO
-                    else f"首期还款 {yuan(f.first_payment)} 元，总利息不变。"
+                    else f"首期还款 {format_yuan(f.first_payment)} 元，总利息不变。"
                 ),
             )
         )

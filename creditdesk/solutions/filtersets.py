@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.api.ids import IdFilter
 from creditdesk.solutions.models import CompetitorOffer, Proposal, QuoteKind
 
 
@@ -25,7 +26,7 @@ class CompetitorOfferFilterSet(django_filters.FilterSet):
 
 
 class ProposalFilterSet(django_filters.FilterSet):
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("客户编号"))
+    customer = IdFilter(field_name="customer_id", label=_("客户编号"))
 
     class Meta:
         model = Proposal

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.loans.choices import RepaymentMethod
+from creditdesk.rates.choices import RepaymentMethod
 from creditdesk.solutions.models import QuoteKind
 
 

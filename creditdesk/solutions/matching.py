@@ -41,11 +41,11 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
 
-from creditdesk.core.money import ZERO
-from creditdesk.loans.apr import AnnualizedRate, annualize, irr
-from creditdesk.loans.pricing import LprQuote
-from creditdesk.loans.schedule import PRECISION
-from creditdesk.loans.terms import Method
+from creditdesk.core.money import ZERO, format_rate, format_yuan
+from creditdesk.finance.apr import AnnualizedRate, annualize, irr
+from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.schedule import PRECISION
+from creditdesk.finance.terms import Method
 from creditdesk.products.capacity import (
     AMOUNT_STEP,
     Assessment,
@@ -57,10 +57,9 @@ from creditdesk.products.capacity import (
     validate_need,
 )
 from creditdesk.products.catalogue import ProductSpec
-from creditdesk.products.facts import percent, rate_text, yuan
 from creditdesk.products.rules import Lever, RuleOutcome, Status
 from creditdesk.solutions.offers import Context, Figures, Quote, figures, make_context, quote
-from creditdesk.solutions.whatif import ChangeKind, WhatIf, largest_passing, what_if
+from creditdesk.solutions.whatif import WhatIf, largest_passing, what_if
 
 WEIGHTS: dict[str, tuple[float, float, float, float]] = {
     "low": (0.40, 0.20, 0.25, 0.15),
@@ -302,15 +301,15 @@ def _reason(
     most, more = _STRENGTH[strongest]
     strength = most if parts[strongest] >= best[strongest] else more
     if q.amount >= need.amount:
-        coverage = f"可全额覆盖 {yuan(need.amount)} 元需求"
+        coverage = f"可全额覆盖 {format_yuan(need.amount)} 元需求"
     else:
-        coverage = f"最高可贷 {yuan(q.amount)} 元，覆盖需求的 {percent(q.amount / need.amount, 0)}"
-    apr = f"年化利率 {rate_text(f.apr.compound)}（IRR 复利）"
+        coverage = f"最高可贷 {format_yuan(q.amount)} 元，覆盖需求的 {format_rate(q.amount / need.amount)}"
+    apr = f"年化利率 {format_rate(f.apr.compound)}（IRR 复利）"
     if f.apr.compound == lowest_apr:
         apr += "，为可选产品中最低"
-    payment = f"首期月供 {yuan(f.first_payment)} 元"
+    payment = f"首期月供 {format_yuan(f.first_payment)} 元"
     if affordable > 0:
-        payment += f"，约为可承受月供 {yuan(affordable)} 元的 {percent(q.payment / affordable, 0)}"
+        payment += f"，约为可承受月供 {format_yuan(affordable)} 元的 {format_rate(q.payment / affordable)}"
     days = q.spec.approval_days
     speed = "当天审批" if days == 0 else f"约 {days} 个工作日审批"
     return f"第 {position} 名「{q.spec.name}」（{strength}）：{coverage}；{apr}；{payment}；{speed}。"
@@ -331,7 +330,7 @@ def _cap(ctx: Context, rejected: Rejected) -> Decimal | None:
         return None
     gap = rejected.what_if or what_if(ctx, q.spec, q)
     for change in gap.changes:
-        if change.kind == ChangeKind.AMOUNT and change.quote.amount < q.amount:
+        if change.kind == Lever.AMOUNT and change.quote.amount < q.amount:
             return change.quote.amount
     return None
 
@@ -427,13 +426,14 @@ def _combination(ctx: Context, p: Quote, q: Quote, affordable: Decimal) -> Combi
         apr = annualize(irr(flows, guess=(p.annual_rate + q.annual_rate) / 24), 12)
     payment = p.payment + q.payment
     cheaper, other = (p, q) if fp.apr.compound <= fq.apr.compound else (q, p)
-    room = f"（可承受 {yuan(affordable)} 元）" if affordable > 0 else ""
+    room = f"（可承受 {format_yuan(affordable)} 元）" if affordable > 0 else ""
     if payment > affordable:
         room += "，超过按 55% 负债收入比测算的可承受月供，请核实还款来源"
     reason = (
-        f"「{p.spec.name}」{yuan(p.amount)} 元 + 「{q.spec.name}」{yuan(q.amount)} 元，合计覆盖 "
-        f"{yuan(ctx.need.amount)} 元需求；合计月供 {yuan(payment)} 元{room}，综合年化利率 "
-        f"{rate_text(apr.compound)}（IRR 复利）。「{cheaper.spec.name}」利率较低，尽量多贷，"
+        f"「{p.spec.name}」{format_yuan(p.amount)} 元 + "
+        f"「{q.spec.name}」{format_yuan(q.amount)} 元，合计覆盖 "
+        f"{format_yuan(ctx.need.amount)} 元需求；合计月供 {format_yuan(payment)} 元{room}，综合年化利率 "
+        f"{format_rate(apr.compound)}（IRR 复利）。「{cheaper.spec.name}」利率较低，尽量多贷，"
         f"其余由「{other.spec.name}」补足。"
     )
     return Combination(

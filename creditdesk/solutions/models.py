@@ -12,23 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from creditdesk.accounts.models import Team
 from creditdesk.accounts.scope import ScopePaths
+from creditdesk.core.choices import text_choices
 from creditdesk.core.fields import AmountField, PercentRateField
 from creditdesk.customers.models import Customer
-from creditdesk.loans.choices import RepaymentMethod
-from creditdesk.loans.terms import Method
+from creditdesk.finance.terms import Method
 from creditdesk.products.models import CUSTOMER_SCOPE, ImmutableRow, Need, ProductVersion
+from creditdesk.rates.choices import RepaymentMethod
 from creditdesk.solutions import competitors
 
 HUNDRED = Decimal(100)
 
 
-class QuoteKind(models.TextChoices):
-    """How a competitor's quote was said to the customer (the pure core's ``competitors.QuoteKind``)."""
-
-    ANNUAL_RATE = "annual_rate", _("年利率")
-    FLAT_MONTHLY = "flat_monthly", _("月息（按原始本金）")
-    INSTALLMENT = "installment", _("每期还款额")
-    TOTAL_REPAYMENT = "total_repayment", _("总还款额")
+QuoteKind = text_choices(competitors.QuoteKind)
 
 
 class CompetitorOffer(models.Model):

@@ -38,14 +38,14 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
 
-from creditdesk.core.money import ZERO, round_fen
-from creditdesk.loans.apr import AnnualizedRate, annualized_rate
-from creditdesk.loans.pricing import LprQuote
-from creditdesk.loans.schedule import PRECISION, Schedule, annuity_payment, build_schedule
-from creditdesk.loans.terms import METHOD_LABELS, FeeTiming, LoanTerms, Method
+from creditdesk.core.money import ZERO, format_yuan, round_fen
+from creditdesk.finance.apr import AnnualizedRate, annualized_rate
+from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.schedule import PRECISION, Schedule, annuity_payment, build_schedule
+from creditdesk.finance.terms import FeeTiming, LoanTerms, Method
 from creditdesk.products.capacity import Capacity, Need, PaymentPlan
 from creditdesk.products.catalogue import FixedPricing, LprPricing, Price, ProductSpec, price_for
-from creditdesk.products.facts import GRADES, check_facts, yuan
+from creditdesk.products.facts import GRADES, check_facts
 from creditdesk.products.rules import Evaluation, evaluate
 
 FROM_NEED = (
@@ -115,7 +115,7 @@ def choose_method(spec: ProductSpec, need: Need) -> tuple[Method, str | None]:
     method = Method(spec.methods[0])
     if preferred is None:
         return method, None
-    return method, f"本产品不支持{METHOD_LABELS[preferred]}，按{METHOD_LABELS[method]}测算。"
+    return method, f"本产品不支持{Method(preferred).label}，按{method.label}测算。"
 
 
 def pricing_grade(spec: ProductSpec, grade: str | None) -> tuple[str | None, str | None]:
@@ -221,7 +221,9 @@ def quote(
     if amount is None:
         amount = min(need.amount, spec.max_amount)
         if amount < need.amount:
-            notes.append(f"本产品最高可贷 {yuan(amount)} 元，低于需求金额 {yuan(need.amount)} 元。")
+            notes.append(
+                f"本产品最高可贷 {format_yuan(amount)} 元，低于需求金额 {format_yuan(need.amount)} 元。"
+            )
     if term_months is None:
         term_months = min(max(need.term_months, spec.min_term_months), spec.max_term_months)
         if term_months != need.term_months:

@@ -21,14 +21,14 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.utils import translation
 
-from creditdesk.core.money import ZERO
-from creditdesk.loans.apr import AnnualizedRate
-from creditdesk.loans.pricing import LprQuote, lpr_in_force
-from creditdesk.loans.schedule import Installment, Schedule
-from creditdesk.loans.terms import CalculationError, Method
+from creditdesk.core.money import ZERO, format_rate, format_yuan
+from creditdesk.finance.apr import AnnualizedRate
+from creditdesk.finance.pricing import LprQuote, lpr_in_force
+from creditdesk.finance.schedule import Installment, Schedule
+from creditdesk.finance.terms import CalculationError, Method
 from creditdesk.products import display
 from creditdesk.products.capacity import Assessment, Need
-from creditdesk.products.facts import COLLATERAL_TYPES, PURPOSES, percent, rate_text, yuan
+from creditdesk.products.facts import COLLATERAL_TYPES, PURPOSES
 from creditdesk.solutions.explain import (
     CLASSIFICATION_SENTENCE,
     CREDIT_REPORT_SENTENCE,
@@ -37,7 +37,7 @@ from creditdesk.solutions.explain import (
     prepayment_months,
     rate_breakdown,
 )
-from creditdesk.solutions.offers import METHOD_LABELS, Figures, Quote
+from creditdesk.solutions.offers import Figures, Quote
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -117,7 +117,7 @@ def _part(position: int, part: ChosenPart) -> dict[str, Any]:
         "amount": _d(q.amount),
         "term_months": q.term_months,
         "method": str(q.method),
-        "method_label": METHOD_LABELS[q.method],
+        "method_label": Method(q.method).label,
         "annual_rate": _d(q.annual_rate),
         "apr_compound": _apr(f.apr.compound),
         "apr_simple": _apr(f.apr.simple),
@@ -145,13 +145,13 @@ def disclosures(parts: Sequence[ChosenPart], lpr: LprQuote | None, priced_on: da
     """The required disclosures (RULES.md), in the words of the product(s) chosen."""
     upfront = sum((p.figures.upfront_fees for p in parts), ZERO)
     uplifts = sorted({p.quote.spec.penalty_uplift for p in parts})
-    uplift = "、".join(percent(u) for u in uplifts)
+    uplift = "、".join(format_rate(u) for u in uplifts)
     prepay = "；".join(
         f"「{p.quote.spec.name}」{display.prepayment_text(p.quote.spec).removesuffix('。')}" for p in parts
     )
     deduction = "本行不在放款时从贷款本金中预先扣除利息（《民法典》第六百七十条），利息按实际占用的本金计算。"
     if upfront > 0:
-        deduction += f"放款时收取的费用 {yuan(upfront)} 元已计入年化利率。"
+        deduction += f"放款时收取的费用 {format_yuan(upfront)} 元已计入年化利率。"
     lines = [
         "年化利率按中国人民银行公告〔2021〕第 3 号的要求，以贷款实际占用的本金为基数、按内部收益率法（IRR）"
         "计算，已包含利息和与贷款直接相关的全部费用；本方案书所列年化利率均为复利口径，标注「单利」者除外。",
@@ -163,7 +163,7 @@ def disclosures(parts: Sequence[ChosenPart], lpr: LprQuote | None, priced_on: da
     if lpr is not None and any(p.quote.price.kind == "lpr" for p in parts):
         lines.append(
             f"本方案按 {lpr.effective_from.isoformat()} 起执行的贷款市场报价利率（LPR）测算："
-            f"1 年期 {rate_text(lpr.one_year)}，5 年期以上 {rate_text(lpr.five_year)}；"
+            f"1 年期 {format_rate(lpr.one_year)}，5 年期以上 {format_rate(lpr.five_year)}；"
             "签约时按当时的 LPR 定价。"
         )
     lines.append(
@@ -236,7 +236,7 @@ def build_content(
             "repayment_preference": None
             if need.repayment_preference is None
             else str(need.repayment_preference),
-            "repayment_preference_label": METHOD_LABELS.get(str(need.repayment_preference), "无偏好")
+            "repayment_preference_label": Method.label_of(str(need.repayment_preference), "无偏好")
             if need.repayment_preference
             else "无偏好",
             "collateral_type": need.collateral_type,

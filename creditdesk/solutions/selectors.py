@@ -4,19 +4,19 @@ quotes and proposals."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.customers.models import Customer
-from creditdesk.loans.pricing import LprQuote
+from creditdesk.finance.pricing import LprQuote
 from creditdesk.products import capacity
 from creditdesk.products import selectors as product_selectors
 from creditdesk.products.catalogue import ProductSpec
@@ -24,6 +24,7 @@ from creditdesk.products.customer_facts import facts_for
 from creditdesk.products.models import Need, ProductVersion
 from creditdesk.scoring.models import Assessment
 from creditdesk.scoring.selectors import assessments_of
+from creditdesk.solutions import competitors
 from creditdesk.solutions.matching import MatchResult, Pending, RankedOption, Rejected, match
 from creditdesk.solutions.models import CompetitorOffer, Proposal
 from creditdesk.solutions.offers import Context, make_context
@@ -132,22 +133,12 @@ def customer_match(
 
 # --- competitor offers ------------------------------------------------------------------------------------
 
-TEAM_ROLES = frozenset({scope.MANAGER, scope.TEAM_LEAD})
-BRANCH_ROLES = frozenset({scope.BRANCH_HEAD, scope.RISK_MANAGER})
-
 
 def competitor_offer_list_visible_to(*, user: User) -> QuerySet[CompetitorOffer]:
     """A team's quotes are the team's (every member sees them, see the model); the branch head and risk
-    managers see their branch's. Nobody else sees any."""
+    managers see their branch's. Nobody else sees any (``scope.team_shared_q``)."""
     rows = CompetitorOffer.objects.select_related("recorded_by", "team")
-    role = getattr(user, "role", None)
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return rows.none()
-    if role in TEAM_ROLES and user.team_id:
-        return rows.filter(team_id=user.team_id)
-    if role in BRANCH_ROLES and user.branch_id:
-        return rows.filter(Q(team__branch_id=user.branch_id))
-    return rows.none()
+    return rows.filter(scope.team_shared_q(user, team="team", branch="team__branch"))
 
 
 def competitor_offer_get_visible(*, user: User, offer_id: int | str) -> CompetitorOffer:
@@ -155,6 +146,20 @@ def competitor_offer_get_visible(*, user: User, offer_id: int | str) -> Competit
     if found is None:
         raise Http404("not found")
     return found
+
+
+COMPARE_OURS = 3  # beside the competitors' quotes: the customer's best three options
+
+
+def competitor_comparison(
+    *, found: CustomerMatch | None, theirs: Sequence[competitors.CompetitorOffer]
+) -> competitors.Comparison:
+    """竞品对比, one composition for the page and the API: ``found``'s best ``COMPARE_OURS`` eligible
+    options (none without a match or a need) beside ``theirs``, all on the annualized basis (IRR), priced
+    on the match's day (today without a match)."""
+    result = found.result if found is not None else None
+    ours = [o.quote for o in result.eligible[:COMPARE_OURS]] if result is not None else []
+    return competitors.compare(ours, theirs, found.on if found is not None else timezone.localdate())
 
 
 # --- proposals --------------------------------------------------------------------------------------------

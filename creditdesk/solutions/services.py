@@ -17,21 +17,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creditdesk.accounts import scope
+from creditdesk.accounts import policy, scope
 from creditdesk.accounts.models import User
+from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
-from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError, NotFound
+from creditdesk.core.money import is_fen_amount, parse_decimal
 from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer
-from creditdesk.loans.apr import AnnualizedRate
-from creditdesk.loans.terms import Method
+from creditdesk.finance.apr import AnnualizedRate
+from creditdesk.finance.terms import Method
 from creditdesk.products.facts import FACTS
 from creditdesk.solutions import competitors, pdf
 from creditdesk.solutions.matching import Combination, Pending, RankedOption, Rejected
 from creditdesk.solutions.models import CompetitorOffer, Proposal, ProposalOption, QuoteKind
 from creditdesk.solutions.offers import figures
 from creditdesk.solutions.proposal_content import ChosenPart, build_content
-from creditdesk.solutions.selectors import TEAM_ROLES, CustomerMatch, customer_match
+from creditdesk.solutions.selectors import CustomerMatch, customer_match
 
 HUNDRED = Decimal(100)
 RATE_PLACES = Decimal("0.0001")  # PercentRateField keeps four places of a percent
@@ -64,10 +66,10 @@ def _percent(value: Any, field: str) -> Decimal | None:
             "competitor_field_invalid", _("利率应为写成字符串的十进制数（百分数）。"), {"field": field}
         )
     try:
-        number = Decimal(str(value).strip())
-    except ArithmeticError as exc:
+        number = parse_decimal(value)
+    except ValueError as exc:
         raise DomainError("competitor_field_invalid", _("利率不是数字。"), {"field": field}) from exc
-    if not number.is_finite() or number < 0 or number != number.quantize(RATE_PLACES):
+    if number < 0 or number != number.quantize(RATE_PLACES):
         raise DomainError(
             "competitor_field_invalid", _("利率应为不小于零的百分数，最多四位小数。"), {"field": field}
         )
@@ -80,8 +82,8 @@ def _money(value: Any, field: str, *, default: Decimal | None = None) -> Decimal
     if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
         raise DomainError("competitor_field_invalid", _("金额应为写成字符串的十进制数。"), {"field": field})
     try:
-        return Decimal(str(value).strip())
-    except ArithmeticError as exc:
+        return parse_decimal(value)
+    except ValueError as exc:
         raise DomainError("competitor_field_invalid", _("金额不是数字。"), {"field": field}) from exc
 
 
@@ -92,8 +94,7 @@ def competitor_offer_record(*, actor: User, data: Mapping[str, Any]) -> Competit
     with at most two places, a term of 1–360 months, the figure its kind needs, a repayment that at least
     returns the principal, a fee below the amount); rates in percent with at most four places; the quote
     is dated no later than today."""
-    if actor.role not in TEAM_ROLES or not actor.team_id:
-        raise NotAllowed("competitor_offer_forbidden", _("只有团队的客户经理和团队主管可以登记竞品报价。"))
+    policy.require(actor, Action.COMPETITOR_OFFER_RECORD)
     kind = data.get("kind")
     if kind not in QuoteKind.values:
         raise DomainError("competitor_kind_unknown", _("请选择报价方式。"), {"field": "kind"})
@@ -148,7 +149,7 @@ def competitor_offer_record(*, actor: User, data: Mapping[str, Any]) -> Competit
     competitors.validate_offer(core)
     for field in ("monthly_payment", "total_repayment"):
         value = values[field]
-        if value is not None and value != value.quantize(Decimal("0.01")):
+        if value is not None and not is_fen_amount(value):
             raise DomainError("competitor_figure_invalid", _("金额最多保留两位小数。"), {"field": field})
     offer = CompetitorOffer.objects.create(
         team_id=actor.team_id, recorded_by=actor, quoted_on=quoted_on, **values
@@ -246,36 +247,29 @@ def choose_option(match_: CustomerMatch, products: Sequence[str]) -> ChosenOptio
 
 
 def _customer_for_proposal(*, actor: User, customer_id: int | str) -> Customer:
-    return customer_for_change(
-        actor=actor,
-        customer_id=customer_id,
-        code="proposal_read_only",
-        message=_("您可以查看该客户，但不能为其出具方案书。"),
-    )
+    return customer_for_change(actor=actor, customer_id=customer_id, action=Action.PROPOSAL_ISSUE)
 
 
 def new_number(today: date) -> str:
     return f"FA{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
 
 
-@transaction.atomic(durable=True)
-def proposal_create(*, actor: User, customer_id: int | str, products: Sequence[str]) -> Proposal:
-    """出具方案书. Rules: the customer's manager or team lead issues it; the customer has a need
-    (``proposal_need_missing``); the option is one product the customer passes today — a product whose
-    rules fail is refused (``proposal_product_ineligible``, with the failed rules' sentences), one whose
-    rules cannot all be judged yet (a missing grade, income …) too (``proposal_product_rules_unknown``),
-    as is a product not on sale (``proposal_product_unknown``) — or two products forming one of the
-    match's combinations (``proposal_combination_unknown`` otherwise). What is shown is stored whole (the
-    snapshot) with the PDF and its SHA-256, so that the proposal never changes afterwards."""
-    customer = _customer_for_proposal(actor=actor, customer_id=customer_id)
-    today = timezone.localdate()
+@dataclass(frozen=True)
+class _Draft:
+    """A proposal prepared from the customer's match, not yet stored: the option chosen and the snapshot."""
+
+    match: CustomerMatch
+    chosen: ChosenOption
+    content: dict[str, Any]
+
+
+def _draft(*, actor: User, customer: Customer, products: Sequence[str], number: str, today: date) -> _Draft:
     match_ = customer_match(customer=customer, today=today, with_what_if=False)
     if match_.need is None or match_.result is None:
         raise DomainError(
             "proposal_need_missing", _("请先为客户做需求分析，再出具方案书。"), {"field": "customer"}
         )
     chosen = choose_option(match_, products)
-    number = new_number(today)
     content = build_content(
         number=number,
         institution=settings.CREDITDESK_INSTITUTION_NAME,
@@ -291,7 +285,60 @@ def proposal_create(*, actor: User, customer_id: int | str, products: Sequence[s
         reason=chosen.reason,
         lpr_table=match_.lpr_table,
     )
-    document = pdf.render_pdf(content)
+    return _Draft(match=match_, chosen=chosen, content=content)
+
+
+def proposal_create(*, actor: User, customer_id: int | str, products: Sequence[str]) -> Proposal:
+    """出具方案书. Rules: the customer's manager or team lead issues it; the customer has a need
+    (``proposal_need_missing``); the option is one product the customer passes today — a product whose
+    rules fail is refused (``proposal_product_ineligible``, with the failed rules' sentences), one whose
+    rules cannot all be judged yet (a missing grade, income …) too (``proposal_product_rules_unknown``),
+    as is a product not on sale (``proposal_product_unknown``) — or two products forming one of the
+    match's combinations (``proposal_combination_unknown`` otherwise). What is shown is stored whole (the
+    snapshot) with the PDF and its SHA-256, so that the proposal never changes afterwards.
+
+    The PDF (WeasyPrint: the slow part) is rendered while no row is locked. The snapshot is prepared under
+    the customer's lock, rendered, then prepared again under the lock of the one durable transaction that
+    stores it: the stored snapshot is the one that transaction saw, and the PDF is that snapshot's. A
+    customer, need, grade, product or LPR changed in between refuses (``proposal_changed``) and stores
+    nothing; issuing again prepares it anew."""
+    today = timezone.localdate()
+    number = new_number(today)
+    with transaction.atomic(durable=True):  # the refusals (scope, rules) come before any rendering
+        customer = _customer_for_proposal(actor=actor, customer_id=customer_id)
+        draft = _draft(actor=actor, customer=customer, products=products, number=number, today=today)
+    document = pdf.render_pdf(draft.content)
+    return _proposal_store(
+        actor=actor,
+        customer_id=customer_id,
+        products=products,
+        number=number,
+        today=today,
+        draft=draft,
+        document=document,
+    )
+
+
+@transaction.atomic(durable=True)
+def _proposal_store(
+    *,
+    actor: User,
+    customer_id: int | str,
+    products: Sequence[str],
+    number: str,
+    today: date,
+    draft: _Draft,
+    document: bytes,
+) -> Proposal:
+    customer = _customer_for_proposal(actor=actor, customer_id=customer_id)
+    locked = _draft(actor=actor, customer=customer, products=products, number=number, today=today)
+    if locked.content != draft.content:
+        raise Conflict(
+            "proposal_changed",
+            _("出具过程中客户信息或产品定价发生了变化，请重新出具方案书。"),
+            {"field": "customer"},
+        )
+    match_, chosen, content = locked.match, locked.chosen, locked.content
     proposal = Proposal.objects.create(
         number=number,
         customer=customer,

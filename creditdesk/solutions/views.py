@@ -9,30 +9,31 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from creditdesk.accounts import scope
+from creditdesk.accounts import policy
+from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
+from creditdesk.core.money import format_rate
 from creditdesk.core.paging import paginate
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible
-from creditdesk.loans.apr import flat_rate_apr
-from creditdesk.products.facts import FACTS, rate_text
+from creditdesk.finance.apr import flat_rate_apr
+from creditdesk.finance.terms import Method
+from creditdesk.products.facts import FACTS
 from creditdesk.solutions import explain, selectors, services
-from creditdesk.solutions.competitors import compare, competitor_row
+from creditdesk.solutions.competitors import competitor_row
 from creditdesk.solutions.filtersets import CompetitorOfferFilterSet
 from creditdesk.solutions.forms import CompetitorOfferForm, PrepayForm
 from creditdesk.solutions.matching import Pending, RankedOption, Rejected
-from creditdesk.solutions.offers import METHOD_LABELS, figures
+from creditdesk.solutions.offers import figures
 
 PANEL_PROPOSALS = 3
-COMPARE_OURS = 3
 COMPARE_THEIRS = 10
 
 
@@ -71,9 +72,9 @@ def customer_match(request: HttpRequest, customer_id: int) -> HttpResponse:
         "error": error,
         "pending": pending,
         "missing_grade": missing_grade or (found is not None and found.assessment is None),
-        "can_change": scope.can_change(request.user, customer),
+        "can_change": policy.can(request.user, Action.PROPOSAL_ISSUE, customer),
         "proposals": selectors.proposals_of(customer=customer)[:PANEL_PROPOSALS],
-        "methods": METHOD_LABELS,
+        "methods": dict(Method.pairs()),
     }
     return render(request, "solutions/match.html", context, status=400 if error else 200)
 
@@ -125,12 +126,12 @@ def option_detail(request: HttpRequest, customer_id: int, code: str) -> HttpResp
         "quote": q,
         "figures": f,
         "schedule": schedule,
-        "method_label": METHOD_LABELS[q.method],
+        "method_label": Method(q.method).label,
         "form": form,
         "last_month": last_month,
         "prepay": prepay,
         "prepay_error": prepay_error,
-        "can_change": scope.can_change(request.user, customer),
+        "can_change": policy.can(request.user, Action.PROPOSAL_ISSUE, customer),
     }
     if is_htmx(request) and form.is_bound:
         return render(request, "solutions/_prepay_result.html", context, status=status)
@@ -151,7 +152,7 @@ def flat_rate_sentence() -> str:
     return _(
         "“月息”按原始本金计息，而本金在逐月归还：例如月息 0.5%%、12 个月等额还款，看似年利率 6%%，"
         "按实际占用本金计算的年化利率约为 %(simple)s（单利），复利 %(compound)s。"
-    ) % {"simple": rate_text(rate.simple), "compound": rate_text(rate.compound)}
+    ) % {"simple": format_rate(rate.simple), "compound": format_rate(rate.compound)}
 
 
 @login_required
@@ -164,8 +165,8 @@ def comparison(request: HttpRequest, customer_id: int) -> HttpResponse:
     offers = selectors.competitor_offer_list_visible_to(user=request.user)
     chosen_ids = [v for v in request.GET.getlist("offer") if v.isdigit()]
     chosen = list(offers.filter(pk__in=chosen_ids) if chosen_ids else offers[:COMPARE_THEIRS])
-    ours = [o.quote for o in found.result.eligible[:COMPARE_OURS]] if found and found.result else []
-    result = compare(ours, [o.as_offer() for o in chosen], found.on if found else None) if found else None
+    theirs = [o.as_offer() for o in chosen]
+    result = selectors.competitor_comparison(found=found, theirs=theirs) if found else None
     context = {
         "customer": customer,
         "match": found,
@@ -186,8 +187,6 @@ def comparison(request: HttpRequest, customer_id: int) -> HttpResponse:
 def proposal_new(request: HttpRequest, customer_id: int) -> HttpResponse:
     """出具方案书 for the option posted (``products``: one code, or the two of a combination)."""
     customer = customer_get_visible(user=request.user, customer_id=customer_id)
-    if not scope.can_change(request.user, customer):
-        raise PermissionDenied(_("您可以查看该客户，但不能为其出具方案书。"))
     try:
         with refusals_as_http():
             proposal = services.proposal_create(
@@ -254,7 +253,7 @@ def competitor_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "rows": converted,
-        "can_record": request.user.role in selectors.TEAM_ROLES and bool(request.user.team_id),
+        "can_record": policy.can(request.user, Action.COMPETITOR_OFFER_RECORD),
         "query_string": query.urlencode(),
         "flat_sentence": flat_rate_sentence(),
     }
@@ -264,8 +263,8 @@ def competitor_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def competitor_new(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in selectors.TEAM_ROLES or not request.user.team_id:
-        raise PermissionDenied(_("只有团队的客户经理和团队主管可以登记竞品报价。"))
+    with refusals_as_http():  # the form is the action's: asked before it is drawn, again by the service
+        policy.require(request.user, Action.COMPETITOR_OFFER_RECORD)
     if request.method == "POST":
         form = CompetitorOfferForm(request.POST)
         if form.is_valid():

@@ -30,14 +30,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from creditdesk.core.money import ZERO
-from creditdesk.loans.pricing import LprQuote
+from creditdesk.core.money import ZERO, format_rate, format_yuan
+from creditdesk.finance.pricing import LprQuote
 from creditdesk.products.capacity import AMOUNT_STEP, Capacity, Need, ceil_to, floor_to
 from creditdesk.products.catalogue import FixedPricing, LprPricing, ProductSpec
-from creditdesk.products.facts import COLLATERAL_TYPES, percent, yuan
+from creditdesk.products.facts import COLLATERAL_TYPES
 from creditdesk.products.rules import (
     AmountRange,
     CollateralRequired,
@@ -52,19 +51,12 @@ from creditdesk.solutions.offers import Context, Quote, make_context, quote
 MAX_BUMPS = 3  # fen-rounding corrections tried after a closed-form answer before giving up on it
 
 
-class ChangeKind(StrEnum):
-    AMOUNT = "amount"
-    TERM = "term"
-    CO_BORROWER = "co_borrower"
-    GUARANTOR = "guarantor"
-    COLLATERAL = "collateral"
-
-
 @dataclass(frozen=True)
 class Change:
-    """One change that passes: ``quote`` is the product re-quoted and re-evaluated with it."""
+    """One change that passes: ``quote`` is the product re-quoted and re-evaluated with it; ``kind`` is
+    the lever it moves."""
 
-    kind: ChangeKind
+    kind: Lever
     message: str
     quote: Quote
     co_borrower_income: Decimal | None = None
@@ -222,8 +214,8 @@ def _amount_change(ctx: Context, spec: ProductSpec, original: Quote) -> list[Cha
         q = at(spec.min_amount)
         if not _passes(q):
             return []
-        message = f"将金额提高到本产品起贷金额 {yuan(q.amount)} 元，月供 {yuan(q.payment)} 元"
-        return [Change(ChangeKind.AMOUNT, message, q)]
+        message = f"将金额提高到本产品起贷金额 {format_yuan(q.amount)} 元，月供 {format_yuan(q.payment)} 元"
+        return [Change(Lever.AMOUNT, message, q)]
     top = floor_to(original.amount)
     if original.amount == top:
         top -= step  # the amount offered fails: the answer is below it
@@ -247,11 +239,11 @@ def _amount_change(ctx: Context, spec: ProductSpec, original: Quote) -> list[Cha
     else:
         return []
     q = at(low + k * step)
-    dti = f"，负债收入比 {percent(q.dti_after)}" if q.dti_after is not None else ""
+    dti = f"，负债收入比 {format_rate(q.dti_after)}" if q.dti_after is not None else ""
     has_ltv = any(isinstance(r, MaxLtv) for r in spec.effective_rules)
-    ltv = f"，抵质押率 {percent(q.loan_to_value)}" if has_ltv and q.loan_to_value is not None else ""
-    message = f"将金额降至 {yuan(q.amount)} 元（月供 {yuan(q.payment)} 元{dti}{ltv}）"
-    return [Change(ChangeKind.AMOUNT, message, q)]
+    ltv = f"，抵质押率 {format_rate(q.loan_to_value)}" if has_ltv and q.loan_to_value is not None else ""
+    message = f"将金额降至 {format_yuan(q.amount)} 元（月供 {format_yuan(q.payment)} 元{dti}{ltv}）"
+    return [Change(Lever.AMOUNT, message, q)]
 
 
 def _amount_bounds(original: Quote) -> list[Decimal]:
@@ -330,9 +322,9 @@ def _term_change(ctx: Context, spec: ProductSpec, original: Quote) -> list[Chang
     if found is None:
         return []
     verb = "延长" if found.term_months > current else "缩短"
-    dti = f"，负债收入比 {percent(found.dti_after)}" if found.dti_after is not None else ""
-    message = f"将期限{verb}至 {found.term_months} 个月（月供 {yuan(found.payment)} 元{dti}）"
-    return [Change(ChangeKind.TERM, message, found)]
+    dti = f"，负债收入比 {format_rate(found.dti_after)}" if found.dti_after is not None else ""
+    message = f"将期限{verb}至 {found.term_months} 个月（月供 {format_yuan(found.payment)} 元{dti}）"
+    return [Change(Lever.TERM, message, found)]
 
 
 # --- co-borrower, guarantor, collateral -------------------------------------------------------------------
@@ -371,11 +363,13 @@ def _co_borrower_change(ctx: Context, spec: ProductSpec, original: Quote) -> lis
         return []
     q, income = result
     if income > 0:
-        dti = f"，负债收入比降至 {percent(q.dti_after)}" if q.dti_after is not None else ""
-        message = f"增加一位月收入（扣除其自身月供后）不低于 {yuan(income)} 元的共同借款人（如配偶）{dti}"
+        dti = f"，负债收入比降至 {format_rate(q.dti_after)}" if q.dti_after is not None else ""
+        message = (
+            f"增加一位月收入（扣除其自身月供后）不低于 {format_yuan(income)} 元的共同借款人（如配偶）{dti}"
+        )
     else:
         message = "增加一位共同借款人（如配偶）"
-    return [Change(ChangeKind.CO_BORROWER, message, q, co_borrower_income=income)]
+    return [Change(Lever.CO_BORROWER, message, q, co_borrower_income=income)]
 
 
 def _with_facts(ctx: Context, spec: ProductSpec, original: Quote, facts: dict[str, Any]) -> Quote:
@@ -394,7 +388,7 @@ def _guarantor_change(ctx: Context, spec: ProductSpec, original: Quote) -> list[
     q = _with_facts(ctx, spec, original, {"has_guarantor": True})
     if not _passes(q):
         return []
-    return [Change(ChangeKind.GUARANTOR, "提供符合条件的保证人或融资担保公司连带责任保证", q)]
+    return [Change(Lever.GUARANTOR, "提供符合条件的保证人或融资担保公司连带责任保证", q)]
 
 
 def _collateral_changes(ctx: Context, spec: ProductSpec, original: Quote) -> list[Change]:
@@ -423,13 +417,11 @@ def _collateral_changes(ctx: Context, spec: ProductSpec, original: Quote) -> lis
         if result is None:
             continue
         q, value = result
-        ltv = f"，抵质押率 {percent(q.loan_to_value)}" if q.loan_to_value is not None else ""
+        ltv = f"，抵质押率 {format_rate(q.loan_to_value)}" if q.loan_to_value is not None else ""
         if kind == offered:
-            message = f"追加抵押物，使{labels[kind]}等抵押物评估价值合计不低于 {yuan(value)} 元{ltv}"
+            message = f"追加抵押物，使{labels[kind]}等抵押物评估价值合计不低于 {format_yuan(value)} 元{ltv}"
         else:
-            worth = f"提供评估价值不低于 {yuan(value)} 元的{labels[kind]}"
-            message = f"{worth}作抵质押（最高抵质押率 {percent(limit)}）"
-        changes.append(
-            Change(ChangeKind.COLLATERAL, message, q, collateral_type=kind, collateral_value=value)
-        )
+            worth = f"提供评估价值不低于 {format_yuan(value)} 元的{labels[kind]}"
+            message = f"{worth}作抵质押（最高抵质押率 {format_rate(limit)}）"
+        changes.append(Change(Lever.COLLATERAL, message, q, collateral_type=kind, collateral_value=value))
     return changes

@@ -12,9 +12,9 @@ from playwright.sync_api import Page, expect
 from creditdesk.accounts.models import User
 from creditdesk.customers import services as customer_services
 from creditdesk.customers.services import CustomerInput
-from creditdesk.loans.models import LprRate
-from creditdesk.loans.pricing import SEEDED_LPR
+from creditdesk.finance.pricing import SEEDED_LPR
 from creditdesk.products import seed as products_seed
+from creditdesk.rates.models import LprRate
 from creditdesk.scoring import seed as scoring_seed
 from creditdesk.scoring.models import Assessment, ScoreModel
 from creditdesk.solutions.models import Proposal

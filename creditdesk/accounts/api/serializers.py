@@ -31,9 +31,15 @@ class TeamSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     manager_level_display = serializers.CharField(source="get_manager_level_display", read_only=True)
-    team = TeamSerializer(read_only=True)
-    branch = BranchSerializer(read_only=True)
-    approval_authority = serializers.DecimalField(max_digits=17, decimal_places=2, read_only=True)
+    team = TeamSerializer(read_only=True, allow_null=True, help_text="不属于团队时为 null")
+    branch = BranchSerializer(read_only=True, allow_null=True, help_text="不属于支行时为 null")
+    approval_authority = serializers.DecimalField(
+        max_digits=17,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text="元；只有审批人有，其他人为 null",
+    )
 
     class Meta:
         model = User

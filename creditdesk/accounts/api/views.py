@@ -7,19 +7,16 @@ from datetime import timedelta
 from axes.exceptions import AxesBackendPermissionDenied
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from creditdesk.accounts.api.authentication import token_is_expired
+from creditdesk.accounts import services
 from creditdesk.accounts.api.serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
 from creditdesk.accounts.lockout import lockout_message
-from creditdesk.core.audit import audit_record
 
 
 class AccountLocked(exceptions.PermissionDenied):
@@ -55,12 +52,7 @@ class ObtainTokenView(APIView):
             raise AccountLocked(lockout_message())
         if user is None or not user.is_active:
             raise exceptions.AuthenticationFailed(_("用户名或密码错误。"), code="invalid_credentials")
-        with transaction.atomic():
-            token, created = Token.objects.select_for_update().get_or_create(user=user)
-            if not created and token_is_expired(token):
-                token.delete()
-                token = Token.objects.create(user=user)
-            audit_record(actor=user, action="auth.token_issue", target=user)
+        token = services.api_token_issue(actor=user)
         expires_at = token.created + timedelta(hours=settings.CREDITDESK_API_TOKEN_TTL_HOURS)
         return Response(TokenResponseSerializer({"token": token.key, "expires_at": expires_at}).data)
 

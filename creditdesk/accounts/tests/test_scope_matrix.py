@@ -74,13 +74,6 @@ def test_changeable_is_exactly_the_change_scope(org, tasks, viewer):
 
 
 @pytest.mark.parametrize(("viewer", "relation"), MATRIX)
-def test_page_detail(client, org, tasks, viewer, relation):
-    client.force_login(getattr(org, viewer))
-    response = client.get(f"/agenda/{tasks[relation].pk}/")
-    assert response.status_code == (200 if relation in SEES[viewer] else 404)
-
-
-@pytest.mark.parametrize(("viewer", "relation"), MATRIX)
 def test_api_detail(api_client, org, tasks, viewer, relation):
     api_client.force_authenticate(getattr(org, viewer))
     response = api_client.get(f"/api/v1/tasks/{tasks[relation].pk}/")

@@ -107,12 +107,12 @@ def test_demo_admin_manages_configuration_but_sees_no_customer_data(client):
     call_command("seed")
     admin = User.objects.get(username="admin")
     assert not admin.is_superuser
-    assert admin.has_perm("loans.change_lprrate")
+    assert admin.has_perm("rates.change_lprrate")
     assert admin.has_perm("accounts.change_user")
     assert admin.has_perm("core.view_auditevent")
     assert not admin.has_perm("agenda.view_task")
     client.force_login(admin)
-    assert client.get("/admin/loans/lprrate/").status_code == 200
+    assert client.get("/admin/rates/lprrate/").status_code == 200
     assert client.get("/admin/agenda/task/").status_code == 403
 
 

@@ -17,6 +17,8 @@ from creditdesk.agenda import selectors, services
 from creditdesk.agenda.choices import TaskKind, TaskStatus
 from creditdesk.agenda.filtersets import TaskFilterSet
 from creditdesk.agenda.models import Task
+from creditdesk.core.api.ids import IdField
+from creditdesk.core.api.schema import may_conflict
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -50,6 +52,7 @@ class TaskCreateSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True),
+        pk_field=IdField(),
         required=False,
         help_text=_("默认为自己；团队主管可指定本团队成员。"),
     )
@@ -60,7 +63,9 @@ class TaskStatusSerializer(serializers.Serializer):
 
 
 class TaskReassignSerializer(serializers.Serializer):
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), pk_field=IdField()
+    )
 
 
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -87,6 +92,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=TaskStatusSerializer, responses=TaskSerializer)
     @action(detail=True, methods=["post"])
+    @may_conflict
     def status(self, request: Request, pk: str) -> Response:
         """Change the status: open → done/cancelled, done/cancelled → open."""
         task = self.get_object()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -16,10 +16,18 @@ from rest_framework.response import Response
 
 from creditdesk.accounts import scope
 from creditdesk.consents import selectors, services
-from creditdesk.consents.choices import CONSENT_PURPOSE_CHOICES, ConsentChannel, ConsentKind, Purpose
+from creditdesk.consents.choices import (
+    CONSENT_PURPOSE_CHOICES,
+    ConsentChannel,
+    ConsentKind,
+    ConsentState,
+    Purpose,
+)
 from creditdesk.consents.filtersets import ConsentFilterSet, CreditInquiryFilterSet
 from creditdesk.consents.models import Consent, CreditInquiry
+from creditdesk.core.api.ids import IdField
 from creditdesk.core.api.parsers import DecimalJSONParser
+from creditdesk.core.api.schema import may_conflict
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -45,6 +53,7 @@ class ConsentSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
+    @extend_schema_field(serializers.ChoiceField(choices=ConsentState.choices))
     def get_state(self, obj: Consent) -> str:
         return str(obj.state(timezone.localdate()))
 
@@ -54,7 +63,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class ConsentWriteSerializer(serializers.Serializer):
-    customer = serializers.IntegerField()
+    customer = IdField()
     kind = serializers.ChoiceField(choices=ConsentKind.choices)
     purpose = serializers.ChoiceField(
         choices=[("", ""), *CONSENT_PURPOSE_CHOICES], required=False, allow_blank=True, default=""
@@ -63,6 +72,12 @@ class ConsentWriteSerializer(serializers.Serializer):
     valid_until = serializers.DateField()
     channel = serializers.ChoiceField(choices=ConsentChannel.choices)
     evidence = serializers.FileField(required=False, allow_empty_file=True)
+
+
+class ConsentWriteJsonSerializer(ConsentWriteSerializer):
+    """A consent recorded without its evidence (a marketing consent): JSON carries no file."""
+
+    evidence = None
 
 
 class RevokeSerializer(serializers.Serializer):
@@ -88,7 +103,7 @@ class CreditInquirySerializer(serializers.ModelSerializer):
 
 
 class CreditInquiryWriteSerializer(serializers.Serializer):
-    customer = serializers.IntegerField()
+    customer = IdField()
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     exempt_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     result_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -107,7 +122,13 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_object(self) -> Consent:
         return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
 
-    @extend_schema(request=ConsentWriteSerializer, responses={201: ConsentSerializer})
+    @extend_schema(
+        request={
+            "multipart/form-data": ConsentWriteSerializer,
+            "application/json": ConsentWriteJsonSerializer,  # JSON cannot carry the evidence file
+        },
+        responses={201: ConsentSerializer},
+    )
     def create(self, request: Request) -> Response:
         data = ConsentWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -125,7 +146,8 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RevokeSerializer, responses=ConsentSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[DecimalJSONParser])  # no file: JSON only
+    @may_conflict
     def revoke(self, request: Request, pk: str) -> Response:
         """撤回授权 (the customer's owner or team lead; once)."""
         consent = self.get_object()

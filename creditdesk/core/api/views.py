@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
+from creditdesk.core.actions import Action, require
 from creditdesk.core.filtersets import AuditEventFilterSet
 from creditdesk.core.models import AuditEvent
-from creditdesk.core.selectors import AUDIT_READER_ROLES, audit_events_visible_to
+from creditdesk.core.selectors import audit_events_visible_to
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -31,10 +31,11 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class IsAuditReader(permissions.BasePermission):
-    message = _("只有系统管理员和风险经理可以查阅审计日志。")
+    """The policy's ``Action.AUDIT_READ``; a refusal answers 403 with the policy's code and sentence."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return getattr(request.user, "role", None) in AUDIT_READER_ROLES
+        require(request.user, Action.AUDIT_READ)
+        return True
 
 
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms, template
+
+from creditdesk.core.money import D, format_rate, format_yuan
 
 register = template.Library()
 
@@ -25,23 +28,21 @@ def bs(field: Any) -> Any:
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
 
 
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else D(str(value))
+
+
 @register.filter
 def percent(fraction: Any) -> str:
-    """A rate fraction as a percent with two places: Decimal("0.0366") → "3.66%"."""
-    from decimal import ROUND_HALF_UP, Decimal, localcontext
-
+    """A rate fraction as ``core.money.format_rate`` prints it: Decimal("0.0366") → "3.66%"."""
     if fraction in (None, ""):
         return ""
-    with localcontext() as ctx:
-        ctx.prec = 80  # an absurd fee can make the rate very large; show it, do not crash
-        return f"{(Decimal(fraction) * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}%"
+    return format_rate(_decimal(fraction))
 
 
 @register.filter
 def money(value: Any) -> str:
-    """An amount with thousands separators and two places: Decimal("5307.27") → "5,307.27" (exact)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
+    """An amount as ``core.money.format_yuan`` prints it: Decimal("5307.27") → "5,307.27" (exact)."""
     if value in (None, ""):
         return ""
-    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+    return format_yuan(_decimal(value))

@@ -8,7 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from creditdesk.core.money import D, allocate_by_ratio, from_fen, round_fen, to_fen
+from creditdesk.core.money import (
+    D,
+    allocate_by_ratio,
+    format_rate,
+    format_yuan,
+    from_fen,
+    is_fen_amount,
+    parse_amount,
+    parse_decimal,
+    round_fen,
+    to_fen,
+)
 
 
 def test_d_refuses_floats_and_garbage():
@@ -60,3 +71,59 @@ def test_allocate_by_ratio_adds_back_exactly(total_fen, weights):
     for part, weight in zip(parts, weights, strict=True):
         exact = Decimal(total_fen) * weight / weight_sum / 100
         assert abs(part - exact) < Decimal("0.01")  # never more than one fen from the exact share
+
+
+def test_is_fen_amount():
+    assert is_fen_amount(D("12.30"))
+    assert is_fen_amount(D("12.300"))  # trailing zeros are still fen
+    assert is_fen_amount(D("12"))
+    assert is_fen_amount(D("1E+30"))
+    assert is_fen_amount(D("123456789012345678901234567890.120"))  # beyond the context precision, exact
+    assert not is_fen_amount(D("12.301"))
+    assert not is_fen_amount(D("0.0001"))
+    assert not is_fen_amount(Decimal("NaN"))
+    assert not is_fen_amount(Decimal("Infinity"))
+    assert not is_fen_amount(12.3)
+    assert not is_fen_amount("12.30")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12,000.50", Decimal("12000.50")),
+        ("  8000 ", Decimal("8000")),
+        ("１２３．４", Decimal("123.4")),  # full-width, as a Chinese input method types it
+        ("-5", Decimal("-5")),
+        (7, Decimal(7)),
+        (Decimal("1.005"), Decimal("1.005")),
+    ],
+)
+def test_parse_decimal_reads_what_people_write(text, expected):
+    assert parse_decimal(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "  ", "abc", "1e9", "1E-2", "NaN", "Infinity", "12..3", 1.5, True, None]
+)
+def test_parse_decimal_refuses_inexact_or_malformed(text):
+    with pytest.raises(ValueError):
+        parse_decimal(text)
+
+
+def test_parse_amount_is_a_number_with_at_most_two_places():
+    assert parse_amount("1,234.50") == Decimal("1234.50")
+    with pytest.raises(ValueError):
+        parse_amount("1.234")
+
+
+def test_one_format_for_amounts_and_rates():
+    assert format_yuan(D("6000")) == "6,000.00"
+    assert format_yuan(D("1234567.5")) == "1,234,567.50"
+    assert format_yuan(D("5307.265")) == "5,307.27"  # half-up
+    assert format_yuan(D("-0.001")) == "0.00"  # never "-0.00"
+    assert format_yuan(D("-1234.5")) == "-1,234.50"
+    assert format_yuan(D("1E+30")) == "1,000,000,000,000,000,000,000,000,000,000.00"
+    assert format_rate(D("0.034")) == "3.40%"
+    assert format_rate(D("0.55")) == "55.00%"
+    assert format_rate(D("0.036655")) == "3.67%"  # half-up
+    assert format_rate(D("123.45")) == "12,345.00%"  # an absurd fee on a short loan: shown, not an error

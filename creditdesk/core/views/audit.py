@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django_filters.views import FilterView
 
+from creditdesk.core.actions import Action, require
 from creditdesk.core.filtersets import AuditEventFilterSet
-from creditdesk.core.selectors import AUDIT_READER_ROLES, audit_events_visible_to
+from creditdesk.core.selectors import audit_events_visible_to
+from creditdesk.core.views.errors import refusals_as_http
 
 
 class AuditEventListView(LoginRequiredMixin, FilterView):
@@ -21,8 +22,9 @@ class AuditEventListView(LoginRequiredMixin, FilterView):
     paginate_by = 50
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.user.is_authenticated and getattr(request.user, "role", None) not in AUDIT_READER_ROLES:
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            with refusals_as_http():
+                require(request.user, Action.AUDIT_READ)
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:

@@ -5,14 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from creditdesk.core.api.ids import IdField
+from creditdesk.core.api.schema import may_conflict
 from creditdesk.customers import selectors, services
-from creditdesk.customers.choices import CustomerKind, RelationshipKind
+from creditdesk.customers.choices import (
+    Channel,
+    CustomerKind,
+    Gender,
+    QualitySegment,
+    RateSensitivity,
+    RelationshipKind,
+    Source,
+    TermPreference,
+    ValueSegment,
+)
 from creditdesk.customers.duplicates import likely_duplicates, reason_label
 from creditdesk.customers.identity import mask_id, mask_phone
 from creditdesk.customers.models import Customer
@@ -27,10 +39,20 @@ SENSITIVE_PROFILE = (
 )
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice stored blank when unknown, answered ``null`` (a blank string is not one of the enum)."""
+
+    def to_representation(self, value: Any) -> Any:
+        return super().to_representation(value) or None
+
+
 class CustomerSerializer(serializers.ModelSerializer):
     """A customer as programs see it: ID and phone masked; income, debt payments, asset values and the
     credit report never shown — only whether each is recorded (``sensitive_recorded``)."""
 
+    gender = BlankAsNullChoiceField(
+        choices=Gender.choices, read_only=True, allow_null=True, help_text="由身份证号得出；未知时为 null"
+    )
     id_number_masked = serializers.SerializerMethodField()
     phone_masked = serializers.SerializerMethodField()
     sensitive_recorded = serializers.SerializerMethodField()
@@ -67,9 +89,30 @@ class CustomerSerializer(serializers.ModelSerializer):
         return {field: bool(getattr(obj, field)) for field in SENSITIVE_PROFILE}
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "maxLength": 20}, {"type": "integer", "minimum": 0, "maximum": 10**20 - 1}]}
+)
+class AmountTextField(serializers.CharField):
+    """An amount as text (``"12000.50"``) or a whole JSON number (``12000``), as DRF's CharField takes
+    it (a fractional JSON number is refused); the service checks the value."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=20, required=False, allow_blank=True, default="", **kwargs)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "maxLength": 10}, {"type": "integer", "minimum": 0, "maximum": 10**10 - 1}]}
+)
+class CountTextField(serializers.CharField):
+    """A count as text (``"2"``) or a JSON integer; the service checks the value and its range."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=10, required=False, allow_blank=True, default="", **kwargs)
+
+
 def _amount_field() -> serializers.CharField:
-    """An amount in yuan as text (a JSON number is accepted too); the service checks it."""
-    return serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    """An amount in yuan as text (a whole JSON number is accepted too); the service checks it."""
+    return AmountTextField()
 
 
 class CustomerWriteSerializer(serializers.Serializer):
@@ -79,31 +122,37 @@ class CustomerWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    monthly_income = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    quality_segment = serializers.CharField(required=False, default="standard")
-    value_segment = serializers.CharField(required=False, default="mass")
-    source = serializers.CharField(required=False, default="new")
-    channel = serializers.CharField(required=False, default="offline")
-    channel_detail = serializers.CharField(required=False, allow_blank=True, default="")
-    occupation = serializers.CharField(required=False, allow_blank=True, default="")
-    industry = serializers.CharField(required=False, allow_blank=True, default="")
-    employer = serializers.CharField(required=False, allow_blank=True, default="")
+    monthly_income = _amount_field()
+    quality_segment = serializers.ChoiceField(
+        choices=QualitySegment.choices, required=False, default=QualitySegment.STANDARD
+    )
+    value_segment = serializers.ChoiceField(
+        choices=ValueSegment.choices, required=False, default=ValueSegment.MASS
+    )
+    source = serializers.ChoiceField(choices=Source.choices, required=False, default=Source.NEW)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.OFFLINE)
+    channel_detail = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    occupation = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    industry = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    employer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-    address_residential = serializers.CharField(required=False, allow_blank=True, default="")
-    address_business = serializers.CharField(required=False, allow_blank=True, default="")
+    address_residential = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    address_business = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     has_property = serializers.BooleanField(required=False, allow_null=True, default=None)
     has_vehicle = serializers.BooleanField(required=False, allow_null=True, default=None)
-    term_preference = serializers.CharField(required=False, allow_blank=True, default="")
-    rate_sensitivity = serializers.CharField(required=False, allow_blank=True, default="")
+    term_preference = serializers.ChoiceField(
+        choices=TermPreference.choices, required=False, allow_blank=True, default=""
+    )
+    rate_sensitivity = serializers.ChoiceField(
+        choices=RateSensitivity.choices, required=False, allow_blank=True, default=""
+    )
     tags = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
     monthly_debt_payments = _amount_field()
     property_value = _amount_field()
     vehicle_value = _amount_field()
     credit_current_overdue = _amount_field()
-    credit_worst_overdue_days = serializers.CharField(
-        max_length=10, required=False, allow_blank=True, default=""
-    )
-    credit_inquiries_6m = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    credit_worst_overdue_days = CountTextField()
+    credit_inquiries_6m = CountTextField()
 
     def to_input(self) -> CustomerInput:
         data: dict[str, Any] = self.validated_data
@@ -126,8 +175,11 @@ class CustomerWriteSerializer(serializers.Serializer):
         )
 
 
+UNMASK_FIELDS = ["id_number", "phone"]
+
+
 class UnmaskSerializer(serializers.Serializer):
-    field = serializers.ChoiceField(choices=["id_number", "phone"])
+    field = serializers.ChoiceField(choices=UNMASK_FIELDS)
     reason = serializers.CharField(max_length=200)
 
 
@@ -135,7 +187,7 @@ class RelatedPartySerializer(serializers.Serializer):
     """A relationship seen from the customer in the URL; the other party is null outside the scope."""
 
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=RelationshipKind.choices)
     kind_label = serializers.CharField()
     role_detail = serializers.CharField()
     note = serializers.CharField()
@@ -152,7 +204,7 @@ class RelatedPartySerializer(serializers.Serializer):
 class RelationshipWriteSerializer(serializers.Serializer):
     """``outgoing``: the customer in the URL is the other's <kind>; ``incoming``: the other is its."""
 
-    other_customer = serializers.IntegerField()
+    other_customer = IdField()
     kind = serializers.ChoiceField(choices=RelationshipKind.choices)
     direction = serializers.ChoiceField(choices=["outgoing", "incoming"], default="outgoing")
     role_detail = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
@@ -160,13 +212,13 @@ class RelationshipWriteSerializer(serializers.Serializer):
 
 
 class HandoverSerializer(serializers.Serializer):
-    customer_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=1000)
-    new_owner = serializers.IntegerField()
+    customer_ids = serializers.ListField(child=IdField(), allow_empty=False, min_length=1, max_length=1000)
+    new_owner = IdField()
     reason = serializers.CharField(max_length=200)
 
 
 class MergeSerializer(serializers.Serializer):
-    duplicate = serializers.IntegerField()
+    duplicate = IdField()
     reason = serializers.CharField(max_length=200)
 
 
@@ -179,7 +231,7 @@ class LikelyDuplicateSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="customer.pk")
     name = serializers.CharField(source="customer.name")
-    kind = serializers.CharField(source="customer.kind")
+    kind = serializers.ChoiceField(choices=CustomerKind.choices, source="customer.kind")
     owner_username = serializers.CharField(source="customer.owner.username")
     reasons = serializers.ListField(child=serializers.CharField())
     reason_labels = serializers.ListField(child=serializers.CharField())
@@ -190,9 +242,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self) -> Any:
         query = self.request.query_params.get("q", "").strip()
-        if query:
-            return selectors.customer_search(user=self.request.user, query=query)
-        return selectors.customer_list_visible_to(user=self.request.user).order_by("name", "id")
+        return selectors.customer_list(user=self.request.user, query=query)
 
     def get_object(self) -> Customer:
         # A merged record (left out of the list) still opens by id, like its page: history, undo.
@@ -224,7 +274,8 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         request=UnmaskSerializer,
         responses={
             200: inline_serializer(
-                "UnmaskResponse", {"field": serializers.CharField(), "value": serializers.CharField()}
+                "UnmaskResponse",
+                {"field": serializers.ChoiceField(choices=UNMASK_FIELDS), "value": serializers.CharField()},
             )
         },
     )
@@ -237,17 +288,20 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         value = services.customer_unmask(actor=request.user, customer_id=customer.pk, **data.validated_data)
         return Response({"field": data.validated_data["field"], "value": value})
 
-    @extend_schema(request=RelationshipWriteSerializer, responses=RelatedPartySerializer(many=True))
+    @extend_schema(methods=["GET"], responses=RelatedPartySerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=RelationshipWriteSerializer, responses={201: RelatedPartySerializer}
+    )
     @action(detail=True, methods=["get", "post"])
-    def relationships(self, request: Request, pk: str) -> Response:
-        """关联方, both ways (GET); POST adds one and answers with the updated list (201)."""
+    def relationships(self, request: Request, pk: int) -> Response:
+        """关联方, both ways, a page at a time (GET); POST adds one and answers with it (201)."""
         customer = self.get_object()
         if request.method == "POST":
             data = RelationshipWriteSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             values = data.validated_data
             outgoing = values["direction"] == "outgoing"
-            services.relationship_add(
+            added = services.relationship_add(
                 actor=request.user,
                 from_customer_id=customer.pk if outgoing else values["other_customer"],
                 to_customer_id=values["other_customer"] if outgoing else customer.pk,
@@ -255,19 +309,20 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 role_detail=values["role_detail"],
                 note=values["note"],
             )
-        parties = selectors.related_parties(user=request.user, customer=customer)
-        return Response(
-            RelatedPartySerializer(parties, many=True).data,
-            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
-        )
+            [party] = [
+                p for p in selectors.related_parties(user=request.user, customer=customer) if p.id == added.pk
+            ]
+            return Response(RelatedPartySerializer(party).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.related_parties(user=request.user, customer=customer))
+        return self.get_paginated_response(RelatedPartySerializer(page, many=True).data)
 
     @extend_schema(responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"relationships/(?P<relationship_id>\d+)")
-    def relationship_remove(self, request: Request, pk: str, relationship_id: str) -> Response:
+    @action(detail=True, methods=["delete"], url_path="relationships/<id:relationship_id>")
+    def relationship_remove(self, request: Request, pk: int, relationship_id: int) -> Response:
         customer = self.get_object()
-        if not selectors.relationship_involves(relationship_id=int(relationship_id), customer=customer):
+        if not selectors.relationship_involves(relationship_id=relationship_id, customer=customer):
             raise Http404
-        services.relationship_remove(actor=request.user, relationship_id=int(relationship_id))
+        services.relationship_remove(actor=request.user, relationship_id=relationship_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -294,6 +349,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=MergeSerializer, responses=CustomerSerializer)
     @action(detail=True, methods=["post"])
+    @may_conflict
     def merge(self, request: Request, pk: str) -> Response:
         """合并: ``duplicate`` is merged into this customer (reversible, audited); answers the duplicate."""
         customer = self.get_object()
@@ -309,6 +365,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=MergeUndoSerializer, responses=CustomerSerializer)
     @action(detail=True, methods=["post"])
+    @may_conflict
     def unmerge(self, request: Request, pk: str) -> Response:
         """撤销合并 of this (merged) customer; audited."""
         customer = self.get_object()

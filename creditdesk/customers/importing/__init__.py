@@ -29,8 +29,9 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from creditdesk.accounts import policy
 from creditdesk.accounts.models import User
-from creditdesk.core.exceptions import NotAllowed
+from creditdesk.core.actions import Action
 from creditdesk.customers.importing.core import (
     _FIELD_ORDER,
     LOOKUP_CHUNK,
@@ -38,7 +39,6 @@ from creditdesk.customers.importing.core import (
     RowProblem,
     _duplicates,
     _read,
-    can_import,
 )
 from creditdesk.customers.importing.reading import (
     ALIASES,
@@ -76,7 +76,6 @@ __all__ = [
     "ImportRefused",
     "ImportResult",
     "RowProblem",
-    "can_import",
     "customer_import",
     "import_report_csv",
     "import_report_workbook",
@@ -105,8 +104,7 @@ def customer_import(
     Raises ``NotAllowed`` for a role that may not create customers and ``ImportRefused`` for a file
     refused whole; row problems are in the result. See the package docstring for the rules.
     """
-    if not can_import(actor):
-        raise NotAllowed("customer_import_not_allowed", _("只有客户经理和团队主管可以批量导入客户。"))
+    policy.require(actor, Action.CUSTOMER_IMPORT)
     # The import holds every row's customer until it saves (all or nothing): with 100,000 of them alive
     # Python's cyclic garbage collector scans them again and again, a third of the saving time. Pause it
     # for the import (reference counting still frees everything else at once); it runs again afterwards.

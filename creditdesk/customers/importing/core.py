@@ -16,8 +16,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creditdesk.accounts.choices import Role
+from creditdesk.accounts import policy
+from creditdesk.accounts.choices import TEAM_ROLES
 from creditdesk.accounts.models import User
+from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
 from creditdesk.customers import services
 from creditdesk.customers.identity import mask_id
@@ -125,7 +127,7 @@ class _Validator:
     def _owner(self, number: int, username: str, problems: list[RowProblem]) -> User | None:
         if not username or username == self.actor.username:
             return self.actor
-        if self.actor.role != Role.TEAM_LEAD:
+        if not policy.can(self.actor, Action.CUSTOMER_ASSIGN):
             problems.append(
                 self.problem(
                     number,
@@ -191,12 +193,11 @@ def _digits_lost(value: Any) -> bool:
 
 
 def _owners_for(actor: User) -> dict[str, User]:
-    if actor.role != Role.TEAM_LEAD or not actor.team_id:
+    """The people ``actor`` may give imported customers to (besides themself), by username."""
+    if not policy.can(actor, Action.CUSTOMER_ASSIGN):
         return {}
-    people = User.objects.filter(
-        is_active=True, role__in=(Role.MANAGER, Role.TEAM_LEAD), team_id=actor.team_id
-    )
-    return {person.username: person for person in people}
+    people = User.objects.filter(is_active=True, role__in=TEAM_ROLES, team_id=actor.team_id)
+    return {person.username: person for person in people if policy.can(actor, Action.CUSTOMER_ASSIGN, person)}
 
 
 def _rows_listed(rows: list[int]) -> str:
@@ -245,10 +246,6 @@ def _duplicates(
                 )
                 bad.add(row)
     return bad
-
-
-def can_import(user: Any) -> bool:
-    return getattr(user, "role", None) in (Role.MANAGER, Role.TEAM_LEAD)
 
 
 def _read(

@@ -1,11 +1,13 @@
 """Writes to customers. Each service is one transaction with its audit row (sensitive values masked).
 
 One module per topic: ``records`` (the record itself: validation, create, update), ``unmask`` (查看明文),
-``relationships`` (关联关系), ``handover`` (客户移交) and ``merge`` (合并重复客户). Everything callers use is
-re-exported here, so ``from creditdesk.customers import services`` / ``services.customer_create`` keep
-working; ``_apply`` is re-exported too, as the seed, the import and the benchmarks go through it.
+``relationships`` (关联关系), ``handover`` (客户移交), ``merge`` (合并重复客户) and ``export`` (导出客户列表).
+Everything callers use is re-exported here, so ``from creditdesk.customers import services`` /
+``services.customer_create`` keep working; ``_apply`` is re-exported too, as the seed, the import and
+the benchmarks go through it.
 """
 
+from creditdesk.customers.services.export import customer_list_export
 from creditdesk.customers.services.handover import HANDOVER_MAX, customer_handover
 from creditdesk.customers.services.merge import MERGE_REASON_MAX, customer_merge, customer_merge_undo
 from creditdesk.customers.services.records import (
@@ -60,6 +62,7 @@ __all__ = [
     "CustomerInput",
     "customer_create",
     "customer_handover",
+    "customer_list_export",
     "customer_merge",
     "customer_merge_undo",
     "customer_unmask",

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creditdesk.accounts import scope
-from creditdesk.accounts.choices import Role
+from creditdesk.accounts import policy, scope
+from creditdesk.accounts.choices import TEAM_ROLES
 from creditdesk.accounts.models import User
+from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
-from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import DomainError, NotFound
 from creditdesk.customers.models import Customer, CustomerOwnership
 
 HANDOVER_MAX = 1000
@@ -30,8 +31,7 @@ def customer_handover(
     history closes the previous owner's period and opens the new one. Customers already owned by the
     new owner are left as they are. Returns the customers that changed hands.
     """
-    if actor.role not in (Role.TEAM_LEAD, Role.BRANCH_HEAD):
-        raise NotAllowed("handover_not_allowed", _("只有团队主管和支行行长可以移交客户。"))
+    policy.require(actor, Action.CUSTOMER_HANDOVER)
     try:
         ids = sorted({int(pk) for pk in customer_ids})
     except (TypeError, ValueError):
@@ -53,22 +53,12 @@ def customer_handover(
         raise DomainError("handover_reason_too_long", _("移交原因不能超过 200 个字。"), {"field": "reason"})
 
     owner_id = new_owner.pk if isinstance(new_owner, User) else new_owner
-    candidates = User.objects.filter(is_active=True, role__in=(Role.MANAGER, Role.TEAM_LEAD))
-    if actor.role == Role.TEAM_LEAD:
-        candidates = candidates.filter(team_id=actor.team_id) if actor.team_id else candidates.none()
-        # A lead hands over the team's customers only, even ones they could see for another reason.
-        in_scope = (
-            Customer.objects.filter(owner__team_id=actor.team_id)
-            if actor.team_id
-            else Customer.objects.none()
-        )
-    else:
-        candidates = candidates.filter(branch_id=actor.branch_id) if actor.branch_id else candidates.none()
-        in_scope = (
-            Customer.objects.filter(owner__branch_id=actor.branch_id)
-            if actor.branch_id
-            else Customer.objects.none()
-        )
+    # Customers are owned by the people in teams (CMs, team leads), within the group the actor leads; a
+    # lead hands over the team's customers only, even ones they could see for another reason.
+    candidates = User.objects.filter(is_active=True, role__in=TEAM_ROLES).filter(
+        scope.led_group_q(actor, team="team", branch="branch")
+    )
+    in_scope = Customer.objects.filter(scope.led_group_q(actor, team="owner__team", branch="owner__branch"))
     try:
         owner = candidates.filter(pk=owner_id).first()
     except (TypeError, ValueError):

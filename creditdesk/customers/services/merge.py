@@ -80,12 +80,14 @@ def customer_merge_undo(*, actor: User, duplicate_id: int, reason: str) -> Custo
     """撤销合并: the merged record becomes a customer of its own again (lists, search, detection), for
     whoever may change it (its owner or the team lead); everything it had is still attached to it."""
     reason = _merge_reason(reason)
-    record = Customer.objects.filter(pk=duplicate_id)
-    if not scope.visible(actor, record).exists():
-        raise _not_found()
-    duplicate = scope.changeable(actor, record).select_for_update().first()
-    if duplicate is None:
-        raise NotAllowed("merge_not_allowed", _("只有能修改该客户的客户经理或团队主管可以撤销合并。"))
+    duplicate = scope.get_for_change(
+        actor,
+        Customer.objects.all(),
+        duplicate_id,
+        missing=_not_found().message,
+        code="merge_not_allowed",
+        message=_("只有能修改该客户的客户经理或团队主管可以撤销合并。"),
+    )
     if duplicate.merged_into_id is None:
         raise Conflict("merge_not_merged", _("该客户未被合并，无需撤销。"))
     survivor_pk = duplicate.merged_into_id

@@ -11,7 +11,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from creditdesk.accounts.choices import Role
+from creditdesk.accounts import policy
 from creditdesk.accounts.models import User
+from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.crypto import blind_index
-from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import DomainError, NotFound
+from creditdesk.core.money import is_fen_amount, parse_decimal
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
@@ -174,22 +176,16 @@ def parse_amount(raw: str | None, *, field: str, code: str | None = None) -> str
 
     Thousands separators are accepted (``12,000``); anything else names the field in the refusal.
     """
-    text = unicodedata.normalize("NFKC", raw or "").strip().replace(",", "")
-    if not text:
+    if not unicodedata.normalize("NFKC", raw or "").strip().replace(",", ""):
         return ""
     code = code or f"{field}_invalid"
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
+        amount = parse_decimal(raw or "")
+    except ValueError:
         raise DomainError(
             code, _("%(field)s不是有效的金额。") % {"field": _label(field)}, {"field": field}
         ) from None
-    if (
-        not amount.is_finite()
-        or amount < 0
-        or amount >= AMOUNT_MAX
-        or amount != amount.quantize(Decimal("0.01"))
-    ):
+    if amount < 0 or amount >= AMOUNT_MAX or not is_fen_amount(amount):
         raise DomainError(
             code,
             _("%(field)s须为不小于 0、小于 1000 亿、最多两位小数的金额。") % {"field": _label(field)},
@@ -384,12 +380,9 @@ def _save_unique(customer: Customer) -> None:
 def customer_create(*, actor: User, data: CustomerInput, owner: User | None = None) -> Customer:
     """建档: a CM creates a customer they own; a team lead may give it to a member of the team."""
     owner = owner or actor
-    if actor.role not in (Role.MANAGER, Role.TEAM_LEAD):
-        raise NotAllowed("customer_create_not_allowed", _("只有客户经理和团队主管可以新建客户。"))
-    if owner.pk != actor.pk and not (actor.role == Role.TEAM_LEAD and owner.team_id == actor.team_id):
-        raise NotAllowed(
-            "customer_owner_not_allowed", _("只能把客户分配给自己或本团队成员。"), {"field": "owner"}
-        )
+    policy.require(actor, Action.CUSTOMER_CREATE)
+    if owner.pk != actor.pk:
+        policy.require(actor, Action.CUSTOMER_ASSIGN, owner)
     customer = Customer(owner=owner, created_by=actor)
     _apply(customer, data, today=timezone.localdate())
     _save_unique(customer)
@@ -409,12 +402,7 @@ def _clear_values(customer: Customer) -> dict[str, Any]:
 @transaction.atomic(durable=True)
 def customer_update(*, actor: User, customer_id: int, data: CustomerInput) -> Customer:
     """Change a customer's record (owner or team lead); the audit keeps before/after, masked."""
-    customer = customer_for_change(
-        actor=actor,
-        customer_id=customer_id,
-        code="customer_read_only",
-        message=_("您可以查看该客户，但不能修改。"),
-    )
+    customer = customer_for_change(actor=actor, customer_id=customer_id, action=Action.CUSTOMER_CHANGE)
     before, before_clear = audit_snapshot(customer, AUDIT_FIELDS), _clear_values(customer)
     _apply(customer, data, today=timezone.localdate())
     _save_unique(customer)

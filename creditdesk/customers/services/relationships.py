@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
+from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
 from creditdesk.customers.choices import RelationshipKind
+from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer, Relationship
-from creditdesk.customers.services.records import _not_found
 
 
 def _relationship_snapshot(relationship: Relationship) -> dict[str, Any]:
@@ -36,19 +37,13 @@ def _check_relationship_parties(*, actor: User, from_customer_id: int, to_custom
 
     An unknown customer and one outside the scope get the same answer, so nothing leaks.
     """
-    if not scope.visible(actor, Customer.objects.filter(pk=from_customer_id)).exists():
-        raise _not_found()
+    customer = customer_for_change(actor=actor, customer_id=from_customer_id, action=Action.CUSTOMER_CHANGE)
     if not scope.visible(actor, Customer.objects.filter(pk=to_customer_id)).exists():
         raise DomainError(
             "related_customer_not_found",
             _("关联客户不存在，或不在您的权限范围内。"),
             {"field": "to_customer"},
         )
-    customer = (
-        scope.changeable(actor, Customer.objects.filter(pk=from_customer_id)).select_for_update().first()
-    )
-    if customer is None:
-        raise NotAllowed("customer_read_only", _("您可以查看该客户，但不能修改。"))
     return customer
 
 

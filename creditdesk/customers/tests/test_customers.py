@@ -234,3 +234,21 @@ def test_page_create_shows_a_chinese_error(client, org):
     assert response.status_code == 200
     assert "校验位不正确" in response.content.decode()
     assert not Customer.objects.exists()
+
+
+def test_the_list_page_and_the_api_show_customers_in_the_same_order(client, api_client, org):
+    """One selector (``customer_list``) for the page, its export and the API: last changed first."""
+    names = ["甲", "乙", "丙"]
+    created = [
+        services.customer_create(actor=org.cm_a, data=CustomerInput(kind="individual", name=name))
+        for name in names
+    ]
+    services.customer_update(
+        actor=org.cm_a, customer_id=created[0].pk, data=CustomerInput(kind="individual", name="甲")
+    )
+    api_client.force_authenticate(org.cm_a)
+    api_order = [c["id"] for c in api_client.get("/api/v1/customers/").json()["results"]]
+    client.force_login(org.cm_a)
+    page = client.get("/customers/").content.decode()
+    page_order = sorted(api_order, key=lambda pk: page.index(f"/customers/{pk}/"))
+    assert api_order == page_order == [created[0].pk, created[2].pk, created[1].pk]

@@ -151,11 +151,6 @@ def test_api_scope_matrix(api_client, org, book, actor, ids, new_owner, status, 
         assert set(owners(*(book[i] for i in ids))) == {new_owner}
 
 
-def test_api_refuses_anonymous(api_client, book):
-    response = api_client.post("/api/v1/customers/handover/", {}, format="json")
-    assert response.status_code == 401
-
-
 @pytest.mark.parametrize(
     ("viewer", "target", "sees_form", "status"),
     [

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -17,15 +16,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from creditdesk.accounts import scope
+from creditdesk.core.api.ids import IdField
+from creditdesk.core.api.schema import may_conflict
 from creditdesk.core.exceptions import DomainError
 from creditdesk.customers.choices import RateSensitivity
 from creditdesk.customers.selectors import customer_get_visible
-from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.products import display, selectors, services
 from creditdesk.products.choices import CollateralType, LoanPurpose, RuleStatus
 from creditdesk.products.evaluation import facts_from_json
 from creditdesk.products.filtersets import NeedFilterSet, ProductFilterSet
 from creditdesk.products.models import Need, Product, ProductVersion
+from creditdesk.rates.choices import RepaymentMethod
 
 # --- products ---------------------------------------------------------------------------------------------
 
@@ -88,9 +89,7 @@ class ProductDetailSerializer(ProductSerializer):
 
 
 class SpecWriteSerializer(serializers.Serializer):
-    spec = serializers.JSONField(
-        encoder=DjangoJSONEncoder, help_text="产品定义（ProductSpec.to_dict 的 JSON 形式）"
-    )
+    spec = serializers.DictField(help_text="产品定义（ProductSpec.to_dict 的 JSON 形式）")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -99,14 +98,9 @@ class ActiveSerializer(serializers.Serializer):
 
 
 class EvaluateRequestSerializer(serializers.Serializer):
-    customer = serializers.IntegerField(
-        required=False, help_text="客户编号：按客户资料与最近一次需求分析测评"
-    )
-    facts = serializers.JSONField(
-        encoder=DjangoJSONEncoder, required=False, help_text="或直接给出客户要素（要素键 → 取值）"
-    )
-    extra_facts = serializers.JSONField(
-        encoder=DjangoJSONEncoder,
+    customer = IdField(required=False, help_text="客户编号：按客户资料与最近一次需求分析测评")
+    facts = serializers.DictField(required=False, help_text="或直接给出客户要素（要素键 → 取值）")
+    extra_facts = serializers.DictField(
         required=False,
         help_text="与 customer 同用：补充或覆盖的要素（如 risk_grade）",
     )
@@ -134,7 +128,7 @@ EvaluationResponse = inline_serializer(
         "outcomes": inline_serializer("RuleOutcome", _OUTCOME_FIELDS, many=True),
         "missing_facts": serializers.ListField(child=serializers.CharField()),
         "price": serializers.JSONField(allow_null=True),
-        "method": serializers.CharField(allow_null=True),
+        "method": serializers.ChoiceField(choices=RepaymentMethod.choices, allow_null=True),
         "notes": serializers.ListField(child=serializers.CharField()),
     },
 )
@@ -146,7 +140,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     filterset_class = ProductFilterSet
     lookup_field = "code"
-    lookup_value_regex = "[A-Za-z0-9_-]+"
+    lookup_value_converter = "slug"  # [-a-zA-Z0-9_]+, a product code
 
     def get_queryset(self) -> Any:
         return selectors.product_list()
@@ -161,6 +155,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return selectors.product_get(code=self.kwargs["code"])
 
     @extend_schema(request=SpecWriteSerializer, responses={201: ProductDetailSerializer})
+    @may_conflict
     def create(self, request: Request) -> Response:
         """新建产品 (version 1); refusals carry the pure core's code and ``details.field``."""
         data = SpecWriteSerializer(data=request.data)
@@ -195,6 +190,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=ActiveSerializer, responses=ProductSerializer)
     @action(detail=True, methods=["post"])
+    @may_conflict
     def active(self, request: Request, code: str) -> Response:
         """上架 (``true``) / 下架 (``false``)."""
         product = self.get_object()
@@ -268,7 +264,7 @@ class NeedSerializer(serializers.ModelSerializer):
 
 
 class NeedWriteSerializer(serializers.Serializer):
-    customer = serializers.IntegerField()
+    customer = IdField()
     purpose = serializers.ChoiceField(choices=LoanPurpose.choices)
     amount = _money_field()
     term_months = serializers.IntegerField()

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from creditdesk.loans.pricing import SEEDED_LPR, LprTenor
-from creditdesk.loans.terms import Fee, FeeTiming
+from creditdesk.finance.pricing import SEEDED_LPR, LprTenor
+from creditdesk.finance.terms import Fee, FeeTiming
 from creditdesk.products.catalogue import (
     SEED_CATALOGUE,
     SEED_CATALOGUE_DATA,

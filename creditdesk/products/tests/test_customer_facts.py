@@ -116,7 +116,7 @@ def test_ltv_is_computed_from_the_need(org, zhang, catalogue):
     result = evaluate_product(spec, facts_for(zhang, need, today=TODAY), selectors.lpr_table(), TODAY)
     assert result.facts["loan_to_value"] == D("0.8")
     ltv = next(o for o in result.evaluation.outcomes if o.rule.TYPE == "max_ltv")
-    assert ltv.status == "fail" and "80%" in ltv.message
+    assert ltv.status == "fail" and "80.00%" in ltv.message
 
 
 def test_facts_from_json():

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from creditdesk.products.facts import FactError, format_value, percent, yuan
+from creditdesk.core.money import format_rate, format_yuan
+from creditdesk.products.facts import FactError, format_value
 from creditdesk.products.rules import (
     RULE_TYPES,
     Evaluation,
@@ -74,9 +75,9 @@ def test_min_income_boundary(income, expected):
 
 def test_min_income_sentence_as_the_cm_says_it():
     result = outcome({"type": "min_income", "amount": "8000.00"}, monthly_income=D("6000.00"))
-    assert result.message == "您的月收入 6,000 元，本产品要求不低于 8,000 元。"
+    assert result.message == "您的月收入 6,000.00 元，本产品要求不低于 8,000.00 元。"
     assert result.actual == D("6000.00")
-    assert result.threshold == "月收入不低于 8,000 元"
+    assert result.threshold == "月收入不低于 8,000.00 元"
 
 
 def dti_facts(new: str, **more):
@@ -98,7 +99,8 @@ def test_max_dti_sentence_and_actual_ratio():
     result = outcome({"type": "max_dti", "max": "0.55"}, **dti_facts("4250.00"))
     assert result.actual == D("0.625")
     assert result.message == (
-        "加上本笔月供 4,250 元，您每月还款合计 6,250 元，占月收入 10,000 元的 62.5%，本产品要求不超过 55%。"
+        "加上本笔月供 4,250.00 元，您每月还款合计 6,250.00 元，占月收入 10,000.00 元的 62.50%，"
+        "本产品要求不超过 55.00%。"
     )
 
 
@@ -107,7 +109,7 @@ def test_max_dti_counts_a_co_borrowers_income_and_needs_it():
     with_co = dti_facts("4250.00", has_co_borrower=True, co_borrower_monthly_income=D("2000.00"))
     result = outcome(rule, **with_co)  # 6,250 / 12,000 = 52.08 %
     assert result.status == Status.PASS
-    assert "您与共同借款人月收入合计 12,000 元的 52.08%" in result.message
+    assert "您与共同借款人月收入合计 12,000.00 元的 52.08%" in result.message
     missing = outcome(rule, **dti_facts("4250.00", has_co_borrower=True))
     assert missing.status == Status.UNKNOWN
     assert missing.missing == ("co_borrower_monthly_income",)
@@ -122,7 +124,7 @@ def test_max_dti_without_income_fails():
     }
     result = outcome({"type": "max_dti", "max": "0.55"}, **facts)
     assert result.status == Status.FAIL
-    assert result.message == "没有可计入的月收入，无法承担本笔月供 100 元。"
+    assert result.message == "没有可计入的月收入，无法承担本笔月供 100.00 元。"
 
 
 def test_no_current_overdue():
@@ -204,8 +206,8 @@ def test_max_ltv_by_type_and_sentence():
     assert result.status == "fail"
     assert result.actual == D("0.6")
     assert (
-        result.message
-        == "贷款 600,000 元、商业用房评估价值 1,000,000 元，抵质押率 60%，本产品（商业用房）要求不超过 50%。"
+        result.message == "贷款 600,000.00 元、商业用房评估价值 1,000,000.00 元，抵质押率 60.00%，"
+        "本产品（商业用房）要求不超过 50.00%。"
     )
 
 
@@ -324,7 +326,7 @@ def test_missing_fact_is_unknown_not_pass(rule):
 
 def test_unknown_sentence_names_the_fact_and_the_requirement():
     result = outcome({"type": "min_income", "amount": "8000.00"})
-    assert result.message == "缺少「月收入」，无法判断是否满足“月收入不低于 8,000 元”，请补充。"
+    assert result.message == "缺少「月收入」，无法判断是否满足“月收入不低于 8,000.00 元”，请补充。"
     assert result.missing == ("monthly_income",)
 
 
@@ -462,10 +464,10 @@ def test_outcome_to_dict_is_json():
 
 
 def test_formatting_helpers():
-    assert yuan(D("6000.00")) == "6,000"
-    assert yuan(D("1234567.5")) == "1,234,567.50"
-    assert percent(D("0.55")) == "55%"
-    assert percent(D("0.625")) == "62.5%"
-    assert percent(D("0.583901")) == "58.39%"
+    assert format_yuan(D("6000.00")) == "6,000.00"
+    assert format_yuan(D("1234567.5")) == "1,234,567.50"
+    assert format_rate(D("0.55")) == "55.00%"
+    assert format_rate(D("0.625")) == "62.50%"
+    assert format_rate(D("0.583901")) == "58.39%"
     assert format_value("collateral_type", "deposit_receipt") == "定期存单"
     assert format_value("has_guarantor", True) == "是"

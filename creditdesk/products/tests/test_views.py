@@ -63,11 +63,11 @@ def test_everyone_signed_in_reads_the_library(client, org, catalogue, who):
     page = detail.content.decode()
     for text in (
         "年龄 22–55 岁（含）",
-        "贷后负债收入比不超过 55%",
+        "贷后负债收入比不超过 55.00%",
         "依据：《商业银行房地产贷款风险管理指引》",
         "收入证明（单位盖章）",
-        "提前还款按提前归还本金的 1% 收取违约金；贷款满 12 个月后提前还款免收。",
-        "逾期后按合同利率上浮 50% 计收罚息",
+        "提前还款按提前归还本金的 1.00% 收取违约金；贷款满 12 个月后提前还款免收。",
+        "逾期后按合同利率上浮 50.00% 计收罚息",
         "等额本息、先息后本",
         "1 年期 LPR + 40 个基点",
         "3.40%",
@@ -148,7 +148,7 @@ def test_evaluate_a_customer_in_scope(client, org, gxed, zhang, zhang_need, who)
         html = response.content.decode()
         assert html.count('data-testid="rule-outcome"') == 11  # 4 product elements + 7 admission rules
         assert 'data-status="unknown"' in html and "缺少「风险等级」" in html
-        assert "申请金额 100,000 元，在本产品 10,000–300,000 元的范围内。" in html
+        assert "申请金额 100,000.00 元，在本产品 10,000.00–300,000.00 元的范围内。" in html
         assert "<html" not in html  # a fragment for htmx
 
 
@@ -242,6 +242,6 @@ def test_every_seeded_product_page_renders(client, org):
             product.current_version.as_spec().effective_rules
         )
     mortgage = client.get("/products/FDJYD/").content.decode()
-    assert "住宅：最高抵质押率 70%" in mortgage and "不动产权证书（以住宅" in mortgage
+    assert "住宅：最高抵质押率 70.00%" in mortgage and "不动产权证书（以住宅" in mortgage
     fixed = client.get("/products/GJJDK/").content.decode()
     assert "1–60 个月" in fixed and "2.10%" in fixed and "2.60%" in fixed

@@ -11,14 +11,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from creditdesk.accounts import scope
+from creditdesk.core.api.ids import IdField
+from creditdesk.core.api.schema import may_conflict
 from creditdesk.core.exceptions import DomainError
 from creditdesk.scoring import engine, selectors, services
-from creditdesk.scoring.choices import MODEL_ROLES, Grade
+from creditdesk.scoring.choices import Grade
+from creditdesk.scoring.filtersets import AssessmentFilterSet
 from creditdesk.scoring.models import Assessment, ScoreModel
 
 BATCH_MAX_ROWS = 10_000
@@ -56,20 +58,22 @@ class ScoreModelDetailSerializer(ScoreModelSerializer):
 
 
 class ScoreRequestSerializer(serializers.Serializer):
-    model = serializers.IntegerField(required=False, help_text="版本 id；省略时用使用中的版本")
+    model = IdField(required=False, help_text="版本 id；省略时用使用中的版本")
     applicant = serializers.DictField()
 
 
 class BatchRequestSerializer(serializers.Serializer):
-    model = serializers.IntegerField(required=False, help_text="版本 id；省略时用使用中的版本")
-    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=BATCH_MAX_ROWS)
+    model = IdField(required=False, help_text="版本 id；省略时用使用中的版本")
+    rows = serializers.ListField(
+        child=serializers.DictField(), allow_empty=False, min_length=1, max_length=BATCH_MAX_ROWS
+    )
 
 
 class ScoreResultSerializer(serializers.Serializer):
     model = serializers.CharField()
     points = serializers.DecimalField(max_digits=9, decimal_places=2)
     probability_of_default = serializers.DecimalField(max_digits=8, decimal_places=6)
-    grade = serializers.CharField()
+    grade = serializers.ChoiceField(choices=Grade.choices)
     reasons = serializers.ListField(child=serializers.DictField())
     contributions = serializers.ListField(child=serializers.DictField())
     warnings = serializers.ListField(child=serializers.DictField())
@@ -95,28 +99,26 @@ class ScoreModelViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=None, responses=ScoreModelSerializer)
     @action(detail=True, methods=["post"])
+    @may_conflict
     def approve(self, request: Request, pk: str) -> Response:
-        """审核 (risk managers): draft → approved."""
-        self._require_model_role(request)
+        """审核 (risk managers; the service refuses anyone else): draft → approved."""
         return Response(
             ScoreModelSerializer(services.score_model_approve(actor=request.user, model_id=pk)).data
         )
 
     @extend_schema(request=None, responses=ScoreModelSerializer)
     @action(detail=True, methods=["post"])
+    @may_conflict
     def activate(self, request: Request, pk: str) -> Response:
-        """启用 (risk managers): approved or retired → active; the version in use is retired."""
-        self._require_model_role(request)
+        """启用 (risk managers; the service refuses anyone else): approved or retired → active; the
+        version in use is retired."""
         return Response(
             ScoreModelSerializer(services.score_model_activate(actor=request.user, model_id=pk)).data
         )
 
-    def _require_model_role(self, request: Request) -> None:
-        if request.user.role not in MODEL_ROLES:
-            raise PermissionDenied(_("只有风险经理可以审核或启用评分模型。"))
-
     @extend_schema(request=ScoreRequestSerializer, responses=ScoreResultSerializer)
     @action(detail=False, methods=["post"])
+    @may_conflict
     def score(self, request: Request) -> Response:
         """Score one applicant (variable → value); refused with the variable named when one is
         missing or invalid."""
@@ -128,6 +130,7 @@ class ScoreModelViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=BatchRequestSerializer, responses={200: dict})
     @action(detail=False, methods=["post"], url_path="score-batch")
+    @may_conflict
     def score_batch(self, request: Request) -> Response:
         """Score up to 10,000 applicants at once: ``{"scores": [{"points", "probability_of_default",
         "grade"}, …]}`` in the order given; one bad row refuses the batch naming the row and variable."""
@@ -139,7 +142,7 @@ class ScoreModelViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
-    final_grade = serializers.CharField(read_only=True)
+    final_grade = serializers.ChoiceField(choices=Grade.choices, read_only=True)
     model_version = serializers.CharField(source="model.__str__", read_only=True)
 
     class Meta:
@@ -167,7 +170,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class AssessmentCreateSerializer(serializers.Serializer):
-    customer = serializers.IntegerField()
+    customer = IdField()
     answers = serializers.DictField(required=False, default=dict)
 
 
@@ -181,20 +184,16 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     profile where mapped, ``answers`` otherwise), override the grade with a reason (a second person)."""
 
     serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilterSet
 
     def get_queryset(self) -> Any:
-        queryset = selectors.assessment_list_visible_to(user=self.request.user).order_by("-created_at", "-id")
-        customer = self.request.query_params.get("customer")
-        if customer:
-            if not customer.isdigit():
-                raise DomainError("customer_invalid", _("customer 须为客户 id。"), {"field": "customer"})
-            queryset = queryset.filter(customer_id=int(customer))
-        return queryset
+        return selectors.assessment_list_visible_to(user=self.request.user).order_by("-created_at", "-id")
 
     def get_object(self) -> Assessment:
         return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
 
     @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentSerializer})
+    @may_conflict
     def create(self, request: Request) -> Response:
         data = AssessmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -13,5 +13,6 @@ and states the artefact format and the business rules of scoring.
 - :mod:`.reasons`: reason codes in Chinese sentences;
 - :mod:`.card`: the :class:`~creditdesk.scoring.scorer.card.Scorecard` that ties them together.
 
-Everything here imports the standard library, numpy and the scoring errors only.
+Everything here imports the standard library, numpy, the scoring errors and the pure ``core.enums``
+(the risk grades) only.
 """

@@ -15,14 +15,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from creditdesk.core.enums import GRADES as GRADES  # the letters of ``core.enums.RiskGrade``, best first
 from creditdesk.scoring.scorer.fields import invalid, mapping, number, text
-
-GRADES: Final = ("A", "B", "C", "D", "E")
 
 Grades = list[tuple[str, float | None]]
 

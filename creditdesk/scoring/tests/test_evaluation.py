@@ -8,8 +8,13 @@ import pytest
 from sklearn.model_selection import RepeatedStratifiedKFold
 
 from creditdesk.scoring.errors import ScoringError
-from creditdesk.scoring.evaluation import calibration_table, cross_validate, fold_metrics, score_distribution
 from creditdesk.scoring.reference_data import GERMAN_CREDIT_TARGET, german_credit_path
+from creditdesk.scoring.training.evaluation import (
+    calibration_table,
+    cross_validate,
+    fold_metrics,
+    score_distribution,
+)
 
 from .conftest import SHIPPED_CONFIG
 
@@ -143,7 +148,7 @@ def test_rare_categories_and_class_weights_are_decided_inside_each_fold(config, 
     """``cat_cutoff``'s "others" bins and the balanced regression come from the training fold alone."""
     import math
 
-    from creditdesk.scoring import training
+    from creditdesk.scoring.training import evaluation
 
     config = {
         **config,
@@ -151,14 +156,14 @@ def test_rare_categories_and_class_weights_are_decided_inside_each_fold(config, 
         "logistic_regression": {**config["logistic_regression"], "class_weight": "balanced"},
     }
     fits = []
-    original = training.fit_pipeline
+    original = evaluation.fit_pipeline
 
     def spy(X, y, config, kinds):
         fitted = original(X, y, config, kinds)
         fits.append((X, y, fitted))
         return fitted
 
-    monkeypatch.setattr(training, "fit_pipeline", spy)
+    monkeypatch.setattr(evaluation, "fit_pipeline", spy)
     frame = pd.read_csv(german_credit_path())
     cross_validate(frame, target=GERMAN_CREDIT_TARGET, config=config, n_splits=2, n_repeats=1, random_state=7)
     assert len(fits) == 2

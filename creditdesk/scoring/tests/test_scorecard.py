@@ -109,7 +109,9 @@ def test_values_on_a_split_fall_in_the_upper_bin_as_in_optbinning(german):
 
 def _without_coefficients(content):
     """The artefact's content with each variable's logistic-regression coefficient taken out."""
-    variables = [{k: v for k, v in variable.items() if k != "coefficient"} for variable in content["variables"]]
+    variables = [
+        {k: v for k, v in variable.items() if k != "coefficient"} for variable in content["variables"]
+    ]
     return {**content, "variables": variables}
 
 

@@ -36,7 +36,6 @@ Command line (:mod:`.cli`; regenerates the shipped model; the lead's ``creditdes
 
 from __future__ import annotations
 
-from creditdesk.scoring.training.cli import main
 from creditdesk.scoring.training.config import DEFAULT_CONFIG, MONOTONIC_TRENDS, load_config, validate_config
 from creditdesk.scoring.training.content import build_content, compile_scorecard
 from creditdesk.scoring.training.data import TrainingData, columns_of, prepare, read_frame
@@ -53,7 +52,6 @@ __all__ = [
     "compile_scorecard",
     "fit_pipeline",
     "load_config",
-    "main",
     "prepare",
     "read_frame",
     "train",

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         metrics = None
         if args.cv:
-            from creditdesk.scoring.evaluation import BASELINES, cross_validate
+            from creditdesk.scoring.training.evaluation import BASELINES, cross_validate
 
             metrics = cross_validate(
                 args.data,

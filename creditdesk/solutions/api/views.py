@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -23,26 +22,27 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from creditdesk.accounts import scope
+from creditdesk.core.api.ids import IdField
+from creditdesk.core.api.schema import may_conflict
 from creditdesk.core.exceptions import DomainError
 from creditdesk.customers.selectors import customer_get_visible
-from creditdesk.loans.choices import RepaymentMethod
 from creditdesk.products import capacity
 from creditdesk.products.evaluation import facts_from_json
+from creditdesk.rates.choices import RepaymentMethod
+from creditdesk.scoring.choices import Grade
 from creditdesk.solutions import selectors, services
 from creditdesk.solutions.competitors import CompetitorOffer as CoreOffer
-from creditdesk.solutions.competitors import compare
 from creditdesk.solutions.filtersets import CompetitorOfferFilterSet, ProposalFilterSet
 from creditdesk.solutions.models import CompetitorOffer, Proposal, QuoteKind
 
 NEED_FACTS = ("has_guarantor", "has_co_borrower", "co_borrower_monthly_income")
-COMPARE_OURS = 3
 
 # --- matching ---------------------------------------------------------------------------------------------
 
 
 class MatchRequestSerializer(serializers.Serializer):
-    customer = serializers.IntegerField(help_text="客户编号（调用者可见的客户）")
-    need = serializers.JSONField(
+    customer = IdField(help_text="客户编号（调用者可见的客户）")
+    need = serializers.DictField(
         required=False,
         help_text=(
             "可选：按此需求测算（不保存），字段同 /api/v1/needs/；金额写成字符串。"
@@ -57,7 +57,9 @@ MatchResponse = inline_serializer(
     {
         "customer": serializers.IntegerField(),
         "need": serializers.IntegerField(allow_null=True, help_text="所用需求分析的编号（给出 need 时为空）"),
-        "grade": serializers.CharField(allow_null=True, help_text="最近一次预评估的等级"),
+        "grade": serializers.ChoiceField(
+            choices=Grade.choices, allow_null=True, help_text="最近一次预评估的等级"
+        ),
         "assessment": serializers.IntegerField(allow_null=True),
         "on": serializers.DateField(),
         "result": serializers.JSONField(
@@ -80,7 +82,7 @@ def _need_input(data: object) -> tuple[capacity.Need, capacity.Capacity, dict[st
 class MatchViewSet(viewsets.ViewSet):
     """产品匹配 (with the gap to approval for every ineligible product)."""
 
-    @extend_schema(request=MatchRequestSerializer, responses=MatchResponse)
+    @extend_schema(request=MatchRequestSerializer, responses={200: MatchResponse})  # computed, not saved
     def create(self, request: Request) -> Response:
         data = MatchRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -172,13 +174,12 @@ class CompetitorOfferWriteSerializer(serializers.Serializer):
 
 
 class CompareRequestSerializer(serializers.Serializer):
-    customer = serializers.IntegerField(
-        required=False, help_text="可选：本行按该客户最近需求的前 3 个方案参与对比"
-    )
+    customer = IdField(required=False, help_text="可选：本行按该客户最近需求的前 3 个方案参与对比")
     offers = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list, help_text="团队已登记的竞品报价编号"
+        child=IdField(), required=False, default=list, help_text="团队已登记的竞品报价编号"
     )
-    quotes = serializers.JSONField(
+    quotes = serializers.ListField(
+        child=serializers.DictField(),
         required=False,
         help_text="可选：临时报价列表（不保存），字段同 CompetitorOffer，利率为小数（0.005 即 0.5%）",
     )
@@ -222,14 +223,10 @@ class CompetitorOfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         data = CompareRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        ours = []
-        on = None
+        found = None
         if values.get("customer") is not None:
             customer = customer_get_visible(user=request.user, customer_id=values["customer"])
             found = selectors.customer_match(customer=customer, with_what_if=False)
-            on = found.on
-            if found.result is not None:
-                ours = [o.quote for o in found.result.eligible[:COMPARE_OURS]]
         wanted = values["offers"]
         offers = list(self.get_queryset().filter(pk__in=wanted))
         if len(offers) != len(set(wanted)):
@@ -241,9 +238,10 @@ class CompetitorOfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         if not isinstance(quotes, list):
             raise DomainError("competitor_quotes_not_list", _("quotes 应为列表。"), {"field": "quotes"})
         theirs += [CoreOffer.from_dict(q if isinstance(q, dict) else {}) for q in quotes]
-        if not ours and not theirs:
+        comparison = selectors.competitor_comparison(found=found, theirs=theirs)
+        if not comparison.rows:
             raise DomainError("compare_nothing", _("没有可比较的报价。"), {"field": "offers"})
-        return Response(compare(ours, theirs, on or timezone.localdate()).to_dict())
+        return Response(comparison.to_dict())
 
 
 # --- proposals --------------------------------------------------------------------------------------------
@@ -255,7 +253,7 @@ class ProposalOptionSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="product_version.number")
     amount = serializers.CharField()
     term_months = serializers.IntegerField()
-    method = serializers.CharField()
+    method = serializers.ChoiceField(choices=RepaymentMethod.choices)
     annual_rate = serializers.CharField(help_text="%")
     apr = serializers.CharField(help_text="年化利率，%，IRR 复利")
 
@@ -296,7 +294,7 @@ class ProposalDetailSerializer(ProposalSerializer):
 
 
 class ProposalWriteSerializer(serializers.Serializer):
-    customer = serializers.IntegerField()
+    customer = IdField()
     products = serializers.ListField(
         child=serializers.CharField(max_length=32),
         min_length=1,
@@ -318,6 +316,9 @@ class PdfRenderer(renderers.BaseRenderer):
     ) -> bytes:
         if isinstance(data, bytes):
             return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:  # an error: JSON, and said so (not application/pdf)
+            response["Content-Type"] = renderers.JSONRenderer.media_type
         return renderers.JSONRenderer().render(data)
 
 
@@ -352,6 +353,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, "方案书 PDF")})
     @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, PdfRenderer])
+    @may_conflict
     def pdf(self, request: Request, pk: str) -> HttpResponse:
         """The PDF as issued, byte for byte (audited as a print)."""
         proposal, document = services.proposal_print(actor=request.user, proposal_id=pk)

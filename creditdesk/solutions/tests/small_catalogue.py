@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from creditdesk.loans.pricing import SEEDED_LPR
+from creditdesk.finance.pricing import SEEDED_LPR
 from creditdesk.products.capacity import Capacity, Need
 from creditdesk.products.catalogue import ProductSpec
 from creditdesk.solutions.offers import Context, make_context

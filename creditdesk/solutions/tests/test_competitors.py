@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from creditdesk.loans.apr import flat_rate_apr
-from creditdesk.loans.terms import Method
+from creditdesk.finance.apr import flat_rate_apr
+from creditdesk.finance.terms import Method
 from creditdesk.solutions.competitors import (
     CompetitorError,
     CompetitorOffer,
@@ -48,9 +48,9 @@ def test_flat_half_percent_a_month_is_about_10_9_percent():
     assert row.first_payment == D("8833.33")
     assert row.total_repaid == D("106000.00") and row.total_cost == D("6000.00")
     assert row.sentence == (
-        "某消费金融公司「轻松贷」报“月息 0.50%”，利息每月都按原始本金 100,000 元计算，而本金在逐月归还："
-        "每月还 8,833.33 元，共多还 6,000 元。按实际占用本金计算，年化利率（IRR）为 11.46%（单利 10.90%），"
-        "并不是 6.00%。"
+        "某消费金融公司「轻松贷」报“月息 0.50%”，利息每月都按原始本金 100,000.00 元计算，而本金在逐月归还："
+        "每月还 8,833.33 元，共多还 6,000.00 元。"
+        "按实际占用本金计算，年化利率（IRR）为 11.46%（单利 10.90%），并不是 6.00%。"
     )
     assert row.quoted == "月息 0.50%（按原始本金）"
 
@@ -96,7 +96,7 @@ def test_annual_rate_quote_with_and_without_a_fee():
     with_fee = competitor_row(replace(plain, upfront_fee=D("1000.00")), ON)
     assert with_fee.apr.compound > row.apr.compound
     assert with_fee.sentence.startswith(
-        "某银行「安居贷」名义年利率 3.60%，加上 1,000 元手续费，按实际到手金额计算的年化利率（IRR）为"
+        "某银行「安居贷」名义年利率 3.60%，加上 1,000.00 元手续费，按实际到手金额计算的年化利率（IRR）为"
     )
 
 

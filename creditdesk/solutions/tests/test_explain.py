@@ -83,7 +83,7 @@ def test_late_terms_worked_example():
     late = late_terms(schedule, spec)
     assert late.penalty_rate == D("0.05700") and late.overdue_principal == D("3940.26")
     assert late.penalty_interest == D("18.72")  # 3,940.26 × 5.70 % ÷ 360 × 30 = 18.716…
-    assert late.example.startswith("罚息利率 = 合同年利率 3.80% ×（1 + 50%）= 5.70%。")
+    assert late.example.startswith("罚息利率 = 合同年利率 3.80% ×（1 + 50.00%）= 5.70%。")
     assert late.consequences[:2] == (CREDIT_REPORT_SENTENCE, CLASSIFICATION_SENTENCE)
 
 

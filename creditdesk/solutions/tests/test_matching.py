@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from creditdesk.loans.pricing import SEEDED_LPR
-from creditdesk.loans.schedule import annuity_payment
+from creditdesk.finance.pricing import SEEDED_LPR
+from creditdesk.finance.schedule import annuity_payment
 from creditdesk.products.capacity import Capacity, NeedError
 from creditdesk.products.catalogue import SEED_CATALOGUE
 from creditdesk.products.facts import FactError
@@ -32,13 +32,13 @@ def test_ranking_order_and_reasons():
     result = match(need("150000.00"), CAPACITY, CUSTOMER, CATALOGUE, LPR, ON)
     assert codes(result.eligible) == ["XYD", "DYD", "FQ"]
     assert [o.reason for o in result.eligible] == [
-        "第 1 名「信用贷」（审批最快）：可全额覆盖 150,000 元需求；年化利率 3.87%（IRR 复利）；"
-        "首期月供 4,415.26 元，约为可承受月供 14,500 元的 30%；约 1 个工作日审批。",
-        "第 2 名「抵押贷」（综合成本最低）：可全额覆盖 150,000 元需求；"
-        "年化利率 3.45%（IRR 复利），为可选产品中最低；首期月供 4,388.67 元，约为可承受月供 14,500 元的 30%；"
-        "约 7 个工作日审批。",
-        "第 3 名「装修分期」（额度覆盖最充分）：可全额覆盖 150,000 元需求；年化利率 7.00%（IRR 复利）；"
-        "首期月供 4,616.67 元，约为可承受月供 14,500 元的 32%；约 3 个工作日审批。",
+        "第 1 名「信用贷」（审批最快）：可全额覆盖 150,000.00 元需求；年化利率 3.87%（IRR 复利）；"
+        "首期月供 4,415.26 元，约为可承受月供 14,500.00 元的 30.45%；约 1 个工作日审批。",
+        "第 2 名「抵押贷」（综合成本最低）：可全额覆盖 150,000.00 元需求；"
+        "年化利率 3.45%（IRR 复利），为可选产品中最低；首期月供 4,388.67 元，"
+        "约为可承受月供 14,500.00 元的 30.27%；约 7 个工作日审批。",
+        "第 3 名「装修分期」（额度覆盖最充分）：可全额覆盖 150,000.00 元需求；年化利率 7.00%（IRR 复利）；"
+        "首期月供 4,616.67 元，约为可承受月供 14,500.00 元的 31.84%；约 3 个工作日审批。",
     ]
     first = result.eligible[0]
     assert first.quote.payment == annuity_payment(D("150000.00"), D("0.038"), 36) == D("4415.26")
@@ -75,7 +75,7 @@ def test_ineligible_products_carry_their_failed_rules_and_the_gap():
     pledge = rejected["ZYD"].what_if
     assert pledge is not None
     assert [c.message for c in pledge.changes] == [
-        "提供评估价值不低于 166,700 元的定期存单作抵质押（最高抵质押率 90%）"
+        "提供评估价值不低于 166,700.00 元的定期存单作抵质押（最高抵质押率 90.00%）"
     ]
 
 
@@ -111,8 +111,8 @@ def test_combination_when_no_product_covers_the_need():
     assert f"{best.apr.compound * 100:.2f}" == "3.51"
     assert best.total_interest == sum(p.figures.total_interest for p in best.parts)
     assert best.reason == (
-        "「抵押贷」350,000 元 + 「信用贷」50,000 元，合计覆盖 400,000 元需求；合计月供 11,711.99 元"
-        "（可承受 14,500 元），综合年化利率 3.51%（IRR 复利）。"
+        "「抵押贷」350,000.00 元 + 「信用贷」50,000.00 元，合计覆盖 400,000.00 元需求；合计月供 11,711.99 元"
+        "（可承受 14,500.00 元），综合年化利率 3.51%（IRR 复利）。"
         "「抵押贷」利率较低，尽量多贷，其余由「信用贷」补足。"
     )
     for combination in result.combinations:

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from creditdesk.loans.apr import annualized_rate
-from creditdesk.loans.schedule import build_schedule
-from creditdesk.loans.terms import LoanTerms, Method
+from creditdesk.finance.apr import annualized_rate
+from creditdesk.finance.schedule import build_schedule
+from creditdesk.finance.terms import LoanTerms, Method
 from creditdesk.products.facts import FactError
 from creditdesk.solutions.offers import fee_free_apr, figures, make_context, product_facts, quote
 from creditdesk.solutions.tests.small_catalogue import BY_CODE, CAPACITY, CUSTOMER, LPR, ON, context, need
@@ -82,7 +82,7 @@ def test_quote_offers_the_amount_term_and_method_it_can_and_says_so():
     q = quote(context(need("500000.00", term=48, repayment_preference=Method.INTEREST_ONLY)), BY_CODE["XYD"])
     assert (q.amount, q.term_months, q.method) == (D("200000.00"), 36, Method.EQUAL_INSTALLMENT)
     assert q.notes == (
-        "本产品最高可贷 200,000 元，低于需求金额 500,000 元。",
+        "本产品最高可贷 200,000.00 元，低于需求金额 500,000.00 元。",
         "本产品期限为 6–36 个月，按 36 个月测算。",
         "本产品不支持先息后本，按等额本息测算。",
     )

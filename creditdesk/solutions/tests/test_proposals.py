@@ -11,13 +11,15 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from pypdf import PdfReader
 
-from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
 from creditdesk.core.models import AuditEvent
+from creditdesk.customers.models import Customer
 from creditdesk.products import services as product_services
 from creditdesk.products.models import ImmutableRow, ProductVersion
-from creditdesk.solutions import services
+from creditdesk.solutions import pdf, services
 from creditdesk.solutions.models import Proposal, ProposalOption
 from creditdesk.solutions.tests.conftest import NEED, grade
 from creditdesk.solutions.tests.small_catalogue import XYD
@@ -115,13 +117,13 @@ def test_the_pdf_shows_the_annualized_rate_and_the_disclosures(org, small_catalo
         "按内部收益率法（IRR）计算",  # PBOC 〔2021〕 No. 3
         "不在放款时从贷款本金中预先扣除利息",  # Civil Code art. 670
         "提前还款的利息按实际借款期间计算",  # art. 677
-        "按合同利率上浮50%计收罚息",
+        "按合同利率上浮50.00%计收罚息",
         "金融信用信息基础数据库",
         "逾期1–90天至多为关注类",
         "不构成贷款承诺",
     ):
         assert phrase in text, phrase
-    assert "罚息利率=合同年利率3.80%×（1+50%）=5.70%" in text
+    assert "罚息利率=合同年利率3.80%×（1+50.00%）=5.70%" in text
     assert "还款计划摘要（共36期）" in text
 
 
@@ -142,6 +144,41 @@ def test_a_reprint_is_byte_identical(client, org, small_catalogue, li, li_graded
     assert first == second == bytes(proposal.pdf)
     assert hashlib.sha256(first).hexdigest() == proposal.pdf_sha256
     assert AuditEvent.objects.filter(action="proposal.print", target_id=str(proposal.pk)).count() == 2
+
+
+def _locks_held() -> list[object]:
+    """The transactions open around the caller, the test's own left out (pytest-django wraps each test)."""
+    return [block for block in connection.atomic_blocks if not getattr(block, "_from_testcase", False)]
+
+
+def test_the_pdf_is_rendered_while_no_row_is_locked(monkeypatch, org, small_catalogue, li, li_graded):
+    rendered, render = [], pdf.render_pdf
+
+    def spy(content):
+        rendered.append(_locks_held())
+        return render(content)
+
+    monkeypatch.setattr(pdf, "render_pdf", spy)
+    proposal = services.proposal_create(actor=org.cm_a, customer_id=li.pk, products=["XYD"])
+    assert rendered == [[]]  # rendered once, outside every transaction (so outside select_for_update)
+    assert hashlib.sha256(bytes(proposal.pdf)).hexdigest() == proposal.pdf_sha256
+    assert pdf.render_pdf(proposal.content) == bytes(proposal.pdf)  # the stored snapshot's own PDF
+
+
+def test_a_customer_changed_while_the_pdf_renders_refuses_and_stores_nothing(
+    monkeypatch, org, small_catalogue, li, li_graded
+):
+    render = pdf.render_pdf
+
+    def render_while_renamed(content):
+        Customer.objects.filter(pk=li.pk).update(name="李四（已更名）")
+        return render(content)
+
+    monkeypatch.setattr(pdf, "render_pdf", render_while_renamed)
+    with pytest.raises(Conflict) as refused:
+        services.proposal_create(actor=org.cm_a, customer_id=li.pk, products=["XYD"])
+    assert refused.value.code == "proposal_changed"
+    assert_nothing_stored()
 
 
 def test_an_altered_pdf_is_not_served(org, small_catalogue, li, li_graded):

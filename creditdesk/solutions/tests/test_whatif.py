@@ -10,15 +10,15 @@ import numpy_financial as npf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from creditdesk.loans.pricing import SEEDED_LPR
-from creditdesk.loans.schedule import annuity_payment
+from creditdesk.finance.pricing import SEEDED_LPR
+from creditdesk.finance.schedule import annuity_payment
 from creditdesk.products.capacity import Capacity, Need
 from creditdesk.products.catalogue import SEED_CATALOGUE
 from creditdesk.products.facts import COLLATERAL_TYPES, CUSTOMER_TYPES, GRADES, PURPOSES
-from creditdesk.products.rules import Status, evaluate
+from creditdesk.products.rules import Lever, Status, evaluate
 from creditdesk.solutions.offers import make_context, quote
 from creditdesk.solutions.tests.small_catalogue import BY_CODE, CUSTOMER, context, need
-from creditdesk.solutions.whatif import ChangeKind, what_if, what_if_for
+from creditdesk.solutions.whatif import what_if, what_if_for
 
 D = Decimal
 TIGHT = Capacity(monthly_income=D("10000.00"), monthly_debt_payments=D("3000.00"))  # 2,500 of room at 55 %
@@ -40,19 +40,19 @@ def test_lower_amount_is_the_largest_hundred_that_passes():
     assert gap.changes[0].quote.payment == annuity_payment(amount, D("0.038"), 36) == D("2499.04")
     more = quote(ctx, BY_CODE["XYD"], amount=amount + 100, term_months=36)
     assert more.evaluation.status == Status.FAIL  # 2,501.98 > 2,500
-    assert gap.changes[0].message == "将金额降至 84,900 元（月供 2,499.04 元，负债收入比 54.99%）"
+    assert gap.changes[0].message == "将金额降至 84,900.00 元（月供 2,499.04 元，负债收入比 54.99%）"
 
 
 def test_co_borrower_with_the_income_it_takes():
     """(3,000 + 4,415.26) / 55 % = 13,482.29 → 3,482.29 more income → 3,500.00 (DTI 7,415.26 / 13,500)."""
     gap = what_if(context(need("150000.00"), TIGHT), BY_CODE["XYD"])
     change = gap.changes[1]
-    assert change.kind == ChangeKind.CO_BORROWER
+    assert change.kind == Lever.CO_BORROWER
     assert change.co_borrower_income == D("3500.00")
     assert change.quote.evaluation.passed
     assert (
         change.message
-        == "增加一位月收入（扣除其自身月供后）不低于 3,500 元的共同借款人（如配偶），负债收入比降至 54.93%"
+        == "增加一位月收入（扣除其自身月供后）不低于 3,500.00 元的共同借款人（如配偶），负债收入比降至 54.93%"
     )
 
 
@@ -100,7 +100,7 @@ def test_raising_the_amount_to_the_minimum():
     assert kinds(gap) == ["amount"]
     assert gap.changes[0].quote.amount == D("20000.00")
     assert (
-        gap.changes[0].message == "将金额提高到本产品起贷金额 20,000 元，月供 615.56 元"
+        gap.changes[0].message == "将金额提高到本产品起贷金额 20,000.00 元，月供 615.56 元"
     )  # 20,000 / 36 + 0.30 %
 
 
@@ -210,11 +210,11 @@ def test_every_change_passes_when_re_evaluated(situation, spec):
             ctx, spec, amount=q.amount, term_months=q.term_months, method=q.method, extra_facts=extra
         )
         assert not again.evaluation.failed
-        if change.kind == ChangeKind.AMOUNT and q.amount < original.amount:
+        if change.kind == Lever.AMOUNT and q.amount < original.amount:
             assert q.amount % 100 == 0
             if q.amount + 100 <= original.amount:
                 more = quote(ctx, spec, amount=q.amount + 100, term_months=q.term_months, method=q.method)
                 assert more.evaluation.failed
-        if change.kind == ChangeKind.TERM and q.term_months > original.term_months + 1:
+        if change.kind == Lever.TERM and q.term_months > original.term_months + 1:
             shorter = quote(ctx, spec, amount=q.amount, term_months=q.term_months - 1, method=q.method)
             assert shorter.evaluation.failed

@@ -68,7 +68,8 @@ class Command(BaseCommand):
         return user
 
     def _train(self, options: dict[str, Any]) -> None:
-        from creditdesk.scoring import evaluation, training
+        from creditdesk.scoring import training
+        from creditdesk.scoring.training import evaluation
 
         if options["register"] and not options["as_user"]:
             raise CommandError("登记模型须用 --as 指明登记人。", returncode=1)

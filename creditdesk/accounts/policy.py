@@ -1,0 +1,281 @@
+"""Who may do what: the one policy (CONVENTIONS.md, "Who may do what").
+
+``can(user, action, obj=None)`` answers "may this person do this?"; ``require`` refuses with the one
+permission error, ``NotAllowed`` (HTTP 403), carrying the action's stable code and Chinese sentence.
+Services call ``require`` once and refuse; views call ``can`` only to show or hide buttons and links (a
+page that *is* an action's form asks ``require`` before drawing it, the service asks again on submit).
+
+Every action has one row in ``RULES``: the roles that may do it (PRODUCT.md, "Users and what each may
+see"), an optional condition on the person, the question asked about the object (the scope layer's:
+visible, changeable), the refusal, and the business rule with its source. Without ``obj``, ``can``
+answers for the action in general — whether the person may do it to anything at all (a menu entry, a
+"new" button); with ``obj`` it also asks the scope layer about that object. Actions are named in
+``core/actions.py`` (core asks too: the navigation, the audit trail); ``AccountsConfig.ready()`` registers
+this module as the answerer there.
+
+Not here yet, each to be a rule with its source when its issue lands: approval authority (an approver
+decides only within their ``approval_authority`` and only applications routed to them), maker-checker
+(whoever prepares a scorecard version or a product change is not the one who approves it), concession
+limits on rates and fees, and the risk manager's rights over warnings, classification, restructuring and
+write-off. Until then no action stands for them: nothing here pretends to check what is not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from creditdesk.accounts import scope
+from creditdesk.accounts.roles import Role
+from creditdesk.core.actions import Action
+from creditdesk.core.exceptions import NotAllowed
+
+__all__ = ["RULES", "Action", "Rule", "can", "refusal", "require"]
+
+# The people who work customers: the customer manager (own customers) and the team lead (the team's) —
+# the roles that change what they see (``scope.CHANGE_ROLES``). Branch heads read and report; an
+# approver sees applications routed to them; an administrator sees no customer data (PRODUCT.md).
+CUSTOMER_WORKERS = frozenset(scope.CHANGE_ROLES)
+# Everyone whose work is a customer's, reading or changing: the left navigation's customer areas.
+FRONT_LINE = frozenset({Role.MANAGER, Role.TEAM_LEAD, Role.BRANCH_HEAD, Role.RISK_MANAGER})
+
+GENERIC_REFUSAL = _("您没有权限执行此操作。")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may do one action, and what a refused person is told.
+
+    ``roles``: the roles that may. ``person``: a further condition on the person (e.g. has a team).
+    ``on_object``: the question asked about ``obj`` when one is given. ``code`` / ``message``: the
+    refusal (``object_code`` / ``object_message`` when the role may, but not to this object; the same
+    refusal otherwise). ``field``: the form field a refusal belongs to. ``why``: the rule and its source.
+    """
+
+    roles: frozenset[str]
+    code: str
+    message: str | Promise
+    why: str
+    person: Callable[[Any], bool] | None = None
+    on_object: Callable[[Any, Any], bool] | None = None
+    object_code: str | None = None
+    object_message: str | Promise | None = None
+    field: str | None = None
+
+
+def _has_team(user: Any) -> bool:
+    return user.team_id is not None
+
+
+def _in_my_team(user: Any, person: Any) -> bool:
+    return user.team_id is not None and person.team_id == user.team_id
+
+
+def _active_in_my_team(user: Any, person: Any) -> bool:
+    return bool(person.is_active) and _in_my_team(user, person)
+
+
+def _customer_rule(code: str, message: Promise, why: str) -> Rule:
+    """Something done to one customer's record: by whoever may change the customer (the scope layer)."""
+    return Rule(CUSTOMER_WORKERS, code, message, why, on_object=scope.can_change)
+
+
+RULES: dict[Action, Rule] = {
+    # --- the application shell ---------------------------------------------------------------------------
+    Action.CUSTOMER_AREAS_OPEN: Rule(
+        FRONT_LINE,
+        "permission_denied",
+        GENERIC_REFUSAL,
+        "Customers, marketing, needs and assessment, warnings, care and performance are the work of those "
+        "who see customers: CMs (own), team leads (the team's), branch heads and risk managers (the "
+        "branch's). An approver sees only applications routed to them; an administrator no customer data "
+        "(PRODUCT.md, 'Users and what each may see').",
+    ),
+    Action.LENDING_AREAS_OPEN: Rule(
+        FRONT_LINE | {Role.APPROVER},
+        "permission_denied",
+        GENERIC_REFUSAL,
+        "Products and solutions, applications and loans: the front line and the credit approver, who "
+        "approves within an amount authority (PRODUCT.md, 'Users and what each may see').",
+    ),
+    Action.ADMIN_SITE_OPEN: Rule(
+        frozenset({Role.ADMIN}),
+        "permission_denied",
+        GENERIC_REFUSAL,
+        "The administrator keeps users, teams, products and parameters (PRODUCT.md, 'Users ...').",
+    ),
+    # --- the audit trail ----------------------------------------------------------------------------------
+    Action.AUDIT_READ: Rule(
+        frozenset({Role.ADMIN, Role.RISK_MANAGER}),
+        "permission_denied",
+        _("只有系统管理员和风险经理可以查阅审计日志。"),
+        "Administrators and risk managers search the audit trail; nobody else reads it (PRODUCT.md, "
+        "audit; core/selectors.audit_events_visible_to narrows a risk manager to their branch).",
+    ),
+    Action.AUDIT_READ_ALL: Rule(
+        frozenset({Role.ADMIN}),
+        "permission_denied",
+        _("只有系统管理员和风险经理可以查阅审计日志。"),
+        "Only an administrator reads every event, system events included; a risk manager reads the events "
+        "of the people in their branch.",
+    ),
+    # --- customers ----------------------------------------------------------------------------------------
+    Action.CUSTOMER_CREATE: Rule(
+        CUSTOMER_WORKERS,
+        "customer_create_not_allowed",
+        _("只有客户经理和团队主管可以新建客户。"),
+        "A CM creates the customers they will own; a team lead too, for the team (PRODUCT.md §1).",
+    ),
+    Action.CUSTOMER_IMPORT: Rule(
+        CUSTOMER_WORKERS,
+        "customer_import_not_allowed",
+        _("只有客户经理和团队主管可以批量导入客户。"),
+        "Bulk import creates customers, so the same people as CUSTOMER_CREATE (PRODUCT.md §1).",
+    ),
+    Action.CUSTOMER_ASSIGN: Rule(
+        frozenset({Role.TEAM_LEAD}),
+        "customer_owner_not_allowed",
+        _("只能把客户分配给自己或本团队成员。"),
+        "A new customer is the creator's own; a team lead may give it to a member of the team instead "
+        "(PRODUCT.md §2, team leads assign). obj: the person who would own it.",
+        person=_has_team,
+        on_object=_in_my_team,
+        field="owner",
+    ),
+    Action.CUSTOMER_CHANGE: _customer_rule(
+        "customer_read_only",
+        _("您可以查看该客户，但不能修改。"),
+        "The owner CM and the team lead change a customer; a branch head or risk manager reads it "
+        "(PRODUCT.md, 'Users and what each may see'; the scope layer decides per customer).",
+    ),
+    Action.CUSTOMER_HANDOVER: Rule(
+        frozenset({Role.TEAM_LEAD, Role.BRANCH_HEAD}),
+        "handover_not_allowed",
+        _("只有团队主管和支行行长可以移交客户。"),
+        "A customer handover when a CM leaves is decided by the team lead (within the team) or the branch "
+        "head (within the branch), never by the CM (PRODUCT.md §2).",
+    ),
+    Action.CUSTOMER_DUPLICATES_REVIEW: Rule(
+        frozenset({Role.TEAM_LEAD, Role.BRANCH_HEAD}),
+        "permission_denied",
+        _("只有团队主管和支行行长可以查看疑似重复客户列表。"),
+        "Likely duplicates across owners are reviewed by those who can hand customers over: the team "
+        "lead and the branch head (PRODUCT.md §1, duplicates).",
+    ),
+    Action.CONSENT_RECORD: _customer_rule(
+        "consent_read_only",
+        _("您可以查看该客户，但不能为其登记授权或查询征信。"),
+        "Consents and credit-report inquiries are recorded by whoever works the customer (PRODUCT.md §1, "
+        "consent).",
+    ),
+    # --- needs, pre-assessment, scorecards ----------------------------------------------------------------
+    Action.NEED_RECORD: _customer_rule(
+        "need_read_only",
+        _("您可以查看该客户，但不能为其记录需求分析。"),
+        "The needs record is the working CM's (or team lead's) (PRODUCT.md §3).",
+    ),
+    Action.ASSESSMENT_RUN: Rule(
+        CUSTOMER_WORKERS,
+        "assessment_not_allowed",
+        _("只有客户经理和团队主管可以做预评估。"),
+        "A pre-assessment is made by the customer's CM or team lead, with the active scorecard version "
+        "(PRODUCT.md §3).",
+        on_object=scope.can_change,
+        object_code="assessment_read_only",
+        object_message=_("您可以查看该客户，但不能为其做预评估。"),
+    ),
+    Action.SCORE_OVERRIDE: Rule(
+        frozenset({Role.TEAM_LEAD, Role.RISK_MANAGER, Role.APPROVER, Role.BRANCH_HEAD}),
+        "override_not_allowed",
+        _("评分等级须由团队主管、风险经理、审批人或支行行长调整。"),
+        "审贷分离 (separation of duties): a human override of a grade is a second person's decision with a "
+        "reason, never the CM's whose customer it is (PRODUCT.md §3 'human override'; 'a CM is a hub, "
+        "not a decision maker'). Today the rule is by role; a team lead who owns the customer is "
+        "not excluded yet. obj: the assessment, which must be in the person's scope.",
+        on_object=scope.can_see,
+    ),
+    Action.SCORING_MODEL_MANAGE: Rule(
+        frozenset({Role.RISK_MANAGER}),
+        "score_model_not_allowed",
+        _("只有风险经理可以审核或启用评分模型。"),
+        "Risk managers approve and activate scorecard versions (PRODUCT.md §3, 'an expert card written by "
+        "risk managers'; 'maker-checker activation' — the maker/checker split is a later rule).",
+    ),
+    # --- products and solutions ---------------------------------------------------------------------------
+    Action.PRODUCT_MANAGE: Rule(
+        frozenset({Role.RISK_MANAGER, Role.ADMIN}),
+        "product_edit_forbidden",
+        _("只有风险经理或系统管理员可以维护产品库和准入规则。"),
+        "The product library and its admission rules are configuration: the administrator keeps it "
+        "(PRODUCT.md, 'admin ... products'), risk managers write the admission rules (PRODUCT.md §3).",
+    ),
+    Action.COMPETITOR_OFFER_RECORD: Rule(
+        CUSTOMER_WORKERS,
+        "competitor_offer_forbidden",
+        _("只有团队的客户经理和团队主管可以登记竞品报价。"),
+        "A competitor's quote is recorded for a team by a CM or team lead of that team, and the whole "
+        "team uses it (PRODUCT.md §4, 竞品对比).",
+        person=_has_team,
+    ),
+    Action.PROPOSAL_ISSUE: _customer_rule(
+        "proposal_read_only",
+        _("您可以查看该客户，但不能为其出具方案书。"),
+        "A proposal is issued to a customer by whoever works the customer (PRODUCT.md §4).",
+    ),
+    # --- the agenda ---------------------------------------------------------------------------------------
+    Action.TASK_ASSIGN: Rule(
+        frozenset({Role.TEAM_LEAD}),
+        "task_owner_not_allowed",
+        _("只能给自己或本团队成员安排待办。"),
+        "Anyone plans their own tasks; a team lead also gives tasks to active members of the team "
+        "(PRODUCT.md §2, team leads assign). obj: the person who would own the task.",
+        person=_has_team,
+        on_object=_active_in_my_team,
+        field="owner",
+    ),
+    Action.TASK_REASSIGN: Rule(
+        frozenset({Role.TEAM_LEAD}),
+        "task_reassign_not_allowed",
+        _("只有团队主管可以转交待办。"),
+        "Only a team lead hands a task to someone else in the team (PRODUCT.md §2).",
+        field="owner",
+    ),
+}
+
+if set(RULES) != set(Action):  # every action has its rule, and every rule an action
+    raise RuntimeError(f"policy rules missing for: {sorted(set(Action) - set(RULES))}")
+
+
+def _signed_in(user: Any) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False)) and bool(user.is_active)
+
+
+def refusal(user: Any, action: Action, obj: Any = None) -> NotAllowed | None:
+    """The refusal ``user`` gets for ``action`` (on ``obj``), or None when they may."""
+    rule = RULES[Action(action)]
+    extra = {"field": rule.field} if rule.field else None
+    if (
+        not _signed_in(user)
+        or getattr(user, "role", None) not in rule.roles
+        or (rule.person is not None and not rule.person(user))
+    ):
+        return NotAllowed(rule.code, str(rule.message), extra)
+    if obj is not None and rule.on_object is not None and not rule.on_object(user, obj):
+        return NotAllowed(rule.object_code or rule.code, str(rule.object_message or rule.message), extra)
+    return None
+
+
+def can(user: Any, action: Action, obj: Any = None) -> bool:
+    """Whether ``user`` may do ``action`` (to ``obj``, when given)."""
+    return refusal(user, action, obj) is None
+
+
+def require(user: Any, action: Action, obj: Any = None) -> None:
+    """Raise ``NotAllowed`` (403, the action's code and sentence) unless ``user`` may do ``action``."""
+    refused = refusal(user, action, obj)
+    if refused is not None:
+        raise refused

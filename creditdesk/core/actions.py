@@ -1,0 +1,78 @@
+"""What people do in CreditDesk, by name, and the one place core asks "may this person do it?".
+
+``Action`` names every action the policy rules on. Who may do each — the roles, the scope question
+about the object, the refusal's code and sentence, the business rule and its source — is written once,
+in ``accounts/policy.py``. The names live here, in ``core``, because ``core`` asks too (the navigation,
+the audit trail) and may not import ``accounts`` (the layers point one way, CONVENTIONS.md).
+
+So core asks through this hook: ``accounts`` registers its policy in ``AccountsConfig.ready()``
+(``answered_by``). Until then nobody may do anything (closed by default, never open by accident).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Protocol
+
+from django.utils.translation import gettext as _
+
+from creditdesk.core.exceptions import NotAllowed
+
+
+class Action(StrEnum):
+    """One name per thing a person may or may not do; the rule for each is in ``accounts/policy.py``."""
+
+    # Areas of the application shell (the left navigation)
+    CUSTOMER_AREAS_OPEN = "customer_areas.open"
+    LENDING_AREAS_OPEN = "lending_areas.open"
+    ADMIN_SITE_OPEN = "admin_site.open"
+    # The audit trail
+    AUDIT_READ = "audit.read"
+    AUDIT_READ_ALL = "audit.read_all"
+    # Customers (obj, where one is taken: the customer; for ``CUSTOMER_ASSIGN``: the person to own it)
+    CUSTOMER_CREATE = "customer.create"
+    CUSTOMER_IMPORT = "customer.import"
+    CUSTOMER_ASSIGN = "customer.assign"
+    CUSTOMER_CHANGE = "customer.change"
+    CUSTOMER_HANDOVER = "customer.handover"
+    CUSTOMER_DUPLICATES_REVIEW = "customer.duplicates_review"
+    CONSENT_RECORD = "consent.record"
+    # Needs, pre-assessment and scorecards (obj: the customer; for ``SCORE_OVERRIDE``: the assessment)
+    NEED_RECORD = "need.record"
+    ASSESSMENT_RUN = "assessment.run"
+    SCORE_OVERRIDE = "score.override"
+    SCORING_MODEL_MANAGE = "scoring_model.manage"
+    # Products and solutions (obj for ``PROPOSAL_ISSUE``: the customer)
+    PRODUCT_MANAGE = "product.manage"
+    COMPETITOR_OFFER_RECORD = "competitor_offer.record"
+    PROPOSAL_ISSUE = "proposal.issue"
+    # The agenda (obj for ``TASK_ASSIGN``: the person to own the task)
+    TASK_ASSIGN = "task.assign"
+    TASK_REASSIGN = "task.reassign"
+
+
+class Policy(Protocol):
+    def can(self, user: Any, action: Action, obj: Any = None) -> bool: ...
+
+    def require(self, user: Any, action: Action, obj: Any = None) -> None: ...
+
+
+_policy: Policy | None = None
+
+
+def answered_by(policy: Policy) -> None:
+    """Register the policy that answers for core (``accounts`` does, when the app is ready)."""
+    global _policy
+    _policy = policy
+
+
+def can(user: Any, action: Action, obj: Any = None) -> bool:
+    """Whether ``user`` may do ``action`` (to ``obj``): for showing or hiding what core draws."""
+    return _policy is not None and _policy.can(user, action, obj)
+
+
+def require(user: Any, action: Action, obj: Any = None) -> None:
+    """Refuse with the policy's ``NotAllowed`` (with no policy registered: always, generically)."""
+    if _policy is None:
+        raise NotAllowed("permission_denied", _("您没有权限执行此操作。"))
+    _policy.require(user, action, obj)

@@ -1,8 +1,0 @@
-from django.urls import path
-
-from creditdesk.loans.api import views
-
-urlpatterns = [
-    path("calculator/quote/", views.QuoteView.as_view(), name="api-calculator-quote"),
-    path("calculator/prepayment/", views.PrepaymentView.as_view(), name="api-calculator-prepayment"),
-]

@@ -1,0 +1,185 @@
+"""The calculator for programs: `POST /api/v1/calculator/quote/`, `…/prepayment/`, `GET /api/v1/lpr/`.
+
+The same parsing, core and output as the page and `creditdesk calc` (``rates.calculator``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from creditdesk.finance.prepayment import KeepOption
+from creditdesk.finance.pricing import LprTenor
+from creditdesk.finance.terms import FeeTiming, Frequency
+from creditdesk.rates import calculator
+from creditdesk.rates.choices import SCHEDULED_METHOD_CHOICES
+from creditdesk.rates.models import LprRate
+from creditdesk.rates.selectors import lpr_table
+
+
+def _values(members: Any) -> list[str]:
+    return [member.value for member in members]
+
+
+class Fee(serializers.Serializer):
+    """A fee directly related to the loan (it counts in the annualized rate, PBOC 〔2021〕 No. 3)."""
+
+    amount = serializers.CharField()
+    when = serializers.ChoiceField(choices=_values(FeeTiming))
+
+
+def _quote_fields() -> dict[str, serializers.Field]:
+    """The request fields of a quote, as fresh instances on every call: DRF's serializer metaclass takes
+    the fields out of the dict it is given, so a shared dict would leave the second schema (the
+    prepayment's) without them. The enumerations are the pure core's."""
+    return {
+        "method": serializers.ChoiceField(choices=SCHEDULED_METHOD_CHOICES),
+        "principal": serializers.CharField(help_text="贷款金额（元），字符串，最多两位小数"),
+        "annual_rate": serializers.CharField(
+            required=False, help_text='年利率（%），如 "4.90"；或改用 spread_bp'
+        ),
+        "spread_bp": serializers.IntegerField(required=False, help_text="LPR 加点（基点）"),
+        "lpr_tenor": serializers.ChoiceField(choices=["auto", *_values(LprTenor)], required=False),
+        "pricing_date": serializers.DateField(required=False),
+        "months": serializers.IntegerField(
+            min_value=1,
+            max_value=settings.CREDITDESK_MAX_TERM_MONTHS,
+            help_text=f"期限（月），1–{settings.CREDITDESK_MAX_TERM_MONTHS}",
+        ),
+        "frequency": serializers.ChoiceField(choices=_values(Frequency), required=False),
+        "start_date": serializers.DateField(required=False, help_text="放款日，默认今天"),
+        "first_due_date": serializers.DateField(
+            required=False, help_text="首期还款日（不规则首期按实际天数计息）"
+        ),
+        "fees": serializers.ListField(child=Fee(), required=False),
+    }
+
+
+QuoteRequest = inline_serializer("QuoteRequest", _quote_fields())
+
+
+class InstallmentSerializer(serializers.Serializer):
+    """One row of a schedule as the API returns it (amounts as strings with two places)."""
+
+    period = serializers.IntegerField()
+    due_date = serializers.DateField()
+    payment = serializers.CharField()
+    principal = serializers.CharField()
+    interest = serializers.CharField()
+    balance = serializers.CharField()
+
+
+def _rows() -> serializers.ListField:
+    return serializers.ListField(child=InstallmentSerializer())
+
+
+QuoteResponse = inline_serializer(
+    "QuoteResponse",
+    {
+        "schedule": _rows(),
+        "total_interest": serializers.CharField(),
+        "total_payment": serializers.CharField(),
+        "apr_compound": serializers.CharField(help_text="年化利率（IRR 复利，%）"),
+        "apr_simple": serializers.CharField(help_text="年化利率（单利，%）"),
+    },
+)
+PrepaymentRequest = inline_serializer(
+    "PrepaymentRequest",
+    {
+        **_quote_fields(),
+        "prepayment_amount": serializers.CharField(),
+        "prepayment_date": serializers.DateField(),
+        "keep": serializers.ChoiceField(choices=_values(KeepOption), required=False),
+        "penalty": inline_serializer(
+            "PenaltyRule",
+            {
+                "percent_of_prepaid": serializers.CharField(required=False),
+                "months_of_interest": serializers.IntegerField(required=False),
+                "waived_after_months": serializers.IntegerField(required=False),
+            },
+            required=False,
+        ),
+    },
+)
+
+
+def _body(request: Request) -> dict[str, Any]:
+    if not isinstance(request.data, dict):
+        raise serializers.ValidationError({"non_field_errors": ["请求体须为 JSON 对象。"]})
+    return request.data
+
+
+class QuoteView(APIView):
+    """A repayment schedule with total interest and the annualized rate (IRR, fees included)."""
+
+    @extend_schema(
+        request=QuoteRequest,
+        responses=QuoteResponse,
+        tags=["calculator"],
+        examples=[
+            OpenApiExample(
+                "30 年房贷",
+                value={
+                    "method": "equal_installment",
+                    "principal": "1000000.00",
+                    "annual_rate": "4.90",
+                    "months": 360,
+                    "start_date": "2026-01-20",
+                    "fees": [{"amount": "1000.00", "when": "upfront"}],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        terms, pricing = calculator.parse_terms(
+            _body(request), lpr_table=lpr_table(), today=timezone.localdate()
+        )
+        return Response(calculator.quote_json(calculator.quote(terms, pricing)))
+
+
+class PrepaymentView(APIView):
+    """What a partial or full prepayment on a date costs and saves, and the new schedule."""
+
+    @extend_schema(
+        request=PrepaymentRequest,
+        responses=inline_serializer(
+            "PrepaymentResponse",
+            {
+                "full": serializers.BooleanField(),
+                "penalty": serializers.CharField(),
+                "accrued_interest": serializers.CharField(),
+                "interest_saved": serializers.CharField(),
+                "new_schedule": _rows(),
+            },
+        ),
+        tags=["calculator"],
+    )
+    def post(self, request: Request) -> Response:
+        data = _body(request)
+        terms, _pricing = calculator.parse_terms(data, lpr_table=lpr_table(), today=timezone.localdate())
+        return Response(calculator.prepayment_json(calculator.prepayment(terms, data)))
+
+
+class LprRateSerializer(serializers.ModelSerializer):
+    one_year = serializers.DecimalField(max_digits=9, decimal_places=4)
+    five_year = serializers.DecimalField(max_digits=9, decimal_places=4)
+
+    class Meta:
+        model = LprRate
+        fields = ["effective_from", "one_year", "five_year", "source"]
+
+
+class LprRateViewSet(viewsets.ReadOnlyModelViewSet):
+    """The LPR history (percent), newest first. Maintained by administrators in the admin."""
+
+    serializer_class = LprRateSerializer
+    queryset = LprRate.objects.order_by("-effective_from")
+    lookup_field = "effective_from"

@@ -1,0 +1,359 @@
+"""The repayment calculator's one front door: the page, the API and the `creditdesk calc` command all
+turn their input into ``LoanTerms`` here and their output into the same figures.
+
+Input arrives as strings (form fields, JSON, command-line arguments). Numbers are parsed straight into
+``Decimal`` — a float never enters — and every refusal is a ``CalculationError`` naming the field, with a
+Chinese sentence for people and a stable code for programs. Rates are percent at this boundary
+(``"4.90"``) and fractions inside the core (``0.049``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, localcontext
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from creditdesk.core.money import D
+from creditdesk.core.money import parse_decimal as parse_number
+from creditdesk.finance.apr import AnnualizedRate, annualized_rate
+from creditdesk.finance.prepayment import KeepOption, PenaltyRule, PrepaymentResult, prepay
+from creditdesk.finance.pricing import LprQuote, LprTenor, lpr_in_force, price, tenor_for_term
+from creditdesk.finance.schedule import Schedule, build_schedule
+from creditdesk.finance.terms import (
+    CalculationError,
+    Fee,
+    FeeTiming,
+    Frequency,
+    LoanTerms,
+    Method,
+    validate_terms,
+)
+
+PERCENT_PLACES = Decimal("0.0001")
+FEN = Decimal("0.01")
+SCHEDULED_METHODS = (Method.EQUAL_INSTALLMENT, Method.EQUAL_PRINCIPAL, Method.INTEREST_ONLY, Method.BULLET)
+MAX_FEES = 10
+
+
+def max_annual_rate() -> Decimal:
+    """The rate ceiling as a fraction (settings: CREDITDESK_MAX_ANNUAL_RATE_PERCENT, default 36)."""
+    return D(str(settings.CREDITDESK_MAX_ANNUAL_RATE_PERCENT)) / 100
+
+
+# --- Parsing ----------------------------------------------------------------------------------------
+
+
+def _refuse(field: str, code: str, message: str) -> CalculationError:
+    return CalculationError(code, message, {"field": field})
+
+
+def parse_decimal(value: Any, *, field: str, label: str) -> Decimal:
+    """A number from a string, int or Decimal (JSON numbers arrive as Decimal); floats are refused."""
+    if value is None or value == "":
+        raise _refuse(field, "required", _("请填写%(label)s。") % {"label": label})
+    if isinstance(value, (bool, float)):
+        raise _refuse(
+            field, "not_decimal", _("%(label)s须以字符串或整数传入，不接受浮点数。") % {"label": label}
+        )
+    try:
+        number = parse_number(value if isinstance(value, Decimal | int) else str(value))
+    except ValueError:
+        raise _refuse(field, "malformed_number", _("%(label)s不是有效的数字。") % {"label": label}) from None
+    return number
+
+
+def parse_int(value: Any, *, field: str, label: str) -> int:
+    number = parse_decimal(value, field=field, label=label)
+    if number != number.to_integral_value():
+        raise _refuse(field, "not_integer", _("%(label)s必须是整数。") % {"label": label})
+    return int(number)
+
+
+def parse_date(value: Any, *, field: str, label: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise _refuse(
+            field, "malformed_date", _("%(label)s不是有效日期（格式 YYYY-MM-DD）。") % {"label": label}
+        ) from None
+
+
+def parse_choice(value: Any, enum: type[Any], *, field: str, label: str) -> Any:
+    try:
+        return enum(str(value).strip())
+    except ValueError:
+        allowed = "、".join(member.value for member in enum)
+        raise _refuse(
+            field,
+            f"unknown_{field}",
+            _("%(label)s无效，可选：%(allowed)s。")
+            % {
+                "label": label,
+                "allowed": allowed,
+            },
+        ) from None
+
+
+def parse_fees(raw: Any) -> tuple[Fee, ...]:
+    if raw in (None, ""):
+        return ()
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        raise _refuse("fees", "malformed_fees", _("费用须为列表，每项含 amount 和 when。"))
+    if len(raw) > MAX_FEES:
+        raise _refuse("fees", "too_many_fees", _("费用最多 %(n)s 项。") % {"n": MAX_FEES})
+    fees = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            raise _refuse(f"fees[{index}]", "malformed_fees", _("费用须为列表，每项含 amount 和 when。"))
+        amount = parse_decimal(item.get("amount"), field=f"fees[{index}].amount", label=_("费用金额"))
+        when = parse_choice(
+            item.get("when", FeeTiming.UPFRONT), FeeTiming, field=f"fees[{index}].when", label=_("收费时点")
+        )
+        fees.append(Fee(amount=amount, when=when))
+    return tuple(fees)
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """How the rate was set: given directly, or LPR in force on the pricing date + a spread."""
+
+    annual_rate: Decimal  # fraction
+    lpr: LprQuote | None = None
+    tenor: LprTenor | None = None
+    spread_bp: int | None = None
+    lpr_rate: Decimal | None = None  # fraction
+
+
+def parse_pricing(
+    data: Mapping[str, Any], *, months: int, lpr_table: Sequence[LprQuote], today: date
+) -> Pricing:
+    """``annual_rate`` (percent), or ``spread_bp`` over the LPR (tenor ``lpr_tenor`` or by term)."""
+    if data.get("annual_rate") not in (None, ""):
+        rate = parse_decimal(data["annual_rate"], field="annual_rate", label=_("年利率")) / 100
+        return Pricing(annual_rate=rate)
+    if data.get("spread_bp") in (None, ""):
+        raise _refuse("annual_rate", "required", _("请填写年利率，或选择 LPR 加点定价并填写加点（基点）。"))
+    spread = parse_int(data["spread_bp"], field="spread_bp", label=_("加点（基点）"))
+    if not -1000 <= spread <= 3000:
+        raise _refuse("spread_bp", "spread_out_of_range", _("加点须在 -1000 到 3000 基点之间。"))
+    tenor_raw = data.get("lpr_tenor") or "auto"
+    tenor = (
+        tenor_for_term(months)
+        if tenor_raw == "auto"
+        else parse_choice(tenor_raw, LprTenor, field="lpr_tenor", label=_("LPR 期限"))
+    )
+    on = (
+        parse_date(data["pricing_date"], field="pricing_date", label=_("定价日"))
+        if data.get("pricing_date")
+        else today
+    )
+    quote_in_force = lpr_in_force(lpr_table, on)
+    rate = price(lpr_table, tenor, spread, on)
+    base = quote_in_force.one_year if tenor == LprTenor.ONE_YEAR else quote_in_force.five_year
+    return Pricing(annual_rate=rate, lpr=quote_in_force, tenor=tenor, spread_bp=spread, lpr_rate=base)
+
+
+def parse_terms(
+    data: Mapping[str, Any], *, lpr_table: Sequence[LprQuote], today: date
+) -> tuple[LoanTerms, Pricing]:
+    """Validated ``LoanTerms`` from request data (see the API's QuoteRequest for the fields)."""
+    method = parse_choice(data.get("method", ""), Method, field="method", label=_("还款方式"))
+    if method == Method.REVOLVING:
+        raise _refuse("method", "method_not_scheduled", _("随借随还按实际用款计息，请使用随借随还测算。"))
+    principal = parse_decimal(data.get("principal"), field="principal", label=_("贷款金额"))
+    months = parse_int(data.get("months"), field="months", label=_("期限（月）"))
+    frequency = parse_choice(
+        data.get("frequency") or Frequency.MONTHLY, Frequency, field="frequency", label=_("还款周期")
+    )
+    if frequency == Frequency.QUARTERLY and months % 3:
+        raise _refuse("months", "months_not_quarterly", _("按季还款时，期限（月）须为 3 的倍数。"))
+    if not 1 <= months <= settings.CREDITDESK_MAX_TERM_MONTHS:
+        raise _refuse(
+            "months",
+            "term_out_of_range",
+            _("期限须在 1 到 %(n)s 个月之间。")
+            % {
+                "n": settings.CREDITDESK_MAX_TERM_MONTHS,
+            },
+        )
+    pricing = parse_pricing(data, months=months, lpr_table=lpr_table, today=today)
+    start = (
+        parse_date(data["start_date"], field="start_date", label=_("放款日"))
+        if data.get("start_date")
+        else today
+    )
+    first_due = (
+        parse_date(data["first_due_date"], field="first_due_date", label=_("首期还款日"))
+        if data.get("first_due_date")
+        else None
+    )
+    periods = _periods_for(months, method, frequency)
+    terms = LoanTerms(
+        method=method,
+        principal=principal,
+        annual_rate=pricing.annual_rate,
+        periods=periods,
+        start_date=start,
+        frequency=frequency,
+        first_due_date=first_due,
+        fees=parse_fees(data.get("fees")),
+    )
+    validate_terms(
+        terms, max_annual_rate=max_annual_rate(), max_periods_months=settings.CREDITDESK_MAX_TERM_MONTHS
+    )
+    return terms, pricing
+
+
+# --- Calculating ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    schedule: Schedule
+    rate: AnnualizedRate
+    pricing: Pricing
+
+
+def quote(terms: LoanTerms, pricing: Pricing | None = None) -> Quote:
+    schedule = build_schedule(terms)
+    return Quote(
+        schedule=schedule,
+        rate=annualized_rate(schedule),
+        pricing=pricing or Pricing(annual_rate=terms.annual_rate),
+    )
+
+
+def compare_methods(terms: LoanTerms, pricing: Pricing | None = None) -> list[Quote]:
+    """The same loan (same term in months) under every scheduled repayment method, side by side."""
+    return [
+        quote(
+            replace(terms, method=method, periods=_periods_for(terms.term_months, method, terms.frequency)),
+            pricing,
+        )
+        for method in SCHEDULED_METHODS
+    ]
+
+
+def _periods_for(months: int, method: Method, frequency: Frequency) -> int:
+    """Periods of a term: a bullet counts months; the others count months or quarters."""
+    if method == Method.BULLET:
+        return months
+    return months // Frequency(frequency).months_per_period
+
+
+def parse_prepayment(data: Mapping[str, Any]) -> tuple[Decimal, date, KeepOption, PenaltyRule]:
+    amount = parse_decimal(data.get("prepayment_amount"), field="prepayment_amount", label=_("提前还款金额"))
+    on = parse_date(data.get("prepayment_date", ""), field="prepayment_date", label=_("提前还款日"))
+    keep = parse_choice(data.get("keep") or KeepOption.TERM, KeepOption, field="keep", label=_("还款安排"))
+    raw_penalty = data.get("penalty") or {}
+    if not isinstance(raw_penalty, Mapping):
+        raise _refuse("penalty", "malformed_penalty", _("违约金规则格式不正确。"))
+    percent = raw_penalty.get("percent_of_prepaid")
+    months = raw_penalty.get("months_of_interest")
+    waived = raw_penalty.get("waived_after_months")
+    rule = PenaltyRule(
+        percent_of_prepaid=(
+            parse_decimal(percent, field="penalty.percent_of_prepaid", label=_("违约金比例")) / 100
+            if percent not in (None, "")
+            else Decimal(0)
+        ),
+        months_of_interest=(
+            parse_int(months, field="penalty.months_of_interest", label=_("违约金（月利息数）"))
+            if months not in (None, "")
+            else 0
+        ),
+        waived_after_months=(
+            parse_int(waived, field="penalty.waived_after_months", label=_("免收违约金月数"))
+            if waived not in (None, "")
+            else None
+        ),
+    )
+    if rule.percent_of_prepaid < 0 or rule.percent_of_prepaid > Decimal("0.05"):
+        raise _refuse(
+            "penalty.percent_of_prepaid", "penalty_out_of_range", _("违约金比例须在 0 到 5% 之间。")
+        )
+    if not 0 <= rule.months_of_interest <= 12:
+        raise _refuse(
+            "penalty.months_of_interest", "penalty_out_of_range", _("违约金月利息数须在 0 到 12 之间。")
+        )
+    return amount, on, keep, rule
+
+
+def prepayment(terms: LoanTerms, data: Mapping[str, Any]) -> PrepaymentResult:
+    amount, on, keep, rule = parse_prepayment(data)
+    return prepay(build_schedule(terms), amount=amount, on=on, keep=keep, penalty_rule=rule)
+
+
+# --- Output -----------------------------------------------------------------------------------------
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(FEN))
+
+
+def percent(fraction: Decimal) -> str:
+    """A fraction as a percent string with four places (0.0366 → "3.6600").
+
+    A huge fee on a short loan gives an annualized rate with many digits; it is still shown exactly.
+    """
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return str((fraction * 100).quantize(PERCENT_PLACES))
+
+
+def schedule_json(schedule: Schedule) -> list[dict[str, Any]]:
+    return [
+        {
+            "period": row.period,
+            "due_date": row.due_date.isoformat(),
+            "payment": money(row.payment),
+            "principal": money(row.principal),
+            "interest": money(row.interest),
+            "balance": money(row.balance),
+        }
+        for row in schedule.installments
+    ]
+
+
+def quote_json(result: Quote) -> dict[str, Any]:
+    """The quote as the API and `creditdesk calc --json` print it (amounts 2 places, rates % 4 places)."""
+    body: dict[str, Any] = {
+        "schedule": schedule_json(result.schedule),
+        "total_interest": money(result.schedule.total_interest),
+        "total_payment": money(result.schedule.total_payment),
+        "apr_compound": percent(result.rate.compound),
+        "apr_simple": percent(result.rate.simple),
+    }
+    if result.schedule.total_fees:
+        body["total_fees"] = money(result.schedule.total_fees)
+    if result.pricing.lpr is not None:
+        body["pricing"] = {
+            "lpr_effective_from": result.pricing.lpr.effective_from.isoformat(),
+            "lpr_tenor": str(result.pricing.tenor),
+            "lpr": percent(result.pricing.lpr_rate or Decimal(0)),
+            "spread_bp": result.pricing.spread_bp,
+            "annual_rate": percent(result.pricing.annual_rate),
+        }
+    return body
+
+
+def prepayment_json(result: PrepaymentResult) -> dict[str, Any]:
+    new = result.new
+    return {
+        "full": result.full,
+        "amount": money(result.amount),
+        "date": result.date.isoformat(),
+        "penalty": money(result.penalty),
+        "accrued_interest": money(result.accrued_interest),
+        "interest_saved": money(result.interest_saved),
+        "original_total_interest": money(result.original.total_interest),
+        "new_schedule": schedule_json(new) if new is not None else [],
+        "new_total_interest": money(new.total_interest) if new is not None else "0.00",
+    }

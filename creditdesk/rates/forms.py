@@ -1,0 +1,80 @@
+"""The calculator form. It only collects strings; ``rates.calculator`` parses and validates them, so
+the page refuses exactly what the API and the command line refuse, with the same messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from creditdesk.core.choices import django_choices
+from creditdesk.finance.prepayment import KeepOption
+from creditdesk.finance.pricing import LprTenor
+from creditdesk.finance.terms import FeeTiming, Frequency
+from creditdesk.rates.choices import SCHEDULED_METHOD_CHOICES
+
+METHOD_CHOICES = SCHEDULED_METHOD_CHOICES
+FEE_WHEN_CHOICES = django_choices(FeeTiming)
+
+
+class CalculatorForm(forms.Form):
+    principal = forms.CharField(label=_("贷款金额（元）"), initial="1000000")
+    months = forms.CharField(label=_("期限（月）"), initial="360")
+    pricing_mode = forms.ChoiceField(
+        label=_("定价方式"), choices=[("fixed", _("固定年利率")), ("lpr", _("LPR 加点"))], initial="fixed"
+    )
+    annual_rate = forms.CharField(label=_("年利率（%）"), required=False, initial="4.90")
+    spread_bp = forms.CharField(label=_("加点（基点）"), required=False)
+    lpr_tenor = forms.ChoiceField(
+        label=_("LPR 期限"),
+        choices=[("auto", _("按期限自动")), *django_choices(LprTenor)],
+        required=False,
+    )
+    frequency = forms.ChoiceField(
+        label=_("还款周期"), choices=django_choices(Frequency), initial=Frequency.MONTHLY
+    )
+    start_date = forms.DateField(
+        label=_("放款日"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    fee_amount = forms.CharField(label=_("费用（元）"), required=False)
+    fee_when = forms.ChoiceField(label=_("收费时点"), choices=FEE_WHEN_CHOICES, required=False)
+    method = forms.ChoiceField(
+        label=_("查看明细的还款方式"), choices=METHOD_CHOICES, initial="equal_installment"
+    )
+
+    def calculator_data(self) -> dict[str, Any]:
+        """The cleaned strings in the shape ``calculator.parse_terms`` takes (the API's shape)."""
+        data = self.cleaned_data
+        fixed = data.get("pricing_mode") != "lpr"
+        return {
+            "method": data.get("method"),
+            "principal": data.get("principal"),
+            "months": data.get("months"),
+            "annual_rate": data.get("annual_rate") if fixed else None,
+            "spread_bp": None if fixed else data.get("spread_bp"),
+            "lpr_tenor": data.get("lpr_tenor") or "auto",
+            "frequency": data.get("frequency"),
+            "start_date": data.get("start_date"),
+            "fees": [{"amount": data["fee_amount"], "when": data.get("fee_when") or "upfront"}]
+            if data.get("fee_amount")
+            else [],
+        }
+
+
+class PrepaymentForm(forms.Form):
+    prepayment_amount = forms.CharField(label=_("提前还款金额（元）"))
+    prepayment_date = forms.DateField(
+        label=_("提前还款日"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    keep = forms.ChoiceField(label=_("还款后"), choices=django_choices(KeepOption))
+    penalty_percent = forms.CharField(label=_("违约金（提前还款本金的 %）"), required=False)
+
+    def prepayment_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "prepayment_amount": data["prepayment_amount"],
+            "prepayment_date": data["prepayment_date"],
+            "keep": data["keep"],
+            "penalty": {"percent_of_prepaid": data.get("penalty_percent") or None},
+        }

@@ -1,0 +1,149 @@
+"""`creditdesk calc`: the repayment calculator on the command line (same figures as the page and API).
+
+    creditdesk calc --method equal_installment --principal 1000000 --rate 4.9 --months 360 \
+        [--start 2026-01-20] [--fee 1000[:upfront|per_period|at_end]] [--json]
+    creditdesk calc … --prepay 200000 --prepay-date 2027-01-20 --keep term|payment
+
+Bad input: exit status 2 and one line on stderr naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from creditdesk.core.exceptions import DomainError
+from creditdesk.core.money import D, format_rate, format_yuan
+from creditdesk.rates import calculator
+from creditdesk.rates.selectors import lpr_table
+
+
+def _fee(spec: str) -> dict[str, str]:
+    amount, _, when = spec.partition(":")
+    return {"amount": amount, "when": when or "upfront"}
+
+
+class Command(BaseCommand):
+    help = "Repayment schedule, total interest and annualized rate (IRR) of a loan; --prepay for a what-if."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--method", required=True, help="equal_installment | equal_principal | interest_only | bullet"
+        )
+        parser.add_argument("--principal", required=True, help="loan amount in yuan, e.g. 1000000")
+        parser.add_argument("--rate", help="annual rate in percent, e.g. 4.9")
+        parser.add_argument("--spread-bp", help="price as LPR + this many basis points instead of --rate")
+        parser.add_argument("--lpr-tenor", default="auto", help="auto | 1y | 5y (with --spread-bp)")
+        parser.add_argument("--pricing-date", help="LPR in force on this date (default today)")
+        parser.add_argument("--months", required=True, help="term in months (1–600)")
+        parser.add_argument("--frequency", default="monthly", help="monthly | quarterly")
+        parser.add_argument("--start", help="drawdown date YYYY-MM-DD (default today)")
+        parser.add_argument("--first-due", help="first due date, for a broken first period")
+        parser.add_argument(
+            "--fee",
+            action="append",
+            default=[],
+            metavar="AMOUNT[:WHEN]",
+            help="a fee; WHEN upfront (default), per_period or at_end; repeatable",
+        )
+        parser.add_argument("--prepay", help="prepayment amount for the what-if")
+        parser.add_argument("--prepay-date", help="prepayment date YYYY-MM-DD")
+        parser.add_argument(
+            "--keep", default="term", help="after a partial prepayment keep the term or payment"
+        )
+        parser.add_argument("--penalty-percent", help="prepayment penalty, %% of the prepaid principal")
+        parser.add_argument("--penalty-months", help="prepayment penalty, months of interest")
+        parser.add_argument("--penalty-waived-after", help="no penalty after this many months")
+        parser.add_argument("--json", action="store_true", help="print the API's JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        data: dict[str, Any] = {
+            "method": options["method"],
+            "principal": options["principal"],
+            "annual_rate": options["rate"],
+            "spread_bp": options["spread_bp"],
+            "lpr_tenor": options["lpr_tenor"],
+            "pricing_date": options["pricing_date"],
+            "months": options["months"],
+            "frequency": options["frequency"],
+            "start_date": options["start"],
+            "first_due_date": options["first_due"],
+            "fees": [_fee(spec) for spec in options["fee"]],
+        }
+        if options["prepay"] is not None:
+            data |= {
+                "prepayment_amount": options["prepay"],
+                "prepayment_date": options["prepay_date"] or "",
+                "keep": options["keep"],
+                "penalty": {
+                    "percent_of_prepaid": options["penalty_percent"],
+                    "months_of_interest": options["penalty_months"],
+                    "waived_after_months": options["penalty_waived_after"],
+                },
+            }
+        try:
+            table = lpr_table() if options["spread_bp"] else []
+            terms, pricing = calculator.parse_terms(data, lpr_table=table, today=timezone.localdate())
+            if options["prepay"] is not None:
+                body = calculator.prepayment_json(calculator.prepayment(terms, data))
+            else:
+                body = calculator.quote_json(calculator.quote(terms, pricing))
+        except DomainError as exc:
+            field = exc.extra.get("field", "")
+            sys.stderr.write(
+                f"错误 [{exc.code}] {field}: {exc.message}\n"
+                if field
+                else f"错误 [{exc.code}] {exc.message}\n"
+            )
+            sys.exit(2)
+        if options["json"]:
+            self.stdout.write(json.dumps(body, ensure_ascii=False, indent=2))
+        elif options["prepay"] is not None:
+            self.stdout.write(_prepayment_table(body))
+        else:
+            self.stdout.write(_quote_table(body))
+
+
+# The tables are for people: amounts and rates in the one format of pages and PDFs (core.money); --json
+# keeps the API's exact decimal strings (percent with four places) for programs.
+
+
+def _yuan(text: str) -> str:
+    return format_yuan(D(text))
+
+
+def _rate(percent_text: str) -> str:
+    return format_rate(D(percent_text) / 100)
+
+
+def _rows(schedule: list[dict[str, Any]]) -> list[str]:
+    lines = [f"{'期次':>4} {'还款日':<10} {'应还金额':>12} {'本金':>14} {'利息':>12} {'剩余本金':>16}"]
+    lines += [
+        f"{r['period']:>6} {r['due_date']:<10} {_yuan(r['payment']):>16} {_yuan(r['principal']):>16} "
+        f"{_yuan(r['interest']):>14} {_yuan(r['balance']):>18}"
+        for r in schedule
+    ]
+    return lines
+
+
+def _quote_table(body: dict[str, Any]) -> str:
+    head = [
+        f"年化利率（IRR，复利）：{_rate(body['apr_compound'])}    单利：{_rate(body['apr_simple'])}",
+        f"利息总额：{_yuan(body['total_interest'])}    还款总额：{_yuan(body['total_payment'])}",
+    ]
+    if "total_fees" in body:
+        head.append(f"费用合计：{_yuan(body['total_fees'])}")
+    return "\n".join([*head, "", *_rows(body["schedule"])])
+
+
+def _prepayment_table(body: dict[str, Any]) -> str:
+    head = [
+        f"提前还款：{_yuan(body['amount'])}（{body['date']}）{'，全部结清' if body['full'] else ''}",
+        f"违约金：{_yuan(body['penalty'])}    应计利息：{_yuan(body['accrued_interest'])}",
+        f"节省利息：{_yuan(body['interest_saved'])}",
+    ]
+    return "\n".join([*head, "", *_rows(body["new_schedule"])])

@@ -1,0 +1,34 @@
+"""The LPR table and the repayment calculator in the generated access matrix
+(``creditdesk/core/testing/access.py``): reference data and arithmetic, open to every signed-in person."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from creditdesk.accounts.tests.grids import EVERYONE
+from creditdesk.core.testing.access import api, page
+
+# The app's URL namespace, written once: the calculator page is "<NAMESPACE>:calculator".
+NAMESPACE = "rates"
+
+QUOTE = {"method": "equal_installment", "principal": "100000.00", "annual_rate": "4.35", "months": 12}
+
+
+def build(w) -> None:
+    """The latest LPR row: the migration's table, or one row when a flushing test emptied it."""
+    from creditdesk.rates.models import LprRate
+
+    w.lpr = LprRate.objects.order_by("-effective_from").first() or LprRate.objects.create(
+        effective_from=date(2025, 5, 20), one_year=Decimal("3.00"), five_year=Decimal("3.50")
+    )
+    w.effective_from = w.lpr.effective_from.isoformat()
+
+
+DECLARATIONS = [
+    page(f"{NAMESPACE}:calculator", EVERYONE),
+    api("GET /api/v1/lpr/", EVERYONE),
+    api("GET /api/v1/lpr/{effective_from}/", EVERYONE),
+    api("POST /api/v1/calculator/quote/", EVERYONE, body=QUOTE),
+    api("POST /api/v1/calculator/prepayment/", EVERYONE),  # a 400 for the empty body: let in
+]

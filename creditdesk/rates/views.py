@@ -1,0 +1,95 @@
+"""还款计算器 — the calculator page, its Excel export and a print view for the customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from creditdesk.core.exceptions import DomainError
+from creditdesk.core.views.errors import refusal_on_form
+from creditdesk.finance.terms import Method
+from creditdesk.rates import calculator
+from creditdesk.rates.export import schedule_workbook
+from creditdesk.rates.forms import CalculatorForm, PrepaymentForm
+from creditdesk.rates.selectors import lpr_table
+
+
+def _chart_data(result: calculator.Quote) -> dict[str, Any]:
+    rows = result.schedule.installments
+    return {
+        "labels": [row.period for row in rows],
+        "balance": [str(row.balance) for row in rows],
+        "principal": [str(row.principal) for row in rows],
+        "interest": [str(row.interest) for row in rows],
+    }
+
+
+def _apply_error(form: Any, exc: DomainError) -> None:
+    field = str(exc.extra.get("field", "")).split(".")[0].split("[")[0]
+    if field == "fees":
+        field = "fee_amount"
+    refusal_on_form(form, exc, field)
+
+
+@login_required
+@require_GET
+def calculator_page(request: HttpRequest) -> HttpResponse:
+    """Compare every repayment method for one loan, see one in full, and try a prepayment.
+
+    A GET form: a quote changes nothing, and its URL can be bookmarked or sent to a colleague.
+    """
+    submitted = "principal" in request.GET
+    form = CalculatorForm(request.GET if submitted else None)
+    query = request.GET.copy()
+    for key in ("format", "print"):
+        query.pop(key, None)
+    context: dict[str, Any] = {"form": form, "submitted": submitted, "query": query.urlencode()}
+    if submitted and form.is_valid():
+        try:
+            terms, pricing = calculator.parse_terms(
+                form.calculator_data(), lpr_table=lpr_table(), today=timezone.localdate()
+            )
+        except DomainError as exc:
+            _apply_error(form, exc)
+        else:
+            comparison = calculator.compare_methods(terms, pricing)
+            chosen = next(q for q in comparison if q.schedule.terms.method == terms.method)
+            context.update(
+                comparison=[(Method(q.schedule.terms.method).label, q) for q in comparison],
+                chosen=chosen,
+                chosen_label=Method(terms.method).label,
+                chart=_chart_data(chosen),
+                pricing=pricing,
+            )
+            if request.GET.get("format") == "xlsx":
+                response = HttpResponse(
+                    schedule_workbook(chosen),
+                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+                response["Content-Disposition"] = 'attachment; filename="repayment-schedule.xlsx"'
+                return response
+            context["prepayment_form"], context["prepayment"] = _prepayment(request, terms)
+    template = (
+        "rates/calculator_print.html"
+        if request.GET.get("print") and "chosen" in context
+        else ("rates/calculator.html")
+    )
+    return render(request, template, context)
+
+
+def _prepayment(request: HttpRequest, terms: Any) -> tuple[PrepaymentForm, Any]:
+    if "prepayment_amount" not in request.GET:
+        return PrepaymentForm(initial={"keep": "term"}), None
+    form = PrepaymentForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    try:
+        return form, calculator.prepayment(terms, form.prepayment_data())
+    except DomainError as exc:
+        _apply_error(form, exc)
+        return form, None

@@ -1,0 +1,80 @@
+"""The scoring app in the generated access matrix (``creditdesk/core/testing/access.py``)."""
+
+from __future__ import annotations
+
+from creditdesk.accounts.tests.grids import CHANGES, EVERYONE, MODEL_KEEPERS, SEES
+from creditdesk.core.testing.access import api, page
+from creditdesk.scoring import services
+from creditdesk.scoring.tests.conftest import SHIPPED_MODEL
+from creditdesk.solutions.tests.conftest import grade
+
+
+def build(w) -> None:
+    """The shipped scorecard, active (``w.score_model``), and 张三's pre-assessment graded B."""
+    model = services.score_model_register(actor=w.risk1, artefact=SHIPPED_MODEL.read_text(encoding="utf-8"))
+    services.score_model_approve(actor=w.risk1, model_id=model.pk)
+    w.score_model = services.score_model_activate(actor=w.risk1, model_id=model.pk)
+    w.model = w.score_model
+    w.assessment = grade(w, w.customer, "B")
+
+
+OVERRIDE = SEES.but(
+    manager="FNNN",
+    why=(
+        "a grade is overridden by a second person (team lead, risk manager, approver, branch head) who "
+        "sees the assessment, never by the customer's own manager"
+    ),
+)
+ASSESS = CHANGES  # a pre-assessment is made by the customer's manager or team lead
+ASSESS_API = CHANGES.but(
+    approver="--FF",
+    risk_manager="--FF",
+    branch_head="--FF",
+    admin="---F",
+    why=(
+        "the service refuses a role that never makes pre-assessments before it looks at the customer "
+        "(403 whichever customer, so nothing is learnt); the page looks the customer up first (404)"
+    ),
+)
+OVERRIDE_BODY = {"grade": "A", "reason": "补充了收入证明"}
+
+DECLARATIONS = [
+    page(
+        "scoring:list",
+        SEES.as_list(),
+        subject="assessment",
+        listed=lambda w: f"/scoring/assessments/{w.assessment.pk}/",
+    ),
+    page("scoring:models", EVERYONE),  # reference data, no customer in it
+    page("scoring:model", EVERYONE),
+    page("scoring:approve", MODEL_KEEPERS, method="POST"),
+    page("scoring:activate", MODEL_KEEPERS, method="POST"),
+    page("scoring:assess", ASSESS, subject="customer"),
+    page("scoring:assess", ASSESS, method="POST", subject="customer"),
+    page("scoring:panel", SEES, subject="customer"),
+    page("scoring:detail", SEES, subject="assessment"),
+    page("scoring:override", OVERRIDE, method="POST", subject="assessment", data=OVERRIDE_BODY),
+    api("GET /api/v1/score-models/", EVERYONE),
+    api("GET /api/v1/score-models/{id}/", EVERYONE, params={"id": lambda w, me: w.score_model.pk}),
+    api(
+        "POST /api/v1/score-models/{id}/approve/",
+        MODEL_KEEPERS,
+        params={"id": lambda w, me: w.score_model.pk},
+    ),
+    api(
+        "POST /api/v1/score-models/{id}/activate/",
+        MODEL_KEEPERS,
+        params={"id": lambda w, me: w.score_model.pk},
+    ),
+    api("POST /api/v1/score-models/score/", EVERYONE),  # scores given figures, stores nothing
+    api("POST /api/v1/score-models/score-batch/", EVERYONE),
+    api("GET /api/v1/assessments/", SEES.as_list(), subject="assessment", listed=True),
+    api(
+        "POST /api/v1/assessments/",
+        ASSESS_API,
+        subject="customer",
+        body=lambda w, me: {"customer": w.customer.pk, "answers": {}},
+    ),
+    api("GET /api/v1/assessments/{id}/", SEES, subject="assessment"),
+    api("POST /api/v1/assessments/{id}/override/", OVERRIDE, subject="assessment", body=OVERRIDE_BODY),
+]
