@@ -302,6 +302,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TaskKindEnum": "creditdesk.agenda.choices.TaskKind",
         "ScheduledRepaymentMethodEnum": "creditdesk.rates.choices.SCHEDULED_METHOD_CHOICES",
+        "LprTenorEnum": "creditdesk.rates.choices.LPR_TENOR_VALUES",
+        "LprTenorRequestEnum": "creditdesk.rates.choices.LPR_TENOR_REQUEST_VALUES",
         "CustomerKindEnum": "creditdesk.customers.choices.CustomerKind",
         "CustomerChannelEnum": "creditdesk.customers.choices.Channel",
         "RelationshipKindEnum": "creditdesk.customers.choices.RelationshipKind",
@@ -338,6 +340,8 @@ LOGGING = {
 
 # --- CreditDesk -----------------------------------------------------------------------------------
 CREDITDESK_INSTITUTION_NAME = os.environ.get("CREDITDESK_INSTITUTION_NAME", "示范商业银行")
+# The bank's customer service hotline, printed on proposals as the first place to complain (then 12378).
+CREDITDESK_INSTITUTION_HOTLINE = os.environ.get("CREDITDESK_INSTITUTION_HOTLINE", "400-000-0000")
 CREDITDESK_TRUST_X_FORWARDED_FOR = env_bool("CREDITDESK_TRUST_X_FORWARDED_FOR", False)
 # The calculator refuses rates above this ceiling (percent) and terms longer than this (months).
 CREDITDESK_MAX_ANNUAL_RATE_PERCENT = os.environ.get("CREDITDESK_MAX_ANNUAL_RATE_PERCENT", "36")

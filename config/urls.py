@@ -11,7 +11,7 @@ from creditdesk.core.api.routers import ApiRouter
 from creditdesk.core.api.views import AuditEventViewSet
 from creditdesk.customers.api.views import CustomerViewSet
 from creditdesk.products.api.views import NeedViewSet, ProductViewSet
-from creditdesk.rates.api.views import LprRateViewSet
+from creditdesk.rates.api.views import LprRateViewSet, ProvidentRateViewSet
 from creditdesk.scoring.api.views import AssessmentViewSet, ScoreModelViewSet
 from creditdesk.solutions.api.views import CompetitorOfferViewSet, MatchViewSet, ProposalViewSet
 
@@ -19,6 +19,7 @@ router = ApiRouter()  # `<id:pk>`: an id the database cannot hold is 404, never 
 router.register("tasks", TaskViewSet, basename="task")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("lpr", LprRateViewSet, basename="lpr")
+router.register("provident-rates", ProvidentRateViewSet, basename="provident-rate")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("credit-inquiries", CreditInquiryViewSet, basename="credit-inquiry")

@@ -50,6 +50,7 @@ LEVELS = [
 ADMIN_GROUP = "系统管理员"
 ADMIN_PERMISSIONS = [
     ("rates", "lprrate"),
+    ("rates", "providentrate"),
     ("accounts", "branch"),
     ("accounts", "team"),
     ("accounts", "user"),

@@ -20,3 +20,14 @@ class ConsentsConfig(AppConfig):
                 fallback_label=_("授权与征信查询"),
             )
         )
+        # Replaces the customers app's 预警 placeholder: a current overdue in the latest credit report.
+        register_customer_panel(
+            CustomerPanel(
+                key="warnings",
+                title=_("预警"),
+                order=70,
+                url_name="consents:warnings",
+                fallback_url_name="consents:customer",
+                fallback_label=_("授权与征信查询"),
+            )
+        )

@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.consents.rules import WRITTEN_CHANNELS, SigningChannel
+from creditdesk.core.choices import text_choices
+
 
 class ConsentKind(models.TextChoices):
     CREDIT_INQUIRY = "credit_inquiry", _("征信查询授权")
@@ -24,10 +27,12 @@ EXEMPT_PURPOSES = frozenset({Purpose.POST_LOAN})
 CONSENT_PURPOSE_CHOICES = [(value, label) for value, label in Purpose.choices if value not in EXEMPT_PURPOSES]
 
 
-class ConsentChannel(models.TextChoices):
-    PAPER = "paper", _("纸质")
-    ELECTRONIC = "electronic", _("电子签")
-    RECORDED_CALL = "recorded_call", _("录音")
+ConsentChannel = text_choices(SigningChannel, "ConsentChannel")
+WRITTEN_CHANNEL_VALUES = frozenset(channel.value for channel in WRITTEN_CHANNELS)
+# A credit-inquiry authorization is recorded only through a written channel (the form offers no other).
+WRITTEN_CHANNEL_CHOICES = [
+    (value, label) for value, label in ConsentChannel.choices if value in WRITTEN_CHANNEL_VALUES
+]
 
 
 class ConsentState(models.TextChoices):

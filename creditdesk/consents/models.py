@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any, ClassVar
 
@@ -13,12 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from creditdesk.accounts.scope import ScopePaths
 from creditdesk.consents.choices import (
     CONSENT_PURPOSE_CHOICES,
+    WRITTEN_CHANNEL_VALUES,
     ConsentChannel,
     ConsentKind,
     ConsentState,
     Purpose,
 )
+from creditdesk.consents.report import ReportSummary
 from creditdesk.consents.rules import is_in_force
+from creditdesk.core.crypto import EncryptedTextField
 from creditdesk.customers.models import Customer
 
 CUSTOMER_SCOPE = ScopePaths(
@@ -93,6 +97,11 @@ class Consent(models.Model):
             return ConsentState.EXPIRED
         return ConsentState.VALID
 
+    @property
+    def is_written(self) -> bool:
+        """Signed on paper or electronically (书面): only then may a credit inquiry rely on it."""
+        return self.channel in WRITTEN_CHANNEL_VALUES
+
     def in_force(self, today: Any) -> bool:
         return is_in_force(
             signed_on=self.signed_on,
@@ -147,3 +156,48 @@ class CreditInquiry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class CreditReportSummary(models.Model):
+    """征信报告摘要 — what one credit report said, recorded with the inquiry that fetched it: the report
+    date, current overdue and its amount, the 24-month repayment status (连三累六 is computed from it),
+    hard inquiries in the last 6 months and the debts (``consents.report.ReportSummary``).
+
+    It belongs to its inquiry (one-to-one) and so to that inquiry's purpose: it is never attached to
+    another inquiry or reused for another purpose. The content is sensitive personal information (RULES.md:
+    credit-report content) and is encrypted at rest like ``Customer.credit_report`` (``EncryptedTextField``,
+    JSON inside); the report date stays in clear so the latest summary can be found without opening any.
+    Rows are never changed or deleted.
+    """
+
+    inquiry = models.OneToOneField(
+        CreditInquiry,
+        verbose_name=_("征信查询记录"),
+        on_delete=models.PROTECT,
+        related_name="report_summary",
+    )
+    report_date = models.DateField(_("报告日期"))
+    content = EncryptedTextField(_("摘要内容"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="inquiry__customer__owner",
+        team="inquiry__customer__owner__team",
+        branch="inquiry__customer__owner__branch",
+    )
+
+    class Meta:
+        verbose_name = _("征信报告摘要")
+        verbose_name_plural = _("征信报告摘要")
+        ordering = ["-report_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry} · {self.report_date:%Y-%m-%d}"
+
+    @property
+    def summary(self) -> ReportSummary:
+        """The content, opened (sensitive: for the matching and the warnings, never printed whole)."""
+        return ReportSummary.from_json(json.loads(self.content))

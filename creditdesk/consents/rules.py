@@ -8,6 +8,26 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from creditdesk.core.enums import LabelledEnum, gettext_noop
+
+
+class SigningChannel(LabelledEnum):
+    """签署方式 — how the customer gave an authorization. Only a written one (书面: signed paper, or an
+    electronic signature, which the Electronic Signature Law makes equivalent) counts for a credit-report
+    inquiry (征信业管理条例 art. 18: 书面同意); a recorded call or a verbal yes does not."""
+
+    PAPER = "paper", gettext_noop("纸质")
+    ELECTRONIC = "electronic", gettext_noop("电子签")
+    RECORDED_CALL = "recorded_call", gettext_noop("录音")
+
+    @property
+    def is_written(self) -> bool:
+        return self in WRITTEN_CHANNELS
+
+
+WRITTEN_CHANNELS: frozenset[SigningChannel] = frozenset({SigningChannel.PAPER, SigningChannel.ELECTRONIC})
+"""The channels that are 书面 (written) authorizations: the only ones a credit inquiry may rely on."""
+
 # RULES.md: an authorization is valid from its signing date for at most this many months. Configurable
 # through ``settings.CREDITDESK_CONSENT_MAX_VALIDITY_MONTHS`` (see ``max_validity_months``).
 DEFAULT_MAX_VALIDITY_MONTHS = 12

@@ -1,5 +1,6 @@
 """Demo consents: authorizations for ~60% of the demo customers (some expired, a few revoked, some with
-marketing consent) and a few credit inquiries made under them or for post-loan management.
+marketing consent) and a few credit inquiries made under them (written authorizations only; no
+post-loan inquiries until the loan book exists).
 
 Idempotent: skipped when consents exist. Every credit-inquiry authorization points at one small sample
 PDF written once under ``MEDIA_ROOT/consents/demo/``.
@@ -26,7 +27,6 @@ from creditdesk.customers.models import Customer
 SEED = 20261123
 SHARE = 0.6
 INQUIRIES = 40
-POST_LOAN_INQUIRIES = 5
 DEMO_EVIDENCE = "consents/demo/authorization-sample.pdf"
 SAMPLE_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -67,7 +67,8 @@ def _consents(rng: random.Random, evidence: str, today: Any) -> list[Consent]:
                 purpose=_purpose(rng, kind),
                 signed_on=signed_on,
                 valid_until=add_months(signed_on, 12),
-                channel=rng.choices(ConsentChannel.values, weights=[6, 3, 1])[0],
+                # Credit-inquiry authorizations are written (paper or e-signature) only.
+                channel=rng.choices([ConsentChannel.PAPER, ConsentChannel.ELECTRONIC], weights=[6, 3])[0],
                 evidence=evidence,
                 revoked_at=now - timedelta(days=rng.randrange(1, 30)) if rng.random() < 0.04 else None,
                 recorded_by_id=owner_id,
@@ -90,7 +91,7 @@ def _consents(rng: random.Random, evidence: str, today: Any) -> list[Consent]:
 
 
 def _inquiries(rng: random.Random, today: Any) -> list[CreditInquiry]:
-    """Inquiries under authorizations in force today, made on a day of their validity; a few post-loan."""
+    """Inquiries under authorizations in force today, made on a day of their validity."""
     in_force = list(
         Consent.objects.filter(
             kind=ConsentKind.CREDIT_INQUIRY,
@@ -117,16 +118,7 @@ def _inquiries(rng: random.Random, today: Any) -> list[CreditInquiry]:
                 result_reference=f"DEMO{day:%Y%m%d}{index:04d}",
             )
         )
-    for index, consent in enumerate(in_force[:POST_LOAN_INQUIRIES]):
-        rows.append(
-            CreditInquiry(
-                customer_id=consent.customer_id,
-                purpose=Purpose.POST_LOAN,
-                requested_by_id=consent.customer.owner_id,
-                requested_at=datetime.combine(today, time(10 + index, 0), tzinfo=tz),
-                exempt_reason="贷后例行检查：存量贷款年度复核",
-            )
-        )
+    # No post-loan inquiries: the exemption needs a booked loan, and there is no loan book yet (issue 15).
     return rows
 
 

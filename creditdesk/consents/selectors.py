@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
-from creditdesk.consents.choices import ConsentKind
-from creditdesk.consents.models import Consent, CreditInquiry
+from creditdesk.consents.choices import WRITTEN_CHANNEL_VALUES, ConsentKind, Purpose
+from creditdesk.consents.models import Consent, CreditInquiry, CreditReportSummary
 from creditdesk.customers.models import Customer
 
 
@@ -38,9 +38,41 @@ def inquiries_of(*, customer: Customer) -> QuerySet[CreditInquiry]:
     """The credit inquiries of a customer the caller already may see, the newest first."""
     return (
         CreditInquiry.objects.filter(customer=customer)
-        .select_related("requested_by", "consent")
+        .select_related("requested_by", "consent", "report_summary")
         .order_by("-requested_at", "-id")
     )
+
+
+# A report summary serves the purpose of the inquiry that fetched it (RULES.md). The product matching is
+# part of a loan review, and the 360 warning shows what the matching refuses on: both read only
+# summaries fetched for 贷款审批, never one fetched to review a card, a guarantor or a merchant.
+MATCHING_PURPOSES = frozenset({Purpose.LOAN_REVIEW})
+
+
+def latest_report_summary(*, customer: Customer) -> CreditReportSummary | None:
+    """The customer's latest credit-report summary (by report date, then inquiry time) of an inquiry made
+    for a purpose in ``MATCHING_PURPOSES``; None when there is none."""
+    return (
+        CreditReportSummary.objects.filter(inquiry__customer=customer, inquiry__purpose__in=MATCHING_PURPOSES)
+        .select_related("inquiry")
+        .order_by("-report_date", "-inquiry__requested_at", "-id")
+        .first()
+    )
+
+
+def report_summary_of(*, inquiry: CreditInquiry) -> CreditReportSummary | None:
+    return CreditReportSummary.objects.filter(inquiry=inquiry).select_related("recorded_by").first()
+
+
+def customer_has_booked_loan(customer: Customer) -> bool:
+    """Whether ``customer`` has a loan booked at this bank that post-loan management (贷后管理) could be
+    about — the only case where a credit inquiry needs no authorization (RULES.md).
+
+    The loan book (issue 15) answers this; it does not exist yet, so no customer has a booked loan and
+    this is False for everyone. Not a stub pretending to work: it is the honest "not yet", and the
+    post-loan exemption is refused until the loan book replaces this body with a query.
+    """
+    return False
 
 
 def marketing_allowed(customer: Customer, *, today: date | None = None) -> bool:
@@ -69,11 +101,18 @@ def consent_summary(*, customer: Customer, today: date | None = None) -> Consent
     today = today or timezone.localdate()
     rows = list(
         Consent.objects.filter(customer=customer).only(
-            "kind", "purpose", "signed_on", "valid_until", "revoked_at"
+            "kind", "purpose", "signed_on", "valid_until", "revoked_at", "channel"
         )
     )
     in_force = [c for c in rows if c.in_force(today)]
-    purposes = sorted({c.purpose for c in in_force if c.kind == ConsentKind.CREDIT_INQUIRY})
+    # A recorded-call credit-inquiry authorization is history only: it authorizes no inquiry.
+    purposes = sorted(
+        {
+            c.purpose
+            for c in in_force
+            if c.kind == ConsentKind.CREDIT_INQUIRY and c.channel in WRITTEN_CHANNEL_VALUES
+        }
+    )
     labels = {c.purpose: str(c.get_purpose_display()) for c in in_force if c.purpose}
     return ConsentSummary(
         valid_purposes=purposes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -15,18 +16,22 @@ from creditdesk.accounts.models import User
 from creditdesk.consents.choices import (
     CONSENT_PURPOSE_CHOICES,
     EXEMPT_PURPOSES,
+    WRITTEN_CHANNEL_VALUES,
     ConsentChannel,
     ConsentKind,
     Purpose,
 )
-from creditdesk.consents.models import Consent, CreditInquiry
+from creditdesk.consents.models import Consent, CreditInquiry, CreditReportSummary
+from creditdesk.consents.report import parse_summary
 from creditdesk.consents.rules import (
     EVIDENCE_MAX_BYTES,
     SNIFF_BYTES,
+    SigningChannel,
     latest_valid_until,
     max_validity_months,
     sniff,
 )
+from creditdesk.consents.selectors import customer_has_booked_loan
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.exceptions import Conflict, DomainError, NotFound
@@ -89,6 +94,8 @@ def _validate_consent(
         )
     if channel not in ConsentChannel.values:
         raise DomainError("consent_channel_unknown", _("签署方式无效。"), {"field": "channel"})
+    if kind == ConsentKind.CREDIT_INQUIRY and not SigningChannel(channel).is_written:
+        raise not_written(SigningChannel(channel).label)
     if signed_on > today:
         raise DomainError("consent_signed_in_future", _("签署日期不能晚于今天。"), {"field": "signed_on"})
     if valid_until <= signed_on:
@@ -202,6 +209,33 @@ def consent_revoke(*, actor: User, consent_id: int | str, reason: str = "") -> C
     return consent
 
 
+def not_written(channel_label: str, purpose: str = "") -> DomainError:
+    """征信业管理条例 art. 18: a credit inquiry needs the person's 书面同意 (paper or an e-signature)."""
+    if purpose:
+        message = _(
+            "该客户的“%(purpose)s”授权是以“%(channel)s”方式取得的，不是书面授权，不能据此查询征信"
+            "（《征信业管理条例》第十八条：须经本人书面同意；录音或口头同意不算）。请客户签署纸质或电子授权书后再查询。"
+        ) % {"purpose": Purpose(purpose).label, "channel": channel_label}
+    else:
+        message = _(
+            "征信查询授权须为书面授权（纸质或电子签），不能以“%(channel)s”方式登记"
+            "（《征信业管理条例》第十八条：须经本人书面同意；录音或口头同意不算）。"
+        ) % {"channel": channel_label}
+    return DomainError("consent_not_written", message, {"field": "channel", "purpose": purpose})
+
+
+def post_loan_needs_loan() -> DomainError:
+    return DomainError(
+        "post_loan_needs_loan",
+        _(
+            "贷后管理免授权查询仅适用于该客户在本行已发放、尚在管理中的贷款；"
+            "系统中没有该客户的贷款记录（贷款台账尚未上线），不能以贷后管理为由免授权查询。"
+            "请取得客户的书面授权后按相应用途查询。"
+        ),
+        {"field": "purpose", "purpose": Purpose.POST_LOAN},
+    )
+
+
 def no_valid_consent(purpose: str) -> DomainError:
     return DomainError(
         "no_valid_consent",
@@ -225,8 +259,11 @@ def credit_inquiry_request(
 ) -> CreditInquiry:
     """查询征信. Rule (RULES.md, "Personal information"): refused unless the customer signed a credit-
     inquiry authorization for exactly this purpose that is in force today (signed on or before today,
-    valid until today or later, not revoked); post-loan management (贷后管理) is exempt but needs a
-    written reason. Every inquiry made is logged: its row and an audit event. A refusal writes nothing.
+    valid until today or later, not revoked) through a written channel (paper or e-signature: a recorded
+    call is refused, ``consent_not_written``); post-loan management (贷后管理) is exempt only for an
+    existing loan of this customer (``customer_has_booked_loan``; until the loan book exists none is, so
+    it is refused: ``post_loan_needs_loan``) and needs a written reason. Every inquiry made is logged:
+    its row and an audit event. A refusal writes nothing.
 
     The authorization row is locked, so a revocation running at the same moment either comes first (and
     this is refused) or waits until this inquiry is logged under the authorization that was in force.
@@ -244,6 +281,8 @@ def credit_inquiry_request(
     consent: Consent | None = None
     reason = ""
     if purpose in EXEMPT_PURPOSES:
+        if not customer_has_booked_loan(customer):
+            raise post_loan_needs_loan()
         reason = (exempt_reason or "").strip()
         if len(reason) < EXEMPT_REASON_MIN:
             raise DomainError(
@@ -258,24 +297,22 @@ def credit_inquiry_request(
                 _("免授权理由不能超过 %(n)s 个字。") % {"n": EXEMPT_REASON_MAX},
                 {"field": "exempt_reason"},
             )
-        # TODO(loans): the exemption covers only an existing loan of this customer; once loans are
-        # recorded, refuse here when the customer has none. Until then the reason is logged.
     else:
         today = timezone.localdate()
-        consent = (
-            Consent.objects.select_for_update()
-            .filter(
-                customer=customer,
-                kind=ConsentKind.CREDIT_INQUIRY,
-                purpose=purpose,
-                revoked_at__isnull=True,
-                signed_on__lte=today,
-                valid_until__gte=today,
-            )
-            .order_by("-valid_until", "-id")
-            .first()
+        in_force = Consent.objects.select_for_update().filter(
+            customer=customer,
+            kind=ConsentKind.CREDIT_INQUIRY,
+            purpose=purpose,
+            revoked_at__isnull=True,
+            signed_on__lte=today,
+            valid_until__gte=today,
         )
+        # Only a written authorization counts; a recorded-call one stays on file as history.
+        consent = in_force.filter(channel__in=WRITTEN_CHANNEL_VALUES).order_by("-valid_until", "-id").first()
         if consent is None:
+            spoken = in_force.exclude(channel__in=WRITTEN_CHANNEL_VALUES).first()
+            if spoken is not None:
+                raise not_written(str(spoken.get_channel_display()), purpose)
             raise no_valid_consent(purpose)
     inquiry = CreditInquiry.objects.create(
         customer=customer,
@@ -286,8 +323,6 @@ def credit_inquiry_request(
         exempt_reason=reason,
     )
     after: dict[str, Any] = audit_snapshot(inquiry, INQUIRY_AUDIT_FIELDS)
-    if consent is None:
-        after["note"] = "post_loan exemption: existing loan not yet verified (loans not recorded yet)"
     audit_record(actor=actor, action="credit_inquiry.request", target=inquiry, after=after)
     return inquiry
 
@@ -303,3 +338,69 @@ def consent_evidence_open(*, actor: User, consent_id: int | str) -> Consent:
         actor=actor, action="consent.evidence_view", target=consent, after={"evidence": consent.evidence.name}
     )
     return consent
+
+
+SUMMARY_AUDIT_FIELDS = ("inquiry", "report_date")
+
+
+@transaction.atomic(durable=True)
+def credit_report_summary_record(
+    *,
+    actor: User,
+    inquiry_id: int | str,
+    report_date: date,
+    current_overdue: object,
+    status_24m: object,
+    inquiries_6m: object,
+    debt_count: object,
+    debt_balance: object,
+    current_overdue_amount: object = None,
+    monthly_obligation: object = None,
+) -> CreditReportSummary:
+    """登记征信报告摘要. Rule (RULES.md, "Personal information"): a report summary belongs to the dated
+    inquiry that fetched it and serves that inquiry's purpose only — so it is recorded on the inquiry,
+    once (``summary_already_recorded``), dated no earlier than the inquiry and no later than today, by
+    whoever may record the customer's consents. The content is validated by ``report.parse_summary`` and
+    stored encrypted; the audit row names the inquiry and the report date, never the content."""
+    inquiry = scope.get_for_change(
+        actor,
+        CreditInquiry.objects.all(),
+        inquiry_id,
+        action=Action.CONSENT_RECORD,
+        missing=_("征信查询记录不存在，或不在您的权限范围内。"),
+    )
+    if CreditReportSummary.objects.filter(inquiry=inquiry).exists():
+        raise Conflict(
+            "summary_already_recorded",
+            _("该次征信查询已登记报告摘要；摘要属于该次查询，不能修改或覆盖。新的报告请以新的查询登记。"),
+        )
+    inquired_on = timezone.localdate(inquiry.requested_at)
+    today = timezone.localdate()
+    if not inquired_on <= report_date <= today:
+        raise DomainError(
+            "summary_report_date_invalid",
+            _("报告日期须在查询日（%(inquired)s）与今天之间。") % {"inquired": inquired_on.isoformat()},
+            {"field": "report_date"},
+        )
+    summary = parse_summary(
+        current_overdue=current_overdue,
+        current_overdue_amount=current_overdue_amount,
+        status_24m=status_24m,
+        inquiries_6m=inquiries_6m,
+        debt_count=debt_count,
+        debt_balance=debt_balance,
+        monthly_obligation=monthly_obligation,
+    )
+    row = CreditReportSummary.objects.create(
+        inquiry=inquiry,
+        report_date=report_date,
+        content=json.dumps(summary.to_json(), ensure_ascii=False),
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="credit_report_summary.record",
+        target=row,
+        after={**audit_snapshot(row, SUMMARY_AUDIT_FIELDS), "purpose": inquiry.purpose},
+    )
+    return row

@@ -11,15 +11,16 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from creditdesk.accounts import policy
+from creditdesk.accounts import policy, scope
 from creditdesk.consents import selectors, services
-from creditdesk.consents.forms import ConsentForm, InquiryForm, RevokeForm
+from creditdesk.consents.forms import ConsentForm, InquiryForm, ReportSummaryForm, RevokeForm
 from creditdesk.consents.rules import add_months, max_validity_months
 from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
+from creditdesk.customers.choices import QualitySegment
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible
 
@@ -166,3 +167,63 @@ def consent_evidence(request: HttpRequest, consent_id: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inquiry_summary(request: HttpRequest, inquiry_id: int) -> HttpResponse:
+    """登记征信报告摘要 for one inquiry (once; the content is not shown back: it is sensitive)."""
+    inquiry = scope.get_visible_or_404(
+        request.user, selectors.inquiry_list_visible_to(user=request.user), pk=inquiry_id
+    )
+    customer = _changeable_customer(request, inquiry.customer_id)
+    recorded = selectors.report_summary_of(inquiry=inquiry)
+    form = ReportSummaryForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and recorded is None:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with refusals_as_http():
+                    services.credit_report_summary_record(
+                        actor=request.user,
+                        inquiry_id=inquiry.pk,
+                        report_date=data["report_date"],
+                        current_overdue=data["current_overdue"],
+                        current_overdue_amount=data.get("current_overdue_amount") or None,
+                        status_24m=data["status_24m"],
+                        inquiries_6m=data["inquiries_6m"],
+                        debt_count=data["debt_count"],
+                        debt_balance=data["debt_balance"],
+                        monthly_obligation=data.get("monthly_obligation") or None,
+                    )
+            except DomainError as exc:
+                refusal_on_form(form, exc)
+            else:
+                messages.success(request, _("已登记征信报告摘要。"))
+                return redirect("consents:customer", customer_id=customer.pk)
+        status = 400
+    elif request.method == "POST":
+        status = 409
+    context = {"customer": customer, "inquiry": inquiry, "recorded": recorded, "form": form}
+    return render(request, "consents/inquiry_summary.html", context, status=status)
+
+
+@login_required
+@require_GET
+def customer_warnings(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The 预警 panel of the 360 page: what the product matching refuses on — a current overdue in the
+    latest credit-report summary (of a 贷款审批 inquiry, ``selectors.MATCHING_PURPOSES``). A customer
+    marked 优质 is then shown as 优质（征信当前逾期，待复核）: the header badge is replaced (htmx
+    out-of-band swap)."""
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    latest = selectors.latest_report_summary(customer=customer)
+    overdue_on = None
+    if latest is not None and latest.summary.current_overdue:
+        overdue_on = timezone.localdate(latest.inquiry.requested_at)
+    context = {
+        "customer": customer,
+        "overdue_on": overdue_on,
+        "prime_under_review": overdue_on is not None and customer.quality_segment == QualitySegment.PRIME,
+    }
+    return render(request, "consents/_warnings.html", context)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.forms import AmountInput
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
@@ -43,7 +44,9 @@ class CustomerForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     id_number = forms.CharField(label=_("身份证号 / 统一社会信用代码"), required=False, max_length=30)
     phone = forms.CharField(label=_("手机号码"), required=False, max_length=20)
-    monthly_income = forms.CharField(label=_("月收入（元）"), required=False, max_length=20)
+    monthly_income = forms.CharField(
+        label=_("月收入（元）"), required=False, max_length=20, widget=AmountInput
+    )
     occupation = forms.CharField(label=_("职业"), required=False, max_length=100)
     industry = forms.CharField(label=_("行业"), required=False, max_length=100)
     employer = forms.CharField(label=_("工作单位"), required=False, max_length=100)
@@ -59,14 +62,22 @@ class CustomerForm(forms.Form):
     address_residential = forms.CharField(label=_("居住地址"), required=False, max_length=200)
     address_business = forms.CharField(label=_("经营 / 工作地址"), required=False, max_length=200)
     monthly_debt_payments = forms.CharField(
-        label=_("月还款额（元）"), required=False, max_length=20, help_text=_("各类贷款、信用卡每月应还合计")
+        label=_("月还款额（元）"),
+        required=False,
+        max_length=20,
+        help_text=_("各类贷款、信用卡每月应还合计"),
+        widget=AmountInput,
     )
     has_property = forms.ChoiceField(label=_("名下房产"), choices=YES_NO, required=False)
-    property_value = forms.CharField(label=_("房产估值（元）"), required=False, max_length=20)
+    property_value = forms.CharField(
+        label=_("房产估值（元）"), required=False, max_length=20, widget=AmountInput
+    )
     has_vehicle = forms.ChoiceField(label=_("名下车辆"), choices=YES_NO, required=False)
-    vehicle_value = forms.CharField(label=_("车辆估值（元）"), required=False, max_length=20)
+    vehicle_value = forms.CharField(
+        label=_("车辆估值（元）"), required=False, max_length=20, widget=AmountInput
+    )
     credit_current_overdue = forms.CharField(
-        label=_("征信：当前逾期金额（元）"), required=False, max_length=20
+        label=_("征信：当前逾期金额（元）"), required=False, max_length=20, widget=AmountInput
     )
     credit_worst_overdue_days = forms.CharField(
         label=_("征信：近 24 个月最长逾期天数"), required=False, max_length=10

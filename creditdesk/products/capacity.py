@@ -14,19 +14,22 @@ monthly revenue and costs. Choices, stated once:
   none, so a product's own ``max_dti`` rule prevails where it has one.
 - The largest affordable payment = ceiling × income − existing payments, rounded *down* to the fen, never
   below zero.
-- The monthly payment a DTI counts (``PaymentPlan.payment``): the regular instalment for 等额本息; the
-  first, largest one for 等额本金; the monthly interest P × R/12 for 先息后本, and as the monthly
-  equivalent for 一次性还本付息 and 随借随还 (their principal is repaid from the business at maturity) —
-  plus the per-period fees (a flat monthly 分期手续费 is a payment like any other).
+- The monthly payment a DTI counts (``PaymentPlan.payment``) is the loan's monthly obligation
+  (``finance.obligation.monthly_obligation``, RULES.md "Debt-to-income"): the regular instalment for
+  等额本息; the first, largest one for 等额本金; for 先息后本, 一次性还本付息 and 随借随还 (the limit taken
+  as fully drawn) the 等额本息 payment of the principal over max(term, ``floor_months``, default 12) —
+  never the interest alone, which overstated affordability up to tenfold — plus the per-period fees
+  (a flat monthly 分期手续费 is a payment like any other).
 - The largest affordable principal (``PaymentPlan.max_principal``) inverts that payment in closed form
-  (P = M ÷ the payment per yuan: the annuity factor i(1+i)^n/((1+i)^n − 1) for 等额本息, 1/n + i for 等额本金,
-  i for the interest-only shapes, each plus the per-period fee rate), rounded *down* to the hundred yuan,
-  then checked against the fen-rounded payment itself so the answer's payment never exceeds the budget.
+  (P = M ÷ the payment per yuan, ``finance.obligation.obligation_per_yuan``: the annuity factor
+  i(1+i)^n/((1+i)^n − 1) for 等额本息 and, over max(n, floor), for the interest-only shapes; 1/n + i for
+  等额本金; each plus the per-period fee rate), rounded *down* to the hundred yuan, then checked against
+  the fen-rounded payment itself so the answer's payment never exceeds the budget.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
 from typing import Any
@@ -34,7 +37,8 @@ from typing import Any
 from creditdesk.core.enums import RateSensitivity
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import ZERO, format_rate, format_yuan, is_fen_amount, parse_decimal, round_fen
-from creditdesk.finance.schedule import PRECISION, annuity_factor, annuity_payment, floor_fen
+from creditdesk.finance.obligation import DEFAULT_FLOOR_MONTHS, monthly_obligation, obligation_per_yuan
+from creditdesk.finance.schedule import PRECISION, floor_fen
 from creditdesk.finance.terms import Method
 from creditdesk.products.facts import COLLATERAL_TYPES, PURPOSES
 
@@ -43,6 +47,7 @@ DEFAULT_MAX_DTI_SOURCE = (
     "《商业银行房地产贷款风险管理指引》（银监发〔2004〕57号）第三十一条：月所有债务支出与收入比 ≤ 55%"
 )
 MAX_NEED_TERM_MONTHS = 360
+MAX_DEBT_TERM_MONTHS = 600  # an existing loan's remaining term: finance.terms.DEFAULT_MAX_PERIODS_MONTHS
 AMOUNT_STEP = Decimal(100)  # amounts proposed to a customer are whole hundreds of yuan
 
 
@@ -348,41 +353,36 @@ def assess(capacity: Capacity, max_dti: Decimal = DEFAULT_MAX_DTI) -> Assessment
 class PaymentPlan:
     """How the monthly payment a DTI counts follows from the principal (see the module docstring):
     ``method``, ``annual_rate`` (fraction), ``term_months``, per-period fees as a rate of the principal
-    (``fee_rate``) and as a fixed amount (``fee_amount``)."""
+    (``fee_rate``) and as a fixed amount (``fee_amount``); ``floor_months``: the shortest term the
+    interest-only shapes are spread over (RULES.md, default 12)."""
 
     method: Method
     annual_rate: Decimal
     term_months: int
     fee_rate: Decimal = ZERO
     fee_amount: Decimal = ZERO
+    floor_months: int = DEFAULT_FLOOR_MONTHS
 
     def payment(self, principal: Decimal) -> Decimal:
         """The monthly payment for ``principal`` (fen-rounded the way the schedule rounds it)."""
         fees = self.fee_amount + (round_fen(principal * self.fee_rate) if self.fee_rate else ZERO)
-        method = self.method
-        if method == Method.EQUAL_INSTALLMENT:
-            return annuity_payment(principal, self.annual_rate, self.term_months) + fees
-        with localcontext(prec=PRECISION):
-            interest = round_fen(principal * self.annual_rate / 12)
-            if method == Method.EQUAL_PRINCIPAL:
-                return round_fen(principal / self.term_months) + interest + fees
-        return interest + fees
+        obligation = monthly_obligation(
+            principal, self.annual_rate, self.term_months, self.method, floor_months=self.floor_months
+        )
+        return obligation + fees
 
     def per_yuan(self) -> Decimal:
         """The payment per yuan of principal, before fen rounding."""
+        base = obligation_per_yuan(
+            self.annual_rate, self.term_months, self.method, floor_months=self.floor_months
+        )
         with localcontext(prec=PRECISION):
-            monthly = self.annual_rate / 12
-            if self.method == Method.EQUAL_INSTALLMENT:
-                base = annuity_factor(monthly, self.term_months)
-            elif self.method == Method.EQUAL_PRINCIPAL:
-                base = Decimal(1) / self.term_months + monthly
-            else:
-                base = monthly
             return base + self.fee_rate
 
     def max_principal(self, payment: Decimal, step: Decimal = AMOUNT_STEP) -> Decimal | None:
         """The largest multiple of ``step`` whose payment is within ``payment``; 0.00 when none is; None
-        when the payment does not grow with the principal (interest-only at a zero rate, no fee)."""
+        when the payment does not grow with the principal (a guard: every method's obligation now repays
+        principal, so the payment per yuan is positive even at a zero rate)."""
         budget = payment - self.fee_amount
         if budget <= 0:
             return ZERO.quantize(Decimal("0.01"))
@@ -403,3 +403,85 @@ def affordable_principal(
 ) -> Decimal | None:
     """The largest principal (to the hundred yuan) whose payment fits the affordable payment."""
     return plan.max_principal(capacity.affordable_payment(max_dti))
+
+
+# --- existing debts as structured data -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Debt:
+    """现有负债: one existing loan or credit line, as its monthly obligation is computed (RULES.md
+    "Debt-to-income", ``finance.obligation``): ``method``, ``balance`` (principal outstanding; for a
+    revolving line or a credit card, the limit in use), ``annual_rate`` (fraction), ``remaining_months``
+    (a line without a fixed end: 1, so that the floor applies), an optional ``label`` (e.g. "房贷").
+
+    ``monthly_obligation`` is what DTI counts for it: the amortising payment, or for 先息后本,
+    一次性还本付息 and 随借随还 the 等额本息 payment of the balance over max(remaining, 12 months)."""
+
+    method: Method
+    balance: Decimal
+    annual_rate: Decimal
+    remaining_months: int
+    label: str = ""
+
+    @property
+    def monthly_obligation(self) -> Decimal:
+        return self.obligation()
+
+    def obligation(self, floor_months: int = DEFAULT_FLOOR_MONTHS) -> Decimal:
+        """The monthly obligation with another floor (a product's ``max_dti.floor_months``)."""
+        return monthly_obligation(
+            self.balance, self.annual_rate, self.remaining_months, self.method, floor_months=floor_months
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "method": str(self.method),
+            "balance": str(self.balance),
+            "annual_rate": str(self.annual_rate),
+            "remaining_months": self.remaining_months,
+            "label": self.label,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Debt:
+        """From JSON (money and rates as decimal strings), validated with ``validate_debt``."""
+        method = data.get("method")
+        if method not in set(Method):
+            raise _refuse("debt_method_unknown", "method", f"未知的还款方式 {method!r}。")
+        debt = cls(
+            method=Method(method),
+            balance=_json_decimal(data.get("balance"), "balance", "贷款余额", "debt_balance"),
+            annual_rate=_json_decimal(data.get("annual_rate"), "annual_rate", "年利率", "debt_rate"),
+            remaining_months=data.get("remaining_months"),  # type: ignore[arg-type]  # validated below
+            label=str(data.get("label") or ""),
+        )
+        validate_debt(debt)
+        return debt
+
+
+def validate_debt(debt: Debt) -> None:
+    """Refuse a debt whose obligation cannot be computed. Codes: ``debt_method_unknown``,
+    ``debt_balance_invalid`` (not a Decimal to the fen, or negative), ``debt_rate_invalid`` (not a Decimal,
+    or negative), ``debt_term_invalid`` (not 1–600 months)."""
+    if debt.method not in set(Method):
+        raise _refuse("debt_method_unknown", "method", f"未知的还款方式 {debt.method!r}。")
+    balance = _money(debt.balance, "balance", "贷款余额（或已用额度）", "debt_balance")
+    if balance < 0:
+        raise _refuse("debt_balance_invalid", "balance", "贷款余额（或已用额度）不能为负数。")
+    rate = debt.annual_rate
+    if not isinstance(rate, Decimal) or not rate.is_finite() or rate < 0:
+        raise _refuse("debt_rate_invalid", "annual_rate", "年利率应为不小于零的十进制数（如 0.036）。")
+    term = debt.remaining_months
+    if isinstance(term, bool) or not isinstance(term, int) or not 1 <= term <= MAX_DEBT_TERM_MONTHS:
+        raise _refuse(
+            "debt_term_invalid",
+            "remaining_months",
+            f"剩余期限应为 1–{MAX_DEBT_TERM_MONTHS} 个月的整数（收到 {term!r}）。",
+        )
+
+
+def total_monthly_obligation(debts: Iterable[Debt], floor_months: int = DEFAULT_FLOOR_MONTHS) -> Decimal:
+    """The existing monthly debt payments a DTI counts (``Capacity.monthly_debt_payments``): the sum of
+    each debt's monthly obligation, each already to the fen."""
+    return sum((debt.obligation(floor_months) for debt in debts), ZERO)

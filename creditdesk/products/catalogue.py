@@ -43,7 +43,15 @@ from typing import Any
 
 from creditdesk.core.enums import LabelledEnum, gettext_noop
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import format_rate, is_fen_amount, parse_decimal, round_fen
+from creditdesk.core.money import (
+    NegativeAmount,
+    NotWholeFen,
+    format_rate,
+    is_fen_amount,
+    parse_amount,
+    parse_decimal,
+    round_fen,
+)
 from creditdesk.finance.prepayment import PenaltyRule
 from creditdesk.finance.pricing import BASIS_POINT, LprQuote, LprTenor, lpr_in_force, price, tenor_for_term
 from creditdesk.finance.terms import DEFAULT_MAX_ANNUAL_RATE, Fee, FeeTiming, Method
@@ -394,6 +402,23 @@ def _dec(value: object, key: str) -> Decimal:
         raise _refuse("spec_field_type", key, f"「{key}」不是有效的数字：{value!r}。") from exc
 
 
+def _amount(value: object, key: str) -> Decimal:
+    """An amount in yuan as a product manager types it ("300000.00", "30万", "1亿": ``parse_amount``); a
+    negative or sub-fen one is read as a number for ``validate_spec`` to refuse with its own code."""
+    try:
+        return parse_amount(value)
+    except NotWholeFen as exc:
+        return exc.amount
+    except NegativeAmount:
+        return _dec(value, key)
+    except ValueError:
+        if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
+            return _dec(value, key)  # its type error
+        raise _refuse(
+            "spec_field_type", key, f"「{key}」不是有效的金额（如 300000 或 30万）：{value!r}。"
+        ) from None
+
+
 def _strings(value: object, key: str) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise _refuse("spec_field_type", key, f"「{key}」应为文字列表。")
@@ -447,7 +472,7 @@ def _spec_from_dict(data: Mapping[str, Any]) -> ProductSpec:
             FeeSpec(
                 name=_get(fee, "name", str, where="fees"),
                 timing=FeeTiming(timing),
-                amount=None if raw_amount is None else _dec(raw_amount, "fees.amount"),
+                amount=None if raw_amount is None else _amount(raw_amount, "fees.amount"),
                 rate=None if raw_rate is None else _dec(raw_rate, "fees.rate"),
             )
         )
@@ -481,8 +506,8 @@ def _spec_from_dict(data: Mapping[str, Any]) -> ProductSpec:
         category=_get(data, "category", str),
         customer_types=_strings(_get(data, "customer_types", list), "customer_types"),
         purposes=_strings(_get(data, "purposes", list), "purposes"),
-        min_amount=_dec(_get(amount, "min", (str, int), where="amount"), "amount.min"),
-        max_amount=_dec(_get(amount, "max", (str, int), where="amount"), "amount.max"),
+        min_amount=_amount(_get(amount, "min", (str, int), where="amount"), "amount.min"),
+        max_amount=_amount(_get(amount, "max", (str, int), where="amount"), "amount.max"),
         min_term_months=_get(term, "min", int, where="term_months"),
         max_term_months=_get(term, "max", int, where="term_months"),
         pricing=_pricing_from_dict(_get(data, "pricing", Mapping)),

@@ -12,9 +12,13 @@ monthly_income             the need's income counted (income + the business's ne
                            profile's ``monthly_income``
 monthly_debt_payments      the need's, else the profile's
 monthly_cash_flow          the need's revenue − costs (businesses)
-current_overdue            the credit-report summary: an overdue amount above zero
-worst_overdue_days_24m     the credit-report summary
-inquiries_6m               the credit-report summary
+current_overdue            the latest structured credit-report summary (``consents.CreditReportSummary``
+                           of a 贷款审批 inquiry, ``consents.selectors.latest_report_summary``); without
+                           one, the legacy free-text summary on the customer: an overdue amount above 0
+inquiries_6m               the latest structured summary; without one, the legacy summary
+overdue_months_consecutive_24m, overdue_months_cumulative_24m
+                           the latest structured summary only (its 24-month status: 连三累六)
+worst_overdue_days_24m     the legacy summary (the structured one records months, not days)
 purpose, requested_amount, term_months, collateral_type, collateral_value, has_guarantor,
 has_co_borrower, co_borrower_monthly_income
                            the need
@@ -39,6 +43,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from creditdesk.consents.selectors import latest_report_summary
 from creditdesk.core.money import parse_decimal
 from creditdesk.customers.identity import age_on
 from creditdesk.customers.models import Customer
@@ -91,6 +96,16 @@ def facts_for(
         count = _count(report.get(key)) if report else None
         if count is not None:
             facts[key] = count
+    # The structured summary of the latest dated inquiry wins over the legacy free-text one.
+    latest = latest_report_summary(customer=customer)
+    if latest is not None:
+        summary = latest.summary
+        facts.update(
+            current_overdue=summary.current_overdue,
+            inquiries_6m=summary.inquiries_6m,
+            overdue_months_consecutive_24m=summary.consecutive_overdue_months,
+            overdue_months_cumulative_24m=summary.cumulative_overdue_months,
+        )
     if need is not None:
         capacity = need.as_capacity()
         facts.update(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import format_rate, format_yuan
-from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.pricing import LprQuote, rate_basis_text
 from creditdesk.finance.terms import FeeTiming
 from creditdesk.products.catalogue import (
     PRODUCT_ELEMENT,
@@ -77,6 +77,24 @@ class RateRow:
     basis: str
     short: Decimal | None
     long: Decimal | None
+    short_price: Price | None = None
+    long_price: Price | None = None
+
+    @property
+    def short_basis(self) -> str:
+        return price_basis(self.short_price)
+
+    @property
+    def long_basis(self) -> str:
+        return price_basis(self.long_price)
+
+
+def price_basis(price: Price | None) -> str:
+    """The sentence "LPR 3.00%（2025-05-20）+ 35 bp = 3.35%" for an LPR price (RULES.md: a rate says which
+    LPR it used and its date); empty for a fixed rate or no price."""
+    if price is None or price.lpr is None or price.lpr_effective_from is None or price.spread_bp is None:
+        return ""
+    return rate_basis_text(price.lpr, price.lpr_effective_from, price.spread_bp, price.annual_rate)
 
 
 def rate_rows(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> list[RateRow]:
@@ -116,6 +134,8 @@ def rate_rows(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> list[Ra
                 basis,
                 short.annual_rate if short else None,
                 long.annual_rate if long else None,
+                short,
+                long,
             )
         )
     return rows
@@ -131,9 +151,16 @@ def rate_summary(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> str:
     if not shown:
         return _("LPR 加点（暂无 LPR 报价）")
     (first, low), (last, high) = shown[0], shown[-1]
+    used = next(row.short_price for row in rows if row.short_price is not None)
+    basis = ""
+    if used.lpr is not None and used.lpr_effective_from is not None:
+        basis = _("（LPR %(lpr)s，%(since)s 起）") % {
+            "lpr": format_rate(used.lpr),
+            "since": used.lpr_effective_from.isoformat(),
+        }
     if first == last:
-        return f"{first} {format_rate(low)}"
-    return f"{first} {format_rate(low)} … {last} {format_rate(high)}"
+        return f"{first} {format_rate(low)}{basis}"
+    return f"{first} {format_rate(low)} … {last} {format_rate(high)}{basis}"
 
 
 def methods_text(spec: ProductSpec) -> str:

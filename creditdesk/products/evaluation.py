@@ -6,7 +6,9 @@ the product at hand are added, as far as they can be known here:
 
 - ``loan_to_value`` = requested amount ÷ collateral value (when collateral with a value is offered);
 - ``new_monthly_payment`` — the payment the DTI counts (``capacity.PaymentPlan``: the need's preferred
-  method when the product offers it, else the product's first; its per-period fees included) at the
+  method when the product offers it, else the product's first; for 先息后本, 一次性还本付息 and 随借随还
+  the 等额本息 payment over max(term, floor), never the interest alone — RULES.md "Debt-to-income";
+  its per-period fees included) at the
   product's rate for the customer — and ``debt_to_income_after`` from it. A fixed-rate product always has
   a rate; an LPR-priced product has one only when the customer's ``risk_grade`` is known (a higher layer,
   the scorecard, provides it through ``extra_facts``). Without a rate the payment stays missing and the
@@ -31,7 +33,7 @@ from creditdesk.finance.terms import FeeTiming, Method
 from creditdesk.products.capacity import PaymentPlan
 from creditdesk.products.catalogue import Price, ProductSpec, price_for
 from creditdesk.products.facts import FACTS, FactError, FactType, check_facts, get_fact
-from creditdesk.products.rules import Evaluation, evaluate
+from creditdesk.products.rules import Evaluation, evaluate, obligation_floor_months
 
 COMPUTED = tuple(key for key, fact in FACTS.items() if fact.computed)
 
@@ -98,6 +100,7 @@ def _plan(spec: ProductSpec, method: Method, rate: Decimal, term: int) -> Paymen
         term_months=term,
         fee_rate=sum((f.rate for f in per_period if f.rate is not None), ZERO),
         fee_amount=sum((f.amount for f in per_period if f.amount is not None), ZERO),
+        floor_months=obligation_floor_months(spec.effective_rules),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.forms import AmountFormField
 from creditdesk.customers.choices import RateSensitivity
 from creditdesk.products.choices import CollateralType, LoanPurpose
 from creditdesk.rates.choices import RepaymentMethod
@@ -62,15 +63,9 @@ class EvaluateForm(forms.Form):
         self.fields["customer"].choices = [("", "—"), *customers]  # type: ignore[attr-defined]
 
 
-class MoneyInput(forms.TextInput):
-    input_type = "text"
-
-    def __init__(self) -> None:
-        super().__init__(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-
-def _money(label: Any, *, required: bool = False) -> forms.DecimalField:
-    return forms.DecimalField(label=label, required=required, widget=MoneyInput(), localize=False)
+def _money(label: Any, *, required: bool = False) -> AmountFormField:
+    """An amount as typed ("300,000", "30万"), read by ``core.money.parse_amount``."""
+    return AmountFormField(label=label, required=required)
 
 
 class NeedForm(forms.Form):

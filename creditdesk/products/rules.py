@@ -33,6 +33,8 @@ customer manager can say to the customer. Boundaries, stated once: every limit i
 passes at exactly 55 % (compared exactly, without rounding: payments ≤ 0.55 × income); ``max_ltv`` 70 %
 passes at exactly 70 %; ``max_worst_overdue_days`` 30 passes at 30; ``max_inquiries_6m`` 6 passes at 6;
 ``min_grade`` C passes A, B and C; ``max_age_at_maturity`` 65 passes when age + term/12 is exactly 65.
+The one exception is ``overdue_pattern_24m`` (连三累六): its counts are the ones that refuse — 3
+consecutive overdue months fail, 2 pass.
 
 Debt-to-income (``max_dti``): (existing monthly debt payments + the new monthly payment) ÷ monthly income,
 where a co-borrower's monthly income (net of their own payments) is added when ``has_co_borrower`` is
@@ -51,6 +53,7 @@ from typing import Any, ClassVar
 from creditdesk.core.enums import LabelledEnum, gettext_noop
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import format_rate, format_yuan, is_fen_amount, parse_decimal
+from creditdesk.finance.obligation import DEFAULT_FLOOR_MONTHS
 from creditdesk.products.facts import (
     COLLATERAL_TYPES,
     CUSTOMER_TYPES,
@@ -114,6 +117,7 @@ OPERATORS: dict[str, str] = {
     "!=": "不为",
 }
 ORDERED_TYPES = (FactType.MONEY, FactType.RATIO, FactType.INT)
+MAX_FLOOR_MONTHS = 360  # max_dti.floor_months: no loan term here is longer (MAX_NEED_TERM_MONTHS)
 
 
 def _error(
@@ -453,20 +457,41 @@ class MinIncome(Rule):
 
 @dataclass(frozen=True, kw_only=True)
 class MaxDti(Rule):
-    """(existing payments + new payment) ≤ max × (income + co-borrower income if any), exactly."""
+    """(existing payments + new payment) ≤ max × (income + co-borrower income if any), exactly.
+
+    ``floor_months`` (optional, 1–360): the shortest term over which the new loan's principal is counted
+    when it is 先息后本, 一次性还本付息 or 随借随还 (its 等额本息 payment over max(term, floor)); unset, the
+    RULES.md default ``finance.obligation.DEFAULT_FLOOR_MONTHS`` (12). See ``obligation_floor_months``."""
 
     TYPE = "max_dti"
     LABEL = "负债收入比上限"
-    FIELDS = (_Field("max", "ratio", "最高负债收入比"),)
+    FIELDS = (
+        _Field("max", "ratio", "最高负债收入比"),
+        _Field(
+            "floor_months",
+            "int",
+            "先息后本/到期还本/随借随还按等额本息计入月供的最短期限（月）",
+            optional=True,
+        ),
+    )
     NEEDS = ("monthly_income", "monthly_debt_payments", "new_monthly_payment")
     LEVERS = frozenset({Lever.AMOUNT, Lever.TERM, Lever.CO_BORROWER})
 
     max: Decimal
+    floor_months: int | None = None
 
     def check(self, index: int | None) -> None:
         if not 0 < self.max <= 1:
             raise _error(
                 "rule_value_out_of_range", self.TYPE, index, "max", "负债收入比上限应大于 0 且不超过 100%。"
+            )
+        if self.floor_months is not None and not 1 <= self.floor_months <= MAX_FLOOR_MONTHS:
+            raise _error(
+                "rule_value_out_of_range",
+                self.TYPE,
+                index,
+                "floor_months",
+                f"计入月供的最短期限应为 1–{MAX_FLOOR_MONTHS} 个月。",
             )
 
     def needs(self, facts: Mapping[str, object]) -> tuple[str, ...]:
@@ -561,6 +586,45 @@ class MaxInquiries6m(Rule):
         if seen <= self.count:
             return True, seen, f"近 6 个月征信查询 {seen} 次，符合本产品不超过 {self.count} 次的要求。"
         return False, seen, f"近 6 个月征信查询 {seen} 次，本产品要求不超过 {self.count} 次。"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OverduePattern24m(Rule):
+    """连 N 累 M (the banks' 连三累六): refused when the credit report's last 24 months show N or more
+    consecutive overdue months, or M or more overdue months in all. Unlike the ``max_*`` limits, N and M
+    are the counts that refuse (连三累六 refuses at exactly 3 consecutive or 6 cumulative)."""
+
+    TYPE = "overdue_pattern_24m"
+    LABEL = "近 24 个月连续 / 累计逾期（连 N 累 M）"
+    FIELDS = (
+        _Field("consecutive", "int", "连续逾期期数（达到即拒绝）"),
+        _Field("cumulative", "int", "累计逾期期数（达到即拒绝）"),
+    )
+    NEEDS = ("overdue_months_consecutive_24m", "overdue_months_cumulative_24m")
+
+    consecutive: int
+    cumulative: int
+
+    def check(self, index: int | None) -> None:
+        for name in ("consecutive", "cumulative"):
+            if not 1 <= getattr(self, name) <= 24:
+                raise _error(
+                    "rule_value_out_of_range", self.TYPE, index, name, "期数应为 1–24（近 24 个月）。"
+                )
+        if self.cumulative < self.consecutive:
+            raise _error("rule_range_inverted", self.TYPE, index, "cumulative", "累计期数不能少于连续期数。")
+
+    def requirement(self) -> str:
+        return f"近 24 个月无连续 {self.consecutive} 期或累计 {self.cumulative} 期逾期"
+
+    def judge(self, facts: Mapping[str, Any]) -> Verdict:
+        run = facts["overdue_months_consecutive_24m"]
+        total = facts["overdue_months_cumulative_24m"]
+        actual = {"consecutive": run, "cumulative": total}
+        said = "近 24 个月无逾期" if total == 0 else f"近 24 个月最长连续逾期 {run} 期、累计逾期 {total} 期"
+        if run < self.consecutive and total < self.cumulative:
+            return True, actual, f"您{said}，符合本产品要求。"
+        return False, actual, f"您{said}，本产品要求{self.requirement().removeprefix('近 24 个月')}。"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -930,6 +994,7 @@ RULE_TYPES: dict[str, type[Rule]] = {
         NoCurrentOverdue,
         MaxWorstOverdueDays,
         MaxInquiries6m,
+        OverduePattern24m,
         MinGrade,
         CollateralRequired,
         MaxLtv,
@@ -1005,6 +1070,15 @@ def validate_rules(data: object) -> tuple[Rule, ...]:
             )
         seen[rule.TYPE] = index
     return rules
+
+
+def obligation_floor_months(rules: Iterable[Rule]) -> int:
+    """The floor (months) for counting a 先息后本 / 一次性还本付息 / 随借随还 loan in DTI: the product's
+    ``max_dti`` rule's ``floor_months`` when it sets one, else RULES.md's default (12)."""
+    for rule in rules:
+        if isinstance(rule, MaxDti) and rule.floor_months is not None:
+            return rule.floor_months
+    return DEFAULT_FLOOR_MONTHS
 
 
 def rules_to_dicts(rules: Iterable[Rule]) -> list[dict[str, object]]:

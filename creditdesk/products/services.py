@@ -4,6 +4,7 @@ what to fix) and writes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -212,6 +213,26 @@ def _flag(value: object, field: str, label: str) -> bool:
     )
 
 
+NEED_AMOUNT_FIELDS = (
+    "amount",
+    "collateral_value",
+    "monthly_income",
+    "monthly_debt_payments",
+    "monthly_revenue",
+    "monthly_costs",
+)
+
+
+def _amounts_read(values: dict[str, Any]) -> dict[str, Any]:
+    """Amounts as a person types them ("30万", "1.2万元", "300,000") read once by ``core.money.parse_amount``;
+    what it cannot read is passed on as given, for ``capacity`` to refuse with its own code and sentence."""
+    for field in NEED_AMOUNT_FIELDS:
+        if isinstance(values.get(field), str):
+            with contextlib.suppress(ValueError):
+                values[field] = parse_amount(values[field])
+    return values
+
+
 def _check_amount_max(field: str, value: Decimal | None) -> None:
     if value is not None and value >= AMOUNT_MAX:
         raise DomainError(
@@ -246,7 +267,7 @@ def need_record(*, actor: User, customer_id: int | str, data: Mapping[str, Any])
     co-borrower. What is possible but alarming (a loss-making business, no room for a new payment) is not
     refused: the page shows it as a warning (``Need.assessment.flags``)."""
     customer = _customer_for_change(actor=actor, customer_id=customer_id)
-    values = _present(data)
+    values = _amounts_read(_present(data))
     need = capacity.Need.from_dict(values)
     cap = capacity.Capacity.from_dict(values)
     for field in ("amount", "collateral_value"):

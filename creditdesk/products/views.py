@@ -4,6 +4,8 @@ may see the customer); 需求分析 for a customer and its panel on the customer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +25,7 @@ from creditdesk.core.paging import paginate
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible, customer_list_visible_to
+from creditdesk.finance.pricing import LprQuote, lpr_in_force
 from creditdesk.products import display, selectors, services
 from creditdesk.products.catalogue import SEED_CATALOGUE
 from creditdesk.products.choices import CollateralType
@@ -79,6 +82,14 @@ def _evaluate_form(request: HttpRequest, data: Any = None) -> EvaluateForm:
     return EvaluateForm(data, customers=[(c.pk, f"{c.name}（{c.pk}）") for c in customers])
 
 
+def _lpr_today(table: Sequence[LprQuote], today: date) -> LprQuote | None:
+    """The LPR in force today (a row already entered for a later date is not today's)."""
+    try:
+        return lpr_in_force(table, today)
+    except DomainError:
+        return None
+
+
 def _detail_context(request: HttpRequest, product: Product) -> dict[str, Any]:
     version = product.current_version
     spec = version.as_spec() if version else None
@@ -89,7 +100,7 @@ def _detail_context(request: HttpRequest, product: Product) -> dict[str, Any]:
         "versions": selectors.product_versions(product=product),
         "can_edit": policy.can(request.user, Action.PRODUCT_MANAGE),
         "today": today,
-        "lpr": table[-1] if table else None,
+        "lpr": _lpr_today(table, today),
     }
     if spec is not None:
         context.update(

@@ -18,11 +18,18 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from creditdesk.core.money import D
+from creditdesk.core.money import D, NegativeAmount, NotWholeFen, format_rate, parse_amount
 from creditdesk.core.money import parse_decimal as parse_number
 from creditdesk.finance.apr import AnnualizedRate, annualized_rate
 from creditdesk.finance.prepayment import KeepOption, PenaltyRule, PrepaymentResult, prepay
-from creditdesk.finance.pricing import LprQuote, LprTenor, lpr_in_force, price, tenor_for_term
+from creditdesk.finance.pricing import (
+    LprQuote,
+    LprTenor,
+    lpr_in_force,
+    price,
+    rate_basis_text,
+    tenor_for_term,
+)
 from creditdesk.finance.schedule import Schedule, build_schedule
 from creditdesk.finance.terms import (
     CalculationError,
@@ -65,6 +72,24 @@ def parse_decimal(value: Any, *, field: str, label: str) -> Decimal:
     except ValueError:
         raise _refuse(field, "malformed_number", _("%(label)s不是有效的数字。") % {"label": label}) from None
     return number
+
+
+def parse_money(value: Any, *, field: str, label: str) -> Decimal:
+    """An amount as a CM types it (``core.money.parse_amount``: "300,000", "30万", full-width digits).
+    A negative amount or one finer than the fen is read as the number it is, so that the core refuses it
+    with its own code and sentence (``principal_not_positive``, ``principal_not_fen`` …)."""
+    if value is None or value == "" or isinstance(value, bool | float):
+        return parse_decimal(value, field=field, label=label)
+    try:
+        return parse_amount(value if isinstance(value, Decimal | int) else str(value))
+    except (NegativeAmount, NotWholeFen):
+        return parse_decimal(value, field=field, label=label)
+    except ValueError:
+        raise _refuse(
+            field,
+            "malformed_number",
+            _("%(label)s不是有效的金额，请输入如 300,000 或 30万。") % {"label": label},
+        ) from None
 
 
 def parse_int(value: Any, *, field: str, label: str) -> int:
@@ -112,7 +137,7 @@ def parse_fees(raw: Any) -> tuple[Fee, ...]:
     for index, item in enumerate(raw):
         if not isinstance(item, Mapping):
             raise _refuse(f"fees[{index}]", "malformed_fees", _("费用须为列表，每项含 amount 和 when。"))
-        amount = parse_decimal(item.get("amount"), field=f"fees[{index}].amount", label=_("费用金额"))
+        amount = parse_money(item.get("amount"), field=f"fees[{index}].amount", label=_("费用金额"))
         when = parse_choice(
             item.get("when", FeeTiming.UPFRONT), FeeTiming, field=f"fees[{index}].when", label=_("收费时点")
         )
@@ -129,6 +154,13 @@ class Pricing:
     tenor: LprTenor | None = None
     spread_bp: int | None = None
     lpr_rate: Decimal | None = None  # fraction
+
+    @property
+    def basis(self) -> str:
+        """What the rate is made of: "LPR 3.00%（2025-05-20）+ 35 bp = 3.35%", or the fixed rate."""
+        if self.lpr is None or self.lpr_rate is None or self.spread_bp is None:
+            return _("固定年利率 %(rate)s") % {"rate": format_rate(self.annual_rate)}
+        return rate_basis_text(self.lpr_rate, self.lpr.effective_from, self.spread_bp, self.annual_rate)
 
 
 def parse_pricing(
@@ -167,7 +199,7 @@ def parse_terms(
     method = parse_choice(data.get("method", ""), Method, field="method", label=_("还款方式"))
     if method == Method.REVOLVING:
         raise _refuse("method", "method_not_scheduled", _("随借随还按实际用款计息，请使用随借随还测算。"))
-    principal = parse_decimal(data.get("principal"), field="principal", label=_("贷款金额"))
+    principal = parse_money(data.get("principal"), field="principal", label=_("贷款金额"))
     months = parse_int(data.get("months"), field="months", label=_("期限（月）"))
     frequency = parse_choice(
         data.get("frequency") or Frequency.MONTHLY, Frequency, field="frequency", label=_("还款周期")
@@ -249,7 +281,7 @@ def _periods_for(months: int, method: Method, frequency: Frequency) -> int:
 
 
 def parse_prepayment(data: Mapping[str, Any]) -> tuple[Decimal, date, KeepOption, PenaltyRule]:
-    amount = parse_decimal(data.get("prepayment_amount"), field="prepayment_amount", label=_("提前还款金额"))
+    amount = parse_money(data.get("prepayment_amount"), field="prepayment_amount", label=_("提前还款金额"))
     on = parse_date(data.get("prepayment_date", ""), field="prepayment_date", label=_("提前还款日"))
     keep = parse_choice(data.get("keep") or KeepOption.TERM, KeepOption, field="keep", label=_("还款安排"))
     raw_penalty = data.get("penalty") or {}
@@ -333,7 +365,14 @@ def quote_json(result: Quote) -> dict[str, Any]:
     }
     if result.schedule.total_fees:
         body["total_fees"] = money(result.schedule.total_fees)
+    body["rate_basis"] = result.pricing.basis
+    body["lpr"] = None
     if result.pricing.lpr is not None:
+        body["lpr"] = {
+            "tenor": str(result.pricing.tenor),
+            "rate": percent(result.pricing.lpr_rate or Decimal(0)),
+            "effective_from": result.pricing.lpr.effective_from.isoformat(),
+        }
         body["pricing"] = {
             "lpr_effective_from": result.pricing.lpr.effective_from.isoformat(),
             "lpr_tenor": str(result.pricing.tenor),

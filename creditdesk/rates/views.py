@@ -8,10 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from creditdesk.core.exceptions import DomainError
+from creditdesk.core.money import format_rate
 from creditdesk.core.views.errors import refusal_on_form
+from creditdesk.finance.pricing import LprTenor
 from creditdesk.finance.terms import Method
 from creditdesk.rates import calculator
 from creditdesk.rates.export import schedule_workbook
@@ -66,6 +69,9 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
                 chart=_chart_data(chosen),
                 pricing=pricing,
             )
+            if pricing.lpr is not None:
+                _show_priced_rate(form, pricing)
+                context["lpr_tenor_label"] = gettext(LprTenor(pricing.tenor).label)
             if request.GET.get("format") == "xlsx":
                 response = HttpResponse(
                     schedule_workbook(chosen),
@@ -80,6 +86,14 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
         else ("rates/calculator.html")
     )
     return render(request, template, context)
+
+
+def _show_priced_rate(form: CalculatorForm, pricing: calculator.Pricing) -> None:
+    """In LPR mode the annual-rate box is not read; show in it the rate the quote used (LPR + spread), not
+    whatever it held before, so the page never shows a rate that was not applied."""
+    data = form.data.copy()
+    data["annual_rate"] = format_rate(pricing.annual_rate).removesuffix("%")
+    form.data = data
 
 
 def _prepayment(request: HttpRequest, terms: Any) -> tuple[PrepaymentForm, Any]:

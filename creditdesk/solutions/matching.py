@@ -58,7 +58,17 @@ from creditdesk.products.capacity import (
 )
 from creditdesk.products.catalogue import ProductSpec
 from creditdesk.products.rules import Lever, RuleOutcome, Status
-from creditdesk.solutions.offers import Context, Figures, Quote, figures, make_context, quote
+from creditdesk.solutions.offers import (
+    NOT_AMORTISING,
+    NOT_AMORTISING_COUNTED,
+    Context,
+    Figures,
+    Quote,
+    counted_payment_text,
+    figures,
+    make_context,
+    quote,
+)
 from creditdesk.solutions.whatif import WhatIf, largest_passing, what_if
 
 WEIGHTS: dict[str, tuple[float, float, float, float]] = {
@@ -308,6 +318,8 @@ def _reason(
     if f.apr.compound == lowest_apr:
         apr += "，为可选产品中最低"
     payment = f"首期月供 {format_yuan(f.first_payment)} 元"
+    if q.method in NOT_AMORTISING:
+        payment += f"，{counted_payment_text(q)}（{NOT_AMORTISING_COUNTED}）"
     if affordable > 0:
         payment += f"，约为可承受月供 {format_yuan(affordable)} 元的 {format_rate(q.payment / affordable)}"
     days = q.spec.approval_days
@@ -424,10 +436,13 @@ def _combination(ctx: Context, p: Quote, q: Quote, affordable: Decimal) -> Combi
     flows = _summed_flows([(p, fp), (q, fq)])
     with localcontext(prec=PRECISION):
         apr = annualize(irr(flows, guess=(p.annual_rate + q.annual_rate) / 24), 12)
-    payment = p.payment + q.payment
+    payment = fp.first_payment + fq.first_payment
+    counted = p.payment + q.payment  # what the DTI counts (the same unless a part is not amortising)
     cheaper, other = (p, q) if fp.apr.compound <= fq.apr.compound else (q, p)
     room = f"（可承受 {format_yuan(affordable)} 元）" if affordable > 0 else ""
-    if payment > affordable:
+    if {p.method, q.method} & NOT_AMORTISING:
+        room = f"，计入负债收入比 {format_yuan(counted)} 元（{NOT_AMORTISING_COUNTED}）" + room
+    if counted > affordable:
         room += "，超过按 55% 负债收入比测算的可承受月供，请核实还款来源"
     reason = (
         f"「{p.spec.name}」{format_yuan(p.amount)} 元 + "

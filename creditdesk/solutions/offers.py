@@ -46,7 +46,7 @@ from creditdesk.finance.terms import FeeTiming, LoanTerms, Method
 from creditdesk.products.capacity import Capacity, Need, PaymentPlan
 from creditdesk.products.catalogue import FixedPricing, LprPricing, Price, ProductSpec, price_for
 from creditdesk.products.facts import GRADES, check_facts
-from creditdesk.products.rules import Evaluation, evaluate
+from creditdesk.products.rules import Evaluation, evaluate, obligation_floor_months
 
 FROM_NEED = (
     "purpose",
@@ -134,13 +134,20 @@ def pricing_grade(spec: ProductSpec, grade: str | None) -> tuple[str | None, str
 
 
 def payment_plan(spec: ProductSpec, method: Method, annual_rate: Decimal, term_months: int) -> PaymentPlan:
-    """The DTI payment basis of ``spec``: the method's payment plus its per-period fees."""
+    """The DTI payment basis of ``spec``: the method's monthly obligation (``finance.obligation``: never
+    the interest alone, the floor from the product's ``max_dti`` rule or RULES.md's 12 months) plus its
+    per-period fees."""
     rate = sum((f.rate for f in spec.fees if f.timing == FeeTiming.PER_PERIOD and f.rate is not None), ZERO)
     fixed = sum(
         (f.amount for f in spec.fees if f.timing == FeeTiming.PER_PERIOD and f.amount is not None), ZERO
     )
     return PaymentPlan(
-        method=method, annual_rate=annual_rate, term_months=term_months, fee_rate=rate, fee_amount=fixed
+        method=method,
+        annual_rate=annual_rate,
+        term_months=term_months,
+        fee_rate=rate,
+        fee_amount=fixed,
+        floor_months=obligation_floor_months(spec.effective_rules),
     )
 
 
@@ -257,6 +264,20 @@ def quote(
         evaluation=evaluate(spec.effective_rules, facts, check=False),
         notes=tuple(notes),
     )
+
+
+# RULES.md, "Debt-to-income": these shapes owe little each month until the principal falls due, so a
+# quote's ``payment`` (what the DTI counts, ``finance.obligation``) is the 等额本息 payment of the balance,
+# which a sentence must not call the monthly payment (月供).
+NOT_AMORTISING = frozenset({Method.INTEREST_ONLY, Method.BULLET, Method.REVOLVING})
+NOT_AMORTISING_COUNTED = "先息后本、到期还本和随借随还按等额本息折算"
+
+
+def counted_payment_text(q: Quote) -> str:
+    """The quote's DTI payment named for what it is: "月供 X 元", or for a shape that is not amortising
+    "计入负债收入比的月还款 X 元"."""
+    label = "计入负债收入比的月还款" if q.method in NOT_AMORTISING else "月供"
+    return f"{label} {format_yuan(q.payment)} 元"
 
 
 # --- cost figures --------------------------------------------------------------------------------------

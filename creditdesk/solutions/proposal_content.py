@@ -8,11 +8,19 @@ totals), for each product its price and how it is made, its full-schedule figure
 (the first instalments, the last, and year by year), fees, the prepayment rule with a worked example,
 the late-payment terms with a worked example and their consequences, the documents to bring, and the
 disclosures RULES.md requires. Amounts and rates are decimal strings (exact), dates ISO.
+
+Version 2 (``CONTENT_VERSION``) is the customer's copy of what they must know (``customer_terms``): the
+rate basis and, for a floating rate, when the payment changes; the schedule in a sentence; use of funds and
+受托支付; penalty interest and 复利 with a worked figure; acceleration; the collateral; where to complain.
+The internal risk grade stays in ``grade`` (and ``rate.grade``) for staff and is never printed: the
+customer's notes leave out the pricing-grade note, and the five-category classification (a bank-internal
+matter) is not in the customer's copy. Version 1 snapshots keep their own keys and print as they were.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +37,7 @@ from creditdesk.finance.terms import CalculationError, Method
 from creditdesk.products import display
 from creditdesk.products.capacity import Assessment, Need
 from creditdesk.products.facts import COLLATERAL_TYPES, PURPOSES
+from creditdesk.solutions import customer_terms
 from creditdesk.solutions.explain import (
     CLASSIFICATION_SENTENCE,
     CREDIT_REPORT_SENTENCE,
@@ -37,12 +46,12 @@ from creditdesk.solutions.explain import (
     prepayment_months,
     rate_breakdown,
 )
-from creditdesk.solutions.offers import Figures, Quote
+from creditdesk.solutions.offers import Figures, Quote, pricing_grade
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-CONTENT_VERSION = 1
+CONTENT_VERSION = 2
 FIRST_ROWS = 3
 PREPAY_EXAMPLE_MONTH = 12
 
@@ -98,7 +107,7 @@ def schedule_summary(schedule: Schedule) -> dict[str, Any]:
     }
 
 
-def _part(position: int, part: ChosenPart) -> dict[str, Any]:
+def _part(position: int, part: ChosenPart, grade: str | None, need: Need) -> dict[str, Any]:
     q, f = part.quote, part.figures
     schedule = f.schedule
     assert schedule is not None  # exact figures carry their schedule
@@ -108,6 +117,10 @@ def _part(position: int, part: ChosenPart) -> dict[str, Any]:
     example = prepayment_example(schedule, spec, min(PREPAY_EXAMPLE_MONTH, months)) if months >= 1 else None
     breakdown = rate_breakdown(q.price)
     total_repayment = schedule.total_payment + schedule.total_fees - schedule.upfront_fees
+    late_payment = customer_terms.late_payment_terms(schedule, spec)
+    _, grade_note = pricing_grade(spec, grade)  # names the internal grade: staff only
+    floating = q.price.kind == "lpr" or spec.category == "provident_fund"
+    purpose_label = dict(PURPOSES).get(need.purpose, need.purpose)
     return {
         "position": position,
         "product_code": spec.code,
@@ -133,11 +146,31 @@ def _part(position: int, part: ChosenPart) -> dict[str, Any]:
         "fees": display.fee_lines(spec),
         "prepayment": display.prepayment_text(spec),
         "prepayment_example": None if example is None else example.to_dict(),
-        "late": late.to_dict(),
+        "late": {
+            **late.to_dict(),
+            "consequences": [c for c in late.consequences if c != CLASSIFICATION_SENTENCE],
+        },
         "documents": list(part.documents),
         "approval_days": spec.approval_days,
-        "notes": list(q.notes),
+        "notes": [n for n in q.notes if n != grade_note],
         "schedule": schedule_summary(schedule),
+        "rate_terms": customer_terms.rate_terms(
+            spec,
+            q.price,
+            schedule.terms.start_date,
+            f.apr.compound,
+            f.apr.simple,
+            # No product states its reset date yet (the contract then sets it); read it once one does.
+            reset_rule=getattr(spec.pricing, "reset_date", None),
+        ),
+        "schedule_terms": customer_terms.schedule_terms(schedule, floating),
+        "use_of_funds": customer_terms.use_of_funds_terms(
+            spec, q.amount, q.facts.get("customer_type"), need.purpose, purpose_label
+        ),
+        "late_payment": late_payment.to_dict(),
+        "collateral_terms": customer_terms.collateral_terms(
+            spec, need.collateral_type, dict(COLLATERAL_TYPES)
+        ),
     }
 
 
@@ -157,8 +190,7 @@ def disclosures(parts: Sequence[ChosenPart], lpr: LprQuote | None, priced_on: da
         "计算，已包含利息和与贷款直接相关的全部费用；本方案书所列年化利率均为复利口径，标注「单利」者除外。",
         deduction,
         "您可以提前还款，提前还款的利息按实际借款期间计算（《民法典》第六百七十七条）；" + prepay + "。",
-        f"逾期未还的本金按合同利率上浮 {uplift} 计收罚息。" + CREDIT_REPORT_SENTENCE,
-        CLASSIFICATION_SENTENCE,
+        f"逾期未还的本金按合同利率上浮 {uplift} 计收罚息，逾期未付的利息计收复利。" + CREDIT_REPORT_SENTENCE,
     ]
     if lpr is not None and any(p.quote.price.kind == "lpr" for p in parts):
         lines.append(
@@ -172,6 +204,30 @@ def disclosures(parts: Sequence[ChosenPart], lpr: LprQuote | None, priced_on: da
     )
     lines.append("本方案书含有您的个人信息，请妥善保管。")
     return lines
+
+
+_GRADE_WORDS = re.compile(r"（风险等级 [A-E]）|风险等级 [A-E] ")
+_CLASSIFICATION_HEAD = "按《商业银行金融资产风险分类办法》"
+
+
+def shown_to_customer(content: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot as the page shows it to the customer. A version-2 snapshot is shown as stored. A
+    version-1 snapshot (issued before the customer's copy left them out) named the internal risk grade in
+    its rate sentences and notes and carried the classification sentence with the backwards "至多": the
+    page leaves those out. Its stored PDF is the document the customer was given and is reprinted byte
+    for byte as it was."""
+    if content.get("content_version", 1) >= 2:
+        return content
+    options = []
+    for option in content.get("options", []):
+        rate = dict(option.get("rate", {}))
+        for key in ("explanation", "how_it_moves"):
+            if isinstance(rate.get(key), str):
+                rate[key] = _GRADE_WORDS.sub("", rate[key])
+        notes = [n for n in option.get("notes", []) if "级定价" not in n and "风险等级" not in n]
+        options.append({**option, "rate": rate, "notes": notes})
+    disclosures = [d for d in content.get("disclosures", []) if not d.startswith(_CLASSIFICATION_HEAD)]
+    return {**content, "options": options, "disclosures": disclosures}
 
 
 def _in_chinese(function: Callable[P, R]) -> Callable[P, R]:
@@ -191,6 +247,7 @@ def build_content(
     *,
     number: str,
     institution: str,
+    hotline: str,
     issued_on: date,
     customer: dict[str, Any],
     manager: dict[str, Any],
@@ -206,7 +263,7 @@ def build_content(
     """The proposal's snapshot (see the module docstring); ``apr`` is the option's annualized rate (a
     combination's: of the parts' summed cash flows), ``reason`` the match's sentence for it. Built in
     Chinese whatever the request's language (the document is the customer's)."""
-    options = [_part(i, part) for i, part in enumerate(parts, start=1)]
+    options = [_part(i, part, grade, need) for i, part in enumerate(parts, start=1)]
     names = " + ".join(f"「{p.quote.spec.name}」" for p in parts)
     combination = len(parts) > 1
     amount = sum((p.quote.amount for p in parts), ZERO)
@@ -263,4 +320,5 @@ def build_content(
         "options": options,
         "documents": list(dict.fromkeys(d for p in parts for d in p.documents)),
         "disclosures": disclosures(parts, lpr, issued_on),
+        "complaint": customer_terms.complaint_terms(institution, hotline),
     }

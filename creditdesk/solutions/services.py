@@ -22,7 +22,18 @@ from creditdesk.accounts.models import User
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import Conflict, DomainError, NotFound
-from creditdesk.core.money import is_fen_amount, parse_decimal
+from creditdesk.core.money import (
+    MONTHS_PER_YEAR,
+    RATE_FORMS,
+    AmbiguousRate,
+    NegativeAmount,
+    NegativeRate,
+    NotWholeFen,
+    is_fen_amount,
+    parse_amount,
+    parse_decimal,
+    parse_rate,
+)
 from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer
 from creditdesk.finance.apr import AnnualizedRate
@@ -58,33 +69,83 @@ OFFER_FIELDS = (
 
 
 def _percent(value: Any, field: str) -> Decimal | None:
-    """A rate given in percent (as the form and the API take it), exact, at most four places."""
+    """A rate in percent of the field's period (a year for ``annual_rate``, a month for
+    ``monthly_flat_rate``), exact, at most four places. Given as a number (a percent of that period, as
+    the form and the API always took it) or as text in any form ``core.money.parse_rate`` reads ("3.85%",
+    "385bp", "万3", "日息万分之3", "月息5厘", "0.5分"), converted to the field's period the simple way of
+    RULES.md (日利率 = R/360, 月利率 = R/12): "万3" is 10.8 in ``annual_rate``, 0.9 in
+    ``monthly_flat_rate``."""
     if value in (None, ""):
         return None
     if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
         raise DomainError(
             "competitor_field_invalid", _("利率应为写成字符串的十进制数（百分数）。"), {"field": field}
         )
+    monthly = field == "monthly_flat_rate"
     try:
-        number = parse_decimal(value)
+        rate = parse_rate(value, bare="monthly" if monthly else "annual")
+    except AmbiguousRate as exc:
+        raise DomainError(
+            "competitor_rate_ambiguous",
+            _("“%(text)s”没有说明是月息还是年息，请写成“月息%(text)s”或“年息%(text)s”。") % {"text": value},
+            {"field": field},
+        ) from exc
+    except NegativeRate as exc:
+        raise DomainError(
+            "competitor_field_invalid", _("利率应为不小于零的百分数，最多四位小数。"), {"field": field}
+        ) from exc
     except ValueError as exc:
-        raise DomainError("competitor_field_invalid", _("利率不是数字。"), {"field": field}) from exc
-    if number < 0 or number != number.quantize(RATE_PLACES):
+        raise DomainError(
+            "competitor_field_invalid",
+            _("利率无法识别，请写成如 %(forms)s 的形式。") % {"forms": RATE_FORMS},
+            {"field": field},
+        ) from exc
+    number = (rate.value / MONTHS_PER_YEAR if monthly else rate.value) * HUNDRED
+    if number != number.quantize(RATE_PLACES):
         raise DomainError(
             "competitor_field_invalid", _("利率应为不小于零的百分数，最多四位小数。"), {"field": field}
         )
     return number
 
 
+def competitor_rate_understood(data: Mapping[str, Any]) -> str | None:
+    """How the quote's rate was read, to show back to the person ("日息万分之3，折合年利率 10.80%（单利）"):
+    only when it was typed in a form other than a plain percent; ``None`` otherwise or when unreadable."""
+    field = {QuoteKind.ANNUAL_RATE: "annual_rate", QuoteKind.FLAT_MONTHLY: "monthly_flat_rate"}.get(
+        data.get("kind")  # type: ignore[call-overload]
+    )
+    text = data.get(field) if field else None
+    if not isinstance(text, str):
+        return None
+    try:
+        parse_decimal(text.rstrip("%％"))
+        return None  # a plain percent says itself
+    except ValueError:
+        pass
+    try:
+        return parse_rate(text, bare="monthly" if field == "monthly_flat_rate" else "annual").description
+    except ValueError:
+        return None
+
+
 def _money(value: Any, field: str, *, default: Decimal | None = None) -> Decimal | None:
+    """An amount in yuan as typed ("300,000", "30万", "1.5万元"; ``core.money.parse_amount``), or a number."""
     if value in (None, ""):
         return default
     if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
         raise DomainError("competitor_field_invalid", _("金额应为写成字符串的十进制数。"), {"field": field})
     try:
-        return parse_decimal(value)
-    except ValueError as exc:
-        raise DomainError("competitor_field_invalid", _("金额不是数字。"), {"field": field}) from exc
+        return parse_amount(value)
+    except NotWholeFen as exc:
+        return exc.amount  # validate_offer refuses it with its own code and sentence
+    except NegativeAmount:
+        try:
+            return parse_decimal(value)  # validate_offer refuses it with its own code and sentence
+        except ValueError:
+            pass
+    except ValueError:
+        pass
+    raise DomainError("competitor_field_invalid", _("请输入金额，如 300,000 或 30万"), {"field": field})
 
 
 @transaction.atomic(durable=True)
@@ -273,6 +334,7 @@ def _draft(*, actor: User, customer: Customer, products: Sequence[str], number: 
     content = build_content(
         number=number,
         institution=settings.CREDITDESK_INSTITUTION_NAME,
+        hotline=settings.CREDITDESK_INSTITUTION_HOTLINE,
         issued_on=today,
         customer={"id": customer.pk, "name": customer.name},
         manager={"name": actor.get_full_name() or actor.get_username(), "username": actor.get_username()},

@@ -32,6 +32,7 @@ from creditdesk.solutions.filtersets import CompetitorOfferFilterSet
 from creditdesk.solutions.forms import CompetitorOfferForm, PrepayForm
 from creditdesk.solutions.matching import Pending, RankedOption, Rejected
 from creditdesk.solutions.offers import figures
+from creditdesk.solutions.proposal_content import shown_to_customer
 
 PANEL_PROPOSALS = 3
 COMPARE_THEIRS = 10
@@ -205,7 +206,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """The proposal as the customer reads it (from its snapshot), with the CM's toolbar."""
     proposal = selectors.proposal_get_visible(user=request.user, proposal_id=proposal_id)
     options = proposal.options.select_related("product_version", "product_version__product")
-    context = {"proposal": proposal, "p": proposal.content, "options": options}
+    context = {"proposal": proposal, "p": shown_to_customer(proposal.content), "options": options}
     return render(request, "solutions/proposal_detail.html", context)
 
 
@@ -275,6 +276,8 @@ def competitor_new(request: HttpRequest) -> HttpResponse:
                 refusal_on_form(form, exc)
             else:
                 messages.success(request, _("已登记竞品报价：%(offer)s。") % {"offer": offer})
+                if understood := services.competitor_rate_understood(form.cleaned_data):
+                    messages.info(request, _("利率按“%(understood)s”登记。") % {"understood": understood})
                 return redirect("solutions:competitors")
         return render(request, "solutions/competitor_form.html", {"form": form}, status=400)
     return render(request, "solutions/competitor_form.html", {"form": CompetitorOfferForm()})

@@ -46,7 +46,7 @@ from creditdesk.products.rules import (
     MaxLtv,
     RuleOutcome,
 )
-from creditdesk.solutions.offers import Context, Quote, make_context, quote
+from creditdesk.solutions.offers import Context, Quote, counted_payment_text, make_context, quote
 
 MAX_BUMPS = 3  # fen-rounding corrections tried after a closed-form answer before giving up on it
 
@@ -214,7 +214,7 @@ def _amount_change(ctx: Context, spec: ProductSpec, original: Quote) -> list[Cha
         q = at(spec.min_amount)
         if not _passes(q):
             return []
-        message = f"将金额提高到本产品起贷金额 {format_yuan(q.amount)} 元，月供 {format_yuan(q.payment)} 元"
+        message = f"将金额提高到本产品起贷金额 {format_yuan(q.amount)} 元，{counted_payment_text(q)}"
         return [Change(Lever.AMOUNT, message, q)]
     top = floor_to(original.amount)
     if original.amount == top:
@@ -242,7 +242,7 @@ def _amount_change(ctx: Context, spec: ProductSpec, original: Quote) -> list[Cha
     dti = f"，负债收入比 {format_rate(q.dti_after)}" if q.dti_after is not None else ""
     has_ltv = any(isinstance(r, MaxLtv) for r in spec.effective_rules)
     ltv = f"，抵质押率 {format_rate(q.loan_to_value)}" if has_ltv and q.loan_to_value is not None else ""
-    message = f"将金额降至 {format_yuan(q.amount)} 元（月供 {format_yuan(q.payment)} 元{dti}{ltv}）"
+    message = f"将金额降至 {format_yuan(q.amount)} 元（{counted_payment_text(q)}{dti}{ltv}）"
     return [Change(Lever.AMOUNT, message, q)]
 
 
@@ -323,7 +323,7 @@ def _term_change(ctx: Context, spec: ProductSpec, original: Quote) -> list[Chang
         return []
     verb = "延长" if found.term_months > current else "缩短"
     dti = f"，负债收入比 {format_rate(found.dti_after)}" if found.dti_after is not None else ""
-    message = f"将期限{verb}至 {found.term_months} 个月（月供 {format_yuan(found.payment)} 元{dti}）"
+    message = f"将期限{verb}至 {found.term_months} 个月（{counted_payment_text(found)}{dti}）"
     return [Change(Lever.TERM, message, found)]
 
 

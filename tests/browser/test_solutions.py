@@ -103,7 +103,7 @@ def test_cm_records_a_need_matches_and_opens_the_proposal(
     ).click()
     expect(page.locator("[data-testid=proposal-title]")).to_contain_text("方案书")
     expect(page.locator("[data-testid=proposal-apr]")).to_have_text(re.compile(r"^\d+\.\d\d%$"))
-    expect(page.locator("[data-testid=proposal-disclosures] li")).to_have_count(8)
+    expect(page.locator("[data-testid=proposal-disclosures] li")).to_have_count(7)
     page.screenshot(path=screenshot_dir / "solutions-proposal.png", full_page=True)
 
     proposal = Proposal.objects.get()
@@ -112,4 +112,45 @@ def test_cm_records_a_need_matches_and_opens_the_proposal(
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body() == bytes(proposal.pdf)
     assert proposal.options.get().product_version.product.code == first_product
+    assert console_errors == []
+
+
+def test_the_customer_copy_pdf_has_no_grade_or_score_and_says_where_to_complain(
+    page: Page, live_server, graded_customer, console_errors
+):
+    """Issue a proposal from the matching page, download its PDF as the customer gets it, read its text."""
+    import io
+
+    from pypdf import PdfReader
+
+    from creditdesk.products import services as product_services
+
+    manager = User.objects.get(username="manager1")
+    product_services.need_record(
+        actor=manager,
+        customer_id=graded_customer.pk,
+        data={
+            "purpose": "renovation",
+            "amount": "120000.00",
+            "term_months": 36,
+            "monthly_income": "20000.00",
+            "monthly_debt_payments": "1000.00",
+        },
+    )
+    login(page, live_server.url, "manager1")
+    page.goto(f"{live_server.url}/solutions/customers/{graded_customer.pk}/")
+    expect(page.locator("[data-testid=grade]")).to_have_text("A")  # the CM's page shows the grade
+    page.locator("[data-testid=eligible-option]").first.get_by_role("button", name="生成方案书").click()
+    expect(page.locator("[data-testid=proposal-complaint]")).to_contain_text("12378")
+    expect(page.locator("[data-testid=proposal]")).not_to_contain_text("风险等级")
+    href = page.locator("[data-testid=proposal-pdf]").get_attribute("href")
+    response = page.request.get(f"{live_server.url}{href}")
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.body()))
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in reader.pages))
+    assert "12378" in text and "国家金融监督管理总局" in text
+    assert "罚息=逾期本金" in text and "复利=逾期利息" in text
+    for internal in ("风险等级", "评分", "640.00", "关注类", "至多"):
+        assert internal not in text, internal
+    assert not re.search(r"[（(]?[A-E]级", text)
     assert console_errors == []

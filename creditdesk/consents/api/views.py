@@ -24,7 +24,7 @@ from creditdesk.consents.choices import (
     Purpose,
 )
 from creditdesk.consents.filtersets import ConsentFilterSet, CreditInquiryFilterSet
-from creditdesk.consents.models import Consent, CreditInquiry
+from creditdesk.consents.models import Consent, CreditInquiry, CreditReportSummary
 from creditdesk.core.api.ids import IdField
 from creditdesk.core.api.parsers import DecimalJSONParser
 from creditdesk.core.api.schema import may_conflict
@@ -109,6 +109,30 @@ class CreditInquiryWriteSerializer(serializers.Serializer):
     result_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+class ReportSummaryWriteSerializer(serializers.Serializer):
+    """征信报告摘要 of one inquiry; amounts in yuan as strings ("1234.50"). ``status_24m``: 24 marks, oldest
+    month first, the report month last — N 正常, * 无还款义务, / 无记录, C 结清, 1–7 逾期期数."""
+
+    report_date = serializers.DateField()
+    current_overdue = serializers.BooleanField()
+    current_overdue_amount = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default=""
+    )
+    status_24m = serializers.CharField(max_length=60)
+    inquiries_6m = serializers.IntegerField(min_value=0, max_value=999)
+    debt_count = serializers.IntegerField(min_value=0, max_value=999)
+    debt_balance = serializers.CharField(max_length=30)
+    monthly_obligation = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+
+
+class CreditReportSummarySerializer(serializers.ModelSerializer):
+    """The record of a summary, without its content (sensitive: read by the matching, never sent back)."""
+
+    class Meta:
+        model = CreditReportSummary
+        fields = ["id", "inquiry", "report_date", "recorded_by", "recorded_at"]
+
+
 class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """授权书: list (``?customer=``), detail, record (multipart with ``evidence``, or JSON), revoke."""
 
@@ -185,3 +209,26 @@ class CreditInquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             result_reference=values["result_reference"],
         )
         return Response(CreditInquirySerializer(inquiry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReportSummaryWriteSerializer, responses={201: CreditReportSummarySerializer})
+    @action(detail=True, methods=["post"], parser_classes=[DecimalJSONParser])
+    @may_conflict
+    def summary(self, request: Request, pk: str) -> Response:
+        """登记征信报告摘要 on this inquiry (once: ``summary_already_recorded``; owner or team lead)."""
+        inquiry = self.get_object()
+        data = ReportSummaryWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        row = services.credit_report_summary_record(
+            actor=request.user,
+            inquiry_id=inquiry.pk,
+            report_date=values["report_date"],
+            current_overdue=values["current_overdue"],
+            current_overdue_amount=values["current_overdue_amount"] or None,
+            status_24m=values["status_24m"],
+            inquiries_6m=values["inquiries_6m"],
+            debt_count=values["debt_count"],
+            debt_balance=values["debt_balance"],
+            monthly_obligation=values["monthly_obligation"] or None,
+        )
+        return Response(CreditReportSummarySerializer(row).data, status=status.HTTP_201_CREATED)

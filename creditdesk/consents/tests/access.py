@@ -42,11 +42,25 @@ def _consent(w, me) -> dict:
     }
 
 
+def _summary(w, me) -> dict:
+    return {
+        "report_date": timezone.localdate().isoformat(),
+        "current_overdue": False,
+        "status_24m": "N" * 24,
+        "inquiries_6m": 2,
+        "debt_count": 1,
+        "debt_balance": "50000.00",
+    }
+
+
 DECLARATIONS = [
     page("consents:customer", SEES, subject="customer"),
     page("consents:panel", SEES, subject="customer"),
     page("consents:record", CHANGES, method="POST", subject="customer"),
     page("consents:inquire", CHANGES, method="POST", subject="customer", data={"purpose": "loan_review"}),
+    page("consents:summary", CHANGES, subject="inquiry"),
+    page("consents:summary", CHANGES, method="POST", subject="inquiry"),
+    page("consents:warnings", SEES, subject="customer"),
     page("consents:revoke", CHANGES, method="POST", subject="consent"),
     page("consents:evidence", SEES, subject="consent"),
     api("GET /api/v1/consents/", SEES.as_list(), subject="consent", listed=True),
@@ -61,4 +75,5 @@ DECLARATIONS = [
         body=lambda w, me: {"customer": w.customer.pk, "purpose": "loan_review"},
     ),
     api("GET /api/v1/credit-inquiries/{id}/", SEES, subject="inquiry"),
+    api("POST /api/v1/credit-inquiries/{id}/summary/", CHANGES, subject="inquiry", body=_summary),
 ]

@@ -219,7 +219,25 @@ def test_revoking_stops_later_inquiries_and_keeps_earlier_ones(org, zhang):
     assert list(CreditInquiry.objects.all()) == [first]
 
 
-def test_post_loan_is_exempt_but_needs_a_reason(org, zhang):
+def test_post_loan_needs_a_booked_loan_so_it_is_refused_today(org, zhang):
+    """No loan book yet (issue 15): nobody has a booked loan, so the post-loan exemption is refused."""
+    assert selectors.customer_has_booked_loan(zhang) is False
+    before = AuditEvent.objects.count()
+    with pytest.raises(DomainError) as refused:
+        inquire(org.cm_a, zhang, "post_loan", exempt_reason="贷后年度检查：经营贷 2024-001")
+    assert refused.value.code == "post_loan_needs_loan"
+    assert refused.value.message == (
+        "贷后管理免授权查询仅适用于该客户在本行已发放、尚在管理中的贷款；"
+        "系统中没有该客户的贷款记录（贷款台账尚未上线），不能以贷后管理为由免授权查询。"
+        "请取得客户的书面授权后按相应用途查询。"
+    )
+    assert refused.value.extra == {"field": "purpose", "purpose": "post_loan"}
+    assert not CreditInquiry.objects.exists() and AuditEvent.objects.count() == before
+
+
+def test_post_loan_with_a_booked_loan_is_exempt_but_needs_a_reason(org, zhang, monkeypatch):
+    """What the exemption will do once the loan book answers ``customer_has_booked_loan``."""
+    monkeypatch.setattr(services, "customer_has_booked_loan", lambda customer: True)
     before = AuditEvent.objects.count()
     for reason in ("", "  ", "复核"):
         with pytest.raises(DomainError) as refused:
@@ -230,7 +248,6 @@ def test_post_loan_is_exempt_but_needs_a_reason(org, zhang):
     assert inquiry.consent is None and inquiry.exempt_reason == "贷后年度检查：经营贷 2024-001"
     event = AuditEvent.objects.get(action="credit_inquiry.request")
     assert event.after["exempt_reason"] == "贷后年度检查：经营贷 2024-001"
-    assert "existing loan not yet verified" in event.after["note"]
 
 
 def test_every_inquiry_is_logged(org, zhang):
@@ -240,9 +257,8 @@ def test_every_inquiry_is_logged(org, zhang):
         inquire(org.cm_a, zhang, "loan_review"),
         inquire(org.lead1, zhang, "card_review"),
         inquire(org.cm_a, zhang, "loan_review"),
-        inquire(org.lead1, zhang, "post_loan", exempt_reason="贷后管理例行检查"),
     ]
-    assert CreditInquiry.objects.count() == 4
+    assert CreditInquiry.objects.count() == 3
     events = AuditEvent.objects.filter(action="credit_inquiry.request").order_by("id")
     assert [(e.target_id, e.actor_username, e.after["purpose"]) for e in events] == [
         (str(i.pk), i.requested_by.username, i.purpose) for i in made

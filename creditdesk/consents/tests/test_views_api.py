@@ -224,7 +224,7 @@ def test_api_refusal_has_the_error_shape_and_changes_nothing(api_client, org, zh
     assert not CreditInquiry.objects.exists() and AuditEvent.objects.count() == before
 
 
-def test_api_evidence_sniffing_and_post_loan(api_client, org, zhang, today):
+def test_api_evidence_sniffing_and_post_loan_refused(api_client, org, zhang, today):
     api_client.force_authenticate(org.cm_a)
     fake = api_client.post(
         "/api/v1/consents/",
@@ -245,7 +245,8 @@ def test_api_evidence_sniffing_and_post_loan(api_client, org, zhang, today):
         {"customer": zhang.pk, "purpose": "post_loan", "exempt_reason": "贷后例行检查"},
         format="json",
     )
-    assert exempt.status_code == 201 and exempt.json()["consent"] is None
+    assert exempt.status_code == 400 and exempt.json()["code"] == "post_loan_needs_loan"
+    assert not CreditInquiry.objects.exists()
 
 
 def _history(org, zhang, n):

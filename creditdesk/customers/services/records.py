@@ -25,7 +25,8 @@ from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.crypto import blind_index
 from creditdesk.core.exceptions import DomainError, NotFound
-from creditdesk.core.money import is_fen_amount, parse_decimal
+from creditdesk.core.money import NegativeAmount, NotWholeFen, is_fen_amount
+from creditdesk.core.money import parse_amount as read_amount
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
@@ -174,13 +175,16 @@ def _label(field: str) -> str:
 def parse_amount(raw: str | None, *, field: str, code: str | None = None) -> str:
     """A non-negative amount in yuan with at most two decimals, as ``"1234.50"``; ``""`` when blank.
 
-    Thousands separators are accepted (``12,000``); anything else names the field in the refusal.
+    Read by ``core.money.parse_amount`` as a customer manager types it (``12,000``, ``30万``, ``1.5万元``,
+    full-width digits); anything else names the field in the refusal.
     """
     if not unicodedata.normalize("NFKC", raw or "").strip().replace(",", ""):
         return ""
     code = code or f"{field}_invalid"
     try:
-        amount = parse_decimal(raw or "")
+        amount = read_amount(raw or "")
+    except (NegativeAmount, NotWholeFen):
+        amount = Decimal(-1)  # refused below with the range in the message
     except ValueError:
         raise DomainError(
             code, _("%(field)s不是有效的金额。") % {"field": _label(field)}, {"field": field}

@@ -22,7 +22,8 @@ def test_everyone_reads_products(api_client, org, catalogue, who):
     listing = api_client.get("/api/v1/products/", {"category": "credit"}).json()
     assert [p["code"] for p in listing["results"]] == ["GXED"]
     row = listing["results"][0]
-    assert row["version"] == 1 and row["summary"]["rate"] == "A 级 3.10% … D 级 4.50%"
+    assert row["version"] == 1
+    assert row["summary"]["rate"] == "A 级 3.10% … D 级 4.50%（LPR 3.00%，2025-05-20 起）"
     assert row["summary"]["amount"] == {"min": "10000.00", "max": "300000.00"}
     detail = api_client.get("/api/v1/products/GXED/").json()
     assert detail["spec"]["pricing"]["spread_bp"] == {"A": 10, "B": 40, "C": 80, "D": 150}

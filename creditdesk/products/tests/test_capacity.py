@@ -79,11 +79,18 @@ def test_payment_plan_equal_principal_counts_the_first_and_largest_payment():
 
 
 def test_payment_plan_interest_only_shapes():
+    """RULES.md "Debt-to-income": never the interest alone (300.00 a month) but the 等额本息 payment of the
+    principal over max(term, 12 months): 8,496.73 (RULES.md's 等额本息 vector, 100,000 at 3.60 % over 12)."""
     for method in (Method.INTEREST_ONLY, Method.BULLET, Method.REVOLVING):
         plan = PaymentPlan(method, D("0.036"), 12)
-        assert plan.payment(D("100000.00")) == D("300.00")  # RULES.md: 300.00 a regular month
-        assert plan.max_principal(D("300.00")) == D("100000.00")
-    assert PaymentPlan(Method.INTEREST_ONLY, D("0"), 12).max_principal(D("300.00")) is None
+        assert plan.payment(D("100000.00")) == D("8496.73")
+        assert plan.max_principal(D("8496.73")) == D("100000.00")
+        assert plan.max_principal(D("300.00")) == D("3500.00")  # 300 of budget no longer buys 100,000
+        short = PaymentPlan(method, D("0.036"), 3)  # 3 months counts over the 12-month floor
+        assert short.payment(D("100000.00")) == D("8496.73")
+        assert PaymentPlan(method, D("0.036"), 3, floor_months=3).payment(D("100000.00")) == D("33533.53")
+    # a zero rate repays principal too: 300 a month over 12 months is 3,600.00
+    assert PaymentPlan(Method.INTEREST_ONLY, D("0"), 12).max_principal(D("300.00")) == D("3600.00")
 
 
 def test_payment_plan_with_a_flat_monthly_fee():
@@ -92,7 +99,7 @@ def test_payment_plan_with_a_flat_monthly_fee():
     assert plan.payment(D("120000.00")) == D("5300.00")
     assert plan.max_principal(D("5300.00")) == D("120000.00")
     fixed = PaymentPlan(Method.INTEREST_ONLY, D("0.036"), 12, fee_amount=D("50.00"))
-    assert fixed.payment(D("100000.00")) == D("350.00")
+    assert fixed.payment(D("100000.00")) == D("8546.73")  # 8,496.73 counted (RULES.md DTI) + 50.00
     assert fixed.max_principal(D("40.00")) == D("0.00")
 
 
@@ -208,3 +215,48 @@ def test_need_and_capacity_json_round_trip():
     with pytest.raises(NeedError) as caught:
         Need.from_dict({**need.to_dict(), "amount": 1.5})
     assert caught.value.code == "need_amount_invalid"
+
+
+# --- existing debts as structured data (RULES.md "Debt-to-income") ------------------------------------
+
+
+def test_existing_debts_count_their_obligation_not_their_interest():
+    """A 房贷 (等额本息 1,000,000.00, 4.90 %, 360 months: 5,307.27), a 经营贷 先息后本 1,000,000.00 at 3.60 %
+    with 36 months left (29,346.38, not 3,000.00 of interest), a credit line with 50,000.00 in use at
+    3.60 % and no fixed end (over the 12-month floor: 4,248.36): 38,902.01 a month in all."""
+    from creditdesk.products.capacity import Debt, total_monthly_obligation
+
+    debts = [
+        Debt(Method.EQUAL_INSTALLMENT, D("1000000.00"), D("0.049"), 360, "房贷"),
+        Debt(Method.INTEREST_ONLY, D("1000000.00"), D("0.036"), 36, "经营贷"),
+        Debt(Method.REVOLVING, D("50000.00"), D("0.036"), 1, "信用额度"),
+    ]
+    assert [d.monthly_obligation for d in debts] == [D("5307.27"), D("29346.38"), D("4248.36")]
+    total = total_monthly_obligation(debts)
+    assert total == D("38902.01")
+    # the interest-only reading would have counted 5,307.27 + 3,000.00 + 150.00 = 8,457.27
+    capacity = Capacity(monthly_income=D("80000.00"), monthly_debt_payments=total)
+    assert capacity.affordable_payment() == D("5097.99")  # 44,000.00 − 38,902.01
+    assert total_monthly_obligation([]) == D("0.00")
+    # another floor, as a product's max_dti rule may set it
+    assert debts[2].obligation(floor_months=24) == D("2162.36")  # numpy-financial pmt: 2,162.36
+
+
+def test_debt_json_round_trip_and_refusals():
+    from creditdesk.products.capacity import Debt
+
+    debt = Debt(Method.BULLET, D("100000.00"), D("0.0345"), 3, "过桥")
+    data = json.loads(json.dumps(debt.to_dict()))
+    assert Debt.from_dict(data) == debt
+    assert debt.monthly_obligation == D("8489.88")  # 100,000 over 12 months at 3.45 % (npf: 8,489.88)
+    for changes, code in [
+        ({"method": "weekly"}, "debt_method_unknown"),
+        ({"balance": "-1.00"}, "debt_balance_invalid"),
+        ({"balance": 100.5}, "debt_balance_invalid"),
+        ({"annual_rate": "-0.01"}, "debt_rate_invalid"),
+        ({"remaining_months": 0}, "debt_term_invalid"),
+        ({"remaining_months": "12"}, "debt_term_invalid"),
+    ]:
+        with pytest.raises(NeedError) as refused:
+            Debt.from_dict({**data, **changes})
+        assert refused.value.code == code

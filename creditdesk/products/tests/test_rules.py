@@ -298,6 +298,7 @@ EVERY_TYPE = [
     {"type": "no_current_overdue"},
     {"type": "max_worst_overdue_days", "days": 30},
     {"type": "max_inquiries_6m", "count": 6},
+    {"type": "overdue_pattern_24m", "consecutive": 3, "cumulative": 6},
     {"type": "min_grade", "grade": "C"},
     {"type": "collateral_required", "types": ["residential_property"]},
     {"type": "max_ltv", "max": "0.70", "by_type": {"commercial_property": "0.50"}},
@@ -374,6 +375,8 @@ def test_facts_of_the_wrong_type_or_unknown_are_refused():
         ({"type": "amount_range", "min": "300000", "max": "10000"}, "rule_range_inverted", 0, "min"),
         ({"type": "term_range", "min": 0, "max": 12}, "rule_value_out_of_range", 0, "min"),
         ({"type": "max_dti", "max": "1.2"}, "rule_value_out_of_range", 0, "max"),
+        ({"type": "max_dti", "max": "0.55", "floor_months": 0}, "rule_value_out_of_range", 0, "floor_months"),
+        ({"type": "max_dti", "max": "0.55", "floor_months": "12"}, "rule_field_type", 0, "floor_months"),
         ({"type": "max_dti", "max": "0"}, "rule_value_out_of_range", 0, "max"),
         ({"type": "max_ltv", "max": "1.01"}, "rule_ltv_above_100", 0, "max"),
         (
@@ -471,3 +474,16 @@ def test_formatting_helpers():
     assert format_rate(D("0.583901")) == "58.39%"
     assert format_value("collateral_type", "deposit_receipt") == "定期存单"
     assert format_value("has_guarantor", True) == "是"
+
+
+def test_max_dti_floor_months_is_optional_configuration_with_rules_md_default():
+    """RULES.md "Debt-to-income": the floor for counting interest-only shapes is configurable, default 12."""
+    from creditdesk.products.rules import obligation_floor_months
+
+    plain = parse_rule({"type": "max_dti", "max": "0.55"})
+    assert obligation_floor_months([plain]) == 12
+    assert obligation_floor_months([]) == 12
+    assert rules_to_dicts([plain]) == [{"type": "max_dti", "max": "0.55"}]
+    set_24 = parse_rule({"type": "max_dti", "max": "0.55", "floor_months": 24})
+    assert obligation_floor_months([set_24]) == 24
+    assert rules_to_dicts([set_24]) == [{"type": "max_dti", "max": "0.55", "floor_months": 24}]

@@ -1,4 +1,5 @@
-"""The calculator for programs: `POST /api/v1/calculator/quote/`, `…/prepayment/`, `GET /api/v1/lpr/`.
+"""The calculator for programs: `POST /api/v1/calculator/quote/`, `…/prepayment/`, `GET /api/v1/lpr/`,
+`GET /api/v1/provident-rates/`.
 
 The same parsing, core and output as the page and `creditdesk calc` (``rates.calculator``).
 """
@@ -10,17 +11,16 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from creditdesk.finance.prepayment import KeepOption
-from creditdesk.finance.pricing import LprTenor
 from creditdesk.finance.terms import FeeTiming, Frequency
 from creditdesk.rates import calculator
-from creditdesk.rates.choices import SCHEDULED_METHOD_CHOICES
-from creditdesk.rates.models import LprRate
+from creditdesk.rates.choices import LPR_TENOR_REQUEST_VALUES, LPR_TENOR_VALUES, SCHEDULED_METHOD_CHOICES
+from creditdesk.rates.models import LprRate, ProvidentRate
 from creditdesk.rates.selectors import lpr_table
 
 
@@ -46,7 +46,7 @@ def _quote_fields() -> dict[str, serializers.Field]:
             required=False, help_text='年利率（%），如 "4.90"；或改用 spread_bp'
         ),
         "spread_bp": serializers.IntegerField(required=False, help_text="LPR 加点（基点）"),
-        "lpr_tenor": serializers.ChoiceField(choices=["auto", *_values(LprTenor)], required=False),
+        "lpr_tenor": serializers.ChoiceField(choices=LPR_TENOR_REQUEST_VALUES, required=False),
         "pricing_date": serializers.DateField(required=False),
         "months": serializers.IntegerField(
             min_value=1,
@@ -80,14 +80,38 @@ def _rows() -> serializers.ListField:
     return serializers.ListField(child=InstallmentSerializer())
 
 
+class LprUsedSerializer(serializers.Serializer):
+    """The LPR a quote was priced on: its tenor, its value (%, four places) and the day it took effect."""
+
+    tenor = serializers.ChoiceField(choices=LPR_TENOR_VALUES)
+    rate = serializers.CharField(help_text='LPR（%），如 "3.5000"')
+    effective_from = serializers.DateField()
+
+
+class LprPricingSerializer(serializers.Serializer):
+    """How an LPR-priced quote's rate was made (kept for existing clients; ``lpr`` is the structured form)."""
+
+    lpr_effective_from = serializers.DateField()
+    lpr_tenor = serializers.ChoiceField(choices=LPR_TENOR_VALUES)
+    lpr = serializers.CharField()
+    spread_bp = serializers.IntegerField()
+    annual_rate = serializers.CharField()
+
+
 QuoteResponse = inline_serializer(
     "QuoteResponse",
     {
         "schedule": _rows(),
         "total_interest": serializers.CharField(),
         "total_payment": serializers.CharField(),
+        "total_fees": serializers.CharField(required=False, help_text="费用合计（有费用时）"),
         "apr_compound": serializers.CharField(help_text="年化利率（IRR 复利，%）"),
         "apr_simple": serializers.CharField(help_text="年化利率（单利，%）"),
+        "rate_basis": serializers.CharField(
+            help_text="利率的构成，如 “LPR 3.00%（2025-05-20）+ 35 bp = 3.35%”，固定利率为 “固定年利率 4.90%”"
+        ),
+        "lpr": LprUsedSerializer(allow_null=True, help_text="所用 LPR；固定利率报价为 null"),
+        "pricing": LprPricingSerializer(required=False, help_text="LPR 定价时给出"),
     },
 )
 PrepaymentRequest = inline_serializer(
@@ -183,3 +207,28 @@ class LprRateViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LprRateSerializer
     queryset = LprRate.objects.order_by("-effective_from")
     lookup_field = "effective_from"
+
+
+class ProvidentRateSerializer(serializers.ModelSerializer):
+    first_home_up_to_5y = serializers.DecimalField(max_digits=9, decimal_places=4)
+    first_home_over_5y = serializers.DecimalField(max_digits=9, decimal_places=4)
+    second_home_up_to_5y = serializers.DecimalField(max_digits=9, decimal_places=4)
+    second_home_over_5y = serializers.DecimalField(max_digits=9, decimal_places=4)
+
+    class Meta:
+        model = ProvidentRate
+        fields = [
+            "effective_from",
+            "first_home_up_to_5y",
+            "first_home_over_5y",
+            "second_home_up_to_5y",
+            "second_home_over_5y",
+            "source",
+        ]
+
+
+class ProvidentRateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The 住房公积金贷款利率 history (percent), newest first. Maintained by administrators in the admin."""
+
+    serializer_class = ProvidentRateSerializer
+    queryset = ProvidentRate.objects.order_by("-effective_from")

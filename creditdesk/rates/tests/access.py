@@ -1,4 +1,4 @@
-"""The LPR table and the repayment calculator in the generated access matrix
+"""The LPR and 公积金 rate tables and the repayment calculator in the generated access matrix
 (``creditdesk/core/testing/access.py``): reference data and arithmetic, open to every signed-in person."""
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ DECLARATIONS = [
     page(f"{NAMESPACE}:calculator", EVERYONE),
     api("GET /api/v1/lpr/", EVERYONE),
     api("GET /api/v1/lpr/{effective_from}/", EVERYONE),
+    api("GET /api/v1/provident-rates/", EVERYONE),
     api("POST /api/v1/calculator/quote/", EVERYONE, body=QUOTE),
     api("POST /api/v1/calculator/prepayment/", EVERYONE),  # a 400 for the empty body: let in
 ]

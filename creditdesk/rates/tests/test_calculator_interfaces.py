@@ -285,3 +285,23 @@ def test_a_huge_fee_on_a_short_loan_shows_its_huge_rate(cm_client):
     ).json()
     assert body["apr_simple"] == "84514.2857"  # (1000/14 − 1) × 12, in percent
     assert float(body["apr_compound"]) > 1e20
+
+
+def test_the_principal_is_read_as_a_cm_types_it():
+    """ "30万", "300,000" and full-width digits are the same amount (core.money.parse_amount); "3O万" (a
+    letter O) is refused with the field named."""
+    from datetime import date
+
+    from creditdesk.core.money import D
+    from creditdesk.rates import calculator
+
+    base = {"method": "equal_installment", "annual_rate": "3.60", "months": "12"}
+    for typed in ("100000", "10万", "100,000", "１０万元"):
+        terms, _pricing = calculator.parse_terms(
+            {**base, "principal": typed}, lpr_table=(), today=date(2026, 1, 5)
+        )
+        assert terms.principal == D("100000.00")
+    with pytest.raises(calculator.CalculationError) as refused:
+        calculator.parse_terms({**base, "principal": "3O万"}, lpr_table=(), today=date(2026, 1, 5))
+    assert refused.value.code == "malformed_number"
+    assert refused.value.extra == {"field": "principal"}

@@ -114,12 +114,23 @@ class MatchViewSet(viewsets.ViewSet):
 
 
 def _money_field(**kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(max_length=20, help_text="元，字符串，最多两位小数", **kwargs)
+    return serializers.CharField(
+        max_length=30,
+        help_text='元，字符串，最多两位小数；可写 "300,000"、"30万"、"1.5万元"（core.money.parse_amount）',
+        **kwargs,
+    )
 
 
 def _percent_field(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(
-        max_length=20, help_text='百分数，字符串，最多四位小数（如 "0.5" 即 0.5%）', **kwargs
+        max_length=30,
+        help_text=(
+            '百分数，字符串，最多四位小数（如 "0.5" 即 0.5%）；也可写 "3.85%"、"385bp"、'
+            '日息 "万3" / "0.03%/日"、月息 "月息5厘" / "0.5分"（core.money.parse_rate），'
+            "按单利折成该字段的期间（年利率字段：日 ×360、月 ×12；月息字段：日 ×30、年 ÷12）。"
+            "单写“5厘”分不清月息、年息，返回 competitor_rate_ambiguous"
+        ),
+        **kwargs,
     )
 
 

@@ -85,6 +85,8 @@ def test_late_terms_worked_example():
     assert late.penalty_interest == D("18.72")  # 3,940.26 × 5.70 % ÷ 360 × 30 = 18.716…
     assert late.example.startswith("罚息利率 = 合同年利率 3.80% ×（1 + 50.00%）= 5.70%。")
     assert late.consequences[:2] == (CREDIT_REPORT_SENTENCE, CLASSIFICATION_SENTENCE)
+    assert "逾期 1–90 天的，至少归为关注类" in CLASSIFICATION_SENTENCE  # a floor: at least that bad
+    assert "至多" not in CLASSIFICATION_SENTENCE
 
 
 def test_rate_breakdown_lpr_and_fixed():

@@ -121,3 +121,42 @@ def test_context_refuses_bad_facts_and_drops_per_product_ones():
     assert "requested_amount" not in ctx.facts
     assert ctx.grade == "B"
     assert ctx.on == date(2026, 1, 5)
+
+
+def test_an_interest_only_product_counts_its_annuity_in_the_dti_not_the_interest():
+    """RULES.md "Debt-to-income": 经营贷 (先息后本) 300,000.00 over 6 months counts the 等额本息 payment of
+    300,000.00 over max(6, 12) = 12 months at its rate, never 300,000 × R/12 alone."""
+    from creditdesk.finance.schedule import annuity_payment
+    from creditdesk.products.catalogue import ProductSpec
+    from creditdesk.solutions.tests.small_catalogue import JYD
+
+    ctx = context(need("300000.00", term=6))
+    q = quote(ctx, BY_CODE["JYD"], term_months=6)
+    assert q.method == Method.INTEREST_ONLY
+    interest = (D("300000.00") * q.annual_rate / 12).quantize(D("0.01"))
+    counted = annuity_payment(D("300000.00"), q.annual_rate, 12)
+    assert q.payment == q.facts["new_monthly_payment"] == counted
+    assert q.payment > 10 * interest
+    assert q.facts["debt_to_income_after"] == (D("2000.00") + counted) / D("30000.00")
+    # a product's max_dti rule may set another floor (data a risk manager changes)
+    floor_24 = ProductSpec.from_dict(
+        {**JYD, "rules": [{"type": "max_dti", "max": "0.55", "floor_months": 24}]}
+    )
+    q24 = quote(ctx, floor_24, term_months=6)
+    assert q24.payment == annuity_payment(D("300000.00"), q24.annual_rate, 24)
+
+
+def test_a_sentence_never_calls_the_counted_payment_of_an_interest_only_loan_its_monthly_payment():
+    """The DTI counts 先息后本 at its 等额本息 equivalent; sentences name it so, and keep 月供 for loans that
+    amortise (a CM must not tell a customer they will pay 25,000 a month on a 1,000-a-month loan)."""
+    from creditdesk.core.money import format_yuan
+    from creditdesk.solutions.offers import counted_payment_text
+
+    ctx = context(need("300000.00", term=6))
+    interest_only = quote(ctx, BY_CODE["JYD"], term_months=6)
+    assert (
+        counted_payment_text(interest_only)
+        == f"计入负债收入比的月还款 {format_yuan(interest_only.payment)} 元"
+    )
+    amortising = quote(context(need("150000.00", term=36)), BY_CODE["XYD"], method=Method.EQUAL_INSTALLMENT)
+    assert counted_payment_text(amortising) == f"月供 {format_yuan(amortising.payment)} 元"

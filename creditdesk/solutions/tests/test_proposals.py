@@ -110,7 +110,7 @@ def test_the_pdf_shows_the_annualized_rate_and_the_disclosures(org, small_catalo
     assert "单利3.80%" in text
     assert proposal.content["summary"]["apr_compound"] == "0.038669"
     disclosures = proposal.content["disclosures"]
-    assert len(disclosures) == 8
+    assert len(disclosures) == 7
     for sentence in disclosures:
         assert re.sub(r"\s+", "", sentence) in text, sentence
     for phrase in (
@@ -119,11 +119,14 @@ def test_the_pdf_shows_the_annualized_rate_and_the_disclosures(org, small_catalo
         "提前还款的利息按实际借款期间计算",  # art. 677
         "按合同利率上浮50.00%计收罚息",
         "金融信用信息基础数据库",
-        "逾期1–90天至多为关注类",
         "不构成贷款承诺",
     ):
         assert phrase in text, phrase
-    assert "罚息利率=合同年利率3.80%×（1+50.00%）=5.70%" in text
+    # The five-category classification is the bank's internal matter: not in the customer's copy (and
+    # never the backwards "至多" wording, RULES.md).
+    for internal in ("至多", "关注类", "风险分类", "风险等级", "评分"):
+        assert internal not in text, internal
+    assert "本产品罚息利率为合同年利率上浮50.00%：3.80%×（1+50.00%）=5.70%。" in text
     assert "还款计划摘要（共36期）" in text
 
 
@@ -256,3 +259,86 @@ def test_the_pdf_uses_only_the_vendored_font(org, small_catalogue, li, li_graded
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
     assert fonts == {"CreditDesk-Sans", "CreditDesk-Sans-Bold"}
+
+
+def test_the_customer_copy_says_what_the_customer_must_know(
+    client, settings, org, small_catalogue, li, li_graded
+):
+    """信用贷 150,000 × 36 months at 3.80 % (B: 1Y LPR 3.00 % + 80 bp), drawn on the day of issue: the worked
+    figures do not depend on that day (regular monthly periods); see test_customer_terms for the dates."""
+    settings.CREDITDESK_INSTITUTION_HOTLINE = "400-123-4567"
+    proposal = services.proposal_create(actor=org.cm_a, customer_id=li.pk, products=["XYD"])
+    option = proposal.content["options"][0]
+    assert proposal.content["content_version"] == 2
+    assert option["rate_terms"][0] == (
+        "利率构成：年利率 3.80% = 1 年期贷款市场报价利率（LPR）3.00%（2025-05-20 起执行）+ 80 个基点。"
+    )
+    late = option["late_payment"]
+    assert (late["penalty"], late["compound"], late["outstanding_principal"]) == (
+        "18.72",
+        "2.26",
+        "150000.00",
+    )
+    assert proposal.content["complaint"] == (
+        "如对本方案或本行服务有疑问或投诉，请致电示范商业银行客服热线 400-123-4567，或向您的客户经理反映，"
+        "本行将按规定受理并答复；如对处理结果不满意，可拨打国家金融监督管理总局金融消费者投诉热线 12378。"
+    )
+    text = pdf_text(bytes(proposal.pdf))
+    for phrase in (
+        "年化利率（含利息和与贷款直接相关的全部费用，按内部收益率法复利计算）为3.87%，单利3.80%。",
+        "您的每期还款额将随之变化",
+        "重定价日以借款合同的约定为准",
+        "共36期",
+        "本笔贷款150,000.00元未超过该标准，可由您自主支付",
+        "不得用于证券（股票、基金等）投资、期货交易或房地产投机炒作",
+        "罚息=逾期本金3,940.26×5.70%÷360×30=18.72元，复利=逾期利息475.00×5.70%÷360×30=2.26元，两项合计20.98元",
+        "本行有权宣布贷款提前到期",
+        "第1期逾期时未还本金为150,000.00元",
+        "可随时提前还款，不收违约金。",
+        "400-123-4567",
+        "金融消费者投诉热线12378",
+    ):
+        assert phrase in text, phrase
+    assert "依法处置" not in text and option["collateral_terms"] is None  # 信用贷 is unsecured
+    assert proposal.content["grade"] == "B"  # kept for staff, printed nowhere
+    for internal in ("风险等级", "B级", "（B）", "评分", "600.00"):
+        assert internal not in text, internal
+    client.force_login(org.cm_a)
+    page = re.sub(r"<[^>]+>", " ", client.get(f"/solutions/proposals/{proposal.pk}/").content.decode())
+    assert "12378" in page and "400-123-4567" in page
+    assert "风险等级" not in page and "关注类" not in page and "至多" not in page
+
+
+def test_a_secured_option_says_what_happens_to_the_collateral(org, small_catalogue, li, li_graded):
+    proposal = services.proposal_create(actor=org.cm_a, customer_id=li.pk, products=["DYD"])
+    text = pdf_text(bytes(proposal.pdf))
+    assert "本贷款以住宅作抵押担保。如您未按约定还款或贷款被宣布提前到期，本行有权依法处置抵押物" in text
+
+
+def test_a_version_1_proposal_still_shows_and_reprints(client, org, small_catalogue, li, li_graded):
+    """A snapshot stored before version 2 has none of its keys: the page draws it as it was issued, and the
+    reprint is its stored PDF byte for byte."""
+    proposal = services.proposal_create(actor=org.cm_a, customer_id=li.pk, products=["XYD"])
+    old = dict(proposal.content, content_version=1)
+    old.pop("complaint")
+    old["disclosures"] = [
+        *old["disclosures"],
+        "按《商业银行金融资产风险分类办法》，贷款逾期 1–90 天至多为关注类。",
+    ]
+    old["options"] = [
+        {
+            k: v
+            for k, v in o.items()
+            if k not in {"rate_terms", "schedule_terms", "use_of_funds", "late_payment", "collateral_terms"}
+        }
+        for o in old["options"]
+    ]
+    Proposal.objects.filter(pk=proposal.pk).update(content=old)
+    client.force_login(org.cm_a)
+    response = client.get(f"/solutions/proposals/{proposal.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "逾期还款" in html and "咨询与投诉" not in html
+    assert "风险溢价 80 个基点。" in html  # the v1 rate sentence, less the internal grade
+    assert "风险等级 B" not in html and "（风险等级" not in html and "至多" not in html
+    assert client.get(f"/solutions/proposals/{proposal.pk}/pdf/").content == bytes(proposal.pdf)

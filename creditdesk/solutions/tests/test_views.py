@@ -163,6 +163,9 @@ def test_option_terms_page(client, org, small_catalogue, li, li_graded):
     assert "改选「抵押贷」 ：年化利率 3.45%，低 0.41 个百分点，需提供住宅作抵质押" in text  # 3.8669 − 3.4535
     assert "调整后可申请「存单质押贷」 ：年化利率 3.04%" in text  # the what-if: a deposit receipt
     assert "罚息利率 5.70%" in text
+    # The CM's page (internal) may explain the five-category floors: "at least" that bad (RULES.md).
+    assert "贷款逾期 1–90 天的，至少归为关注类；逾期 91–270 天的，至少归为次级类" in text
+    assert "至多" not in text
     assert html.count("<tr><td>") >= 36  # the full schedule
     assert "第 12 个月" in text  # the default prepayment example
     fragment = client.get(

@@ -137,6 +137,8 @@ def _quote_table(body: dict[str, Any]) -> str:
     ]
     if "total_fees" in body:
         head.append(f"费用合计：{_yuan(body['total_fees'])}")
+    if body.get("lpr"):
+        head.append(f"合同年利率：{body['rate_basis']}")
     return "\n".join([*head, "", *_rows(body["schedule"])])
 
 

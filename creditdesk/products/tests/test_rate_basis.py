@@ -1,0 +1,28 @@
+"""The products pages name the LPR behind every LPR-priced rate: value, date, spread and result."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_detail_page_shows_each_rate_with_its_basis(client, org, catalogue):
+    client.force_login(org.cm_a)
+    page = client.get("/products/GXED/").content.decode()
+    for basis in (
+        "LPR 3.00%（2025-05-20）+ 10 bp = 3.10%",
+        "LPR 3.00%（2025-05-20）+ 40 bp = 3.40%",
+        "LPR 3.00%（2025-05-20）+ 150 bp = 4.50%",
+    ):
+        assert basis in page, basis
+    assert page.count('data-testid="rate-basis"') == 4  # grades A–D, one term column
+    fixed = client.get("/products/GJJDK/").content.decode()
+    assert 'data-testid="rate-basis"' not in fixed  # a fixed rate is not LPR-priced
+
+
+def test_the_list_names_the_lpr_of_its_range(client, org, catalogue):
+    client.force_login(org.cm_a)
+    html = client.get("/products/").content.decode()
+    assert "A 级 3.10% … D 级 4.50%（LPR 3.00%，2025-05-20 起）" in html
+    assert "固定 2.10% / 2.60%" in html
