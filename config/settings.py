@@ -245,6 +245,9 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "creditdesk" / "locale"]
+# Dates are YYYY-MM-DD on every page and in every language (config/formats/<locale>/formats.py): the
+# locale formats win over the DATE_FORMAT settings, so they are set there.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -6,8 +6,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.core.forms import ProjectMessagesMixin
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(ProjectMessagesMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("用户名"),
         max_length=150,

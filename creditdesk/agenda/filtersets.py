@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creditdesk.agenda.choices import TaskKind, TaskStatus
 from creditdesk.agenda.models import Task
+from creditdesk.core.api.ids import IdFilter
 
 
 class TaskFilterSet(django_filters.FilterSet):
@@ -13,7 +14,8 @@ class TaskFilterSet(django_filters.FilterSet):
     due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("截止日期从"))
     due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("截止日期至"))
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("关键词"))
+    customer = IdFilter(field_name="customer_id", label=_("客户编号"))
 
     class Meta:
         model = Task
-        fields = ["status", "kind", "due_from", "due_to", "q"]
+        fields = ["status", "kind", "due_from", "due_to", "q", "customer"]

@@ -15,11 +15,21 @@ class Task(models.Model):
 
     Owned by one person; the owner's team lead sees and may reassign it, the branch head and risk
     manager of the owner's branch see it. Later capabilities (CRM follow-ups, post-loan visits, care
-    greetings, collection steps) create tasks here so that one day list shows them all.
+    greetings, collection steps) create tasks here so that one day list shows them all. A task may be
+    about one customer (关联客户), whom its owner can see; it then shows on that customer's 360 page.
     """
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("负责人"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("客户"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        null=True,
+        blank=True,
+        help_text=_("待办涉及的客户（可不填）"),
     )
     title = models.CharField(_("事项"), max_length=120)
     kind = models.CharField(_("类型"), max_length=20, choices=TaskKind.choices, default=TaskKind.FOLLOW_UP)
@@ -38,7 +48,10 @@ class Task(models.Model):
         verbose_name = _("待办事项")
         verbose_name_plural = _("待办事项")
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["owner", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_date"]),
+            models.Index(fields=["customer", "status", "due_date"], name="agenda_task_customer_open"),
+        ]
 
     def __str__(self) -> str:
         return self.title

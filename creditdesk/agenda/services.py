@@ -15,8 +15,10 @@ from creditdesk.agenda.models import Task
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.exceptions import Conflict, DomainError
+from creditdesk.customers.models import Customer
+from creditdesk.customers.selectors import customer_list_visible_to
 
-AUDIT_FIELDS = ("owner", "title", "kind", "due_date", "notes", "status")
+AUDIT_FIELDS = ("owner", "customer", "title", "kind", "due_date", "notes", "status")
 TITLE_MAX = 120
 NOTES_MAX = 2000
 
@@ -26,6 +28,33 @@ def _check_assignable(*, actor: User, owner: User) -> None:
     a team lead, to an active member of their team)."""
     if owner.pk != actor.pk:
         policy.require(actor, Action.TASK_ASSIGN, owner)
+
+
+def _linkable_customer(*, actor: User, owner: User, customer_id: int | None) -> Customer | None:
+    """The customer a task is about, or None for a task about no one in particular.
+
+    Rule (issue 13 item 9): a task names only a customer that both the person writing it and the
+    task's owner can see — the customer must be one ``actor`` may pick (in scope, not merged away), else
+    ``task_customer_not_found`` (the same refusal whether it exists elsewhere or not at all); and the
+    owner, who will open it from the day list and the 360 page, must see it too, else
+    ``task_customer_not_visible_to_owner``. So a team lead may give a customer manager of the team a
+    task about that manager's own customers or about nobody; not about a colleague's customer, which the
+    assignee could not open (reassign the customer first).
+    """
+    if customer_id is None:
+        return None
+    customer = customer_list_visible_to(user=actor).filter(pk=customer_id).first()
+    if customer is None:
+        raise DomainError(
+            "task_customer_not_found", _("客户不存在或不在您的权限范围内。"), {"field": "customer"}
+        )
+    if owner.pk != actor.pk and not scope.can_see(owner, customer):
+        raise DomainError(
+            "task_customer_not_visible_to_owner",
+            _("负责人看不到该客户，不能为其安排关于该客户的待办。"),
+            {"field": "customer"},
+        )
+    return customer
 
 
 def _validate(*, title: str, kind: str, due_date: date, notes: str, today: date) -> str:
@@ -51,13 +80,28 @@ def _validate(*, title: str, kind: str, due_date: date, notes: str, today: date)
 
 @transaction.atomic(durable=True)
 def task_create(
-    *, actor: User, owner: User, title: str, due_date: date, kind: str = TaskKind.FOLLOW_UP, notes: str = ""
+    *,
+    actor: User,
+    owner: User,
+    title: str,
+    due_date: date,
+    kind: str = TaskKind.FOLLOW_UP,
+    notes: str = "",
+    customer_id: int | None = None,
 ) -> Task:
-    """Create a task for ``owner``. Rule: only for oneself, or by a team lead for a team member."""
+    """Create a task for ``owner``. Rules: only for oneself, or by a team lead for a team member; about
+    a customer only one both can see (``_linkable_customer``)."""
     title = _validate(title=title, kind=kind, due_date=due_date, notes=notes, today=timezone.localdate())
     _check_assignable(actor=actor, owner=owner)
+    customer = _linkable_customer(actor=actor, owner=owner, customer_id=customer_id)
     task = Task.objects.create(
-        owner=owner, title=title, kind=kind, due_date=due_date, notes=notes or "", created_by=actor
+        owner=owner,
+        customer=customer,
+        title=title,
+        kind=kind,
+        due_date=due_date,
+        notes=notes or "",
+        created_by=actor,
     )
     audit_record(actor=actor, action="task.create", target=task, after=audit_snapshot(task, AUDIT_FIELDS))
     return task
@@ -103,10 +147,17 @@ def task_set_status(*, actor: User, task_id: int, status: str) -> Task:
 
 @transaction.atomic(durable=True)
 def task_reassign(*, actor: User, task_id: int, owner: User) -> Task:
-    """Give a task to another member of the team (team lead only, within the team)."""
+    """Give a task to another member of the team (team lead only, within the team); a task about a
+    customer only to someone who can see that customer (the rule of ``_linkable_customer``)."""
     task = _locked_changeable(actor=actor, task_id=task_id)
     policy.require(actor, Action.TASK_REASSIGN)
     _check_assignable(actor=actor, owner=owner)
+    if task.customer_id is not None and not scope.can_see(owner, Customer(pk=task.customer_id)):
+        raise DomainError(
+            "task_customer_not_visible_to_owner",
+            _("负责人看不到该客户，不能为其安排关于该客户的待办。"),
+            {"field": "owner"},
+        )
     before = audit_snapshot(task, ("owner",))
     task.owner = owner
     task.save(update_fields=["owner"])
@@ -116,5 +167,25 @@ def task_reassign(*, actor: User, task_id: int, owner: User) -> Task:
         target=task,
         before=before,
         after=audit_snapshot(task, ("owner",)),
+    )
+    return task
+
+
+@transaction.atomic(durable=True)
+def task_set_customer(*, actor: User, task_id: int, customer_id: int | None) -> Task:
+    """Link a task to a customer, another one, or none (``customer_id=None``). Rules: the person may
+    change the task (its owner, or the team lead), and the customer is one both they and the task's
+    owner can see (``_linkable_customer``)."""
+    task = _locked_changeable(actor=actor, task_id=task_id)
+    customer = _linkable_customer(actor=actor, owner=task.owner, customer_id=customer_id)
+    before = audit_snapshot(task, ("customer",))
+    task.customer = customer
+    task.save(update_fields=["customer"])
+    audit_record(
+        actor=actor,
+        action="task.set_customer",
+        target=task,
+        before=before,
+        after=audit_snapshot(task, ("customer",)),
     )
     return task

@@ -6,21 +6,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.consents.choices import CONSENT_PURPOSE_CHOICES, ConsentChannel, ConsentKind
+from creditdesk.core.forms import DateFormField, Form
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     kind = forms.ChoiceField(label=_("授权类型"), choices=ConsentKind.choices)
     purpose = forms.ChoiceField(
         label=_("授权用途（征信查询授权必填）"),
         choices=[("", "—"), *CONSENT_PURPOSE_CHOICES],
         required=False,
     )
-    signed_on = forms.DateField(label=_("签署日期"), widget=DateInput)
-    valid_until = forms.DateField(label=_("有效期至"), widget=DateInput)
+    signed_on = DateFormField(label=_("签署日期"))
+    valid_until = DateFormField(label=_("有效期至"))
     channel = forms.ChoiceField(
         label=_("签署方式"),
         choices=ConsentChannel.choices,
@@ -33,25 +30,25 @@ class ConsentForm(forms.Form):
     )
 
 
-class InquiryForm(forms.Form):
+class InquiryForm(Form):
     # 贷后管理 (the exemption) is not offered: it applies only to an existing loan of the customer, and
     # there is no loan book yet (issue 15); the page says so next to the form.
     purpose = forms.ChoiceField(label=_("查询用途"), choices=CONSENT_PURPOSE_CHOICES)
     result_reference = forms.CharField(label=_("报告编号（可选）"), required=False, max_length=200)
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(Form):
     reason = forms.CharField(label=_("撤回说明"), required=False, max_length=200)
 
 
 YES_NO = [("no", _("否")), ("yes", _("是"))]
 
 
-class ReportSummaryForm(forms.Form):
+class ReportSummaryForm(Form):
     """征信报告摘要 of one inquiry: values only; ``report.parse_summary`` (through the service) checks
     them."""
 
-    report_date = forms.DateField(label=_("报告日期"), widget=DateInput)
+    report_date = DateFormField(label=_("报告日期"))
     current_overdue = forms.TypedChoiceField(
         label=_("当前是否逾期"), choices=YES_NO, coerce=lambda value: value == "yes", empty_value=None
     )

@@ -1,7 +1,7 @@
 """The left navigation: every area of PRODUCT.md, in the order of a CM's work.
 
-An area that is not built yet points at the "即将推出" page for its slug, never at a broken link. When an
-app is built, its entry gets the app's URL name instead of ``soon``.
+An area that is not built yet is listed here without a URL name and is not shown: a customer manager sees
+only what opens (no "即将推出" pages). When an app is built, its entry gets the app's URL name.
 
 Who sees an entry is the policy's answer for the entry's ``action`` (``core.actions.can``: the rules are
 in ``accounts/policy.py``); an entry without one is open to every signed-in person.
@@ -28,15 +28,19 @@ LENDING = Action.LENDING_AREAS_OPEN
 class NavEntry:
     key: str
     label: str | Promise
-    url_name: str | None  # None → the coming-soon page for ``key``
+    url_name: str | None  # None → not built yet: not shown
     action: Action | None  # the policy decides who sees the entry; None → every signed-in person
     summary: str | Promise = ""
     group: str | Promise = ""
     also: tuple[str, ...] = ()  # other path prefixes that belong to this area (marked active there too)
 
+    @property
+    def built(self) -> bool:
+        return self.url_name is not None
+
     def url(self) -> str:
         if self.url_name is None:
-            return reverse("core:coming_soon", args=[self.key])
+            raise NoReverseMatch(f"{self.key} is not built yet")
         if self.url_name.startswith("/"):
             return self.url_name
         return reverse(self.url_name)
@@ -147,10 +151,10 @@ def allowed(entry: NavEntry, user: Any) -> bool:
 
 
 def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
-    """The entries ``user`` may open, grouped, with the active one marked."""
+    """The built entries ``user`` may open, grouped, with the active one marked."""
     groups: list[dict[str, Any]] = []
     for entry in NAVIGATION:
-        if not allowed(entry, user):
+        if not entry.built or not allowed(entry, user):
             continue
         try:
             url = entry.url()

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.core.forms import AmountInput
+from creditdesk.core.forms import AmountInput, Form
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
@@ -37,9 +37,19 @@ SENSITIVE_FIELDS = (
 )
 NEW_SENSITIVE = SENSITIVE_FIELDS[3:]  # ``None`` in CustomerInput = keep
 CREDIT_FIELDS = SENSITIVE_FIELDS[6:]
+# What "清除" may empty, and the field whose typed value it conflicts with. Not the ID number: it is the
+# customer's identity for KYC, consents and credit-report queries and the key of duplicate detection (its
+# unique blind index) — blanking it would let the same person be registered twice. A wrong number is
+# corrected by typing the right one. Asset values are cleared by answering "无" to 名下房产 / 名下车辆.
+CLEARABLE = {
+    "phone": ("phone", _("手机号码")),
+    "monthly_income": ("monthly_income", _("月收入")),
+    "monthly_debt_payments": ("monthly_debt_payments", _("月还款额")),
+    "credit_report": ("credit_current_overdue", _("征信摘要")),
+}
 
 
-class CustomerForm(forms.Form):
+class CustomerForm(Form):
     kind = forms.ChoiceField(label=_("客户类型"), choices=CustomerKind.choices)
     name = forms.CharField(label=_("名称"), max_length=100)
     id_number = forms.CharField(label=_("身份证号 / 统一社会信用代码"), required=False, max_length=30)
@@ -111,19 +121,15 @@ class CustomerForm(forms.Form):
 
 class CustomerEditForm(CustomerForm):
     """修改客户资料: the record as it is, except the sensitive values, which are never sent back to the
-    browser. Left blank they stay as they are; ticking one under "清除" empties it."""
+    browser. Left blank they stay as they are; ticking one under "清除" empties it (through
+    ``customer_update``, audited like any change). Only what is recorded is offered for clearing."""
 
     clear = forms.MultipleChoiceField(
         label=_("清除已登记的敏感信息"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[
-            ("id_number", _("证件号码")),
-            ("phone", _("手机号码")),
-            ("monthly_income", _("月收入")),
-            ("monthly_debt_payments", _("月还款额")),
-            ("credit_report", _("征信摘要")),
-        ],
+        choices=[(key, label) for key, (_field, label) in CLEARABLE.items()],
+        help_text=_("勾选后保存即清空该项（记入审计日志）；证件号码不能清除，登记错误时请直接填写正确号码。"),
     )
 
     def __init__(self, *args: Any, customer: Customer, **kwargs: Any) -> None:
@@ -150,6 +156,25 @@ class CustomerEditForm(CustomerForm):
                 self.fields[field].help_text = recorded
         if customer.credit_report:
             self.fields["credit_current_overdue"].help_text = recorded
+        clearable = [(key, label) for key, label in self.fields["clear"].choices if getattr(customer, key)]
+        if clearable:
+            self.fields["clear"].choices = clearable
+        else:
+            del self.fields["clear"]  # nothing recorded: nothing to clear
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for key in data.get("clear") or ():
+            field, label = CLEARABLE[key]
+            fields = CREDIT_FIELDS if key == "credit_report" else (field,)
+            typed = [name for name in fields if data.get(name)]
+            if typed:
+                self.add_error(
+                    typed[0],
+                    _("「%(label)s」勾选了清除，又填写了新值：请二选一（填写新值时不用勾选清除）。")
+                    % {"label": label},
+                )
+        return data
 
     def customer_input(self) -> CustomerInput:
         data: dict[str, Any] = self.cleaned_data
@@ -184,12 +209,12 @@ class CustomerEditForm(CustomerForm):
         )
 
 
-class UnmaskForm(forms.Form):
+class UnmaskForm(Form):
     field = forms.ChoiceField(choices=[("id_number", _("证件号码")), ("phone", _("手机号码"))])
     reason = forms.CharField(label=_("查看理由"), max_length=200)
 
 
-class RelationshipForm(forms.Form):
+class RelationshipForm(Form):
     """Add a relationship from the 360 page. The other customer is found with the search box next to the
     field (``relationship_candidates`` fills its options); the service checks that it is in scope."""
 
@@ -210,7 +235,7 @@ class RelationshipForm(forms.Form):
     note = forms.CharField(label=_("备注"), required=False, max_length=500)
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(Form):
     """Hand the ticked customers of the list to another customer manager."""
 
     # Offered as a select, validated by the service: a batch outside the scope must answer 404 whoever
@@ -225,12 +250,12 @@ class HandoverForm(forms.Form):
         ]
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     """合并: the likely duplicate (merged into the customer of the page) and a reason."""
 
     duplicate = forms.IntegerField(label=_("重复记录"), widget=forms.HiddenInput)
     reason = forms.CharField(label=_("合并原因"), max_length=200)
 
 
-class MergeUndoForm(forms.Form):
+class MergeUndoForm(Form):
     reason = forms.CharField(label=_("撤销原因"), max_length=200)

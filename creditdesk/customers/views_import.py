@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from creditdesk.accounts import policy
 from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
+from creditdesk.core.forms import Form
 from creditdesk.core.views.errors import refusals_as_http
 from creditdesk.customers import importing
 from creditdesk.customers.export import XLSX_CONTENT_TYPE
@@ -26,7 +27,7 @@ from creditdesk.customers.export import XLSX_CONTENT_TYPE
 PROBLEMS_SHOWN = 200
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         label=gettext_lazy("文件"),
         help_text=gettext_lazy("Excel（.xlsx）或 CSV 文件，第一行为表头，最多 200,000 行。"),

@@ -28,6 +28,15 @@ an absurd spread (``spread_out_of_range``), overlapping or incomplete rate tiers
 outside RULES.md's 30 %–50 % (``penalty_uplift_out_of_range``), an LTV over 100 % (``ltv_above_100``),
 documents for customer types or collateral the product does not take (``document_invalid``), a negative
 approval time (``approval_days_invalid``), and every rule error of ``rules.validate_rules``.
+
+Limits every product obeys (``limits``, RULES.md "Term, age, use of funds"): a maximum term above the
+regulatory limit of any of the product's loan types (``loan_types``: its ``loan_type`` when it names one,
+else from category, customers and purposes) is refused with the rule and its source
+(``term_over_regulatory_limit``; an unknown ``loan_type``: ``loan_type_unknown``). Every product lending to
+people carries one age-at-maturity rule built from ``max_age_at_maturity`` (default 65) unless its rules
+already hold one (which then sets it; both, differing: ``max_age_at_maturity_conflict``; outside 18–120:
+``max_age_at_maturity_invalid``). ``entrusted_payment_threshold`` overrides the loan type's 受托支付
+threshold per drawdown (``entrusted_payment_threshold_invalid`` when not a positive amount).
 """
 
 from __future__ import annotations
@@ -57,11 +66,21 @@ from creditdesk.finance.pricing import BASIS_POINT, LprQuote, LprTenor, lpr_in_f
 from creditdesk.finance.terms import DEFAULT_MAX_ANNUAL_RATE, Fee, FeeTiming, Method
 from creditdesk.products.catalogue_data import SEED_CATALOGUE_DATA
 from creditdesk.products.facts import COLLATERAL_TYPES, CUSTOMER_TYPES, GRADES, PURPOSES
+from creditdesk.products.limits import (
+    DEFAULT_MAX_AGE_AT_MATURITY,
+    ENTRUSTED_PAYMENT_THRESHOLDS,
+    TERM_LIMITS,
+    LoanType,
+    loan_type_of,
+    loan_types_for,
+    term_limit_sentence,
+)
 from creditdesk.products.rules import (
     AmountRange,
     CollateralRequired,
     CustomerTypes,
     GuarantorRequired,
+    MaxAgeAtMaturity,
     MaxLtv,
     MinGrade,
     Purposes,
@@ -271,6 +290,41 @@ class ProductSpec:
     rules: tuple[Rule, ...] = ()
     version: int = 1
     description: str = ""
+    # 贷款种类 when the category and customers do not settle it (``limits.loan_types_for``).
+    loan_type: str | None = None
+    # 到期年龄上限: age + term may not pass it (RULES.md: bank practice 60–70, set per product).
+    max_age_at_maturity: int = DEFAULT_MAX_AGE_AT_MATURITY
+    # 受托支付 above this amount per drawdown; None: the loan type's default (``limits``).
+    entrusted_payment_threshold: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        # Every product lending to people carries its age-at-maturity limit as an admission rule (one,
+        # never two), so matching, quotes and the what-if's shorter-term lever apply it like any rule.
+        serves_people = any(t != "enterprise" for t in self.customer_types)
+        if serves_people and not any(isinstance(r, MaxAgeAtMaturity) for r in self.rules):
+            rule = MaxAgeAtMaturity(max=self.max_age_at_maturity, source=PRODUCT_ELEMENT)
+            object.__setattr__(self, "rules", (*self.rules, rule))
+
+    @property
+    def loan_types(self) -> tuple[LoanType, ...]:
+        """The loan types this product makes, each held to its regulatory term limit."""
+        if self.loan_type is not None:
+            return (LoanType(self.loan_type),)
+        return loan_types_for(self.category, self.customer_types, self.purposes)
+
+    def entrusted_payment_threshold_for(
+        self, customer_type: str | None, purpose: str | None
+    ) -> Decimal | None:
+        """The amount per drawdown above which 受托支付 is required for this borrower and purpose."""
+        if self.entrusted_payment_threshold is not None:
+            return self.entrusted_payment_threshold
+        return ENTRUSTED_PAYMENT_THRESHOLDS[loan_type_of(self.loan_types, customer_type, purpose)]
+
+    def needs_entrusted_payment(
+        self, drawdown: Decimal, customer_type: str | None, purpose: str | None
+    ) -> bool:
+        threshold = self.entrusted_payment_threshold_for(customer_type, purpose)
+        return threshold is not None and drawdown > threshold
 
     @property
     def category_label(self) -> str:
@@ -361,6 +415,11 @@ class ProductSpec:
             ],
             "approval_days": self.approval_days,
             "rules": rules_to_dicts(self.rules),
+            "loan_type": self.loan_type,
+            "max_age_at_maturity": self.max_age_at_maturity,
+            "entrusted_payment_threshold": None
+            if self.entrusted_payment_threshold is None
+            else str(self.entrusted_payment_threshold),
         }
 
     @classmethod
@@ -500,6 +559,10 @@ def _spec_from_dict(data: Mapping[str, Any]) -> ProductSpec:
         )
         for d in _get(data, "documents", list, default=[])
     )
+    rules = validate_rules(_get(data, "rules", list, default=[]))
+    # A product's own max_age_at_maturity rule is its limit (one limit, never two).
+    age_rule = next((r.max for r in rules if isinstance(r, MaxAgeAtMaturity)), DEFAULT_MAX_AGE_AT_MATURITY)
+    threshold = data.get("entrusted_payment_threshold")
     return ProductSpec(
         code=_get(data, "code", str),
         name=_get(data, "name", str),
@@ -519,9 +582,14 @@ def _spec_from_dict(data: Mapping[str, Any]) -> ProductSpec:
         guarantee_required=_get(data, "guarantee_required", bool, default=False),
         documents=documents,
         approval_days=_get(data, "approval_days", int, default=1),
-        rules=validate_rules(_get(data, "rules", list, default=[])),
+        rules=rules,
         version=_get(data, "version", int, default=1),
         description=_get(data, "description", str, default=""),
+        loan_type=_get(data, "loan_type", str, default=None),
+        max_age_at_maturity=_get(data, "max_age_at_maturity", int, default=age_rule),
+        entrusted_payment_threshold=None
+        if threshold is None
+        else _amount(threshold, "entrusted_payment_threshold"),
     )
 
 
@@ -560,12 +628,51 @@ def validate_spec(spec: ProductSpec) -> None:
         )
     _validate_collateral(spec)
     _validate_documents(spec)
+    _validate_limits(spec, rules)
     if (
         isinstance(spec.approval_days, bool)
         or not isinstance(spec.approval_days, int)
         or spec.approval_days < 0
     ):
         raise _refuse("approval_days_invalid", "approval_days", "审批时间应为不小于 0 的整数（工作日）。")
+
+
+def _validate_limits(spec: ProductSpec, rules: tuple[Rule, ...]) -> None:
+    """RULES.md "Term, age, use of funds": the loan type's longest term, the age at maturity, 受托支付."""
+    if spec.loan_type is not None and spec.loan_type not in set(LoanType):
+        raise _refuse("loan_type_unknown", "loan_type", f"未知的贷款种类 {spec.loan_type!r}。")
+    for loan_type in spec.loan_types:
+        limit = TERM_LIMITS[loan_type]
+        if spec.max_term_months > limit.months:
+            raise ProductDefinitionError(
+                "term_over_regulatory_limit",
+                term_limit_sentence(limit, spec.max_term_months),
+                {
+                    "field": "term_months.max",
+                    "loan_type": str(loan_type),
+                    "limit_months": limit.months,
+                    "source": limit.source,
+                },
+            )
+    age = spec.max_age_at_maturity
+    if isinstance(age, bool) or not isinstance(age, int) or not 18 <= age <= 120:
+        raise _refuse(
+            "max_age_at_maturity_invalid", "max_age_at_maturity", "到期年龄上限应为 18–120 岁的整数。"
+        )
+    rule_age = next((r.max for r in rules if isinstance(r, MaxAgeAtMaturity)), None)
+    if rule_age is not None and rule_age != age:
+        raise _refuse(
+            "max_age_at_maturity_conflict",
+            "max_age_at_maturity",
+            f"到期年龄上限 {age} 岁与准入规则中的 {rule_age} 岁不一致，请只保留一个。",
+        )
+    threshold = spec.entrusted_payment_threshold
+    if threshold is not None and (not is_fen_amount(threshold) or threshold <= 0):
+        raise _refuse(
+            "entrusted_payment_threshold_invalid",
+            "entrusted_payment_threshold",
+            "受托支付标准应为大于零的金额，最多保留两位小数。",
+        )
 
 
 def _check_choices(

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import format_rate, format_yuan
+from creditdesk.finance.apr import annualized_rate
 from creditdesk.finance.pricing import LprQuote, rate_basis_text
-from creditdesk.finance.terms import FeeTiming
+from creditdesk.finance.schedule import build_schedule
+from creditdesk.finance.terms import FeeTiming, LoanTerms, Method
 from creditdesk.products.catalogue import (
     PRODUCT_ELEMENT,
     FixedPricing,
@@ -28,6 +30,7 @@ from creditdesk.products.catalogue import (
 )
 from creditdesk.products.choices import Category, CollateralType, LoanPurpose
 from creditdesk.products.facts import CUSTOMER_TYPES, GRADES
+from creditdesk.products.limits import ENTRUSTED_PAYMENT_THRESHOLDS, TERM_LIMITS, LoanType
 from creditdesk.products.rules import RULE_TYPES
 from creditdesk.rates.choices import RepaymentMethod
 
@@ -57,6 +60,33 @@ def amount_text(spec: ProductSpec) -> str:
 
 def term_text(spec: ProductSpec) -> str:
     return _("%(low)s–%(high)s 个月") % {"low": spec.min_term_months, "high": spec.max_term_months}
+
+
+def limit_lines(spec: ProductSpec) -> list[str]:
+    """The limits the product obeys (RULES.md "Term, age, use of funds"): by loan type the regulatory
+    longest term and the 受托支付 threshold per drawdown, then the age at maturity."""
+    lines = []
+    for loan_type in spec.loan_types:
+        limit = TERM_LIMITS[loan_type]
+        threshold = spec.entrusted_payment_threshold
+        if threshold is None:
+            threshold = ENTRUSTED_PAYMENT_THRESHOLDS[loan_type]
+        entrusted = (
+            _("单笔提款超过 %(amount)s 元须受托支付") % {"amount": format_yuan(threshold)}
+            if threshold is not None
+            else _("按购房（购车）合同支付给交易对象")
+        )
+        lines.append(
+            _("%(type)s：期限最长 %(months)s 个月（%(source)s）；%(entrusted)s")
+            % {
+                "type": _(LoanType.label_of(loan_type)),
+                "months": limit.months,
+                "source": limit.source,
+                "entrusted": entrusted,
+            }
+        )
+    lines.append(_("贷款到期时借款人年龄不超过 %(age)s 周岁") % {"age": spec.max_age_at_maturity})
+    return lines
 
 
 def _price(
@@ -141,9 +171,47 @@ def rate_rows(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> list[Ra
     return rows
 
 
-def rate_summary(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> str:
-    """The list's one-line price: "A 3.10% … E 5.10%" (LPR) or "2.10% / 2.60%" (fixed tiers)."""
+def fee_apr_text(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> str:
+    """A fee-based product (分期手续费 with every instalment, often at "0 利率") said by its annualized rate
+    with the fees included, lowest and highest over the terms it lends (a flat fee's rate is not monotonic
+    in the term: it rises, then falls towards the monthly fee rate compounded), RULES.md: never by its
+    contract rate alone: "年化利率（IRR 复利）6.78%–7.00%（含手续费，12–60 个月），合同利率 0.00%". Empty
+    for other products, and
+    for an LPR-priced one (its rate depends on the customer's grade: the quote on the matching page says
+    it)."""
     pricing = spec.pricing
+    if not isinstance(pricing, FixedPricing) or not any(f.timing == FeeTiming.PER_PERIOD for f in spec.fees):
+        return ""
+    method = Method(spec.methods[0])
+    method = Method.INTEREST_ONLY if method == Method.REVOLVING else method
+    principal = spec.min_amount  # the fees are proportional or fixed: the rate barely moves with the amount
+    aprs, rates = [], []
+    for term in range(spec.min_term_months, spec.max_term_months + 1):
+        price = _price(spec, None, term, table, on)
+        if price is None:
+            return ""
+        terms = LoanTerms(method, principal, price.annual_rate, term, on, fees=spec.loan_fees(principal))
+        try:
+            aprs.append(annualized_rate(build_schedule(terms)).compound)
+        except DomainError:
+            return ""
+        rates.append(price.annual_rate)
+    low, high = format_rate(min(aprs)), format_rate(max(aprs))
+    return _("年化利率（IRR 复利）%(apr)s（含手续费，%(low)s–%(high)s 个月），合同利率 %(rate)s") % {
+        "apr": low if low == high else f"{low}–{high}",
+        "low": spec.min_term_months,
+        "high": spec.max_term_months,
+        "rate": " / ".join(dict.fromkeys(format_rate(r) for r in rates)),
+    }
+
+
+def rate_summary(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> str:
+    """The list's one-line price: "A 3.10% … E 5.10%" (LPR) or "2.10% / 2.60%" (fixed tiers); a fee-based
+    product by its annualized rate with the fees (``fee_apr_text``)."""
+    pricing = spec.pricing
+    fee_based = fee_apr_text(spec, table, on)
+    if fee_based:
+        return fee_based
     if isinstance(pricing, FixedPricing):
         return _("固定 %(rates)s") % {"rates": " / ".join(format_rate(t.annual_rate) for t in pricing.tiers)}
     rows = rate_rows(spec, table, on)

@@ -27,9 +27,11 @@ from decimal import Decimal
 from typing import Any
 
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import ZERO, parse_decimal
+from creditdesk.core.money import ZERO, format_rate, format_yuan, parse_decimal
+from creditdesk.finance.apr import AnnualizedRate, annualized_rate
 from creditdesk.finance.pricing import LprQuote
-from creditdesk.finance.terms import FeeTiming, Method
+from creditdesk.finance.schedule import build_schedule
+from creditdesk.finance.terms import FeeTiming, LoanTerms, Method
 from creditdesk.products.capacity import PaymentPlan
 from creditdesk.products.catalogue import Price, ProductSpec, price_for
 from creditdesk.products.facts import FACTS, FactError, FactType, check_facts, get_fact
@@ -74,6 +76,7 @@ class ProductEvaluation:
     price: Price | None
     method: Method | None
     notes: tuple[str, ...]
+    fee_cost: FeeCost | None = None  # a fee-based product's annualized rate with its fees (RULES.md)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -83,7 +86,60 @@ class ProductEvaluation:
             "price": None if self.price is None else self.price.to_dict(),
             "method": None if self.method is None else str(self.method),
             "notes": list(self.notes),
+            "fee_cost": None if self.fee_cost is None else self.fee_cost.to_dict(),
         }
+
+
+@dataclass(frozen=True)
+class FeeCost:
+    """A fee-based product (分期手续费, often at "0 利率") at the requested amount and term: RULES.md quotes
+    it by its annualized rate with the fees included (IRR of the real cash flows), never by its contract
+    rate; the fee per period (monthly) and in total beside it."""
+
+    apr: AnnualizedRate
+    contract_rate: Decimal
+    periodic_fee: Decimal
+    total_fees: Decimal
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"年化利率（IRR 复利）{format_rate(self.apr.compound)}（含手续费），"
+            f"单利 {format_rate(self.apr.simple)}，合同利率 {format_rate(self.contract_rate)}；"
+            f"分期手续费每月 {format_yuan(self.periodic_fee)} 元，共 {format_yuan(self.total_fees)} 元。"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "apr_compound": str(self.apr.compound.quantize(Decimal("0.000001"))),
+            "apr_simple": str(self.apr.simple.quantize(Decimal("0.000001"))),
+            "contract_rate": str(self.contract_rate),
+            "periodic_fee": str(self.periodic_fee),
+            "total_fees": str(self.total_fees),
+            "sentence": self.sentence,
+        }
+
+
+def fee_cost(
+    spec: ProductSpec, method: Method, annual_rate: Decimal, amount: Decimal, term_months: int, on: date
+) -> FeeCost | None:
+    """The cost of ``spec`` when it charges a fee with every instalment; None when it does not, or when the
+    core refuses the loan (an amount or term the product's own rules then report)."""
+    if not any(f.timing == FeeTiming.PER_PERIOD for f in spec.fees):
+        return None
+    shape = Method.INTEREST_ONLY if method == Method.REVOLVING else method
+    terms = LoanTerms(shape, amount, annual_rate, term_months, on, fees=spec.loan_fees(amount))
+    try:
+        schedule = build_schedule(terms)
+        apr = annualized_rate(schedule)
+    except DomainError:
+        return None
+    return FeeCost(
+        apr=apr,
+        contract_rate=annual_rate,
+        periodic_fee=terms.fee_total(FeeTiming.PER_PERIOD),
+        total_fees=schedule.total_fees,
+    )
 
 
 def _method(spec: ProductSpec, preferred: object) -> Method:
@@ -123,6 +179,7 @@ def evaluate_product(
         merged["loan_to_value"] = amount / value
     price: Price | None = None
     method: Method | None = None
+    cost: FeeCost | None = None
     if amount is not None and term is not None:
         grade = merged.get("risk_grade")
         try:
@@ -133,6 +190,7 @@ def evaluate_product(
             method = _method(spec, preferred_method)
             payment = _plan(spec, method, price.annual_rate, term).payment(amount)
             merged["new_monthly_payment"] = payment
+            cost = fee_cost(spec, method, price.annual_rate, amount, term, on)
             income, debts = merged.get("monthly_income"), merged.get("monthly_debt_payments")
             if income is not None and debts is not None:
                 if merged.get("has_co_borrower") is True and merged.get("co_borrower_monthly_income"):
@@ -145,4 +203,5 @@ def evaluate_product(
         price=price,
         method=method,
         notes=tuple(notes),
+        fee_cost=cost,
     )

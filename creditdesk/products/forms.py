@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.core.forms import AmountFormField
+from creditdesk.core.forms import AmountFormField, Form
 from creditdesk.customers.choices import RateSensitivity
 from creditdesk.products.choices import CollateralType, LoanPurpose
 from creditdesk.rates.choices import RepaymentMethod
@@ -28,7 +28,7 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-class SpecForm(forms.Form):
+class SpecForm(Form):
     """The product definition as JSON (the pure core's ``ProductSpec.to_dict`` form) and why it changed."""
 
     spec = forms.CharField(
@@ -51,11 +51,11 @@ class SpecForm(forms.Form):
             raise forms.ValidationError(_("JSON 中不能使用 NaN 或 Infinity。")) from exc
 
 
-class ActiveForm(forms.Form):
+class ActiveForm(Form):
     active = forms.BooleanField(required=False)
 
 
-class EvaluateForm(forms.Form):
+class EvaluateForm(Form):
     customer = forms.TypedChoiceField(label=_("客户"), coerce=int, choices=())
 
     def __init__(self, *args: Any, customers: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -68,7 +68,7 @@ def _money(label: Any, *, required: bool = False) -> AmountFormField:
     return AmountFormField(label=label, required=required)
 
 
-class NeedForm(forms.Form):
+class NeedForm(Form):
     purpose = forms.ChoiceField(label=_("贷款用途"), choices=LoanPurpose.choices)
     amount = _money(_("需求金额（元）"), required=True)
     term_months = forms.IntegerField(label=_("期限（月）"))

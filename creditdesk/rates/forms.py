@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.core.choices import django_choices
+from creditdesk.core.forms import DateFormField, Form
 from creditdesk.finance.prepayment import KeepOption
 from creditdesk.finance.pricing import LprTenor
 from creditdesk.finance.terms import FeeTiming, Frequency
@@ -18,7 +19,7 @@ METHOD_CHOICES = SCHEDULED_METHOD_CHOICES
 FEE_WHEN_CHOICES = django_choices(FeeTiming)
 
 
-class CalculatorForm(forms.Form):
+class CalculatorForm(Form):
     principal = forms.CharField(label=_("贷款金额（元）"), initial="1000000")
     months = forms.CharField(label=_("期限（月）"), initial="360")
     pricing_mode = forms.ChoiceField(
@@ -34,9 +35,7 @@ class CalculatorForm(forms.Form):
     frequency = forms.ChoiceField(
         label=_("还款周期"), choices=django_choices(Frequency), initial=Frequency.MONTHLY
     )
-    start_date = forms.DateField(
-        label=_("放款日"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    start_date = DateFormField(label=_("放款日"), required=False)
     fee_amount = forms.CharField(label=_("费用（元）"), required=False)
     fee_when = forms.ChoiceField(label=_("收费时点"), choices=FEE_WHEN_CHOICES, required=False)
     method = forms.ChoiceField(
@@ -62,11 +61,9 @@ class CalculatorForm(forms.Form):
         }
 
 
-class PrepaymentForm(forms.Form):
+class PrepaymentForm(Form):
     prepayment_amount = forms.CharField(label=_("提前还款金额（元）"))
-    prepayment_date = forms.DateField(
-        label=_("提前还款日"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    prepayment_date = DateFormField(label=_("提前还款日"))
     keep = forms.ChoiceField(label=_("还款后"), choices=django_choices(KeepOption))
     penalty_percent = forms.CharField(label=_("违约金（提前还款本金的 %）"), required=False)
 

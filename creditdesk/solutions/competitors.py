@@ -32,7 +32,7 @@ from creditdesk.core.money import ZERO, format_rate, format_yuan, is_fen_amount,
 from creditdesk.finance.apr import AnnualizedRate, annualize, annualized_rate, flat_rate_cashflows, irr
 from creditdesk.finance.schedule import PRECISION, build_schedule
 from creditdesk.finance.terms import Fee, FeeTiming, LoanTerms, Method
-from creditdesk.solutions.offers import Quote, figures
+from creditdesk.solutions.offers import Quote, apr_text, cost_difference_text, fee_text, figures
 
 
 class CompetitorError(DomainError):
@@ -211,9 +211,15 @@ class ComparisonRow:
 class Comparison:
     rows: tuple[ComparisonRow, ...]
     summary: str
+    # Total cost against each competitor at the same amount and term: who pays more, never a signed saving.
+    differences: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        return {"rows": [r.to_dict() for r in self.rows], "summary": self.summary}
+        return {
+            "rows": [r.to_dict() for r in self.rows],
+            "summary": self.summary,
+            "differences": list(self.differences),
+        }
 
 
 def competitor_flows(offer: CompetitorOffer) -> list[Decimal]:
@@ -321,10 +327,14 @@ def our_row(q: Quote, on: date) -> ComparisonRow:
         f"{label}{q.price.explanation.removesuffix('。')}，"
         f"年化利率（IRR 复利）{format_rate(f.apr.compound)}。"
     )
+    quoted = f"年利率 {format_rate(q.annual_rate)}（{Method(q.method).label}）"
+    if f.fee_based:  # RULES.md: quoted by its annualized rate with the fees, never by its 0 % contract rate
+        sentence = f"{label}{apr_text(f)}；{fee_text(f)}。"
+        quoted = f"合同利率 {format_rate(q.annual_rate)}（{Method(q.method).label}），{fee_text(f)}"
     return ComparisonRow(
         side="ours",
         label=label,
-        quoted=f"年利率 {format_rate(q.annual_rate)}（{Method(q.method).label}）",
+        quoted=quoted,
         amount=q.amount,
         term_months=q.term_months,
         apr=f.apr,
@@ -353,4 +363,26 @@ def compare(ours: Sequence[Quote], competitors: Sequence[CompetitorOffer], on: d
                 for r in cheaper
             )
             summary += f"与{best_ours.label}相比：{gaps}。"
-    return Comparison(tuple(rows), summary)
+    return Comparison(tuple(rows), summary, cost_differences(rows))
+
+
+def cost_differences(rows: Sequence[ComparisonRow]) -> tuple[str, ...]:
+    """For each competitor, our best (lowest-rate) quote of the same amount and term against it by total
+    cost (interest plus fees): "按总成本（利息加费用），本行「信用贷」与某银行「安居贷」相比：
+    我行方案比对方多付 3,000.00 元。" (``offers.cost_difference_text``)."""
+    said = []
+    for theirs in (r for r in rows if r.side == "competitor"):
+        ours = next(
+            (
+                r
+                for r in rows
+                if r.side == "ours" and r.amount == theirs.amount and r.term_months == theirs.term_months
+            ),
+            None,
+        )
+        if ours is not None:
+            said.append(
+                f"按总成本（利息加费用），{ours.label}与{theirs.label}相比："
+                f"{cost_difference_text(ours.total_cost, theirs.total_cost)}。"
+            )
+    return tuple(said)

@@ -246,6 +246,8 @@ def collateral_terms(spec: ProductSpec, collateral_type: str | None, labels: dic
 
 
 def entrusted_payment_threshold(spec: ProductSpec, customer_type: str | None, purpose: str) -> Decimal:
+    if spec.entrusted_payment_threshold is not None:  # the product's own threshold wins over the defaults
+        return spec.entrusted_payment_threshold
     if customer_type == "enterprise":
         return ENTRUSTED_PAYMENT_THRESHOLD_WORKING_CAPITAL
     if spec.category == "business" or customer_type == "individual_business" or purpose in BUSINESS_PURPOSES:

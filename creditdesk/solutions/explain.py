@@ -3,7 +3,8 @@
 - ``prepayment_example`` — the cost of prepaying in month N: on the due date of instalment N, once it is
   paid, the customer repays the rest (or ``amount`` of it, keeping the term) with the product's penalty rule
   (``loans.prepayment.prepay``): what is outstanding, the penalty (违约金, or why none), the interest saved
-  and the net saving. Interest for the actual period (Civil Code art. 677): paying on a due date adds none.
+  and who pays more once the penalty counts. Interest for the actual period (Civil Code art. 677): paying
+  on a due date adds none.
 - ``late_terms`` — what happens when a payment is late: the penalty rate (contract rate × (1 + the
   product's uplift), RULES.md), a worked penalty for the first instalment with principal left unpaid for
   ``days`` days (``loans.penalty.penalty_interest``, actual/360), and the consequences said plainly: the
@@ -30,7 +31,7 @@ from creditdesk.finance.terms import Method, due_date
 from creditdesk.products.catalogue import Price, ProductSpec
 from creditdesk.products.facts import COLLATERAL_TYPES
 from creditdesk.solutions.matching import MatchResult
-from creditdesk.solutions.offers import Context, Figures, Quote, figures, quote
+from creditdesk.solutions.offers import Context, Figures, Quote, cost_difference_text, figures, quote
 
 DEFAULT_LATE_DAYS = 30
 CREDIT_REPORT_SENTENCE = (
@@ -126,10 +127,15 @@ def prepayment_example(
     if result.new is not None and result.new.installments:
         new_payment = result.new.installments[0].payment
         after = f"；此后每期还款约 {format_yuan(new_payment)} 元"
+    # Who pays more once the penalty counts, never a signed "净节省 -3,000" (a penalty can exceed the
+    # interest saved: a 0 % instalment plan with a 3 % penalty).
+    overall = cost_difference_text(
+        result.penalty, result.interest_saved, subject="提前还款", other="按原计划"
+    )
     sentence = (
         f"第 {month} 个月（{on.isoformat()}）按期还款后{what}：{fee}，"
         f"比按原计划少付利息 {format_yuan(result.interest_saved)} 元，"
-        f"扣除违约金后净节省 {format_yuan(result.net_saving)} 元"
+        f"算上违约金，{overall}"
         f"{after}。"
     )
     return PrepaymentExample(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.core.forms import AmountFormField, AmountInput
+from creditdesk.core.forms import AmountFormField, AmountInput, DateFormField, Form
 from creditdesk.rates.choices import RepaymentMethod
 from creditdesk.solutions.models import QuoteKind
 
@@ -23,7 +23,7 @@ def _rate(label: str, *, help_text: str) -> forms.CharField:
     )
 
 
-class CompetitorOfferForm(forms.Form):
+class CompetitorOfferForm(Form):
     institution = forms.CharField(label=_("机构"), max_length=100)
     product_name = forms.CharField(label=_("产品名称"), max_length=100)
     kind = forms.ChoiceField(label=_("报价方式"), choices=QuoteKind.choices, initial=QuoteKind.FLAT_MONTHLY)
@@ -48,15 +48,13 @@ class CompetitorOfferForm(forms.Form):
     monthly_payment = _decimal(_("每期还款额（元）"), help_text=_("报价方式为“每期还款额”时填写"))
     total_repayment = _decimal(_("总还款额（元）"), help_text=_("报价方式为“总还款额”时填写"))
     upfront_fee = _decimal(_("放款时收取的手续费（元）"))
-    quoted_on = forms.DateField(
-        label=_("报价日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    quoted_on = DateFormField(label=_("报价日期"), initial=timezone.localdate)
     note = forms.CharField(
         label=_("备注"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class PrepayForm(forms.Form):
+class PrepayForm(Form):
     """提前还款测算: in which month, and how much (blank: everything outstanding)."""
 
     month = forms.IntegerField(label=_("第几个月提前还款"), min_value=1, max_value=600)

@@ -64,7 +64,9 @@ from creditdesk.solutions.offers import (
     Context,
     Figures,
     Quote,
+    apr_text,
     counted_payment_text,
+    fee_text,
     figures,
     make_context,
     quote,
@@ -314,9 +316,11 @@ def _reason(
         coverage = f"可全额覆盖 {format_yuan(need.amount)} 元需求"
     else:
         coverage = f"最高可贷 {format_yuan(q.amount)} 元，覆盖需求的 {format_rate(q.amount / need.amount)}"
-    apr = f"年化利率 {format_rate(f.apr.compound)}（IRR 复利）"
+    apr = apr_text(f)
     if f.apr.compound == lowest_apr:
         apr += "，为可选产品中最低"
+    if f.fee_based:
+        apr += f"；{fee_text(f)}"
     payment = f"首期月供 {format_yuan(f.first_payment)} 元"
     if q.method in NOT_AMORTISING:
         payment += f"，{counted_payment_text(q)}（{NOT_AMORTISING_COUNTED}）"

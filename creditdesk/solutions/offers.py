@@ -38,7 +38,7 @@ from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
 
-from creditdesk.core.money import ZERO, format_yuan, round_fen
+from creditdesk.core.money import ZERO, format_rate, format_yuan, round_fen
 from creditdesk.finance.apr import AnnualizedRate, annualized_rate
 from creditdesk.finance.pricing import LprQuote
 from creditdesk.finance.schedule import PRECISION, Schedule, annuity_payment, build_schedule
@@ -181,6 +181,13 @@ class Quote:
         value = self.facts.get("loan_to_value")
         return value if isinstance(value, Decimal) else None
 
+    @property
+    def entrusted_payment_required(self) -> bool:
+        """Whether drawing the whole amount at once needs 受托支付 (the product's threshold per drawdown)."""
+        return self.spec.needs_entrusted_payment(
+            self.amount, self.facts.get("customer_type"), self.facts.get("purpose")
+        )
+
 
 def product_facts(
     base: Mapping[str, Any],
@@ -298,11 +305,18 @@ class Figures:
     upfront_fees: Decimal
     exact: bool
     schedule: Schedule | None = field(default=None, compare=False, repr=False)
+    periodic_fee: Decimal = ZERO  # the fees paid with every instalment (分期手续费), per period
 
     @property
     def total_cost(self) -> Decimal:
         """Interest plus every fee: what borrowing costs beyond the principal."""
         return self.total_interest + self.total_fees
+
+    @property
+    def fee_based(self) -> bool:
+        """An instalment plan priced by a fee with every payment (分期手续费, often at "0 利率"): RULES.md
+        says it is quoted by its annualized rate with the fees included, never by its contract rate."""
+        return self.periodic_fee > 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -315,8 +329,42 @@ class Figures:
             "total_fees": str(self.total_fees),
             "upfront_fees": str(self.upfront_fees),
             "total_cost": str(self.total_cost),
+            "periodic_fee": str(self.periodic_fee),
+            "fee_based": self.fee_based,
             "exact": self.exact,
         }
+
+
+def apr_text(f: Figures) -> str:
+    """The headline rate: "年化利率 3.87%（IRR 复利）"; for a fee-based product "年化利率（IRR 复利）6.78%
+    （含手续费），单利 6.58%，合同利率 0.00%" — its contract rate only beside the annualized one, labelled
+    (RULES.md)."""
+    if not f.fee_based:
+        return f"年化利率 {format_rate(f.apr.compound)}（IRR 复利）"
+    return (
+        f"年化利率（IRR 复利）{format_rate(f.apr.compound)}（含手续费），"
+        f"单利 {format_rate(f.apr.simple)}，合同利率 {format_rate(f.annual_rate)}"
+    )
+
+
+def fee_text(f: Figures) -> str:
+    """The instalment fee per month (quotes are monthly) and in total: "分期手续费每月 375.00 元，
+    共 4,500.00 元"; empty when the loan has none."""
+    if not f.fee_based:
+        return ""
+    return f"分期手续费每月 {format_yuan(f.periodic_fee)} 元，共 {format_yuan(f.total_fees)} 元"
+
+
+def cost_difference_text(
+    ours: Decimal, theirs: Decimal, *, subject: str = "我行方案", other: str = "对方"
+) -> str:
+    """Who pays more, never a signed "saving": "我行方案比对方多付 3,000.00 元" when ``ours`` costs more,
+    "…少付 … 元" when less, "两者总成本相同" when equal. The one place such a sentence is written."""
+    gap = ours - theirs
+    if gap == 0:
+        return "两者总成本相同"
+    more_or_less = "多付" if gap > 0 else "少付"
+    return f"{subject}比{other}{more_or_less} {format_yuan(abs(gap))} 元"
 
 
 def fee_free_apr(annual_rate: Decimal) -> AnnualizedRate:
@@ -355,6 +403,7 @@ def figures(q: Quote, on: date, *, exact: bool = False) -> Figures:
             upfront_fees=schedule.upfront_fees,
             exact=True,
             schedule=schedule,
+            periodic_fee=schedule.terms.fee_total(FeeTiming.PER_PERIOD),
         )
     principal, rate, n = q.amount, q.annual_rate, q.term_months
     with localcontext(prec=PRECISION):

@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,7 +33,7 @@ from creditdesk.solutions.competitors import competitor_row
 from creditdesk.solutions.filtersets import CompetitorOfferFilterSet
 from creditdesk.solutions.forms import CompetitorOfferForm, PrepayForm
 from creditdesk.solutions.matching import Pending, RankedOption, Rejected
-from creditdesk.solutions.offers import figures
+from creditdesk.solutions.offers import apr_text, fee_text, figures
 from creditdesk.solutions.proposal_content import shown_to_customer
 
 PANEL_PROPOSALS = 3
@@ -126,6 +128,7 @@ def option_detail(request: HttpRequest, customer_id: int, code: str) -> HttpResp
         "rejected": item if isinstance(item, Rejected) else None,
         "quote": q,
         "figures": f,
+        "fee_sentence": f"{apr_text(f)}；{fee_text(f)}。" if f.fee_based else "",
         "schedule": schedule,
         "method_label": Method(q.method).label,
         "form": form,
@@ -232,6 +235,16 @@ def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 # --- competitor quotes -------------------------------------------------------------------------------
+# Opened from a customer's comparison (``?customer=<id>``), the list and the form keep that customer: links
+# lead back to the comparison, and a quote recorded there is compared for the customer straight away.
+
+
+def _customer_from_query(request: HttpRequest) -> Customer | None:
+    """The customer the competitor pages were opened for (404 outside the scope, like the customer)."""
+    raw = request.GET.get("customer", "")
+    if not raw.isdigit():
+        return None
+    return customer_get_visible(user=request.user, customer_id=int(raw))
 
 
 @login_required
@@ -257,6 +270,7 @@ def competitor_list(request: HttpRequest) -> HttpResponse:
         "can_record": policy.can(request.user, Action.COMPETITOR_OFFER_RECORD),
         "query_string": query.urlencode(),
         "flat_sentence": flat_rate_sentence(),
+        "customer": _customer_from_query(request),
     }
     return render(request, "solutions/competitor_list.html", context)
 
@@ -266,6 +280,7 @@ def competitor_list(request: HttpRequest) -> HttpResponse:
 def competitor_new(request: HttpRequest) -> HttpResponse:
     with refusals_as_http():  # the form is the action's: asked before it is drawn, again by the service
         policy.require(request.user, Action.COMPETITOR_OFFER_RECORD)
+    customer = _customer_from_query(request)
     if request.method == "POST":
         form = CompetitorOfferForm(request.POST)
         if form.is_valid():
@@ -278,6 +293,11 @@ def competitor_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已登记竞品报价：%(offer)s。") % {"offer": offer})
                 if understood := services.competitor_rate_understood(form.cleaned_data):
                     messages.info(request, _("利率按“%(understood)s”登记。") % {"understood": understood})
+                if customer is not None:  # back to the customer's comparison, with the quote just recorded
+                    compare = reverse("solutions:compare", args=[customer.pk])
+                    return redirect(f"{compare}?{urlencode({'offer': offer.pk})}")
                 return redirect("solutions:competitors")
-        return render(request, "solutions/competitor_form.html", {"form": form}, status=400)
-    return render(request, "solutions/competitor_form.html", {"form": CompetitorOfferForm()})
+        context = {"form": form, "customer": customer}
+        return render(request, "solutions/competitor_form.html", context, status=400)
+    context = {"form": CompetitorOfferForm(), "customer": customer}
+    return render(request, "solutions/competitor_form.html", context)

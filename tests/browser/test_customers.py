@@ -109,3 +109,23 @@ def test_cm_relates_a_customer_found_with_the_picker_search(
     expect(page.locator("main")).to_contain_text("张三 是 李梅 的家庭成员（配偶）")
     page.screenshot(path=screenshot_dir / "customer-related.png", full_page=True)
     assert console_errors == []
+
+
+def test_cm_ticks_clear_on_the_phone_and_the_box_shows_its_tick(
+    page: Page, live_server, customers, screenshot_dir, console_errors
+):
+    """Ticking "清除" does what it says: the box shows its tick (no "form-control" class hiding it),
+    saving empties the phone, and the ID number is not offered for clearing."""
+    mine, _theirs = customers
+    login(page, live_server.url, "manager1")
+    page.goto(f"{live_server.url}/customers/{mine.pk}/edit/")
+    expect(page.locator("input[name=clear][value=id_number]")).to_have_count(0)
+    box = page.get_by_label("手机号码", exact=True).and_(page.locator("input[name=clear]"))
+    box.check()
+    expect(box).to_be_checked()
+    expect(box).to_have_class("form-check-input")  # Bootstrap draws the tick of a checked form-check-input
+    page.screenshot(path=screenshot_dir / "customer-edit-clear.png", full_page=True)
+    page.locator("[data-testid=customer-form] button[type=submit]").click()
+    expect(page.locator("main h1")).to_contain_text("张三")
+    expect(page.locator("[data-testid=profile]")).not_to_contain_text("138****5678")
+    assert console_errors == []

@@ -21,7 +21,17 @@ from creditdesk.core.api.ids import IdField
 from creditdesk.core.api.schema import may_conflict
 
 
+class TaskCustomerSerializer(serializers.Serializer):
+    """The customer a task is about: its id and name."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
 class TaskSerializer(serializers.ModelSerializer):
+    customer = TaskCustomerSerializer(
+        read_only=True, allow_null=True, help_text=_("待办涉及的客户；不涉及具体客户时为 null。")
+    )
     owner_username = serializers.CharField(source="owner.username", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -39,6 +49,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "status_display",
             "owner",
             "owner_username",
+            "customer",
             "created_at",
             "completed_at",
         ]
@@ -56,6 +67,15 @@ class TaskCreateSerializer(serializers.Serializer):
         required=False,
         help_text=_("默认为自己；团队主管可指定本团队成员。"),
     )
+    customer = IdField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "待办涉及的客户编号（可不填）。须在您的权限范围内（否则 400 task_customer_not_found），"
+            "且负责人也能看到该客户（否则 400 task_customer_not_visible_to_owner）。"
+        ),
+    )
 
 
 class TaskStatusSerializer(serializers.Serializer):
@@ -65,6 +85,16 @@ class TaskStatusSerializer(serializers.Serializer):
 class TaskReassignSerializer(serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), pk_field=IdField()
+    )
+
+
+class TaskCustomerChangeSerializer(serializers.Serializer):
+    customer = IdField(
+        allow_null=True,
+        help_text=_(
+            "待办涉及的客户编号；null 表示不再关联客户。"
+            "规则同新建：须在您的权限范围内，且负责人也能看到该客户。"
+        ),
     )
 
 
@@ -87,6 +117,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             kind=values["kind"],
             due_date=values["due_date"],
             notes=values.get("notes", ""),
+            customer_id=values.get("customer"),
         )
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
@@ -111,6 +142,18 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = TaskReassignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task = services.task_reassign(actor=request.user, task_id=task.pk, owner=data.validated_data["owner"])
+        return Response(TaskSerializer(task).data)
+
+    @extend_schema(request=TaskCustomerChangeSerializer, responses=TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def customer(self, request: Request, pk: str) -> Response:
+        """Link the task to a customer, to another one, or to none (the task's owner or team lead)."""
+        task = self.get_object()
+        data = TaskCustomerChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.task_set_customer(
+            actor=request.user, task_id=task.pk, customer_id=data.validated_data["customer"]
+        )
         return Response(TaskSerializer(task).data)
 
     def get_object(self) -> Task:

@@ -40,11 +40,26 @@ DECLARATIONS = [
     page("agenda:create", EVERYONE),  # everyone keeps their own day list
     page("agenda:create", EVERYONE, method="POST", data=_tomorrow),
     page("agenda:detail", SEES, subject="task"),
+    page("agenda:customer_panel", SEES, subject="customer"),  # the 360 page's 待办 panel
+    page("agenda:customer_candidates", EVERYONE, query={"q": "张"}),  # each finds within their scope
     page("agenda:status", CHANGES, method="POST", subject="task", params={"status": "done"}),
+    page(
+        "agenda:customer",
+        CHANGES,
+        method="POST",
+        subject="task",
+        data=lambda w, me: {"customer": w.customer.pk},
+    ),
     api("GET /api/v1/tasks/", SEES.as_list(), subject="task", listed=True),
     api("POST /api/v1/tasks/", EVERYONE, body=_tomorrow),
     api("GET /api/v1/tasks/{id}/", SEES, subject="task"),
     api("POST /api/v1/tasks/{id}/status/", CHANGES, subject="task", body={"status": "done"}),
+    api(
+        "POST /api/v1/tasks/{id}/customer/",
+        CHANGES,
+        subject="task",
+        body=lambda w, me: {"customer": w.customer.pk},  # cm_a's 张三: the task's owner sees him
+    ),
     api(
         "POST /api/v1/tasks/{id}/reassign/", REASSIGN, subject="task", body=lambda w, me: {"owner": w.cm_b.pk}
     ),

@@ -1,4 +1,4 @@
-"""Core pages (audit trail, coming-soon, health, language) and the API schema and its docs in the
+"""Core pages (audit trail, health, language) and the API schema and its docs in the
 generated access matrix (``creditdesk/core/testing/access.py``; grids in ``accounts/tests/grids.py``)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from django.db import transaction
 
 from creditdesk.accounts.tests.grids import AUDIT_EVENT, EVERYONE
 from creditdesk.core.audit import audit_record
-from creditdesk.core.testing.access import ALLOW, NOT_FOUND, api, page
+from creditdesk.core.testing.access import ALLOW, api, page
 
 
 def build(w) -> None:
@@ -16,21 +16,12 @@ def build(w) -> None:
         w.audit_event = audit_record(actor=w.cm_a, action="access_matrix.probe", target=w.cm_a)
 
 
-FRONT_LINE_AREA = EVERYONE.but(
-    approver=NOT_FOUND,
-    admin=NOT_FOUND,
-    why=(
-        "an area not built yet (营销与线索) is shown to the roles its menu entry is for (front line); for "
-        "the others it does not exist (navigation.allowed)"
-    ),
-)
 PUBLIC = EVERYONE.but(why="load balancers and the language switch ask without signing in")
 
 DECLARATIONS = [
     page(
         "core:audit_list", AUDIT_EVENT.as_list(), subject="audit_event", listed=lambda w: w.audit_event.action
     ),
-    page("core:coming_soon", FRONT_LINE_AREA, params={"key": "marketing"}),
     page("core:healthz", PUBLIC, anonymous=ALLOW),
     page("set_language", PUBLIC, method="POST", anonymous=ALLOW, data={"language": "en", "next": "/"}),
     # The schema and its docs: signed-in staff and API clients only (SPECTACULAR_SETTINGS); 401 otherwise.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import forms
+from django.template import Context, Template
 
-from creditdesk.core.forms import AmountFormField, RateFormField
+from creditdesk.core.forms import AmountFormField, DateFormField, Form, RateFormField
 
 
 class _Form(forms.Form):
@@ -42,3 +44,46 @@ def test_refusals_say_what_to_type():
 def test_inputs_are_decimal_text_not_number():
     html = str(_Form()["amount"])
     assert 'type="text"' in html and 'inputmode="decimal"' in html and 'maxlength="30"' in html
+
+
+# --- the project's validation messages and dates (issue 13 item 9) -----------------------------------
+
+
+class _Messages(Form):
+    name = forms.CharField(label="姓名", max_length=5, min_length=2)
+    rate = forms.CharField(label="年利率（%）", max_length=3)
+    months = forms.IntegerField(label="期限（月）", min_value=1, max_value=360)
+    kind = forms.ChoiceField(label="客户类型", choices=[("a", "A")])
+    on = DateFormField(label="签署日期")
+    own = forms.CharField(
+        label="自定", max_length=1, required=False, error_messages={"max_length": "自己的话"}
+    )
+
+
+def test_every_message_names_the_field_and_says_what_to_type():
+    form = _Messages({"name": "张三丰李四王", "rate": "12.5%", "months": "x", "kind": "b", "on": "3/31/2025"})
+    assert form.errors == {
+        "name": ["「姓名」最多 5 个字，现在是 6 个。"],
+        "rate": ["「年利率（%）」最多 3 个字，现在是 5 个。"],
+        "months": ["「期限（月）」请填写整数，如 12。"],
+        "kind": ["「客户类型」的选项无效，请从列表中选择。"],
+        "on": ["「签署日期」请按 YYYY-MM-DD 填写日期，如 2025-03-31。"],
+    }
+    short = _Messages({"name": "张", "rate": "", "months": "0", "kind": "a", "on": "", "own": "长长"})
+    assert short.errors == {
+        "name": ["「姓名」至少 2 个字，现在是 1 个。"],
+        "rate": ["请填写「年利率（%）」。"],
+        "months": ["「期限（月）」不能小于 1。"],
+        "on": ["请填写「签署日期」。"],
+        "own": ["自己的话"],  # a field's own message is kept
+    }
+
+
+def test_dates_are_typed_and_shown_as_yyyy_mm_dd():
+    form = _Messages(initial={"on": date(2025, 3, 1)})
+    html = str(form["on"])
+    assert 'type="text"' in html and 'placeholder="YYYY-MM-DD"' in html and 'value="2025-03-01"' in html
+    for typed in ("2025-03-31", "2025/3/31", "20250331"):
+        assert DateFormField().clean(typed) == date(2025, 3, 31)
+    shown = Template("{{ d }} {{ d|date }}").render(Context({"d": date(2025, 3, 1)}))
+    assert shown == "2025-03-01 2025-03-01"

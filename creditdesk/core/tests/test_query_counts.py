@@ -67,7 +67,28 @@ def tasks(org, w, first: bool) -> list[str]:
         owner = [org.cm_a, org.cm_b][i % 2]
         due = timezone.localdate() + timedelta(days=1)
         task = services.task_create(
-            actor=owner, owner=owner, title=f"回访{i}号", kind="follow_up", due_date=due, notes=""
+            actor=owner,
+            owner=owner,
+            title=f"回访{i}号",
+            kind="follow_up",
+            due_date=due,
+            notes="",
+            customer_id=w.customer.pk if owner == org.cm_a else None,  # the list shows the customer
+        )
+        titles.append(task.title)
+    return titles
+
+
+def customer_tasks(org, w, first: bool) -> list[str]:
+    """Open tasks about 张三 (cm_a's customer), of cm_a and of the team lead who may see him."""
+    from creditdesk.agenda import services
+
+    titles = []
+    for i in _n(first):
+        owner = [org.cm_a, org.lead1][i % 2]
+        due = timezone.localdate() + timedelta(days=1 + i)
+        task = services.task_create(
+            actor=owner, owner=owner, title=f"跟进张三{i}号", due_date=due, customer_id=w.customer.pk
         )
         titles.append(task.title)
     return titles
@@ -253,6 +274,9 @@ READS: dict[str, Read] = {
     "customers:list": _read("/customers/", "lead1", customers, 7),
     "customers:detail (360)": _read(lambda w: f"/customers/{w.customer.pk}/", "lead1", relationships, 14),
     "agenda:list": _read("/agenda/", "lead1", tasks, 5),
+    "agenda:customer_panel (360)": _read(
+        lambda w: f"/agenda/customers/{w.customer.pk}/panel/", "lead1", customer_tasks, 4
+    ),
     "core:audit_list": _read("/audit/", "admin", audit_events, 4),
     "products:list": _read("/products/", "cm_a", products, 6),
     "products:detail (versions)": _read(

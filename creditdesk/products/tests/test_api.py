@@ -99,7 +99,7 @@ def test_evaluate_a_customer(api_client, org, gxed, zhang, zhang_need, who):
         body = response.json()
         assert body["status"] == "pass" and body["customer"] == zhang.pk and body["need"] == zhang_need.pk
         assert body["price"]["annual_rate"] == "0.0340"
-        assert len(body["outcomes"]) == 11 and all(o["status"] == "pass" for o in body["outcomes"])
+        assert len(body["outcomes"]) == 12 and all(o["status"] == "pass" for o in body["outcomes"])
 
 
 def test_evaluate_facts(api_client, org, gxed):

@@ -181,7 +181,7 @@ def test_documents_by_customer_type_and_collateral():
 
 def test_loan_fees_as_the_core_takes_them():
     assert seed("DBBZD").loan_fees(D("500000.00")) == (Fee(D("5000.00"), FeeTiming.UPFRONT),)
-    assert seed("JZFQ").loan_fees(D("123456.00")) == (Fee(D("308.64"), FeeTiming.PER_PERIOD),)
+    assert seed("JZFQ").loan_fees(D("123456.00")) == (Fee(D("370.37"), FeeTiming.PER_PERIOD),)  # 0.3 %
 
 
 # --- refusals -------------------------------------------------------------------------------------------

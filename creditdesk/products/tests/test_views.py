@@ -146,7 +146,8 @@ def test_evaluate_a_customer_in_scope(client, org, gxed, zhang, zhang_need, who)
     assert response.status_code == SEE[who]
     if response.status_code == 200:
         html = response.content.decode()
-        assert html.count('data-testid="rule-outcome"') == 11  # 4 product elements + 7 admission rules
+        # 4 product elements + 7 admission rules + the default age-at-maturity limit (65)
+        assert html.count('data-testid="rule-outcome"') == 12
         assert 'data-status="unknown"' in html and "缺少「风险等级」" in html
         assert "申请金额 100,000.00 元，在本产品 10,000.00–300,000.00 元的范围内。" in html
         assert "<html" not in html  # a fragment for htmx

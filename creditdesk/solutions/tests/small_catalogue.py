@@ -43,6 +43,9 @@ DYD = {  # mortgage: 3.40 % for grade B up to 60 months (1Y LPR), 3.90 % beyond 
     "purposes": ["renovation", "consumption"],
     "amount": {"min": "100000.00", "max": "3000000.00"},
     "term_months": {"min": 12, "max": 120},
+    # Test-only: declared a loan type allowed 120 months (products.limits) so the what-if tests can cross
+    # the 60-month LPR switch; a consumer loan would be refused above 60 months.
+    "loan_type": "personal_business_fixed_asset",
     "pricing": {"kind": "lpr", "tenor": "auto", "spread_bp": {"A": 20, "B": 40, "C": 70}},
     "methods": ["equal_installment", "equal_principal"],
     "collateral": [{"type": "residential_property", "max_ltv": "0.70"}],

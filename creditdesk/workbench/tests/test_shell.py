@@ -1,4 +1,4 @@
-"""The application shell: the workbench, the navigation for every role, the coming-soon pages."""
+"""The application shell: the workbench, the navigation for every role (built areas only)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from creditdesk.agenda.models import Task
-from creditdesk.core.navigation import NAVIGATION, allowed, navigation_for
+from creditdesk.core.navigation import NAVIGATION, navigation_for
 
 pytestmark = pytest.mark.django_db
 
@@ -64,24 +64,19 @@ def test_navigation_depends_on_role(org):
     assert {"audit", "admin"} <= keys(org.admin)
     assert "customers" not in keys(org.admin)  # no customer data for administrators
     assert "customers" not in keys(org.approver1)
-    assert "applications" in keys(org.approver1)
+    assert "products" in keys(org.approver1)  # the lending areas the approver shares
 
 
-def test_every_unbuilt_area_is_a_coming_soon_page(client, org):
-    client.force_login(org.head1)
-    for entry in NAVIGATION:
-        if entry.url_name is None and allowed(entry, org.head1):
-            response = client.get(f"/soon/{entry.key}/")
-            assert response.status_code == 200
-            assert "即将推出" in response.content.decode()
-
-
-def test_coming_soon_refuses_unknown_or_built_areas(client, org):
+def test_navigation_of_a_manager_lists_only_built_areas(client, org):
+    """No "即将推出" entries: an area that is not built is not shown, and there is no coming-soon page."""
+    shown = [e["key"] for g in navigation_for(org.cm_a, "/") for e in g["entries"]]
+    built = ["workbench", "agenda", "customers", "assessment", "products", "calculator", "staff", "api"]
+    assert shown == built
+    assert not {e.key for e in NAVIGATION if not e.built} & set(shown)
     client.force_login(org.cm_a)
-    assert client.get("/soon/nothing/").status_code == 404
-    assert client.get("/soon/workbench/").status_code == 404  # built: no coming-soon page
-    client.force_login(org.admin)
-    assert client.get("/soon/customers/").status_code == 404  # not an admin's area
+    page = client.get("/").content.decode()
+    assert "即将推出" not in page and "/soon/" not in page
+    assert client.get("/soon/marketing/").status_code == 404
 
 
 def test_admin_site_for_the_administrator_only(client, org):
