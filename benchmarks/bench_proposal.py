@@ -117,6 +117,7 @@ def contents() -> list[tuple[str, dict[str, Any]]]:
         content = build_content(
             number=f"FA20260105-{len(cases):06d}",
             institution="示范商业银行",
+            hotline="400-000-0000",
             issued_on=ON,
             customer={"id": 1, "name": "张三"},
             manager={"name": "客户经理", "username": "manager1"},
