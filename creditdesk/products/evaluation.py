@@ -90,6 +90,21 @@ class ProductEvaluation:
         }
 
 
+def fee_based_apr_text(apr: AnnualizedRate, contract_rate: Decimal) -> str:
+    """A fee-based loan's headline rate (RULES.md): its annualized rate with the fees, the 单利 one, and the
+    contract rate only beside them, labelled —
+    "年化利率（IRR 复利）6.78%（含手续费），单利 6.58%，合同利率 0.00%"."""
+    return (
+        f"年化利率（IRR 复利）{format_rate(apr.compound)}（含手续费），"
+        f"单利 {format_rate(apr.simple)}，合同利率 {format_rate(contract_rate)}"
+    )
+
+
+def instalment_fee_text(periodic_fee: Decimal, total_fees: Decimal) -> str:
+    """The instalment fee per month and in total: "分期手续费每月 375.00 元，共 4,500.00 元"."""
+    return f"分期手续费每月 {format_yuan(periodic_fee)} 元，共 {format_yuan(total_fees)} 元"
+
+
 @dataclass(frozen=True)
 class FeeCost:
     """A fee-based product (分期手续费, often at "0 利率") at the requested amount and term: RULES.md quotes
@@ -103,11 +118,8 @@ class FeeCost:
 
     @property
     def sentence(self) -> str:
-        return (
-            f"年化利率（IRR 复利）{format_rate(self.apr.compound)}（含手续费），"
-            f"单利 {format_rate(self.apr.simple)}，合同利率 {format_rate(self.contract_rate)}；"
-            f"分期手续费每月 {format_yuan(self.periodic_fee)} 元，共 {format_yuan(self.total_fees)} 元。"
-        )
+        apr = fee_based_apr_text(self.apr, self.contract_rate)
+        return f"{apr}；{instalment_fee_text(self.periodic_fee, self.total_fees)}。"
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -45,6 +45,7 @@ from creditdesk.finance.schedule import PRECISION, Schedule, annuity_payment, bu
 from creditdesk.finance.terms import FeeTiming, LoanTerms, Method
 from creditdesk.products.capacity import Capacity, Need, PaymentPlan
 from creditdesk.products.catalogue import FixedPricing, LprPricing, Price, ProductSpec, price_for
+from creditdesk.products.evaluation import fee_based_apr_text, instalment_fee_text
 from creditdesk.products.facts import GRADES, check_facts
 from creditdesk.products.rules import Evaluation, evaluate, obligation_floor_months
 
@@ -341,10 +342,7 @@ def apr_text(f: Figures) -> str:
     (RULES.md)."""
     if not f.fee_based:
         return f"年化利率 {format_rate(f.apr.compound)}（IRR 复利）"
-    return (
-        f"年化利率（IRR 复利）{format_rate(f.apr.compound)}（含手续费），"
-        f"单利 {format_rate(f.apr.simple)}，合同利率 {format_rate(f.annual_rate)}"
-    )
+    return fee_based_apr_text(f.apr, f.annual_rate)
 
 
 def fee_text(f: Figures) -> str:
@@ -352,7 +350,7 @@ def fee_text(f: Figures) -> str:
     共 4,500.00 元"; empty when the loan has none."""
     if not f.fee_based:
         return ""
-    return f"分期手续费每月 {format_yuan(f.periodic_fee)} 元，共 {format_yuan(f.total_fees)} 元"
+    return instalment_fee_text(f.periodic_fee, f.total_fees)
 
 
 def cost_difference_text(
