@@ -48,13 +48,19 @@ def _linkable_customer(*, actor: User, owner: User, customer_id: int | None) -> 
         raise DomainError(
             "task_customer_not_found", _("客户不存在或不在您的权限范围内。"), {"field": "customer"}
         )
-    if owner.pk != actor.pk and not scope.can_see(owner, customer):
+    if owner.pk != actor.pk:
+        _require_owner_sees(owner=owner, customer=customer, field="customer")
+    return customer
+
+
+def _require_owner_sees(*, owner: User, customer: Customer, field: str) -> None:
+    """The task's owner must see the customer the task is about (``_linkable_customer``'s rule)."""
+    if not scope.can_see(owner, customer):
         raise DomainError(
             "task_customer_not_visible_to_owner",
             _("负责人看不到该客户，不能为其安排关于该客户的待办。"),
-            {"field": "customer"},
+            {"field": field},
         )
-    return customer
 
 
 def _validate(*, title: str, kind: str, due_date: date, notes: str, today: date) -> str:
@@ -152,12 +158,8 @@ def task_reassign(*, actor: User, task_id: int, owner: User) -> Task:
     task = _locked_changeable(actor=actor, task_id=task_id)
     policy.require(actor, Action.TASK_REASSIGN)
     _check_assignable(actor=actor, owner=owner)
-    if task.customer_id is not None and not scope.can_see(owner, Customer(pk=task.customer_id)):
-        raise DomainError(
-            "task_customer_not_visible_to_owner",
-            _("负责人看不到该客户，不能为其安排关于该客户的待办。"),
-            {"field": "owner"},
-        )
+    if task.customer_id is not None:
+        _require_owner_sees(owner=owner, customer=Customer(pk=task.customer_id), field="owner")
     before = audit_snapshot(task, ("owner",))
     task.owner = owner
     task.save(update_fields=["owner"])
