@@ -82,6 +82,19 @@ class CustomerKind(LabelledEnum):
     INDIVIDUAL_BUSINESS = "individual_business", gettext_noop("个体工商户")
 
 
+class TaxCreditGrade(LabelledEnum):
+    """纳税信用等级 — the tax authority's annual grade of a taxpayer
+    (国家税务总局《纳税信用管理办法（试行）》, 公告 2014 年第 40 号: A/B/C/D; 公告 2018 年第 8 号 added M
+    for new and small taxpayers without a full year's record).
+    税贷 products (银税互动) usually admit A and B, some M."""
+
+    A = "A", gettext_noop("A 级")
+    B = "B", gettext_noop("B 级")
+    M = "M", gettext_noop("M 级")
+    C = "C", gettext_noop("C 级")
+    D = "D", gettext_noop("D 级")
+
+
 class RateSensitivity(LabelledEnum):
     """利率敏感度 — how much the price decides for this customer (it weighs the product matching)."""
 

@@ -58,7 +58,7 @@ def test_the_labels():
     assert dict(PURPOSES)["business_working_capital"] == "经营周转" and len(PURPOSES) == 10
     assert COLLATERAL_TYPES[0] == ("none", "无抵质押物") and len(COLLATERAL_TYPES) == 9
     assert [s.label for s in Status] == ["通过", "未通过", "待确认"]
-    assert QuoteKind.FLAT_MONTHLY.label == "月息（按原始本金）"
+    assert QuoteKind.FLAT_MONTHLY.label == "分期手续费（按原始本金，每月）"
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_derived_labels_are_translated():
         assert str(RepaymentMethod.EQUAL_INSTALLMENT.label) == "Equal instalments"
         assert str(CompetitorOffer(kind=QuoteKind.ANNUAL_RATE).get_kind_display()) != "年利率"
     with override("zh-hans"):
-        assert CompetitorOffer(kind="flat_monthly").get_kind_display() == "月息（按原始本金）"
+        assert CompetitorOffer(kind="flat_monthly").get_kind_display() == "分期手续费（按原始本金，每月）"
 
 
 def test_django_choices_is_the_plain_list():
