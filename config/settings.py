@@ -208,6 +208,9 @@ CREDITDESK_IDLE_TIMEOUT_MINUTES = int(os.environ.get("CREDITDESK_IDLE_TIMEOUT_MI
 
 # API tokens expire: a leaked token is useful for a working day at most.
 CREDITDESK_API_TOKEN_TTL_HOURS = int(os.environ.get("CREDITDESK_API_TOKEN_TTL_HOURS", "12"))
+# How many sensitive values (ID, phone, income …) one person may see in clear in any rolling hour
+# (customers.services.unmask: counted from the audit; the next one is refused with 429 `rate_limited`).
+CREDITDESK_UNMASK_LIMIT = int(os.environ.get("CREDITDESK_UNMASK_LIMIT", "20"))
 
 # --- Security headers -----------------------------------------------------------------------------
 HTTPS = env_bool("CREDITDESK_HTTPS", PRODUCTION)

@@ -9,6 +9,7 @@ from creditdesk.agenda.api.views import TaskViewSet
 from creditdesk.consents.api.views import ConsentViewSet, CreditInquiryViewSet
 from creditdesk.core.api.routers import ApiRouter
 from creditdesk.core.api.views import AuditEventViewSet
+from creditdesk.customers.api.industries import IndustryViewSet
 from creditdesk.customers.api.views import CustomerViewSet
 from creditdesk.products.api.views import NeedViewSet, ProductViewSet
 from creditdesk.rates.api.views import LprRateViewSet, ProvidentRateViewSet
@@ -21,6 +22,7 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("lpr", LprRateViewSet, basename="lpr")
 router.register("provident-rates", ProvidentRateViewSet, basename="provident-rate")
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("industries", IndustryViewSet, basename="industry")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("credit-inquiries", CreditInquiryViewSet, basename="credit-inquiry")
 router.register("products", ProductViewSet, basename="product")

@@ -172,6 +172,25 @@ RULES: dict[Action, Rule] = {
         "Consents and credit-report inquiries are recorded by whoever works the customer (PRODUCT.md §1, "
         "consent).",
     ),
+    # --- sensitive personal information -----------------------------------------------------------------
+    Action.SENSITIVE_UNMASK: Rule(
+        frozenset({Role.MANAGER, Role.TEAM_LEAD, Role.RISK_MANAGER, Role.APPROVER}),
+        "unmask_not_allowed",
+        _("您的岗位不能查看客户敏感信息明文。"),
+        "查看明文 of an ID, phone, income or asset value is allowed only to those whose work on *this* "
+        "customer needs the clear value, and only within what they see (PIPL art. 28: sensitive personal "
+        "information only with a specific purpose and sufficient necessity; art. 51: access by 最小必要 "
+        "authorisation; JR/T 0171-2020 §6-7: C3 data shown masked, clear only to authorised posts, every "
+        "access logged). Who needs it (PRODUCT.md, 'Users and what each may see'): the owner CM and the "
+        "team lead for the team's customers, who verify identity and income and contact the customer; "
+        "the risk manager for the branch's customers (collection escalation, formal notice, restructuring "
+        "and write-off name and reach the borrower); the credit approver for applications routed to "
+        "them (审贷分离: the approver checks income and debts independently; nothing is routed yet, so "
+        "the scope shows them no customer). Not the branch head (targets and reports need no clear "
+        "value) nor the administrator (no customer data by default). The service also asks for a "
+        "reason and limits how often (customers.services.unmask). obj: the customer.",
+        on_object=scope.can_see,
+    ),
     # --- needs, pre-assessment, scorecards ----------------------------------------------------------------
     Action.NEED_RECORD: _customer_rule(
         "need_read_only",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,6 +59,21 @@ def latest_report_summary(*, customer: Customer) -> CreditReportSummary | None:
         .order_by("-report_date", "-inquiry__requested_at", "-id")
         .first()
     )
+
+
+def latest_report_summaries(*, customers: Sequence[Customer]) -> dict[int, CreditReportSummary]:
+    """``latest_report_summary`` for several customers in one query: customer id → its latest summary (a
+    customer without one is absent). Used for a business and the persons behind it."""
+    ids = [c.pk for c in customers]
+    latest: dict[int, CreditReportSummary] = {}
+    rows = (
+        CreditReportSummary.objects.filter(inquiry__customer__in=ids, inquiry__purpose__in=MATCHING_PURPOSES)
+        .select_related("inquiry")
+        .order_by("-report_date", "-inquiry__requested_at", "-id")
+    )
+    for row in rows:
+        latest.setdefault(row.inquiry.customer_id, row)
+    return latest
 
 
 def report_summary_of(*, inquiry: CreditInquiry) -> CreditReportSummary | None:

@@ -37,6 +37,8 @@ class Action(StrEnum):
     CUSTOMER_HANDOVER = "customer.handover"
     CUSTOMER_DUPLICATES_REVIEW = "customer.duplicates_review"
     CONSENT_RECORD = "consent.record"
+    # Sensitive personal information (obj: the customer whose value it is)
+    SENSITIVE_UNMASK = "sensitive.unmask"
     # Needs, pre-assessment and scorecards (obj: the customer; for ``SCORE_OVERRIDE``: the assessment)
     NEED_RECORD = "need.record"
     ASSESSMENT_RUN = "assessment.run"

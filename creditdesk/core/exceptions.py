@@ -37,3 +37,9 @@ class NotFound(DomainError):
     """The object does not exist or is outside the person's scope (never say which)."""
 
     status = 404
+
+
+class RateLimited(DomainError):
+    """The person did this too often in a period; the message says when they may try again (HTTP 429)."""
+
+    status = 429

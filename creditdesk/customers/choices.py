@@ -1,7 +1,7 @@
 """Customer kinds, segments and sources (PRODUCT.md §1).
 
-The kinds and the rate sensitivity are shared with the product rules and matching, so the pure
-``core.enums`` owns them; the gender is the pure ``identity``'s (read from the resident ID). Their
+The kinds, the rate sensitivity and the 纳税信用等级 are shared with the product rules and matching, so
+the pure ``core.enums`` owns them; the gender is the pure ``identity``'s (read from the resident ID). Their
 choices are derived here; the rest is the customer record's alone.
 """
 
@@ -13,6 +13,7 @@ from creditdesk.core.choices import text_choices
 from creditdesk.customers import identity
 
 CustomerKind = text_choices(enums.CustomerKind)
+TaxCreditGrade = text_choices(enums.TaxCreditGrade)
 
 
 class QualitySegment(models.TextChoices):
@@ -51,6 +52,10 @@ class RelationshipKind(models.TextChoices):
     SHAREHOLDER = "shareholder", _("股东")
     GUARANTOR = "guarantor", _("担保人")
     REFERRER = "referrer", _("推荐人")
+    # A 个体工商户's 经营者 (the person who runs it: their own credit and income count for it) and a
+    # business's 受益所有人 (beneficial owner, 中国人民银行令〔2024〕第 3 号《受益所有人信息管理办法》).
+    OPERATOR = "operator", _("经营者")
+    BENEFICIAL_OWNER = "beneficial_owner", _("受益所有人")
 
 
 class TermPreference(models.TextChoices):

@@ -1,9 +1,10 @@
 """A list of customers as an Excel workbook (openpyxl, write-only mode), masked by construction.
 
-Only what a list shows leaves the system: name, kind, segments, source, channel, industry, the customer
-manager, and the ID number and phone *masked* (``110***********002X``, ``138****5678``; RULES.md,
-"Personal information"). The clear ID, phone and income are never written: the loaded fields leave the
-income out altogether (``EXPORT_FIELDS``), and the two numbers go through ``mask_id`` / ``mask_phone``.
+Only what a list shows leaves the system: name, kind, segments, source, channel, industry (the free text
+and the GB/T 4754 code with its name), the customer manager, and the ID number and phone *masked*
+(``110***********002X``, ``138****5678``; RULES.md, "Personal information"). The clear ID, phone and
+income are never written: the loaded fields leave the income out altogether (``EXPORT_FIELDS``), and the
+two numbers go through ``mask_id`` / ``mask_phone``.
 
 At most ``MAX_ROWS`` customers are written; when there are more, a last row says the list was cut and
 asks for a narrower search. Cells are written as text, never as formulas: a name beginning with ``=`` is
@@ -26,6 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from creditdesk.customers import industries
 from creditdesk.customers.choices import Channel, CustomerKind, QualitySegment, Source, ValueSegment
 from creditdesk.customers.identity import mask_id, mask_phone
 from creditdesk.customers.models import Customer
@@ -45,8 +47,9 @@ EXPORT_FIELDS = (
     "industry",
     "owner__username",
     "owner__full_name",
+    "industry_code",
 )
-COLUMN_WIDTHS = (30, 12, 22, 15, 10, 10, 10, 10, 14, 12)
+COLUMN_WIDTHS = (30, 12, 22, 15, 10, 10, 10, 10, 14, 12, 24)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def _headers() -> list[str]:
         _("渠道"),
         _("行业"),
         _("客户经理"),
+        _("国民经济行业（GB/T 4754）"),
     ]
 
 
@@ -112,6 +116,7 @@ def _row(sheet: WriteOnlyWorksheet, customer: Customer, labels: dict[str, dict[s
         labels["channel"].get(customer.channel, customer.channel),
         customer.industry,
         customer.owner.get_full_name(),
+        industries.label(customer.industry_code) if customer.industry_code else "",
     )
     return [_text(sheet, value) for value in values]
 

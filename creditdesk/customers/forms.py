@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from creditdesk.core.forms import AmountInput, Form
+from creditdesk.core.forms import AmountInput, DateFormField, Form
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
@@ -15,12 +16,14 @@ from creditdesk.customers.choices import (
     RateSensitivity,
     RelationshipKind,
     Source,
+    TaxCreditGrade,
     TermPreference,
     ValueSegment,
 )
 from creditdesk.customers.identity import mask_id, mask_phone
 from creditdesk.customers.models import Customer
-from creditdesk.customers.services import PROFILE_FIELDS, CustomerInput
+from creditdesk.customers.services import BUSINESS_AUDIT_FIELDS, PROFILE_FIELDS, CustomerInput
+from creditdesk.customers.services.business import SENSITIVE_FIELDS as BUSINESS_SENSITIVE
 
 YES_NO = [("", _("未登记")), ("yes", _("有")), ("no", _("无"))]
 # Sensitive values (encrypted at rest): never put back into a form; left blank on the edit page = kept.
@@ -46,7 +49,29 @@ CLEARABLE = {
     "monthly_income": ("monthly_income", _("月收入")),
     "monthly_debt_payments": ("monthly_debt_payments", _("月还款额")),
     "credit_report": ("credit_current_overdue", _("征信摘要")),
+    "annual_revenue": ("annual_revenue", _("年营业收入")),
+    "total_assets": ("total_assets", _("资产总额")),
+    "provident_fund_base": ("provident_fund_base", _("公积金缴存基数")),
 }
+# 经营信息 / 公积金 shown back in the edit form (not sensitive); the amounts among them are not.
+BUSINESS_SHOWN = tuple(f for f in BUSINESS_AUDIT_FIELDS if f not in BUSINESS_SENSITIVE)
+
+
+def _industry_picker() -> forms.TextInput:
+    """The industry code typed or picked: the box asks the page's search (name, pinyin, code) as one
+    types and offers the matches in its datalist; the service checks the code whatever is typed."""
+    return forms.TextInput(
+        attrs={
+            "list": "industry-options",
+            "autocomplete": "off",
+            "placeholder": _("输入名称、拼音或代码查找，如 餐饮、cy、6210"),
+            "hx-get": reverse_lazy("customers:industries"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": "#industry-options",
+            "hx-swap": "innerHTML",
+            "data-testid": "industry-code",
+        }
+    )
 
 
 class CustomerForm(Form):
@@ -60,6 +85,33 @@ class CustomerForm(Form):
     occupation = forms.CharField(label=_("职业"), required=False, max_length=100)
     industry = forms.CharField(label=_("行业"), required=False, max_length=100)
     employer = forms.CharField(label=_("工作单位"), required=False, max_length=100)
+    # 经营信息: enterprises and 个体工商户 only (the service refuses them on a person).
+    founding_date = DateFormField(label=_("成立日期（企业 / 个体工商户）"), required=False)
+    industry_code = forms.CharField(
+        label=_("国民经济行业（GB/T 4754）"), required=False, max_length=20, widget=_industry_picker()
+    )
+    employees = forms.CharField(label=_("从业人员数（人）"), required=False, max_length=10)
+    annual_revenue = forms.CharField(
+        label=_("年营业收入（元）"), required=False, max_length=20, widget=AmountInput
+    )
+    total_assets = forms.CharField(
+        label=_("资产总额（元）"), required=False, max_length=20, widget=AmountInput
+    )
+    tax_credit_grade = forms.ChoiceField(
+        label=_("纳税信用等级"), choices=[("", "—"), *TaxCreditGrade.choices], required=False
+    )
+    # A person's 公积金 and payroll (the service refuses them on a business).
+    provident_fund_months = forms.CharField(
+        label=_("公积金连续缴存月数（个人）"), required=False, max_length=10
+    )
+    provident_fund_base = forms.CharField(
+        label=_("公积金缴存基数（元/月）"), required=False, max_length=20, widget=AmountInput
+    )
+    payroll_with_bank = forms.ChoiceField(
+        label=_("本行代发工资（个人）"),
+        choices=[("", _("未登记")), ("yes", _("是")), ("no", _("否"))],
+        required=False,
+    )
     quality_segment = forms.ChoiceField(
         label=_("风险分层"), choices=QualitySegment.choices, initial=QualitySegment.STANDARD
     )
@@ -116,7 +168,17 @@ class CustomerForm(Form):
             monthly_income=data.get("monthly_income", ""),
             profile={field: data.get(field, "") for field in PROFILE_FIELDS},
             **{field: data.get(field, "") for field in NEW_SENSITIVE},
+            **_business_typed(data),
+            **{field: data.get(field) or "" for field in BUSINESS_SENSITIVE},
         )
+
+
+def _business_typed(data: dict[str, Any]) -> dict[str, str]:
+    """The 经营信息 / 公积金 values shown in the form, as the service reads them ("" = not recorded)."""
+    values = {field: data.get(field) or "" for field in BUSINESS_SHOWN}
+    founded = data.get("founding_date")
+    values["founding_date"] = founded.isoformat() if founded else ""
+    return values
 
 
 class CustomerEditForm(CustomerForm):
@@ -138,8 +200,12 @@ class CustomerEditForm(CustomerForm):
             "name": customer.name,
             **{field: getattr(customer, field) for field in PROFILE_FIELDS},
         }
-        for flag in ("has_property", "has_vehicle"):
+        for flag in ("has_property", "has_vehicle", "payroll_with_bank"):
             initial[flag] = {True: "yes", False: "no", None: ""}[getattr(customer, flag)]
+        for field in BUSINESS_SHOWN:
+            if field != "payroll_with_bank":
+                value = getattr(customer, field)
+                initial[field] = "" if value is None else value
         super().__init__(*args, initial=initial, **kwargs)
         self.customer = customer
         kept = _("已登记：%(value)s；留空则不修改")
@@ -151,7 +217,13 @@ class CustomerEditForm(CustomerForm):
         for field in ("id_number", "phone"):
             if shown[field]:
                 self.fields[field].help_text = kept % {"value": shown[field]}
-        for field in ("monthly_income", "monthly_debt_payments", "property_value", "vehicle_value"):
+        for field in (
+            "monthly_income",
+            "monthly_debt_payments",
+            "property_value",
+            "vehicle_value",
+            *BUSINESS_SENSITIVE,
+        ):
             if getattr(customer, field):
                 self.fields[field].help_text = recorded
         if customer.credit_report:
@@ -206,12 +278,19 @@ class CustomerEditForm(CustomerForm):
             property_value=new("property_value"),
             vehicle_value=new("vehicle_value"),
             **credit,
+            **_business_typed(data),
+            **{field: new(field) for field in BUSINESS_SENSITIVE},
         )
 
 
 class UnmaskForm(Form):
-    field = forms.ChoiceField(choices=[("id_number", _("证件号码")), ("phone", _("手机号码"))])
-    reason = forms.CharField(label=_("查看理由"), max_length=200)
+    """查看明文 from the ``{% sensitive %}`` tag: which value (a registered target, its id, the field) and
+    why; the service checks the field, the scope, the policy, the reason and the rate limit."""
+
+    target = forms.CharField(max_length=30, required=False)
+    target_id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    field = forms.CharField(max_length=50)
+    reason = forms.CharField(label=_("查看理由"), max_length=200, required=False)
 
 
 class RelationshipForm(Form):

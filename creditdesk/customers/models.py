@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from creditdesk.accounts.scope import ScopePaths
 from creditdesk.core.crypto import EncryptedTextField
+from creditdesk.core.money import D
+from creditdesk.customers import size_class
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
@@ -19,9 +22,11 @@ from creditdesk.customers.choices import (
     RateSensitivity,
     RelationshipKind,
     Source,
+    TaxCreditGrade,
     TermPreference,
     ValueSegment,
 )
+from creditdesk.customers.identity import age_on
 
 
 class Customer(models.Model):
@@ -34,6 +39,13 @@ class Customer(models.Model):
     index of the ID means one ID can never be two customers. The last four digits of ID and phone are
     kept in clear for tail search: they are exactly what the masks (``110***********123X``,
     ``138****5678``) show anyway.
+    A business (企业 or 个体工商户) also has its 经营信息 (PRODUCT.md §1): founding date (经营年限 derived),
+    GB/T 4754-2017 industry code (``industries``), employees, annual revenue and total assets (sensitive,
+    encrypted) — from which its size class (大/中/小/微, 工信部联企业〔2011〕300 号) is computed, never
+    stored — and its 纳税信用等级; the persons behind it are relationships (经营者, 法定代表人 …). A person
+    has instead their 住房公积金 record (consecutive months paid and the monthly base, encrypted) and
+    whether their salary is paid through this bank (本行代发工资). The services refuse the one kind's
+    fields on the other.
     Owned by one customer manager; the scope layer gives the team lead the team's and the branch the
     branch's customers. A likely duplicate can be merged (合并) into another record: ``merged_into``
     marks it, everything stays attached to it, and the merge can be undone.
@@ -84,6 +96,23 @@ class Customer(models.Model):
     has_vehicle = models.BooleanField(_("名下车辆"), null=True, blank=True)
     vehicle_value = EncryptedTextField(_("车辆估值（元）"), blank=True)
     credit_report = EncryptedTextField(_("征信摘要"), blank=True)
+    # 经营信息 of a business (企业 / 个体工商户); empty for a person.
+    founding_date = models.DateField(_("成立日期"), null=True, blank=True)
+    # A GB/T 4754-2017 code as ``industries.normalize_code`` writes it ("H6210"); ``industry`` above is
+    # the free text a CM typed before, kept for people (their employer's trade).
+    industry_code = models.CharField(_("国民经济行业代码"), max_length=8, blank=True)
+    employees = models.PositiveIntegerField(_("从业人员数"), null=True, blank=True)
+    annual_revenue = EncryptedTextField(_("年营业收入（元）"), blank=True)
+    total_assets = EncryptedTextField(_("资产总额（元）"), blank=True)
+    # 国家税务总局《纳税信用管理办法（试行）》(公告 2014 年第 40 号) A/B/C/D, and M added by 公告 2018 年
+    # 第 8 号 for new taxpayers and those without a full year's record (``core.enums.TaxCreditGrade``).
+    tax_credit_grade = models.CharField(
+        _("纳税信用等级"), max_length=1, choices=TaxCreditGrade.choices, blank=True
+    )
+    # A person's 住房公积金 and payroll: stable employment, counted by the products' rules.
+    provident_fund_months = models.PositiveSmallIntegerField(_("公积金连续缴存月数"), null=True, blank=True)
+    provident_fund_base = EncryptedTextField(_("公积金缴存基数（元/月）"), blank=True)
+    payroll_with_bank = models.BooleanField(_("本行代发工资"), null=True, blank=True)
     term_preference = models.CharField(
         _("期限偏好"), max_length=10, choices=TermPreference.choices, blank=True
     )
@@ -133,13 +162,16 @@ class Customer(models.Model):
         "property_value",
         "vehicle_value",
         "credit_report",
+        "annual_revenue",
+        "total_assets",
+        "provident_fund_base",
     )
 
     class Meta:
         verbose_name = _("客户")
         verbose_name_plural = _("客户列表")
         ordering = ["name", "id"]
-        permissions = [("unmask_customer", _("可查看客户敏感信息明文（须填写理由，留审计记录）"))]
+        # 查看明文 is the policy's (Action.SENSITIVE_UNMASK), not a Django permission (migration 0010).
         # Indexes are declared here rather than with ``db_index``/``unique`` on the fields: on PostgreSQL
         # those add a second, ``varchar_pattern_ops`` index per text column for ``LIKE 'x%'``, which no
         # query here uses (prefixes are ranges, tails and blind indexes exact) and every insert pays for.
@@ -184,11 +216,38 @@ class Customer(models.Model):
     def tag_list(self) -> list[str]:
         return [tag for tag in self.tags.split(",") if tag]
 
+    @property
+    def is_business(self) -> bool:
+        """An enterprise or an individual business (个体工商户): the kinds with 经营信息."""
+        return self.kind != CustomerKind.INDIVIDUAL
+
+    def business_years_on(self, today: date) -> int | None:
+        """经营年限: whole years since the founding date on ``today`` (an anniversary adds one, like
+        an age); ``None`` when no founding date is recorded (or it is after ``today``)."""
+        if self.founding_date is None or self.founding_date > today:
+            return None
+        return age_on(self.founding_date, today)
+
+    @property
+    def size_class_result(self) -> size_class.SizeClassResult | None:
+        """规模 (大/中/小/微) by 工信部联企业〔2011〕300 号 from the industry, employees and the (decrypted)
+        revenue and assets, with its reason; ``None`` for a person or when the figures are missing.
+        Computed on read, never stored: it follows the figures as they change."""
+        if not self.is_business or not self.industry_code:
+            return None
+        return size_class.classify(
+            self.industry_code,
+            employees=self.employees,
+            annual_revenue=D(self.annual_revenue) if self.annual_revenue else None,
+            total_assets=D(self.total_assets) if self.total_assets else None,
+        )
+
 
 class Relationship(models.Model):
     """关联关系 — "X 是 Y 的<kind>": a household member (家庭成员, with 配偶/父母/子女 in ``role_detail``),
-    an enterprise's legal representative (法定代表人), actual controller (实际控制人) or shareholder (股东),
-    a guarantor (担保人) or a referrer (推荐人).
+    an enterprise's legal representative (法定代表人), actual controller (实际控制人), shareholder (股东)
+    or beneficial owner (受益所有人), an individual business's operator (经营者), a guarantor (担保人) or
+    a referrer (推荐人).
 
     Directed from ``from_customer`` (X) to ``to_customer`` (Y); a customer's related parties are listed
     both ways. It belongs to X: whoever may change X may add or remove it (``services``), and the other

@@ -1,24 +1,32 @@
-"""Demo customers: ~2,000 people, enterprises and individual businesses spread across the CMs.
+"""Demo customers: ~2,000 people, enterprises and individual businesses spread across the CMs, and the
+worked cases of the source documents.
 
 Idempotent: skipped when the demo customers exist. IDs come from Faker zh_CN (valid check digits),
 credit codes are built with python-stdnum's check digit; every record goes through the same validation
-as the services (``services._apply``) and is stored encrypted with its blind indexes.
+as the services (``services._apply``) and is stored encrypted with its blind indexes. Businesses carry
+their 经营信息 (GB/T 4754 code, founding date, employees, revenue, 纳税信用等级), some people their 公积金.
+
+Worked case seed-004 (/work/shared/seeds/004: "隔壁老王开了家小餐馆"): the 个体工商户 老王家常菜馆
+(H6210 正餐服务, about five years old, 8 employees, about 180 万元 a year, 纳税信用 B, its own shop)
+and 王建国, its 经营者 and 法定代表人 — created through the services (audited) for manager1, once.
 """
 
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
-from stdnum.cn import uscc
+from stdnum.cn import ric, uscc
 
 from creditdesk.accounts.choices import Role
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import DomainError
+from creditdesk.customers import services
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
@@ -50,6 +58,20 @@ INDUSTRIES = [
     "农业",
     "文化旅游",
 ]
+# The free-text industry → GB/T 4754-2017 classes a business of that trade is coded with.
+INDUSTRY_CODES = {
+    "餐饮": ["H6210", "H6220"],
+    "批发零售": ["F5211", "F5232", "F5174", "F5123"],
+    "制造业": ["C3311", "C1391", "C3360"],
+    "建筑": ["E4710", "E5012"],
+    "交通运输": ["G5431"],
+    "信息技术": ["I6513"],
+    "教育": ["P8391"],
+    "医疗": ["Q8421"],
+    "农业": ["A0141"],
+    "文化旅游": ["L7291"],
+}
+TAX_GRADE_WEIGHTS = {"A": 3, "B": 4, "M": 2, "C": 0.7, "D": 0.3}
 OCCUPATIONS = ["企业职员", "个体经营者", "教师", "医生", "工程师", "公务员", "销售", "自由职业"]
 COMPANY_SUFFIX = ["贸易有限公司", "科技有限公司", "餐饮管理有限公司", "建材有限公司", "物流有限公司"]
 TAGS = ["老客户", "代发工资", "有房", "商户", "转介绍", "优质单位", "小微", "临近到期", "价格敏感", "需回访"]
@@ -111,11 +133,37 @@ def _profile(rng: random.Random, faker: Faker, kind: str, income: int) -> dict[s
     }
 
 
+def _business(rng: random.Random, kind: str, industry: str, today: date) -> dict[str, str]:
+    """经营信息 of a business, or 公积金 / 代发工资 of a person (some of them): a 个体户 is small and
+    young, an enterprise larger and older. Drawn from its own generator, so earlier seeds stay."""
+    if kind == CustomerKind.INDIVIDUAL:
+        if rng.random() >= 0.45:
+            return {"payroll_with_bank": "yes" if rng.random() < 0.2 else ""}
+        return {
+            "provident_fund_months": str(rng.randrange(6, 181)),
+            "provident_fund_base": _money(rng.uniform(3_000, 30_000)),
+            "payroll_with_bank": "yes" if rng.random() < 0.5 else "no",
+        }
+    shop = kind == CustomerKind.INDIVIDUAL_BUSINESS
+    years = rng.uniform(0.5, 12) if shop else rng.uniform(1, 25)
+    revenue = rng.uniform(200_000, 3_000_000) if shop else rng.uniform(1_000_000, 100_000_000)
+    grades = list(TAX_GRADE_WEIGHTS)
+    return {
+        "founding_date": (today - timedelta(days=int(years * 365))).isoformat(),
+        "industry_code": rng.choice(INDUSTRY_CODES[industry]),
+        "employees": str(rng.randrange(1, 16) if shop else rng.randrange(5, 400)),
+        "annual_revenue": _money(revenue),
+        "total_assets": _money(revenue * rng.uniform(0.3, 1.5)) if not shop or rng.random() < 0.5 else "",
+        "tax_credit_grade": rng.choices(grades, weights=list(TAX_GRADE_WEIGHTS.values()))[0],
+    }
+
+
 def _people(faker: Faker, rng: random.Random, managers: list[User]) -> list[Customer]:
     today = timezone.localdate()
     profile_faker = Faker("zh_CN")
     profile_faker.seed_instance(SEED + 2)
     profile_rng = random.Random(SEED + 2)  # noqa: S311 - reproducible demo data, not security
+    business_rng = random.Random(SEED + 3)  # noqa: S311 - reproducible demo data, not security
     customers: list[Customer] = []
     for index in range(TARGET):
         owner = managers[0] if index < len(FIXED_NAMES) else managers[index % len(managers)]
@@ -154,6 +202,7 @@ def _people(faker: Faker, rng: random.Random, managers: list[User]) -> list[Cust
             monthly_income=str(income),
             profile=profile | more.pop("profile"),
             **more,
+            **_business(business_rng, kind, profile["industry"], today),
         )
         customer = Customer(owner=owner, created_by=owner)
         try:
@@ -232,11 +281,92 @@ def _links(*, stdout: Any = None) -> dict[str, int]:
     return {"created_ownerships": len(ownerships), "created_relationships": len(relationships)}
 
 
+WANG_SHOP = "老王家常菜馆"
+WANG = "王建国"
+
+
+def _wang_resident_id(today: date) -> str:
+    """王建国's resident ID (GB 11643, python-stdnum's check digit): 朝阳区, born 45 years before today's
+    year on 15 March, a man (odd 17th digit)."""
+    body = f"110105{today.year - 45:04d}0315{133:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum reads the number with a check digit
+
+
+def _worked_cases(*, stdout: Any = None) -> int:
+    """seed-004: 隔壁老王's restaurant and its operator, for manager1, through the services; once."""
+    manager = User.objects.filter(username="manager1", is_active=True).first()
+    if manager is None or Customer.objects.filter(name=WANG_SHOP, owner=manager).exists():
+        return 0
+    today = timezone.localdate()
+    shop = services.customer_create(
+        actor=manager,
+        data=CustomerInput(
+            kind=CustomerKind.INDIVIDUAL_BUSINESS,
+            name=WANG_SHOP,
+            id_number=_credit_code_of("92110105MA01WANG0"),
+            phone="13911062345",
+            monthly_income="45000",
+            profile={
+                "industry": "餐饮",
+                "address_business": "北京市朝阳区安贞里三区 12 号底商",
+                "has_property": "yes",
+                "has_vehicle": "no",
+                "channel": Channel.REFERRAL,
+                "channel_detail": "老客户介绍",
+                "tags": "商户,餐饮,有房",
+                "notes": "自有临街商铺（商业用房）一处，即经营场所；生意不错，想扩大门面。",
+            },
+            property_value="2600000",
+            founding_date=date(today.year - 5, today.month, 1).isoformat(),
+            industry_code="H6210",
+            employees="8",
+            annual_revenue="1800000",
+            total_assets="3200000",
+            tax_credit_grade="B",
+            credit_current_overdue="0",
+            credit_worst_overdue_days="0",
+            credit_inquiries_6m="1",
+        ),
+    )
+    person = services.customer_create(
+        actor=manager,
+        data=CustomerInput(
+            kind=CustomerKind.INDIVIDUAL,
+            name=WANG,
+            id_number=_wang_resident_id(today),
+            phone="13911062346",
+            monthly_income="30000",
+            profile={"occupation": "个体经营者", "industry": "餐饮", "has_property": "yes"},
+            property_value="2600000",
+            monthly_debt_payments="0",
+            credit_current_overdue="0",
+            credit_worst_overdue_days="0",
+            credit_inquiries_6m="1",
+        ),
+    )
+    for kind in (RelationshipKind.OPERATOR, RelationshipKind.LEGAL_REPRESENTATIVE):
+        services.relationship_add(
+            actor=manager, from_customer_id=person.pk, to_customer_id=shop.pk, kind=kind
+        )
+    if stdout is not None:
+        stdout.write(f"示例客户：{WANG_SHOP}（经营者 {WANG}）")
+    return 2
+
+
+def _credit_code_of(body: str) -> str:
+    """A unified social credit code: ``body`` (17 characters) and its GB 32100 check digit."""
+    return body + uscc.calc_check_digit(body)
+
+
 def run(*, stdout: Any = None) -> dict[str, int]:
     if Customer.objects.filter(name="张三", created_by__username="manager1").exists():
         if stdout is not None:
             stdout.write(f"客户：已存在（共 {Customer.objects.count()} 户）")
-        return {"created_customers": 0, **_links(stdout=stdout)}
+        return {
+            "created_customers": 0,
+            **_links(stdout=stdout),
+            "created_worked_cases": _worked_cases(stdout=stdout),
+        }
     faker = Faker("zh_CN")
     faker.seed_instance(SEED)
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
@@ -250,4 +380,8 @@ def run(*, stdout: Any = None) -> dict[str, int]:
         audit_record(actor=None, action="seed.customers", after={"created_customers": len(unique)})
     if stdout is not None:
         stdout.write(f"客户：新建 {len(unique)} 户")
-    return {"created_customers": len(unique), **_links(stdout=stdout)}
+    return {
+        "created_customers": len(unique),
+        **_links(stdout=stdout),
+        "created_worked_cases": _worked_cases(stdout=stdout),
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from creditdesk.accounts import scope
 from creditdesk.accounts.choices import TEAM_ROLES
 from creditdesk.accounts.models import User
+from creditdesk.core.money import D
+from creditdesk.customers import industries, size_class
+from creditdesk.customers.choices import CustomerKind, RelationshipKind
 from creditdesk.customers.models import Customer, CustomerOwnership, Relationship
 from creditdesk.customers.services import id_index, phone_index
 
@@ -322,3 +325,89 @@ def relationship_involves(*, relationship_id: int, customer: Customer) -> bool:
     return Relationship.objects.filter(
         Q(from_customer=customer) | Q(to_customer=customer), pk=relationship_id
     ).exists()
+
+
+BUSINESS_PERSON_KINDS = (RelationshipKind.OPERATOR, RelationshipKind.LEGAL_REPRESENTATIVE)
+
+
+def business_persons(*, customer: Customer, kinds: tuple[str, ...] = BUSINESS_PERSON_KINDS) -> list[Customer]:
+    """The persons behind a business whose own credit and income count for it (PRODUCT.md §1: "the
+    operator's own credit and income count for a 个体户"): the individuals related to ``customer`` as
+    one of ``kinds`` ("X 是 Y 的经营者 / 法定代表人"), in the order of ``kinds`` (first the 经营者, then the
+    法定代表人), each person once, merged records left out.
+
+    Not scoped to a user: it feeds facts computed about the business (products' admission, scoring),
+    whoever owns the persons. Callers never show these records; a page names the persons only through
+    the scoped ``related_parties``.
+    """
+    if not kinds:
+        return []
+    rows = (
+        Relationship.objects.filter(
+            to_customer=customer,
+            kind__in=kinds,
+            from_customer__kind=CustomerKind.INDIVIDUAL,
+            from_customer__merged_into__isnull=True,
+        )
+        .select_related("from_customer")
+        .order_by("id")
+    )
+    rank = {kind: position for position, kind in enumerate(kinds)}
+    persons: dict[int, Customer] = {}
+    for row in sorted(rows, key=lambda r: (rank[r.kind], r.pk)):
+        persons.setdefault(row.from_customer_id, row.from_customer)
+    return list(persons.values())
+
+
+def size_class_basis(result: size_class.SizeClassResult) -> str:
+    """Why a business has its size class, without its figures — "餐饮业：微型（从业人员 10 人以下或营业收入
+    100 万元以下）": the rule's industry, the class and the class's condition in 工信部联企业〔2011〕300 号.
+    The revenue and assets are sensitive (PIPL; shown as "已登记" only), so pages and the API say this,
+    never ``result.reason``, which quotes the figures and serves the computed facts."""
+    condition = size_class.condition_text(result.rule, result.size_class)
+    return _("%(industry)s：%(size)s（%(condition)s）") % {
+        "industry": result.rule.name,
+        "size": _(result.size_class.label),
+        "condition": condition,
+    }
+
+
+@dataclass(frozen=True)
+class BusinessProfile:
+    """经营信息 of a business as its 360 page shows it: 经营年限, the industry as "H6210 正餐服务" with
+    its path in the standard, and the size class computed from the record with why (or why not)."""
+
+    years: int | None
+    industry_label: str
+    industry_path: str
+    size_label: str
+    size_reason: str
+
+
+def business_profile(*, customer: Customer, today: date) -> BusinessProfile | None:
+    """The derived 经营信息 of ``customer`` (one the caller may see); ``None`` for a person. The size
+    class is computed on read (工信部联企业〔2011〕300 号, ``size_class``): it follows the figures."""
+    if not customer.is_business:
+        return None
+    code = customer.industry_code
+    result = customer.size_class_result
+    if result is not None:
+        size_label, size_reason = str(_(result.size_class.label)), size_class_basis(result)
+    else:
+        size_label = ""
+        size_reason = (
+            size_class.unclassified_reason(
+                code,
+                employees=customer.employees,
+                annual_revenue=D(customer.annual_revenue) if customer.annual_revenue else None,
+                total_assets=D(customer.total_assets) if customer.total_assets else None,
+            )
+            or ""
+        )
+    return BusinessProfile(
+        years=customer.business_years_on(today),
+        industry_label=industries.label(code) if code else "",
+        industry_path=" › ".join(industry.name for industry in industries.path(code)[:-1]) if code else "",
+        size_label=size_label,
+        size_reason=size_reason,
+    )

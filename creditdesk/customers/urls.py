@@ -7,6 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
+    path("industries/", views.industry_options, name="industries"),
     path("<int:customer_id>/", views.customer_detail, name="detail"),
     path("<int:customer_id>/edit/", views.customer_update, name="update"),
     path("<int:customer_id>/unmask/", views.customer_unmask, name="unmask"),

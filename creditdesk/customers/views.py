@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +18,7 @@ from creditdesk.core.htmx import is_htmx
 from creditdesk.core.paging import paginate
 from creditdesk.core.panels import customer_panels
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
-from creditdesk.customers import duplicates, selectors, services
+from creditdesk.customers import duplicates, industries, selectors, services
 from creditdesk.customers.forms import (
     CustomerEditForm,
     CustomerForm,
@@ -27,7 +28,6 @@ from creditdesk.customers.forms import (
     RelationshipForm,
     UnmaskForm,
 )
-from creditdesk.customers.identity import mask_id, mask_phone
 
 
 @login_required
@@ -99,13 +99,11 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = selectors.customer_get_visible(user=request.user, customer_id=customer_id)
     context = {
         "customer": customer,
-        "masked_id": mask_id(customer.id_number) if customer.id_number else "",
-        "masked_phone": mask_phone(customer.phone) if customer.phone else "",
-        "can_unmask": request.user.has_perm("customers.unmask_customer"),
         "can_change": policy.can(request.user, Action.CUSTOMER_CHANGE, customer),
         "related_parties": selectors.related_parties(user=request.user, customer=customer),
         "ownership_history": selectors.ownership_history(customer=customer)[:20],
         "panels": customer_panels(),
+        "business": selectors.business_profile(customer=customer, today=timezone.localdate()),
     }
     if context["can_change"] and customer.merged_into_id is None:
         context["relationship_form"] = RelationshipForm()
@@ -125,6 +123,17 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     ]
     context["merged_customers"] = list(selectors.merged_customers(user=request.user, customer=customer)[:50])
     return render(request, "customers/customer_detail.html", context)
+
+
+@login_required
+@require_GET
+def industry_options(request: HttpRequest) -> HttpResponse:
+    """The industry picker of the customer form: GB/T 4754-2017 entries matching the typed name, pinyin
+    (initials too: "cy" finds 餐饮) or code, as ``<option>``s for its datalist. Reference data: every
+    signed-in person; the box's own value (``industry_code``) is read when no ``q`` is sent."""
+    query = (request.GET.get("q") or request.GET.get("industry_code") or "").strip()[:50]
+    found = industries.search_industries(query, limit=20) if query else []
+    return render(request, "customers/_industry_options.html", {"found": found, "query": query})
 
 
 @login_required
@@ -193,19 +202,27 @@ def customer_merge_undo(request: HttpRequest, customer_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def customer_unmask(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """查看明文 (the ``{% sensitive %}`` tag's form): one value of this customer — theirs, or of a record of
+    theirs (``target``/``target_id``) — answered in place; out of scope 404, not allowed 403, a refusal
+    (no reason, too often) its sentence with 400 / 429."""
     form = UnmaskForm(request.POST)
     if not form.is_valid():
-        return render(request, "customers/_unmask_result.html", {"error": _("请填写查看理由。")}, status=400)
+        return render(
+            request, "customers/_unmask_result.html", {"error": _("请选择要查看的字段。")}, status=400
+        )
+    data = form.cleaned_data
     try:
         with refusals_as_http():
-            value = services.customer_unmask(
+            value = services.sensitive_unmask(
                 actor=request.user,
+                target=data["target"] or "customer",
+                target_id=data["target_id"] or customer_id,
+                field=data["field"],
+                reason=data["reason"],
                 customer_id=customer_id,
-                field=form.cleaned_data["field"],
-                reason=form.cleaned_data["reason"],
             )
     except DomainError as exc:
-        return render(request, "customers/_unmask_result.html", {"error": exc.message}, status=400)
+        return render(request, "customers/_unmask_result.html", {"error": exc.message}, status=exc.status)
     return render(request, "customers/_unmask_result.html", {"value": value})
 
 

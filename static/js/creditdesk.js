@@ -6,3 +6,13 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 // htmx sends the CSRF token read from the <body hx-headers> attribute; nothing else to configure.
+// htmx 2 swaps only 2xx/3xx answers. A form marked data-swap-refusals shows a refusal in place: its
+// fragment answers 400 (the sentence saying what to fix) or 429 (too often, and when to try again).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if ((status === 400 || status === 429) && source && source.closest("[data-swap-refusals]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

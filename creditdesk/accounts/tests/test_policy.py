@@ -47,6 +47,7 @@ TABLE: dict[Action, tuple[frozenset[Role], str]] = {
     Action.CUSTOMER_HANDOVER: (frozenset({L, H}), "handover_not_allowed"),
     Action.CUSTOMER_DUPLICATES_REVIEW: (frozenset({L, H}), "permission_denied"),
     Action.CONSENT_RECORD: (frozenset({M, L}), "consent_read_only"),
+    Action.SENSITIVE_UNMASK: (frozenset({M, L, R, A}), "unmask_not_allowed"),
     Action.NEED_RECORD: (frozenset({M, L}), "need_read_only"),
     Action.ASSESSMENT_RUN: (frozenset({M, L}), "assessment_not_allowed"),
     Action.SCORE_OVERRIDE: (frozenset({L, R, A, H}), "override_not_allowed"),
@@ -92,6 +93,18 @@ OVERRIDES = {
     "risk1": {"own", "same_team", "other_team"},
     "risk2": {"other_branch"},
     "approver1": set(),  # sees applications routed to them, not pre-assessments
+    "admin": set(),
+}
+# 查看明文: whoever's work needs the clear value, within what they see (never the branch head, the admin).
+UNMASKS = {
+    "cm_a": {"own"},
+    "cm_b": {"same_team"},
+    "lead1": {"own", "same_team"},
+    "lead2": {"other_team"},
+    "head1": set(),
+    "risk1": {"own", "same_team", "other_team"},
+    "risk2": {"other_branch"},
+    "approver1": set(),  # nothing is routed to them yet: they see no customer
     "admin": set(),
 }
 # Giving a customer or a task to someone else: assigner → the people it may give them to.
@@ -237,6 +250,14 @@ def test_a_grade_is_overridden_by_a_second_person_who_sees_it(org, assessments, 
     with pytest.raises(NotAllowed) as refused:
         policy.require(org.cm_a, Action.SCORE_OVERRIDE, assessments["own"])  # the customer's own CM
     assert refused.value.code == "override_not_allowed"
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_clear_value_is_for_those_whose_work_needs_it_within_their_scope(org, customers, viewer):
+    user = getattr(org, viewer)
+    for relation, customer in customers.items():
+        expected = relation in UNMASKS[viewer]
+        assert policy.can(user, Action.SENSITIVE_UNMASK, customer) is expected, (viewer, relation)
 
 
 @pytest.mark.parametrize(

@@ -5,15 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from creditdesk.core.api.ids import IdField
-from creditdesk.core.api.schema import may_conflict
-from creditdesk.customers import selectors, services
+from creditdesk.core.api.schema import ErrorSerializer, may_conflict
+from creditdesk.customers import industries, selectors, sensitive, services
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
@@ -22,6 +29,7 @@ from creditdesk.customers.choices import (
     RateSensitivity,
     RelationshipKind,
     Source,
+    TaxCreditGrade,
     TermPreference,
     ValueSegment,
 )
@@ -36,6 +44,9 @@ SENSITIVE_PROFILE = (
     "property_value",
     "vehicle_value",
     "credit_report",
+    "annual_revenue",
+    "total_assets",
+    "provident_fund_base",
 )
 
 
@@ -46,13 +57,31 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
         return super().to_representation(value) or None
 
 
+class SizeClassSerializer(serializers.Serializer):
+    """规模 (大/中/小/微) computed by 工信部联企业〔2011〕300 号 from the industry and the figures."""
+
+    value = serializers.CharField(help_text="large / medium / small / micro")
+    label = serializers.CharField(help_text="大型 / 中型 / 小型 / 微型")
+    reason = serializers.CharField(help_text="依据：所属行业及该规模的划型条件（不含营业收入等敏感数据）")
+
+
 class CustomerSerializer(serializers.ModelSerializer):
-    """A customer as programs see it: ID and phone masked; income, debt payments, asset values and the
-    credit report never shown — only whether each is recorded (``sensitive_recorded``)."""
+    """A customer as programs see it: ID and phone masked; income, debt payments, asset values, the
+    credit report, the revenue and assets and the 公积金 base never shown — only whether each is recorded
+    (``sensitive_recorded``). A business's size class and 经营年限 are computed from the record."""
 
     gender = BlankAsNullChoiceField(
         choices=Gender.choices, read_only=True, allow_null=True, help_text="由身份证号得出；未知时为 null"
     )
+    tax_credit_grade = BlankAsNullChoiceField(
+        choices=TaxCreditGrade.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="纳税信用等级；未登记时为 null",
+    )
+    industry_label = serializers.SerializerMethodField()
+    business_years = serializers.SerializerMethodField()
+    size_class = serializers.SerializerMethodField()
     id_number_masked = serializers.SerializerMethodField()
     phone_masked = serializers.SerializerMethodField()
     sensitive_recorded = serializers.SerializerMethodField()
@@ -73,6 +102,15 @@ class CustomerSerializer(serializers.ModelSerializer):
             "owner_username",
             *PROFILE_FIELDS,
             "tag_list",
+            "founding_date",
+            "business_years",
+            "industry_code",
+            "industry_label",
+            "employees",
+            "size_class",
+            "tax_credit_grade",
+            "provident_fund_months",
+            "payroll_with_bank",
             "sensitive_recorded",
             "merged_into",
             "created_at",
@@ -87,6 +125,25 @@ class CustomerSerializer(serializers.ModelSerializer):
 
     def get_sensitive_recorded(self, obj: Customer) -> dict[str, bool]:
         return {field: bool(getattr(obj, field)) for field in SENSITIVE_PROFILE}
+
+    def get_industry_label(self, obj: Customer) -> str:
+        """The code and its name, "H6210 正餐服务"; empty when no code is recorded."""
+        return industries.label(obj.industry_code) if obj.industry_code else ""
+
+    def get_business_years(self, obj: Customer) -> int | None:
+        """经营年限: whole years since the founding date (null without one)."""
+        return obj.business_years_on(timezone.localdate())
+
+    @extend_schema_field(SizeClassSerializer(allow_null=True))
+    def get_size_class(self, obj: Customer) -> dict[str, str] | None:
+        result = obj.size_class_result
+        if result is None:
+            return None
+        return {
+            "value": result.size_class.value,
+            "label": result.size_class.label,
+            "reason": selectors.size_class_basis(result),  # the rule, never the (sensitive) figures
+        }
 
 
 @extend_schema_field(
@@ -153,6 +210,27 @@ class CustomerWriteSerializer(serializers.Serializer):
     credit_current_overdue = _amount_field()
     credit_worst_overdue_days = CountTextField()
     credit_inquiries_6m = CountTextField()
+    founding_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="成立日期（企业 / 个体工商户），不晚于今天"
+    )
+    industry_code = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="GB/T 4754-2017 行业代码，如 H6210（写作 6210 亦可）；查找见 /api/v1/industries/",
+    )
+    employees = CountTextField(help_text="从业人员数（人）")
+    annual_revenue = AmountTextField(help_text="年营业收入（元）")
+    total_assets = AmountTextField(help_text="资产总额（元）")
+    tax_credit_grade = serializers.ChoiceField(
+        choices=TaxCreditGrade.choices, required=False, allow_blank=True, default=""
+    )
+    provident_fund_months = CountTextField(help_text="公积金连续缴存月数（个人）")
+    provident_fund_base = AmountTextField(help_text="公积金缴存基数（元/月，个人）")
+    payroll_with_bank = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="本行代发工资（个人）"
+    )
 
     def to_input(self) -> CustomerInput:
         data: dict[str, Any] = self.validated_data
@@ -172,15 +250,44 @@ class CustomerWriteSerializer(serializers.Serializer):
             credit_current_overdue=data["credit_current_overdue"],
             credit_worst_overdue_days=data["credit_worst_overdue_days"],
             credit_inquiries_6m=data["credit_inquiries_6m"],
+            founding_date=data["founding_date"].isoformat() if data["founding_date"] else "",
+            industry_code=data["industry_code"],
+            employees=data["employees"],
+            annual_revenue=data["annual_revenue"],
+            total_assets=data["total_assets"],
+            tax_credit_grade=data["tax_credit_grade"],
+            provident_fund_months=data["provident_fund_months"],
+            provident_fund_base=data["provident_fund_base"],
+            payroll_with_bank={True: "yes", False: "no", None: ""}[data["payroll_with_bank"]],
         )
 
 
-UNMASK_FIELDS = ["id_number", "phone"]
+def _unmask_targets() -> list[str]:
+    return list(sensitive.targets())
+
+
+def _unmask_fields() -> list[str]:
+    return sorted({field for fields in sensitive.targets().values() for field in fields})
 
 
 class UnmaskSerializer(serializers.Serializer):
-    field = serializers.ChoiceField(choices=UNMASK_FIELDS)
-    reason = serializers.CharField(max_length=200)
+    """查看明文 of one value of the customer in the URL: its own (``target`` "customer", the default) or
+    of one of its records (``target`` "need" and ``target_id``); the reason is checked by the service."""
+
+    target = serializers.ChoiceField(choices=["customer"], required=False, default="customer")
+    target_id = IdField(required=False, allow_null=True, default=None)
+    field = serializers.ChoiceField(
+        choices=["id_number"], help_text="字段名；可查看的字段因 target 而异（customer / need）"
+    )
+    reason = serializers.CharField(
+        max_length=200, allow_blank=True, help_text="查看理由：至少 4 个字，不能只是数字或标点"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The registry is filled as the apps start (customers, products): read it when asked.
+        self.fields["target"].choices = _unmask_targets()
+        self.fields["field"].choices = _unmask_fields()
 
 
 class RelatedPartySerializer(serializers.Serializer):
@@ -275,18 +382,39 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={
             200: inline_serializer(
                 "UnmaskResponse",
-                {"field": serializers.ChoiceField(choices=UNMASK_FIELDS), "value": serializers.CharField()},
-            )
+                {
+                    "target": serializers.CharField(),
+                    "target_id": serializers.IntegerField(),
+                    "field": serializers.CharField(),
+                    "value": serializers.CharField(),
+                },
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer, description="一小时内查看明文次数已达上限（unmask_rate_limited）。"
+            ),
         },
     )
     @action(detail=True, methods=["post"])
     def unmask(self, request: Request, pk: str) -> Response:
-        """The clear ID or phone, with a reason; needs the unmask permission and is audited."""
+        """查看明文: one sensitive value of this customer (or of its needs record) in clear, with a reason;
+        for those the policy allows (the owner CM, the team lead, the branch's risk manager), audited,
+        at most ``CREDITDESK_UNMASK_LIMIT`` a person per hour (429 beyond)."""
         customer = self.get_object()
         data = UnmaskSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        value = services.customer_unmask(actor=request.user, customer_id=customer.pk, **data.validated_data)
-        return Response({"field": data.validated_data["field"], "value": value})
+        values = data.validated_data
+        target_id = values["target_id"] or customer.pk
+        value = services.sensitive_unmask(
+            actor=request.user,
+            target=values["target"],
+            target_id=target_id,
+            field=values["field"],
+            reason=values["reason"],
+            customer_id=customer.pk,
+        )
+        return Response(
+            {"target": values["target"], "target_id": target_id, "field": values["field"], "value": value}
+        )
 
     @extend_schema(methods=["GET"], responses=RelatedPartySerializer(many=True))
     @extend_schema(

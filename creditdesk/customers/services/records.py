@@ -11,13 +11,11 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from creditdesk.accounts import policy
 from creditdesk.accounts.models import User
@@ -25,8 +23,6 @@ from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.crypto import blind_index
 from creditdesk.core.exceptions import DomainError, NotFound
-from creditdesk.core.money import NegativeAmount, NotWholeFen, is_fen_amount
-from creditdesk.core.money import parse_amount as read_amount
 from creditdesk.customers.choices import (
     Channel,
     CustomerKind,
@@ -47,6 +43,11 @@ from creditdesk.customers.identity import (
 )
 from creditdesk.customers.locks import customer_for_change
 from creditdesk.customers.models import Customer, CustomerOwnership
+from creditdesk.customers.services.business import BUSINESS_AUDIT_FIELDS, apply_business
+from creditdesk.customers.services.values import label as _label
+from creditdesk.customers.services.values import parse_amount
+from creditdesk.customers.services.values import parse_count as _parse_count
+from creditdesk.customers.services.values import parse_yes_no as _parse_yes_no
 
 ID_INDEX_CONTEXT = "customers.customer.id_number"
 PHONE_INDEX_CONTEXT = "customers.customer.phone"
@@ -77,6 +78,7 @@ AUDIT_FIELDS = (
     "rate_sensitivity",
     "tags",
     "notes",
+    *BUSINESS_AUDIT_FIELDS,
 )
 # Non-sensitive profile fields, passed as strings in ``CustomerInput.profile``.
 PROFILE_FIELDS = (
@@ -110,12 +112,9 @@ _KIND_VALUES = tuple(CustomerKind.values)
 _CHOICE_VALUES = {name: tuple(choices.values) for name, choices in CHOICES.items()}
 OPTIONAL_CHOICES = frozenset({"term_preference", "rate_sensitivity"})  # blank = not recorded
 YES_NO_FIELDS = frozenset({"has_property", "has_vehicle"})
-YES = frozenset({"yes", "y", "true", "1", "是", "有"})
-NO = frozenset({"no", "n", "false", "0", "否", "无"})
 # The asset values (sensitive, encrypted) and the yes/no flag each belongs to.
 ASSET_VALUES = {"property_value": "has_property", "vehicle_value": "has_vehicle"}
 
-AMOUNT_MAX = Decimal("100000000000")  # 1,000 亿元: anything above is a typing error, not a customer
 MAX_TAGS = 10
 MAX_TAG_LENGTH = 20
 _TAG_SEPARATORS = re.compile(r"[,、;；\n]+")  # after NFKC, so full-width ，；are covered too
@@ -125,11 +124,6 @@ CREDIT_COUNTS = (
     ("credit_worst_overdue_days", "worst_overdue_days_24m", 0, 3650),
     ("credit_inquiries_6m", "inquiries_6m", 0, 999),
 )
-CREDIT_LABELS = {
-    "credit_current_overdue": _lazy("当前逾期金额（元）"),
-    "credit_worst_overdue_days": _lazy("近 24 个月最长逾期天数"),
-    "credit_inquiries_6m": _lazy("近 6 个月征信查询次数"),
-}
 
 
 def id_index(kind: str, number: str) -> str:
@@ -147,9 +141,9 @@ def phone_index(phone: str) -> str:
 class CustomerInput:
     """What a person types for a customer; every field is a string, validated by the service.
 
-    The sensitive profile values added later (debt payments, asset values, credit report) default to
-    ``None``: "not given, leave as it is" — so a caller that does not know them never clears them.
-    ``""`` clears a value.
+    The sensitive profile values added later (debt payments, asset values, credit report) and the
+    经营信息 / 公积金 fields (``services.business``) default to ``None``: "not given, leave as it is" —
+    so a caller that does not know them never clears them. ``""`` clears a value.
     """
 
     kind: str
@@ -164,52 +158,15 @@ class CustomerInput:
     credit_current_overdue: str | None = None
     credit_worst_overdue_days: str | None = None
     credit_inquiries_6m: str | None = None
-
-
-def _label(field: str) -> str:
-    if field in CREDIT_LABELS:
-        return str(CREDIT_LABELS[field])
-    return str(Customer._meta.get_field(field).verbose_name)
-
-
-def parse_amount(raw: str | None, *, field: str, code: str | None = None) -> str:
-    """A non-negative amount in yuan with at most two decimals, as ``"1234.50"``; ``""`` when blank.
-
-    Read by ``core.money.parse_amount`` as a customer manager types it (``12,000``, ``30万``, ``1.5万元``,
-    full-width digits); anything else names the field in the refusal.
-    """
-    if not unicodedata.normalize("NFKC", raw or "").strip().replace(",", ""):
-        return ""
-    code = code or f"{field}_invalid"
-    try:
-        amount = read_amount(raw or "")
-    except (NegativeAmount, NotWholeFen):
-        amount = Decimal(-1)  # refused below with the range in the message
-    except ValueError:
-        raise DomainError(
-            code, _("%(field)s不是有效的金额。") % {"field": _label(field)}, {"field": field}
-        ) from None
-    if amount < 0 or amount >= AMOUNT_MAX or not is_fen_amount(amount):
-        raise DomainError(
-            code,
-            _("%(field)s须为不小于 0、小于 1000 亿、最多两位小数的金额。") % {"field": _label(field)},
-            {"field": field},
-        )
-    return str(amount.quantize(Decimal("0.01")) + 0)  # "+ 0" turns -0.00 into 0.00
-
-
-def _parse_count(raw: str | None, *, field: str, low: int, high: int) -> int | None:
-    text = unicodedata.normalize("NFKC", raw or "").strip()
-    if not text:
-        return None
-    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
-        raise DomainError(
-            f"{field}_invalid",
-            _("%(field)s须为 %(low)s 至 %(high)s 之间的整数。")
-            % {"field": _label(field), "low": low, "high": high},
-            {"field": field},
-        )
-    return int(text)
+    founding_date: str | None = None
+    industry_code: str | None = None
+    employees: str | None = None
+    annual_revenue: str | None = None
+    total_assets: str | None = None
+    tax_credit_grade: str | None = None
+    provident_fund_months: str | None = None
+    provident_fund_base: str | None = None
+    payroll_with_bank: str | None = None
 
 
 def normalize_tags(raw: str | None) -> str:
@@ -236,19 +193,6 @@ def normalize_tags(raw: str | None) -> str:
     return ",".join(tags)
 
 
-def _parse_yes_no(raw: str | None, *, field: str) -> bool | None:
-    text = (raw or "").strip().lower()
-    if not text:
-        return None
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise DomainError(
-        f"{field}_invalid", _("%(field)s请填写“有”或“无”。") % {"field": _label(field)}, {"field": field}
-    )
-
-
 def _profile_value(field: str, raw: str | None) -> Any:
     """One non-sensitive profile value, validated and normalised."""
     if field in YES_NO_FIELDS:
@@ -262,7 +206,7 @@ def _profile_value(field: str, raw: str | None) -> Any:
                 f"{field}_invalid", _("%(field)s的选项无效。") % {"field": _label(field)}, {"field": field}
             )
         return value
-    limit = Customer._meta.get_field(field).max_length
+    limit = getattr(Customer._meta.get_field(field), "max_length", None)
     if limit and len(value) > limit:
         raise DomainError(
             f"{field}_too_long",
@@ -365,6 +309,8 @@ def _apply(customer: Customer, data: CustomerInput, *, today: Any) -> None:
     if report is not None:
         customer.credit_report = report
 
+    apply_business(customer, data, today=today)
+
 
 def _save_unique(customer: Customer) -> None:
     """Save; a second customer with the same ID is refused (the unique blind index enforces it)."""
@@ -399,8 +345,14 @@ def customer_create(*, actor: User, data: CustomerInput, owner: User | None = No
     return customer
 
 
+# The column each audited field is stored in (a foreign key's id): compared in clear before and after.
+_ATTNAMES = {
+    field.name: field.attname for field in Customer._meta.concrete_fields if field.name in AUDIT_FIELDS
+}
+
+
 def _clear_values(customer: Customer) -> dict[str, Any]:
-    return {name: getattr(customer, Customer._meta.get_field(name).attname) for name in AUDIT_FIELDS}
+    return {name: getattr(customer, _ATTNAMES[name]) for name in AUDIT_FIELDS}
 
 
 @transaction.atomic(durable=True)

@@ -3,8 +3,6 @@ in ``accounts/tests/grids.py``)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Permission
-
 from creditdesk.accounts.tests.grids import CHANGES, CUSTOMER_WORKERS, EVERYONE, SEES
 from creditdesk.core.testing.access import FORBIDDEN, Grid, api, page
 from creditdesk.customers import services
@@ -13,8 +11,7 @@ from creditdesk.customers.services import CustomerInput
 
 def build(w) -> None:
     """张三, a customer of cm_a with the profile the small catalogue's tests use (so that matching and
-    proposals work for him), 张三丰 (cm_a, a likely duplicate to merge), a relationship between them, and
-    the unmask permission for a few people (``UNMASKERS``)."""
+    proposals work for him), 张三丰 (cm_a, a likely duplicate to merge) and a relationship between them."""
     w.customer = services.customer_create(
         actor=w.cm_a,
         data=CustomerInput(
@@ -39,9 +36,6 @@ def build(w) -> None:
         to_customer_id=w.customer2.pk,
         kind="guarantor",
     )
-    unmask = Permission.objects.get(codename="unmask_customer", content_type__app_label="customers")
-    for username in UNMASKERS:
-        getattr(w, username).user_permissions.add(unmask)
 
 
 def _new_owner(w, me):
@@ -64,20 +58,19 @@ def _merge(w, me) -> dict:
 UNMASK = Grid.parse(
     """
                     own   same_team   other_team   other_branch
-    manager          F        N           N             N
+    manager          A        N           N             N
     team_lead        -        A           N             N
     approver         -        -           N             N
-    risk_manager     -        -           F             N
-    branch_head      -        -           A             N
+    risk_manager     -        -           A             N
+    branch_head      -        -           F             N
     admin            -        -           -             N
     """,
     why=(
-        "查看明文: whoever sees the customer and holds the customers.unmask_customer permission, granted "
-        "person by person (in the world: lead1, head1 — and cm_c, head2, who do not see him: 404 all the "
-        "same); seeing without the permission (cm_a, risk1) is 403"
+        "查看明文 (Action.SENSITIVE_UNMASK): the owner CM, the team lead and the branch's risk manager, "
+        "whose work on the customer needs the clear value; the branch head sees the customer but not in "
+        "clear (403); outside the scope 404 — the administrator sees no customer data"
     ),
 )
-UNMASKERS = ("lead1", "head1", "cm_c", "head2")
 HANDOVER = Grid.parse(
     """
                     own   same_team   other_team   other_branch
@@ -115,6 +108,8 @@ DECLARATIONS = [
     page("customers:export", EVERYONE),  # the list as the person sees it (empty outside any scope)
     page("customers:create", CUSTOMER_WORKERS),
     page("customers:create", CUSTOMER_WORKERS, method="POST", data=NEW_CUSTOMER_FORM),
+    # GB/T 4754 reference data for the form's industry picker: every signed-in person.
+    page("customers:industries", EVERYONE, query={"q": "cy"}),
     page("customers:import", CUSTOMER_WORKERS),
     page("customers:import", CUSTOMER_WORKERS, method="POST"),
     page("customers:duplicates", DUPLICATE_LIST),
@@ -142,6 +137,7 @@ DECLARATIONS = [
     page("customers:relationship_remove", CHANGES, method="POST", subject="customer"),
     api("GET /api/v1/customers/", SEES.as_list(), subject="customer", listed=True),
     api("POST /api/v1/customers/", CUSTOMER_WORKERS, body=NEW_CUSTOMER),
+    api("GET /api/v1/industries/", EVERYONE, query={"q": "餐饮"}),
     api("POST /api/v1/customers/handover/", HANDOVER, subject="customer", body=_handover),
     api("GET /api/v1/customers/{id}/", SEES, subject="customer"),
     api(

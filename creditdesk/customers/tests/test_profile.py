@@ -155,8 +155,9 @@ def test_360_page_shows_the_profile_but_not_the_sensitive_values(client, org, zh
     client.force_login(org.cm_a)
     text = client.get(f"/customers/{zhang.pk}/").content.decode()
     assert "北京市朝阳区建国路 88 号" in text and "VIP 客户" in text and "长期" in text
-    assert text.count("已登记（敏感信息，不在页面展示）") == 2  # debt, credit report
-    assert "估值已登记" in text
+    assert text.count("已登记（敏感信息，不在页面展示）") == 1  # the credit report
+    for field in ("monthly_debt_payments", "property_value", "vehicle_value"):  # masks ({% sensitive %})
+        assert f'data-testid="sensitive-customer-{field}">已登记</span>' in text
     for clear in (*SENSITIVE_CLEAR, "2,850,000", "worst_overdue"):
         assert clear not in text
     assert f"/customers/{zhang.pk}/edit/" in text
@@ -263,6 +264,9 @@ def test_api_write_and_read_never_returns_sensitive_values(api_client, org):
         "property_value": True,
         "vehicle_value": True,
         "credit_report": True,
+        "annual_revenue": False,
+        "total_assets": False,
+        "provident_fund_base": False,
     }
     for response in (
         created,

@@ -48,7 +48,8 @@ def test_page_inputs_are_text_and_read_wan(client, org):
     client.force_login(org.cm_a)
     page = client.get("/customers/new/").content.decode()
     assert 'type="number"' not in page
-    assert page.count('inputmode="decimal"') == 5  # income, debt payments, property, vehicle, overdue
+    # income, debt payments, property, vehicle, overdue; revenue, assets, 公积金 base
+    assert page.count('inputmode="decimal"') == 8
     form = {
         "kind": "individual",
         "name": "张三",
