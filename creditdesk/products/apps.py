@@ -9,6 +9,26 @@ class ProductsConfig(AppConfig):
 
     def ready(self) -> None:
         from creditdesk.core.panels import CustomerPanel, register_customer_panel
+        from creditdesk.customers import sensitive
+        from creditdesk.products.models import Need
+
+        # A needs record's income figures are sensitive: masked everywhere, unmasked by the one service.
+        amount = (sensitive.mask_amount, sensitive.clear_amount)
+        sensitive.register(
+            "need",
+            Need,
+            {
+                name: (Need._meta.get_field(name).verbose_name, *amount)
+                for name in (
+                    "monthly_income",
+                    "monthly_debt_payments",
+                    "monthly_revenue",
+                    "monthly_costs",
+                    "co_borrower_monthly_income",
+                )
+            },
+            customer_of=lambda need: need.customer,
+        )
 
         register_customer_panel(
             CustomerPanel(

@@ -9,6 +9,11 @@ monthly revenue and costs. Choices, stated once:
   (wages, rents; 0 for a business with none), so nothing is counted twice. A negative cash flow (costs
   above revenue) is not refused — a loss-making month happens — but flagged, and it lowers the income.
 - DTI = (existing monthly debt payments + the new monthly payment) ÷ income; no income → no DTI (None).
+- The existing monthly debt payments are, when the debts are given one by one (``Debt``: method, balance or
+  limit in use, rate, remaining months), the sum of their monthly obligations (RULES.md "Debt-to-income",
+  below); only without them the total typed by hand (``Capacity.debt_basis`` says which).
+- Income and debts are sensitive (RULES.md "Personal information"): the flags' sentences, shown to whoever
+  sees the need, carry ratios, never an amount of income or debt.
 - The default DTI ceiling is 55 %: 《商业银行房地产贷款风险管理指引》（银监发〔2004〕57号）第三十一条 caps
   a borrower's monthly debt payments at 55 % of income (50 % for housing payments alone); RULES.md sets
   none, so a product's own ``max_dti`` rule prevails where it has one.
@@ -29,14 +34,15 @@ monthly revenue and costs. Choices, stated once:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal, localcontext
 from typing import Any
 
-from creditdesk.core.enums import RateSensitivity
+from creditdesk.core.enums import LabelledEnum, RateSensitivity, gettext_noop
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import ZERO, format_rate, format_yuan, is_fen_amount, parse_decimal, round_fen
+from creditdesk.core.money import ZERO, format_rate, is_fen_amount, parse_decimal, round_fen
 from creditdesk.finance.obligation import DEFAULT_FLOOR_MONTHS, monthly_obligation, obligation_per_yuan
 from creditdesk.finance.schedule import PRECISION, floor_fen
 from creditdesk.finance.terms import Method
@@ -49,6 +55,13 @@ DEFAULT_MAX_DTI_SOURCE = (
 MAX_NEED_TERM_MONTHS = 360
 MAX_DEBT_TERM_MONTHS = 600  # an existing loan's remaining term: finance.terms.DEFAULT_MAX_PERIODS_MONTHS
 AMOUNT_STEP = Decimal(100)  # amounts proposed to a customer are whole hundreds of yuan
+
+
+class DebtSource(LabelledEnum):
+    """Where an existing debt's figures came from: the customer's 征信 summary, or typed by hand."""
+
+    CREDIT_REPORT = "credit_report", gettext_noop("征信")
+    MANUAL = "manual", gettext_noop("手工")
 
 
 class NeedError(DomainError):
@@ -123,12 +136,42 @@ class Need:
 @dataclass(frozen=True)
 class Capacity:
     """还款能力: monthly income (after tax, other than the business), existing monthly debt payments, and
-    for a business its monthly revenue and costs (both or neither)."""
+    for a business its monthly revenue and costs (both or neither).
+
+    Existing debts may be given one by one (``debts``, RULES.md "Debt-to-income"): then
+    ``monthly_debt_payments`` *is* the sum of their monthly obligations (over ``floor_months`` for the
+    interest-only shapes), and the total typed by hand is kept as ``typed_debt_payments`` only to say it
+    was not used. Without debts, the typed total is what DTI counts. ``debt_basis`` says which."""
 
     monthly_income: Decimal
     monthly_debt_payments: Decimal = ZERO
     monthly_revenue: Decimal | None = None
     monthly_costs: Decimal | None = None
+    debts: tuple[Debt, ...] = ()
+    floor_months: int = DEFAULT_FLOOR_MONTHS
+    typed_debt_payments: Decimal | None = dataclasses.field(
+        default=None, init=False, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        if self.debts:
+            object.__setattr__(self, "debts", tuple(self.debts))
+            object.__setattr__(self, "typed_debt_payments", self.monthly_debt_payments)
+            for debt in self.debts:
+                validate_debt(debt)
+            object.__setattr__(
+                self, "monthly_debt_payments", total_monthly_obligation(self.debts, self.floor_months)
+            )
+
+    @property
+    def debt_basis(self) -> str:
+        """Where the existing monthly payments come from, in a sentence for the page."""
+        if self.debts:
+            return (
+                f"现有月还款按 {len(self.debts)} 笔负债逐笔计算（先息后本、一次性还本付息、随借随还按余额"
+                f"以不少于 {self.floor_months} 个月的等额本息月供计入，RULES.md 负债收入比）。"
+            )
+        return "现有月还款按手工填写的合计计入。"
 
     @property
     def business_cash_flow(self) -> Decimal | None:
@@ -158,12 +201,16 @@ class Capacity:
         def text(value: Decimal | None) -> str | None:
             return None if value is None else str(value)
 
-        return {
+        data: dict[str, object] = {
             "monthly_income": str(self.monthly_income),
             "monthly_debt_payments": str(self.monthly_debt_payments),
             "monthly_revenue": text(self.monthly_revenue),
             "monthly_costs": text(self.monthly_costs),
         }
+        if self.debts:
+            data["debts"] = [debt.to_dict() for debt in self.debts]
+            data["monthly_debt_payments"] = text(self.typed_debt_payments)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Capacity:
@@ -181,6 +228,7 @@ class Capacity:
             monthly_debt_payments=optional("monthly_debt_payments", "现有月还款额") or ZERO,
             monthly_revenue=optional("monthly_revenue", "月经营收入"),
             monthly_costs=optional("monthly_costs", "月经营成本"),
+            debts=tuple(Debt.from_dict(debt) for debt in data.get("debts") or ()),
         )
         validate_capacity(capacity)
         return capacity
@@ -267,8 +315,10 @@ def validate_need(need: Need) -> None:
 def validate_capacity(capacity: Capacity, max_dti: Decimal = DEFAULT_MAX_DTI) -> tuple[Flag, ...]:
     """Refuse impossible capacity figures (``capacity_<field>_invalid`` for a non-Decimal,
     ``capacity_<field>_negative``, ``capacity_business_incomplete`` for revenue without costs or the
-    reverse); return flags for what is possible but alarming: ``negative_cash_flow`` (costs above revenue),
-    ``no_income``, ``no_room`` (existing payments already at or above ``max_dti`` of income)."""
+    reverse); return flags for what is possible but alarming: ``debt_payments_from_debts`` (a typed total
+    replaced by the debts' obligations and different from them), ``negative_cash_flow`` (costs above
+    revenue), ``no_income``, ``no_room`` (existing payments already at or above ``max_dti`` of income).
+    No flag states an amount (module docstring)."""
     fields = (
         ("monthly_income", "月收入", capacity.monthly_income),
         ("monthly_debt_payments", "现有月还款额", capacity.monthly_debt_payments),
@@ -287,13 +337,20 @@ def validate_capacity(capacity: Capacity, max_dti: Decimal = DEFAULT_MAX_DTI) ->
             "capacity_business_incomplete", "monthly_costs", "经营收入和经营成本须同时填写（或都不填）。"
         )
     flags = []
+    typed = capacity.typed_debt_payments
+    if typed is not None and typed > 0 and typed != capacity.monthly_debt_payments:
+        flags.append(
+            Flag(
+                "debt_payments_from_debts",
+                "现有月还款已按逐笔负债计算，手工填写的月还款合计与之不同，未采用。",
+            )
+        )
     cash_flow = capacity.business_cash_flow
     if cash_flow is not None and cash_flow < 0:
         flags.append(
             Flag(
                 "negative_cash_flow",
-                f"月经营成本高于经营收入，经营净现金流为 −{format_yuan(-cash_flow)} 元，"
-                f"已从可计入收入中扣减。",
+                "月经营成本高于经营收入，经营净现金流为负，已从可计入收入中扣减。",
             )
         )
     income = capacity.total_income
@@ -303,8 +360,7 @@ def validate_capacity(capacity: Capacity, max_dti: Decimal = DEFAULT_MAX_DTI) ->
         flags.append(
             Flag(
                 "no_room",
-                f"现有月还款 {format_yuan(capacity.monthly_debt_payments)} 元已达到月收入的 "
-                f"{format_rate(capacity.monthly_debt_payments / income)}，"
+                f"现有月还款已达到月收入的 {format_rate(capacity.monthly_debt_payments / income)}，"
                 f"超过 {format_rate(max_dti)} 的上限，"
                 "没有新增月供的空间。",
             )
@@ -323,9 +379,13 @@ class Assessment:
     max_dti: Decimal
     affordable_payment: Decimal
     flags: tuple[Flag, ...]
+    debt_basis: str = ""
+    debt_count: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
+            "debt_basis": self.debt_basis,
+            "debt_count": self.debt_count,
             "total_income": str(self.total_income),
             "monthly_debt_payments": str(self.monthly_debt_payments),
             "dti_before": None
@@ -346,6 +406,8 @@ def assess(capacity: Capacity, max_dti: Decimal = DEFAULT_MAX_DTI) -> Assessment
         max_dti=max_dti,
         affordable_payment=capacity.affordable_payment(max_dti),
         flags=flags,
+        debt_basis=capacity.debt_basis,
+        debt_count=len(capacity.debts),
     )
 
 

@@ -9,8 +9,11 @@ its admission rules. It round-trips through plain JSON (``to_dict`` / ``from_dic
 
 Pricing is either ``LprPricing`` — LPR of a tenor (``auto``: 1Y LPR up to 60 months, 5Y LPR beyond,
 RULES.md) plus a spread in basis points by risk grade A–E (a risk premium, 风险溢价) — or ``FixedPricing``
-— fixed annual rates by term tier (e.g. 公积金贷款: 2.10 % up to 5 years, 2.60 % beyond). ``price_for``
-gives the rate and its breakdown, for the "利率太高" conversation.
+— fixed annual rates by term tier — or ``ProvidentPricing`` (kind "provident"): the 住房公积金贷款 rate
+of the 公积金 table in force on the pricing day for the home (首套 / 二套) and the term (≤ 60 / > 60 months),
+never a copy of the table in the product (RULES.md: 公积金 loans are not LPR-priced and not fixed; a
+"provident" pricing with tiers or a spread is refused, ``provident_pricing_extra``). ``price_for`` gives the
+rate and its breakdown, for the "利率太高" conversation; ``Price.basis`` is the one-line rate basis.
 
 The product's own elements are admission rules too (``effective_rules``): customer type, purpose, amount
 and term range, collateral and loan-to-value, guarantor — so a customer who fails them is told why in the
@@ -62,7 +65,18 @@ from creditdesk.core.money import (
     round_fen,
 )
 from creditdesk.finance.prepayment import PenaltyRule
-from creditdesk.finance.pricing import BASIS_POINT, LprQuote, LprTenor, lpr_in_force, price, tenor_for_term
+from creditdesk.finance.pricing import (
+    BASIS_POINT,
+    LprQuote,
+    LprTenor,
+    lpr_in_force,
+    price,
+    provident_basis_text,
+    provident_price,
+    rate_basis_text,
+    tenor_for_term,
+)
+from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.finance.terms import DEFAULT_MAX_ANNUAL_RATE, Fee, FeeTiming, Method
 from creditdesk.products.catalogue_data import SEED_CATALOGUE_DATA
 from creditdesk.products.facts import COLLATERAL_TYPES, CUSTOMER_TYPES, GRADES, PURPOSES
@@ -174,7 +188,18 @@ class FixedPricing:
         }
 
 
-Pricing = LprPricing | FixedPricing
+@dataclass(frozen=True)
+class ProvidentPricing:
+    """住房公积金贷款利率: the 公积金 table's rate in force on the pricing day, by home and term (RULES.md).
+    Nothing to configure: the table is data (``rates.ProvidentRate``); it reprices every 1 January."""
+
+    reset_date: str = "january_1"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": "provident"}
+
+
+Pricing = LprPricing | FixedPricing | ProvidentPricing
 
 
 @dataclass(frozen=True)
@@ -230,15 +255,37 @@ class Price:
     + ``spread_bp`` for ``grade``, or a fixed rate. ``explanation`` is the sentence for the customer."""
 
     annual_rate: Decimal
-    kind: str  # "lpr" | "fixed"
+    kind: str  # "lpr" | "fixed" | "provident"
     grade: str | None = None
     tenor: LprTenor | None = None
     lpr: Decimal | None = None
     lpr_effective_from: date | None = None
     spread_bp: int | None = None
+    # A 公积金 price: the table row it came from, the home order and the term that chose the column.
+    provident: ProvidentQuote | None = None
+    second_home: bool = False
+    term_months: int | None = None
+
+    @property
+    def floating(self) -> bool:
+        """LPR-priced and 公积金 loans reprice (RULES.md); a fixed rate does not."""
+        return self.kind in ("lpr", "provident")
+
+    @property
+    def basis(self) -> str:
+        """The rate basis every page shows: "LPR 3.00%（2025-05-20）+ 35 bp = 3.35%", "公积金首套 5 年以上
+        2.60%（2025-05-08 起执行）", or "固定年利率 4.90%"."""
+        if self.kind == "provident" and self.provident is not None and self.term_months is not None:
+            return provident_basis_text(self.provident, self.term_months, self.second_home)
+        if self.kind == "lpr" and self.lpr is not None and self.lpr_effective_from is not None:
+            assert self.spread_bp is not None
+            return rate_basis_text(self.lpr, self.lpr_effective_from, self.spread_bp, self.annual_rate)
+        return f"固定年利率 {format_rate(self.annual_rate)}"
 
     @property
     def explanation(self) -> str:
+        if self.kind == "provident":
+            return f"年利率按{self.basis}执行（住房公积金贷款利率表，不按 LPR 定价）。"
         if self.kind == "fixed" or self.lpr is None or self.spread_bp is None:
             return f"固定年利率 {format_rate(self.annual_rate)}。"
         tenor = "1 年期" if self.tenor == LprTenor.ONE_YEAR else "5 年期以上"
@@ -260,6 +307,11 @@ class Price:
             if self.lpr_effective_from is None
             else self.lpr_effective_from.isoformat(),
             "spread_bp": self.spread_bp,
+            "provident_effective_from": None
+            if self.provident is None
+            else self.provident.effective_from.isoformat(),
+            "second_home": self.second_home if self.kind == "provident" else None,
+            "basis": self.basis,
             "explanation": self.explanation,
         }
 
@@ -510,7 +562,19 @@ def _pricing_from_dict(data: Mapping[str, Any]) -> Pricing:
                 )
             )
         return FixedPricing(tiers=tuple(tiers))
-    raise _refuse("pricing_kind_unknown", "pricing.kind", f"未知的定价方式 {kind!r}（lpr 或 fixed）。")
+    if kind == "provident":
+        extra = sorted(key for key in data if key != "kind")
+        if extra:
+            raise _refuse(
+                "provident_pricing_extra",
+                f"pricing.{extra[0]}",
+                "公积金贷款利率取自公积金利率表（按首套/二套、期限 5 年以下/以上），"
+                f"不能另设利率档、加点或期限品种（请删除：{'、'.join(extra)}）。",
+            )
+        return ProvidentPricing()
+    raise _refuse(
+        "pricing_kind_unknown", "pricing.kind", f"未知的定价方式 {kind!r}（lpr、fixed 或 provident）。"
+    )
 
 
 def _spec_from_dict(data: Mapping[str, Any]) -> ProductSpec:
@@ -614,7 +678,8 @@ def validate_spec(spec: ProductSpec) -> None:
     for method in spec.methods:
         if method not in set(Method):
             raise _refuse("method_unknown", "methods", f"未知的还款方式 {method!r}。")
-    rules = validate_rules(rules_to_dicts(spec.rules))  # a rule built in code is checked as its JSON is
+    # A rule built in code is checked as its JSON is; saving refuses what stored versions may still say.
+    rules = validate_rules(rules_to_dicts(spec.rules), saving=True)
     _validate_pricing(spec, rules)
     _validate_fees(spec)
     _validate_prepayment(spec.prepayment)
@@ -764,7 +829,9 @@ def _validate_pricing(spec: ProductSpec, rules: tuple[Rule, ...]) -> None:
                 f"利率档只覆盖到 {previous} 个月，产品最长期限为 {spec.max_term_months} 个月。",
             )
         return
-    raise _refuse("pricing_kind_unknown", "pricing", "定价应为 LPR 加点或固定利率。")
+    if isinstance(pricing, ProvidentPricing):
+        return
+    raise _refuse("pricing_kind_unknown", "pricing", "定价应为 LPR 加点、固定利率或公积金利率。")
 
 
 def _validate_fees(spec: ProductSpec) -> None:
@@ -844,13 +911,32 @@ def validate_catalogue(specs: Sequence[ProductSpec]) -> None:
 
 
 def price_for(
-    spec: ProductSpec, grade: str | None, term_months: int, lpr_table: Sequence[LprQuote], on: date
+    spec: ProductSpec,
+    grade: str | None,
+    term_months: int,
+    lpr_table: Sequence[LprQuote],
+    on: date,
+    *,
+    provident_table: Sequence[ProvidentQuote] = (),
+    second_home: bool = False,
 ) -> Price:
     """The annual rate of ``spec`` for a customer of ``grade`` over ``term_months``, priced on ``on``:
-    LPR in force that day (tenor "auto" → 1Y up to 60 months, 5Y beyond) + the grade's spread, or the
-    fixed tier's rate. Refuses (``ProductError``) a grade without a spread (``grade_not_priced``) and a
-    term no tier covers (``term_not_priced``)."""
+    LPR in force that day (tenor "auto" → 1Y up to 60 months, 5Y beyond) + the grade's spread, the
+    fixed tier's rate, or the 公积金 rate in force that day (``provident_table``) for a first or second
+    home (``second_home``) and the term. Refuses (``ProductError``) a grade without a spread
+    (``grade_not_priced``) and a term no tier covers (``term_not_priced``); a day with no 公积金 rate is
+    the core's ``provident_rate_missing``."""
     pricing = spec.pricing
+    if isinstance(pricing, ProvidentPricing):
+        found = provident_price(provident_table, term_months, second_home, on)
+        return Price(
+            annual_rate=found.annual_rate,
+            kind="provident",
+            grade=grade,
+            provident=found.quote,
+            second_home=found.second_home,
+            term_months=found.term_months,
+        )
     if isinstance(pricing, FixedPricing):
         rate = pricing.rate_for(term_months)
         if rate is None:

@@ -6,7 +6,11 @@ every rate between 2.1 % and about 6 % — the range Chinese banks quote for the
 provident-fund rates (首套 2.10 % up to 5 years, 2.60 % beyond, since 2025-05-08). Limits follow common
 practice: 70 % LTV on a home pledged for a business or consumer loan (50 % on a shop), 80 % on a home bought
 with the loan, 80 % of a car's price, 95 % of a deposit receipt; debt-to-income at most 55 % (50 % for
-housing), the ceiling of 银监发〔2004〕57号. Data only: this module imports nothing.
+housing), the ceiling of 银监发〔2004〕57号. Business products lend to 小微 (small and micro by the 2011
+工信部 standard) and exclude the bank's restricted industries by GB/T 4754-2017 code; every criterion a
+description names is a rule (``tests/test_described_criteria.py``). The 首付 of 商业性个人住房贷款 (首套 20 %,
+二套 30 %) is the bank's own policy: RULES.md sets no national floor. Data only: this module imports
+nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +21,20 @@ _IND, _ENT, _BIZ = "individual", "enterprise", "individual_business"
 _HOUSE, _SHOP = "residential_property", "commercial_property"
 _EI, _EP, _IO, _BULLET, _REV = "equal_installment", "equal_principal", "interest_only", "bullet", "revolving"
 _CONSUMER_PURPOSES = ["renovation", "consumption", "education", "medical", "travel", "wedding"]
-_RESTRICTED = ["房地产", "煤炭", "钢铁", "电解铝", "娱乐场所", "典当", "小额贷款", "虚拟货币"]
+# The bank's restricted industries for business lending, as GB/T 4754-2017 code prefixes
+# (customers.industries): 房地产开发经营, 煤炭开采和洗选业, 黑色金属冶炼和压延加工业 (钢铁), 铝冶炼 (电解铝),
+# 歌舞厅 and 电子游艺厅 (the 娱乐场所 of 《娱乐场所管理条例》), 典当, 小额贷款公司服务.
+_RESTRICTED = {
+    "type": "excluded_industries",
+    "codes": ["K701", "B06", "C31", "C3216", "R9011", "R9012", "J6633", "J6635"],
+    "source": "本行授信政策限制类行业（国民经济行业分类 GB/T 4754-2017）",
+}
+# 小微: small and micro enterprises and 个体工商户 by 工信部联企业〔2011〕300号《中小企业划型标准规定》.
+_SMALL_AND_MICRO = {
+    "type": "size_classes",
+    "classes": ["small", "micro"],
+    "source": "小微企业（含个体工商户），按《中小企业划型标准规定》（工信部联企业〔2011〕300号）划型",
+}
 _DTI_SOURCE = (
     "《商业银行房地产贷款风险管理指引》（银监发〔2004〕57号）第三十一条：月所有债务支出与收入比 ≤ 55%"
 )
@@ -60,7 +77,7 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
         "code": "GXED",
         "name": "工薪e贷",
         "category": "credit",
-        "description": "面向代发工资、收入稳定的个人的线上信用消费贷款，无需抵押。",
+        "description": "面向在本行代发工资、收入稳定的个人的线上信用消费贷款，无需抵押。",
         "customer_types": [_IND],
         "purposes": _CONSUMER_PURPOSES,
         "amount": {"min": "10000.00", "max": "300000.00"},
@@ -73,6 +90,7 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
         "approval_days": 1,
         "rules": [
             {"type": "age_range", "min": 22, "max": 55},
+            {"type": "payroll_with_bank_required", "source": "本行代发工资客户专属产品"},
             {"type": "min_income", "amount": "5000.00"},
             {"type": "max_dti", "max": "0.55", "source": _DTI_SOURCE},
             {"type": "no_current_overdue"},
@@ -116,7 +134,8 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
         "code": "FDJYD",
         "name": "房抵经营贷",
         "category": "mortgage",
-        "description": "以住宅或商铺抵押、用于生产经营周转的贷款，额度高，可先息后本。",
+        "description": "面向小微企业和个体工商户，以住宅或商铺抵押、用于生产经营周转的贷款，"
+        "额度高，可先息后本。",
         "customer_types": [_BIZ, _ENT],
         "purposes": ["business_working_capital", "equipment"],
         "amount": {"min": "100000.00", "max": "10000000.00"},
@@ -142,7 +161,8 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
             {"type": "max_worst_overdue_days", "days": 60},
             {"type": "max_inquiries_6m", "count": 8},
             {"type": "min_grade", "grade": "D"},
-            {"type": "excluded_industries", "industries": _RESTRICTED, "source": "本行授信政策限制类行业"},
+            _SMALL_AND_MICRO,
+            _RESTRICTED,
         ],
     },
     {
@@ -176,7 +196,8 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
         "code": "XWKD",
         "name": "小微快贷",
         "category": "business",
-        "description": "基于纳税、结算数据的线上经营信用贷款，随借随还，当天审批。",
+        "description": "面向纳税信用 A、B、M 级、经营满 2 年的小微企业和个体工商户的"
+        "线上经营信用贷款（税贷），随借随还，当天审批。",
         "customer_types": [_BIZ, _ENT],
         "purposes": ["business_working_capital"],
         "amount": {"min": "10000.00", "max": "1000000.00"},
@@ -195,12 +216,18 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
                 "value": 2,
                 "source": "实际经营满 2 年",
             },
+            {
+                "type": "tax_credit_grades",
+                "grades": ["A", "B", "M"],
+                "source": "银税互动：纳税信用 A、B、M 级（国家税务总局《纳税信用管理办法（试行）》）",
+            },
             {"type": "max_dti", "max": "0.60"},
             {"type": "no_current_overdue"},
             {"type": "max_worst_overdue_days", "days": 30},
             {"type": "max_inquiries_6m", "count": 6},
             {"type": "min_grade", "grade": "C"},
-            {"type": "excluded_industries", "industries": _RESTRICTED, "source": "本行授信政策限制类行业"},
+            _SMALL_AND_MICRO,
+            _RESTRICTED,
         ],
     },
     {
@@ -288,25 +315,20 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
             {"type": "max_worst_overdue_days", "days": 60},
             {"type": "max_inquiries_6m", "count": 8},
             {"type": "min_grade", "grade": "D"},
-            {"type": "excluded_industries", "industries": _RESTRICTED, "source": "本行授信政策限制类行业"},
+            _SMALL_AND_MICRO,
+            _RESTRICTED,
         ],
     },
     {
         "code": "GJJDK",
         "name": "公积金个人住房贷款",
         "category": "provident_fund",
-        "description": "住房公积金委托贷款，按国家公积金贷款利率（首套：5 年以下 2.10%，5 年以上 2.60%）。",
+        "description": "住房公积金委托贷款，利率按公积金贷款利率表（首套/二套）执行，每年 1 月 1 日重定价。",
         "customer_types": [_IND],
         "purposes": ["home_purchase"],
         "amount": {"min": "10000.00", "max": "1200000.00"},
         "term_months": {"min": 12, "max": 360},
-        "pricing": {
-            "kind": "fixed",
-            "tiers": [
-                {"up_to_months": 60, "annual_rate": "0.0210"},
-                {"up_to_months": 360, "annual_rate": "0.0260"},
-            ],
-        },
+        "pricing": {"kind": "provident"},
         "methods": [_EI, _EP],
         "prepayment": {"percent_of_prepaid": "0", "months_of_interest": 0, "waived_after_months": None},
         "collateral": [{"type": _HOUSE, "max_ltv": "0.80"}],
@@ -336,7 +358,8 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
         "code": "SYZFDK",
         "name": "商业性个人住房贷款",
         "category": "home_loan",
-        "description": "按揭购房贷款，利率按 5 年期以上 LPR 减点（首套房）。",
+        "description": "按揭购房贷款（首套、二套），利率按 5 年期以上 LPR 减点；首付比例首套不低于 20%、"
+        "二套不低于 30%。",
         "customer_types": [_IND],
         "purposes": ["home_purchase"],
         "amount": {"min": "100000.00", "max": "10000000.00"},
@@ -355,6 +378,12 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
         "rules": [
             {"type": "age_range", "min": 18, "max": 65},
             {"type": "max_age_at_maturity", "max": 70},
+            {
+                "type": "home_purchase_order",
+                "orders": ["first", "second"],
+                "max_ltv": {"first": "0.80", "second": "0.70"},
+                "source": "本行政策：首付比例首套不低于 20%、二套不低于 30%",
+            },
             {"type": "max_dti", "max": "0.50", "source": _DTI_HOUSING_SOURCE},
             {"type": "no_current_overdue"},
             {"type": "max_worst_overdue_days", "days": 90},

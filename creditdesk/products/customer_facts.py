@@ -6,49 +6,82 @@
 fact                       from
 =========================  ===========================================================================
 customer_type              ``Customer.kind``
-age                        whole years on ``today`` from the birth date (people with a resident ID)
-industry                   ``Customer.industry`` (free text; blank is missing)
+age                        whole years on ``today`` from the birth date (people with a resident ID); for
+                           a business, the age of the person who repays: its operator (经营者), else its
+                           legal representative (``customers.selectors.business_persons``) — the
+                           age-at-maturity limits apply to that person
+industry                   ``Customer.industry`` (free text; blank is missing; read only by product
+                           versions saved before industry codes, ``rules.ExcludedIndustries``)
+industry_code              ``Customer.industry_code`` (GB/T 4754-2017, normalized; blank is missing)
+business_years             ``Customer.business_years_on(today)`` (whole years since the founding date)
+size_class                 ``Customer.size_class_result`` (工信部 2011 standard from employees and revenue;
+                           missing when it cannot be computed)
+annual_revenue, employees, tax_credit_grade
+                           the customer record (revenue decrypted and parsed; blank is missing)
+provident_fund_months, provident_fund_base, payroll_with_bank
+                           the customer record (a person's 公积金 and 代发工资)
 monthly_income             the need's income counted (income + the business's net cash flow), else the
-                           profile's ``monthly_income``
-monthly_debt_payments      the need's, else the profile's
+                           profile's ``monthly_income``; a 个体工商户 with no income of its own on file:
+                           its operator's profile income (and the operator's monthly payments are added
+                           to the business's, since the operator answers for the debts personally)
+monthly_debt_payments      the need's, else the profile's (see above for a 个体工商户)
 monthly_cash_flow          the need's revenue − costs (businesses)
 current_overdue            the latest structured credit-report summary (``consents.CreditReportSummary``
-                           of a 贷款审批 inquiry, ``consents.selectors.latest_report_summary``); without
+                           of a 贷款审批 inquiry, ``consents.selectors.latest_report_summaries``); without
                            one, the legacy free-text summary on the customer: an overdue amount above 0
 inquiries_6m               the latest structured summary; without one, the legacy summary
 overdue_months_consecutive_24m, overdue_months_cumulative_24m
                            the latest structured summary only (its 24-month status: 连三累六)
 worst_overdue_days_24m     the legacy summary (the structured one records months, not days)
-purpose, requested_amount, term_months, collateral_type, collateral_value, has_guarantor,
-has_co_borrower, co_borrower_monthly_income
-                           the need
+purpose, requested_amount, term_months, collateral_type, collateral_value, collateral_prior_liens,
+home_purchase_order, has_guarantor, has_co_borrower, co_borrower_monthly_income
+                           the need (``home_purchase_order`` only when it says 首套 or 二套)
 =========================  ===========================================================================
+
+Whose own credit and income count (PRODUCT.md §1: the persons behind a business "whose own credit and
+income count"): for an enterprise or a 个体工商户, the credit facts combine the business's own report with
+those of the persons behind it (经营者, 法定代表人): ``current_overdue`` is true when any of them has one;
+``inquiries_6m``, the 连三累六 counts and the worst overdue days are the largest of theirs. A party with no
+report adds nothing; with no report from anyone the facts stay missing. Two queries whatever the number
+of persons: one for the persons, one for all their summaries.
 
 Anything unknown is left out (missing → a rule that needs it answers "unknown", never a silent pass).
 ``risk_grade`` is not known here: the scorecard (``scoring``, a higher layer) provides it, and callers
-above pass it — or any other fact they know better, ``provident_fund_months``, ``business_years`` … — as
-``extra_facts``, which override what is read here and are checked like the rest. The computed facts (the
-new payment, DTI after, LTV) belong to a product: ``evaluation.evaluate_product`` adds them.
+above pass it — or any other fact they know better — as ``extra_facts``, which override what is read here
+and are checked like the rest. The computed facts (the new payment, DTI after, LTV) belong to a product:
+``evaluation.evaluate_product`` adds them.
 
-The values read here are sensitive (income, credit report): callers show them only to people who may
-see the customer.
+The values read here are sensitive (income, revenue, credit report): callers show them only to people who
+may see the customer; the persons behind a business are read unscoped to compute facts, never shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
-from creditdesk.consents.selectors import latest_report_summary
+from creditdesk.consents.models import CreditReportSummary
+from creditdesk.consents.selectors import latest_report_summaries
 from creditdesk.core.money import parse_decimal
 from creditdesk.customers.identity import age_on
 from creditdesk.customers.models import Customer
+from creditdesk.customers.selectors import business_persons
 from creditdesk.products.facts import check_facts
 from creditdesk.products.models import Need
+
+BUSINESS_KINDS = ("enterprise", "individual_business")
+# Credit facts and how the values of several parties combine: any (a yes/no) or the largest (a count).
+_CREDIT_ANY = ("current_overdue",)
+_CREDIT_MAX = (
+    "inquiries_6m",
+    "worst_overdue_days_24m",
+    "overdue_months_consecutive_24m",
+    "overdue_months_cumulative_24m",
+)
 
 
 def _amount(text: str) -> Decimal | None:
@@ -68,6 +101,57 @@ def _count(value: object) -> int | None:
     return None
 
 
+def _credit_facts(customer: Customer, summary: CreditReportSummary | None) -> dict[str, Any]:
+    """One party's credit facts: the legacy free-text summary, overridden by the structured one."""
+    facts: dict[str, Any] = {}
+    report = customer.credit_report_data
+    overdue = _amount(str(report.get("current_overdue") or "")) if report else None
+    if overdue is not None:
+        facts["current_overdue"] = overdue > 0
+    for key in ("worst_overdue_days_24m", "inquiries_6m"):
+        count = _count(report.get(key)) if report else None
+        if count is not None:
+            facts[key] = count
+    if summary is not None:
+        opened = summary.summary
+        facts.update(
+            current_overdue=opened.current_overdue,
+            inquiries_6m=opened.inquiries_6m,
+            overdue_months_consecutive_24m=opened.consecutive_overdue_months,
+            overdue_months_cumulative_24m=opened.cumulative_overdue_months,
+        )
+    return facts
+
+
+def combine_credit(parties: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The credit facts of a business and the persons behind it as one: any current overdue, the largest
+    count; a key none of them has stays missing."""
+    combined: dict[str, Any] = {}
+    for key in _CREDIT_ANY:
+        values = [p[key] for p in parties if p.get(key) is not None]
+        if values:
+            combined[key] = any(values)
+    for key in _CREDIT_MAX:
+        counts = [p[key] for p in parties if p.get(key) is not None]
+        if counts:
+            combined[key] = max(counts)
+    return combined
+
+
+def _business_facts(customer: Customer, today: date) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "industry_code": customer.industry_code.strip() or None,
+        "business_years": customer.business_years_on(today),
+        "annual_revenue": _amount(customer.annual_revenue),
+        "employees": customer.employees,
+        "tax_credit_grade": customer.tax_credit_grade or None,
+    }
+    size = customer.size_class_result
+    if size is not None:
+        facts["size_class"] = str(size.size_class)
+    return facts
+
+
 def facts_for(
     customer: Customer,
     need: Need | None = None,
@@ -78,34 +162,39 @@ def facts_for(
     """The customer's facts (see the module docstring); ``FactError`` if ``extra_facts`` are malformed."""
     today = today or timezone.localdate()
     facts: dict[str, Any] = {"customer_type": customer.kind}
+    business = customer.kind in BUSINESS_KINDS
+    persons = business_persons(customer=customer) if business else []
     if customer.birth_date is not None:
         facts["age"] = age_on(customer.birth_date, today)
+    else:
+        born = next((p.birth_date for p in persons if p.birth_date is not None), None)
+        if born is not None:
+            facts["age"] = age_on(born, today)
     if customer.industry.strip():
         facts["industry"] = customer.industry.strip()
+    if business:
+        facts.update(_business_facts(customer, today))
+    else:
+        facts.update(
+            provident_fund_months=customer.provident_fund_months,
+            provident_fund_base=_amount(customer.provident_fund_base),
+            payroll_with_bank=customer.payroll_with_bank,
+        )
     income = _amount(customer.monthly_income)
     debts = _amount(customer.monthly_debt_payments)
+    if income is None and customer.kind == "individual_business" and persons:
+        operator = persons[0]
+        income = _amount(operator.monthly_income)
+        operator_debts = _amount(operator.monthly_debt_payments)
+        if income is not None and operator_debts is not None:
+            debts = (debts or Decimal(0)) + operator_debts
     if income is not None:
         facts["monthly_income"] = income
     if debts is not None:
         facts["monthly_debt_payments"] = debts
-    report = customer.credit_report_data
-    overdue = _amount(str(report.get("current_overdue") or "")) if report else None
-    if overdue is not None:
-        facts["current_overdue"] = overdue > 0
-    for key in ("worst_overdue_days_24m", "inquiries_6m"):
-        count = _count(report.get(key)) if report else None
-        if count is not None:
-            facts[key] = count
-    # The structured summary of the latest dated inquiry wins over the legacy free-text one.
-    latest = latest_report_summary(customer=customer)
-    if latest is not None:
-        summary = latest.summary
-        facts.update(
-            current_overdue=summary.current_overdue,
-            inquiries_6m=summary.inquiries_6m,
-            overdue_months_consecutive_24m=summary.consecutive_overdue_months,
-            overdue_months_cumulative_24m=summary.cumulative_overdue_months,
-        )
+    summaries = latest_report_summaries(customers=[customer, *persons])
+    parties = [_credit_facts(party, summaries.get(party.pk)) for party in (customer, *persons)]
+    facts.update(combine_credit(parties))
     if need is not None:
         capacity = need.as_capacity()
         facts.update(
@@ -117,6 +206,8 @@ def facts_for(
             collateral_type=need.collateral_type,
             has_guarantor=need.has_guarantor,
             has_co_borrower=need.has_co_borrower,
+            collateral_prior_liens=need.collateral_prior_liens,
+            home_purchase_order=need.home_purchase_order or None,
         )
         if capacity.business_cash_flow is not None:
             facts["monthly_cash_flow"] = capacity.business_cash_flow

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import format_rate, format_yuan
 from creditdesk.finance.apr import annualized_rate
-from creditdesk.finance.pricing import LprQuote, rate_basis_text
+from creditdesk.finance.pricing import LprQuote, rate_move_text, rate_moves
+from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.finance.schedule import build_schedule
 from creditdesk.finance.terms import FeeTiming, LoanTerms, Method
 from creditdesk.products.catalogue import (
@@ -26,9 +27,11 @@ from creditdesk.products.catalogue import (
     LprPricing,
     Price,
     ProductSpec,
+    ProvidentPricing,
     price_for,
 )
 from creditdesk.products.choices import Category, CollateralType, LoanPurpose
+from creditdesk.products.evaluation import ProductEvaluation
 from creditdesk.products.facts import CUSTOMER_TYPES, GRADES
 from creditdesk.products.limits import ENTRUSTED_PAYMENT_THRESHOLDS, TERM_LIMITS, LoanType
 from creditdesk.products.rules import RULE_TYPES
@@ -90,10 +93,18 @@ def limit_lines(spec: ProductSpec) -> list[str]:
 
 
 def _price(
-    spec: ProductSpec, grade: str | None, term: int, table: Sequence[LprQuote], on: date
+    spec: ProductSpec,
+    grade: str | None,
+    term: int,
+    table: Sequence[LprQuote],
+    on: date,
+    provident_table: Sequence[ProvidentQuote] = (),
+    second_home: bool = False,
 ) -> Price | None:
     try:
-        return price_for(spec, grade, term, table, on)
+        return price_for(
+            spec, grade, term, table, on, provident_table=provident_table, second_home=second_home
+        )
     except DomainError:
         return None  # no LPR in force yet, or a grade the product does not price
 
@@ -121,15 +132,59 @@ class RateRow:
 
 def price_basis(price: Price | None) -> str:
     """The sentence "LPR 3.00%（2025-05-20）+ 35 bp = 3.35%" for an LPR price (RULES.md: a rate says which
-    LPR it used and its date); empty for a fixed rate or no price."""
-    if price is None or price.lpr is None or price.lpr_effective_from is None or price.spread_bp is None:
+    LPR it used and its date), "公积金首套 5 年以上 2.60%（2025-05-08 起执行）" for a 公积金 one; empty for a
+    fixed rate or no price."""
+    if price is None or price.kind == "fixed":
         return ""
-    return rate_basis_text(price.lpr, price.lpr_effective_from, price.spread_bp, price.annual_rate)
+    return price.basis
 
 
-def rate_rows(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> list[RateRow]:
+def rate_move_sentence(result: ProductEvaluation, on: date) -> str:
+    """For an LPR-priced evaluation with an amount and a term: the payment after a ±50 bp move at the first
+    reset (``finance.pricing.rate_moves``, an illustration — RULES.md: a floating quote says the payment will
+    change); empty otherwise."""
+    price, method = result.price, result.method
+    amount, term = result.facts.get("requested_amount"), result.facts.get("term_months")
+    if price is None or price.kind != "lpr" or method is None or amount is None or term is None:
+        return ""
+    method = Method.EQUAL_INSTALLMENT if method == Method.REVOLVING else method  # as the DTI counts it
+    try:
+        moves = rate_moves(LoanTerms(method, amount, price.annual_rate, term, on))
+    except DomainError:
+        return ""
+    return rate_move_text(moves)
+
+
+def rate_rows(
+    spec: ProductSpec,
+    table: Sequence[LprQuote],
+    on: date,
+    *,
+    provident_table: Sequence[ProvidentQuote] = (),
+) -> list[RateRow]:
     pricing = spec.pricing
     rows: list[RateRow] = []
+    if isinstance(pricing, ProvidentPricing):
+        short_term = min(spec.max_term_months, LONG_TERM)
+        long_term = spec.max_term_months if spec.max_term_months > LONG_TERM else None
+        for second_home, label in ((False, _("首套")), (True, _("二套"))):
+            short = _price(
+                spec, None, max(short_term, spec.min_term_months), table, on, provident_table, second_home
+            )
+            long = (
+                _price(spec, None, long_term, table, on, provident_table, second_home) if long_term else None
+            )
+            rows.append(
+                RateRow(
+                    label,
+                    _("公积金贷款利率表"),
+                    short.annual_rate if short else None,
+                    long.annual_rate if long else None,
+                    short,
+                    long,
+                )
+            )
+        return rows
     if isinstance(pricing, FixedPricing):
         low = 1
         for tier in pricing.tiers:
@@ -205,10 +260,27 @@ def fee_apr_text(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> str:
     }
 
 
-def rate_summary(spec: ProductSpec, table: Sequence[LprQuote], on: date) -> str:
-    """The list's one-line price: "A 3.10% … E 5.10%" (LPR) or "2.10% / 2.60%" (fixed tiers); a fee-based
-    product by its annualized rate with the fees (``fee_apr_text``)."""
+def rate_summary(
+    spec: ProductSpec,
+    table: Sequence[LprQuote],
+    on: date,
+    *,
+    provident_table: Sequence[ProvidentQuote] = (),
+) -> str:
+    """The list's one-line price: "A 3.10% … E 5.10%" (LPR), "2.10% / 2.60%" (fixed tiers) or "公积金首套
+    2.10% / 2.60%（2025-05-08 起执行）"; a fee-based product by its annualized rate with the fees
+    (``fee_apr_text``)."""
     pricing = spec.pricing
+    if isinstance(pricing, ProvidentPricing):
+        first = rate_rows(spec, table, on, provident_table=provident_table)[0]
+        price = first.short_price or first.long_price
+        if price is None or price.provident is None:
+            return _("公积金贷款利率（暂无公积金利率）")
+        rates = " / ".join(format_rate(r) for r in (first.short, first.long) if r is not None)
+        return _("公积金首套 %(rates)s（%(since)s 起执行）") % {
+            "rates": rates,
+            "since": price.provident.effective_from.isoformat(),
+        }
     fee_based = fee_apr_text(spec, table, on)
     if fee_based:
         return fee_based

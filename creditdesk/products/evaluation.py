@@ -4,7 +4,9 @@ Pure (no Django). The facts come from ``customer_facts.facts_for`` (the customer
 need) or from a caller as JSON (``facts_from_json``). Before the rules run, the facts a rule computes for
 the product at hand are added, as far as they can be known here:
 
-- ``loan_to_value`` = requested amount ÷ collateral value (when collateral with a value is offered);
+- ``loan_to_value`` = requested amount ÷ (collateral value − the liens already on it,
+  ``collateral_prior_liens``; ``rules.loan_to_value``) when collateral with a value is offered; missing
+  when the earlier liens use the value up;
 - ``new_monthly_payment`` — the payment the DTI counts (``capacity.PaymentPlan``: the need's preferred
   method when the product offers it, else the product's first; for 先息后本, 一次性还本付息 and 随借随还
   the 等额本息 payment over max(term, floor), never the interest alone — RULES.md "Debt-to-income";
@@ -30,12 +32,13 @@ from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import ZERO, format_rate, format_yuan, parse_decimal
 from creditdesk.finance.apr import AnnualizedRate, annualized_rate
 from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.finance.schedule import build_schedule
 from creditdesk.finance.terms import FeeTiming, LoanTerms, Method
 from creditdesk.products.capacity import PaymentPlan
 from creditdesk.products.catalogue import Price, ProductSpec, price_for
 from creditdesk.products.facts import FACTS, FactError, FactType, check_facts, get_fact
-from creditdesk.products.rules import Evaluation, evaluate, obligation_floor_months
+from creditdesk.products.rules import Evaluation, evaluate, loan_to_value, obligation_floor_months
 
 COMPUTED = tuple(key for key, fact in FACTS.items() if fact.computed)
 
@@ -179,6 +182,8 @@ def evaluate_product(
     on: date,
     *,
     preferred_method: str | None = None,
+    provident_table: Sequence[ProvidentQuote] = (),
+    second_home: bool = False,
 ) -> ProductEvaluation:
     """Every rule of ``spec`` (its elements, then its admission rules) against ``facts`` with the computed
     facts added (see the module docstring). ``facts`` are checked first (``FactError``)."""
@@ -188,14 +193,16 @@ def evaluate_product(
     amount, term = merged.get("requested_amount"), merged.get("term_months")
     kind, value = merged.get("collateral_type"), merged.get("collateral_value")
     if amount is not None and kind not in (None, "none") and value is not None and value > 0:
-        merged["loan_to_value"] = amount / value
+        merged["loan_to_value"] = loan_to_value(amount, value, merged.get("collateral_prior_liens"))
     price: Price | None = None
     method: Method | None = None
     cost: FeeCost | None = None
     if amount is not None and term is not None:
         grade = merged.get("risk_grade")
         try:
-            price = price_for(spec, grade, term, lpr_table, on)
+            price = price_for(
+                spec, grade, term, lpr_table, on, provident_table=provident_table, second_home=second_home
+            )
         except DomainError as exc:
             notes.append(f"{exc.message}本笔月供与贷后负债收入比暂无法计算。")
         if price is not None:

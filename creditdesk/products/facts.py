@@ -5,16 +5,26 @@ Types and the Python values they take:
 
 - ``money``: ``Decimal`` yuan (``monthly_income``, ``collateral_value`` …); ``ratio``: ``Decimal`` fraction
   (0.55 is 55 %); ``int``: ``int`` (not ``bool``); ``bool``: ``bool``; ``choice``: one of the fact's choice
-  keys; ``grade``: a risk grade letter "A" (best) … "E" (worst); ``text``: free text (``industry``, which
-  the customer record keeps as free text such as "餐饮").
+  keys; ``grade``: a risk grade letter "A" (best) … "E" (worst); ``text``: text — ``industry_code``, the
+  GB/T 4754-2017 code of a business (normalized, "H6210"; ``customers.industries``), and ``industry``, the
+  free-text 行业 of the customer record (read only by product versions saved before industry codes
+  existed: ``rules.ExcludedIndustries``).
 
 A float is refused everywhere (money is never a float). A fact that is absent from the mapping, or
 ``None``, is *missing*: a rule that needs it answers "unknown", never a silent pass.
 
 ``computed`` facts are derived by the matching for the product at hand (its new monthly payment, the
 debt-to-income after it, the loan-to-value); a value a caller passes for them is replaced there.
-The choices are the pure enumerations (``core.enums.CustomerKind``, ``CollateralType``, ``LoanPurpose``
-here) as ``(value, label)`` pairs; the Django choices are derived from the same enumerations.
+The choices are the pure enumerations (``core.enums.CustomerKind``, ``core.enums.TaxCreditGrade``,
+``customers.size_class.SizeClass``, ``CollateralType``, ``LoanPurpose``, ``HomePurchaseOrder`` here) as
+``(value, label)`` pairs; the Django choices are derived from the same enumerations.
+
+Business facts (PRODUCT.md §1, issue 13): ``business_years`` (经营年限, whole years since the founding
+date), ``industry_code``, ``size_class`` (大/中/小/微, 工信部联企业〔2011〕300号, computed from employees and
+revenue by ``customers.size_class``), ``annual_revenue``, ``employees``, ``tax_credit_grade`` (纳税信用等级).
+A person's 公积金: ``provident_fund_months`` and ``provident_fund_base``; ``payroll_with_bank`` (在本行代发
+工资). Of the need: ``collateral_prior_liens`` (the balance of earlier liens on the collateral, ranking
+ahead: the loan-to-value is taken on the value less them) and ``home_purchase_order`` (首套/二套).
 """
 
 from __future__ import annotations
@@ -28,10 +38,12 @@ from creditdesk.core.enums import (
     GRADES,  # A best, E worst (the scorecard's risk grades, ``core.enums.RiskGrade``)
     CustomerKind,
     LabelledEnum,
+    TaxCreditGrade,
     gettext_noop,
 )
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import format_rate, format_yuan
+from creditdesk.customers.size_class import SizeClass
 
 
 class FactError(DomainError):
@@ -77,32 +89,24 @@ class LoanPurpose(LabelledEnum):
     WEDDING = "wedding", gettext_noop("婚庆")
 
 
+class HomePurchaseOrder(LabelledEnum):
+    """首套 / 二套 — for a home purchase, whether the home is the household's first or a further one
+    (《中国人民银行 国家金融监督管理总局关于调整优化差别化住房信贷政策的通知》, 2023: down payments and
+    rates differ; the 公积金 rate table has a column for each). Recorded on a need with purpose
+    ``home_purchase`` only; blank otherwise (``capacity.Need``, ``models.Need``)."""
+
+    FIRST = "first", gettext_noop("首套")
+    SECOND = "second", gettext_noop("二套")
+
+
 CUSTOMER_TYPES = CustomerKind.pairs()
 COLLATERAL_TYPES = CollateralType.pairs()
 PURPOSES = LoanPurpose.pairs()
-
-# The industries the customer record suggests (customers/seed.py) plus the ones banks commonly restrict;
-# ``industry`` stays free text, this list only feeds pickers and the seeded exclusion lists.
-KNOWN_INDUSTRIES: tuple[str, ...] = (
-    "餐饮",
-    "批发零售",
-    "制造业",
-    "建筑",
-    "交通运输",
-    "信息技术",
-    "教育",
-    "医疗",
-    "农业",
-    "文化旅游",
-    "房地产",
-    "煤炭",
-    "钢铁",
-    "电解铝",
-    "娱乐场所",
-    "典当",
-    "小额贷款",
-    "虚拟货币",
-)
+SIZE_CLASSES = SizeClass.pairs()
+TAX_CREDIT_GRADES = TaxCreditGrade.pairs()
+HOME_PURCHASE_ORDERS = HomePurchaseOrder.pairs()
+# Industries are GB/T 4754-2017 codes chosen from ``customers.industries`` (searchable by name and
+# pinyin); the old free-text list that fed the pickers is gone.
 
 
 @dataclass(frozen=True)
@@ -160,17 +164,55 @@ FACTS: dict[str, Fact] = {
             description="征信报告摘要近 24 个月还款状态中逾期月数合计（连三累六的“累”）",
         ),
         Fact("risk_grade", "风险等级", FactType.GRADE),
-        Fact("industry", "所属行业", FactType.TEXT),
+        Fact(
+            "industry",
+            "所属行业（文字）",
+            FactType.TEXT,
+            description="客户档案中的文字行业，仅供旧版产品的限制行业规则使用",
+        ),
+        Fact(
+            "industry_code",
+            "所属行业",
+            FactType.TEXT,
+            description="国民经济行业分类（GB/T 4754-2017）代码，如 H6210 正餐服务",
+        ),
+        Fact(
+            "size_class",
+            "企业规模",
+            _C,
+            choices=SIZE_CLASSES,
+            description="大型/中型/小型/微型，按《中小企业划型标准规定》（工信部联企业〔2011〕300号）"
+            "由从业人员和营业收入计算",
+        ),
+        Fact("annual_revenue", "年营业收入", _M, "元"),
+        Fact("employees", "从业人员", _I, "人"),
+        Fact("tax_credit_grade", "纳税信用等级", _C, choices=TAX_CREDIT_GRADES),
         Fact("collateral_type", "抵质押物类型", _C, choices=COLLATERAL_TYPES),
         Fact("collateral_value", "抵质押物评估价值", _M, "元"),
-        Fact("loan_to_value", "抵质押率", _R, computed=True, description="贷款金额 ÷ 抵质押物评估价值"),
+        Fact(
+            "collateral_prior_liens",
+            "抵押物已有抵押余额",
+            _M,
+            "元",
+            description="抵押物上顺位在先的已有抵押担保的贷款余额",
+        ),
+        Fact(
+            "loan_to_value",
+            "抵质押率",
+            _R,
+            computed=True,
+            description="贷款金额 ÷（抵质押物评估价值 − 已有抵押余额）",
+        ),
+        Fact("home_purchase_order", "首套/二套", _C, choices=HOME_PURCHASE_ORDERS),
         Fact("has_guarantor", "有保证人", _B),
         Fact("has_co_borrower", "有共同借款人", _B),
         Fact(
             "co_borrower_monthly_income", "共同借款人月收入", _M, "元", description="扣除其自身月供后的月收入"
         ),
         Fact("provident_fund_months", "公积金连续缴存月数", _I, "个月"),
-        Fact("business_years", "经营年限", _I, "年"),
+        Fact("provident_fund_base", "公积金缴存基数", _M, "元", description="每月缴存基数"),
+        Fact("payroll_with_bank", "在本行代发工资", _B),
+        Fact("business_years", "经营年限", _I, "年", description="自成立日期起的整年数"),
     )
 }
 

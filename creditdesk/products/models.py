@@ -10,14 +10,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.accounts.scope import ScopePaths
-from creditdesk.core.fields import AmountField
+from creditdesk.core.choices import text_choices
+from creditdesk.core.fields import AmountField, PercentRateField
 from creditdesk.core.money import format_yuan
 from creditdesk.customers.choices import RateSensitivity
 from creditdesk.customers.models import Customer
 from creditdesk.finance.terms import Method
-from creditdesk.products import capacity
+from creditdesk.products import capacity, facts
 from creditdesk.products.catalogue import ProductSpec
 from creditdesk.products.choices import Category, CollateralType, LoanPurpose
+from creditdesk.products.fields import EncryptedAmountField
 from creditdesk.rates.choices import RepaymentMethod
 
 
@@ -113,6 +115,9 @@ class ProductVersion(models.Model):
         return cached
 
 
+HomePurchaseOrder = text_choices(facts.HomePurchaseOrder)
+DebtSource = text_choices(capacity.DebtSource)
+
 CUSTOMER_SCOPE = ScopePaths(
     owner="customer__owner", team="customer__owner__team", branch="customer__owner__branch"
 )
@@ -126,8 +131,15 @@ class Need(models.Model):
     The capacity figures — income counted, debt-to-income before a new loan, the largest affordable
     monthly payment, warnings — are *computed on read* by the pure core (``assessment``) from the stored
     inputs: a need is never edited (a new analysis is recorded instead, the history stays), so the
-    figures cannot drift from what was entered. Scoped through the customer; the income figures are
-    sensitive (masked in audit rows).
+    figures cannot drift from what was entered. Scoped through the customer.
+
+    Income, debt payments, revenue and costs are sensitive personal information (RULES.md, "Personal
+    information"): encrypted at rest (``EncryptedAmountField``), masked in audit rows and on pages. Existing
+    debts are entered one by one (``NeedDebt``: method, balance or limit in use, rate, remaining term);
+    when there are any, ``monthly_debt_payments`` holds the sum of their monthly obligations (RULES.md
+    "Debt-to-income"), else the total typed by hand. For a home purchase the need records 首套/二套
+    (``home_purchase_order``); for a collateral, the liens already on it (``collateral_prior_liens``, what
+    an LTV adds to the new loan).
     """
 
     customer = models.ForeignKey(
@@ -148,11 +160,15 @@ class Need(models.Model):
     collateral_value = AmountField(_("抵质押物评估价值（元）"), null=True, blank=True)
     has_guarantor = models.BooleanField(_("有保证人"), default=False)
     has_co_borrower = models.BooleanField(_("有共同借款人"), default=False)
-    co_borrower_monthly_income = AmountField(_("共同借款人月收入（元）"), null=True, blank=True)
-    monthly_income = AmountField(_("月收入（元）"))
-    monthly_debt_payments = AmountField(_("现有月还款额（元）"), default=Decimal("0.00"))
-    monthly_revenue = AmountField(_("月经营收入（元）"), null=True, blank=True)
-    monthly_costs = AmountField(_("月经营成本（元）"), null=True, blank=True)
+    collateral_prior_liens = AmountField(_("抵押物已有抵押余额（元）"), null=True, blank=True)
+    home_purchase_order = models.CharField(
+        _("首套/二套"), max_length=10, choices=HomePurchaseOrder.choices, blank=True, default=""
+    )
+    co_borrower_monthly_income = EncryptedAmountField(_("共同借款人月收入（元）"), null=True, blank=True)
+    monthly_income = EncryptedAmountField(_("月收入（元）"))
+    monthly_debt_payments = EncryptedAmountField(_("现有月还款额（元）"), default=Decimal("0.00"))
+    monthly_revenue = EncryptedAmountField(_("月经营收入（元）"), null=True, blank=True)
+    monthly_costs = EncryptedAmountField(_("月经营成本（元）"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
@@ -186,6 +202,15 @@ class Need(models.Model):
                 ),
                 name="need_collateral_value_matches_type",
             ),
+            models.CheckConstraint(
+                condition=models.Q(collateral_prior_liens__isnull=True)
+                | models.Q(collateral_prior_liens__gte=0),
+                name="need_prior_liens_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(home_purchase_order="") | models.Q(purpose="home_purchase"),
+                name="need_home_order_only_for_home_purchase",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,12 +229,22 @@ class Need(models.Model):
             collateral_value=cast(Decimal | None, self.collateral_value),
         )
 
+    def as_debts(self) -> tuple[capacity.Debt, ...]:
+        """The existing debts as the pure core's values (read once per instance)."""
+        cached: tuple[capacity.Debt, ...] | None = getattr(self, "_debts_cache", None)
+        if cached is None:
+            cached = tuple(debt.as_debt() for debt in self.debts.all()) if self.pk else ()
+            self._debts_cache = cached
+        return cached
+
     def as_capacity(self) -> capacity.Capacity:
+        """What the customer can carry; with debts, the existing payments are their obligations' sum."""
         return capacity.Capacity(
             monthly_income=cast(Decimal, self.monthly_income),
             monthly_debt_payments=cast(Decimal, self.monthly_debt_payments),
             monthly_revenue=cast(Decimal | None, self.monthly_revenue),
             monthly_costs=cast(Decimal | None, self.monthly_costs),
+            debts=self.as_debts(),
         )
 
     @property
@@ -220,3 +255,58 @@ class Need(models.Model):
             cached = capacity.assess(self.as_capacity())
             self._assessment_cache = cached
         return cached
+
+
+class NeedDebt(models.Model):
+    """现有负债 — one existing loan, credit line or card of the customer, recorded with a need: what DTI
+    counts for it is its monthly obligation (RULES.md "Debt-to-income", ``capacity.Debt``): the amortising
+    payment; for 先息后本, 一次性还本付息 and 随借随还 the 等额本息 payment of the balance (a line or card:
+    the limit in use) over max(remaining months, 12). ``remaining_months`` is 1 for a line without a fixed
+    end, so the floor applies. The balance is sensitive (encrypted at rest); ``source`` says whether the
+    figures came from the 征信 summary or were typed by hand. Saved with its need, never edited.
+    """
+
+    need = models.ForeignKey(Need, verbose_name=_("需求分析"), on_delete=models.CASCADE, related_name="debts")
+    position = models.PositiveSmallIntegerField(_("序号"), default=1)
+    label = models.CharField(_("名称"), max_length=50, blank=True)
+    method = models.CharField(_("还款方式"), max_length=20, choices=RepaymentMethod.choices)
+    balance = EncryptedAmountField(_("余额或已用额度（元）"))
+    annual_rate = PercentRateField(_("年利率（%）"))
+    remaining_months = models.PositiveSmallIntegerField(_("剩余期数（月）"))
+    source = models.CharField(_("来源"), max_length=20, choices=DebtSource.choices, default=DebtSource.MANUAL)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="need__customer__owner",
+        team="need__customer__owner__team",
+        branch="need__customer__owner__branch",
+    )
+    audit_sensitive_fields: ClassVar[tuple[str, ...]] = ("balance",)
+
+    class Meta:
+        verbose_name = _("现有负债")
+        verbose_name_plural = _("现有负债")
+        ordering = ["need", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    remaining_months__gte=1, remaining_months__lte=capacity.MAX_DEBT_TERM_MONTHS
+                ),
+                name="need_debt_remaining_months_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(annual_rate__gte=0), name="need_debt_rate_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.get_method_display()}"
+
+    def as_debt(self) -> capacity.Debt:
+        """The pure core's debt (the stored rate is in percent; the core takes a fraction)."""
+        return capacity.Debt(
+            method=Method(self.method),
+            balance=cast(Decimal, self.balance),
+            annual_rate=cast(Decimal, self.annual_rate) / 100,
+            remaining_months=self.remaining_months,
+            label=self.label,
+        )

@@ -19,7 +19,12 @@ rule_range_inverted       min above max
 rule_value_out_of_range   a negative amount or count, an age outside 0–120, a DTI outside (0, 100 %]
 rule_ltv_above_100        a loan-to-value above 100 % (or not above zero)
 rule_list_empty           an empty list of types / industries (a rule nobody could pass, or nobody fail)
-rule_choice_unknown       a customer type, purpose or collateral type that does not exist
+rule_choice_unknown       a customer type, purpose, collateral type, size class, 纳税信用等级 or 首套/二套
+                          that does not exist
+rule_industry_code_unknown  an excluded industry code that is not in GB/T 4754-2017
+                          (``customers.industries``); the message names it
+rule_industry_text_retired  (saving a product only, ``validate_rules(..., saving=True)``) excluded
+                          industries as free text (``industries``) instead of codes (``codes``)
 rule_grade_unknown        a grade other than A–E
 rule_operator_unknown     ``compare`` with an operator other than >=, <=, >, <, ==, !=
 rule_operator_not_applicable  an ordering operator on a yes/no, choice, grade or text fact
@@ -38,8 +43,20 @@ consecutive overdue months fail, 2 pass.
 
 Debt-to-income (``max_dti``): (existing monthly debt payments + the new monthly payment) ÷ monthly income,
 where a co-borrower's monthly income (net of their own payments) is added when ``has_co_borrower`` is
-true; no income at all fails. Loan-to-value (``max_ltv``): requested amount ÷ collateral value, against
-the limit for the collateral's type (``by_type``) or the general ``max``.
+true; no income at all fails. Loan-to-value (``max_ltv``): requested amount ÷ (collateral value − prior
+liens), against the limit for the collateral's type (``by_type``) or the general ``max``.
+
+Loan-to-value is taken on the collateral's value less the balance of the liens already on it that rank
+ahead (``collateral_prior_liens``; issue 13 "LTV computed with existing liens"): 700,000 on a property
+worth 1,500,000 with 500,000 of earlier liens is 700,000 ÷ 1,000,000 = 70 %. Liens not recorded count as
+none, and the sentence says so; a value not above the liens leaves nothing to lend on (fail).
+``loan_to_value`` is the one formula (``evaluation`` and matching compute the fact with it).
+
+Business customers (PRODUCT.md §1): ``excluded_industries`` matches GB/T 4754 code prefixes ("K701"
+covers "K7010"); ``tax_credit_grades``, ``size_classes``, ``payroll_with_bank_required``,
+``provident_fund`` and ``home_purchase_order`` (首套/二套, with the product's own LTV cap per order —
+product data with its source: RULES.md sets no down-payment floor) check the facts of the same names; the
+years in business are a ``compare`` on ``business_years``.
 """
 
 from __future__ import annotations
@@ -52,14 +69,18 @@ from typing import Any, ClassVar
 
 from creditdesk.core.enums import LabelledEnum, gettext_noop
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import format_rate, format_yuan, is_fen_amount, parse_decimal
+from creditdesk.core.money import ZERO, format_rate, format_yuan, is_fen_amount, parse_decimal
+from creditdesk.customers import industries
 from creditdesk.finance.obligation import DEFAULT_FLOOR_MONTHS
 from creditdesk.products.facts import (
     COLLATERAL_TYPES,
     CUSTOMER_TYPES,
     FACTS,
     GRADES,
+    HOME_PURCHASE_ORDERS,
     PURPOSES,
+    SIZE_CLASSES,
+    TAX_CREDIT_GRADES,
     FactType,
     check_fact,
     format_value,
@@ -97,8 +118,9 @@ class Lever(StrEnum):
 @dataclass(frozen=True)
 class _Field:
     name: str
-    kind: str  # int | money | ratio | grade | customer_types | purposes | collateral_types | texts | fact
-    #            | op | value | ltv_map
+    kind: str  # int | money | ratio | grade | customer_types | purposes | collateral_types | size_classes
+    #            | tax_credit_grades | home_purchase_orders | texts | industry_codes | fact | op | value
+    #            | ltv_map | order_ltv_map
     label: str
     optional: bool = False
 
@@ -107,7 +129,12 @@ _CHOICES = {
     "customer_types": CUSTOMER_TYPES,
     "purposes": PURPOSES,
     "collateral_types": tuple(c for c in COLLATERAL_TYPES if c[0] != "none"),
+    "size_classes": SIZE_CLASSES,
+    "tax_credit_grades": TAX_CREDIT_GRADES,
+    "home_purchase_orders": HOME_PURCHASE_ORDERS,
 }
+# The keys of a map of loan-to-value limits: by collateral type, or by 首套/二套.
+_LTV_MAP_KEYS = {"ltv_map": "collateral_types", "order_ltv_map": "home_purchase_orders"}
 OPERATORS: dict[str, str] = {
     ">=": "不低于",
     "<=": "不超过",
@@ -165,12 +192,20 @@ def _parse_value(spec: _Field, value: object, rule_type: str, index: int | None)
         if value not in GRADES:
             raise bad("rule_grade_unknown", f"风险等级应为 A–E 之一（收到 {value!r}）。")
         return value
-    if kind in _CHOICES or kind == "texts":
+    if kind in _CHOICES or kind in ("texts", "industry_codes"):
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v.strip() for v in value):
             raise bad("rule_field_type", "应为非空文字组成的列表。")
         if not value:
             raise bad("rule_list_empty", "列表不能为空。")
         items = tuple(dict.fromkeys(v.strip() for v in value))  # order kept, duplicates dropped
+        if kind == "industry_codes":
+            codes = []
+            for item in items:
+                try:
+                    codes.append(industries.normalize_code(item))
+                except industries.IndustryCodeError as exc:
+                    raise bad("rule_industry_code_unknown", exc.message) from exc
+            return tuple(dict.fromkeys(codes))
         if kind in _CHOICES:
             allowed = dict(_CHOICES[kind])
             unknown = [v for v in items if v not in allowed]
@@ -187,14 +222,15 @@ def _parse_value(spec: _Field, value: object, rule_type: str, index: int | None)
         if value not in OPERATORS:
             raise bad("rule_operator_unknown", f"未知的比较符 {value!r}；可选：{' '.join(OPERATORS)}。")
         return value
-    if kind == "ltv_map":
+    if kind in _LTV_MAP_KEYS:
+        what = "抵质押物类型" if kind == "ltv_map" else "首套/二套"
         if not isinstance(value, Mapping):
-            raise bad("rule_field_type", "应为「抵质押物类型 → 最高抵质押率」的对象。")
-        allowed = dict(_CHOICES["collateral_types"])
+            raise bad("rule_field_type", f"应为「{what} → 最高抵质押率」的对象。")
+        allowed = dict(_CHOICES[_LTV_MAP_KEYS[kind]])
         result = []
         for key, ratio in value.items():
             if key not in allowed:
-                raise bad("rule_choice_unknown", f"未知的抵质押物类型 {key!r}。")
+                raise bad("rule_choice_unknown", f"未知的{what} {key!r}；可选：{'、'.join(allowed)}。")
             number = _decimal(ratio)
             if number is None:
                 raise bad("rule_field_type", f"{allowed[key]}的抵质押率应为写成字符串的十进制数。")
@@ -207,7 +243,7 @@ def _parse_value(spec: _Field, value: object, rule_type: str, index: int | None)
 def _dump_value(kind: str, value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
-    if kind == "ltv_map" and isinstance(value, tuple):
+    if kind in _LTV_MAP_KEYS and isinstance(value, tuple):
         return {key: str(ratio) for key, ratio in value}
     if isinstance(value, tuple):
         return list(value)
@@ -329,6 +365,10 @@ class Rule:
     def check(self, index: int | None) -> None:
         """Cross-field invariants (min ≤ max …); raise ``RuleDefinitionError``."""
 
+    def check_saving(self, index: int | None) -> None:
+        """What a product saved from now on may no longer say, though stored versions still do (they are
+        immutable and keep being read); raise ``RuleDefinitionError``."""
+
     def needs(self, facts: Mapping[str, object]) -> tuple[str, ...]:
         return self.NEEDS
 
@@ -440,19 +480,11 @@ class MinIncome(Rule):
         return f"月收入不低于 {format_yuan(self.amount)} 元"
 
     def judge(self, facts: Mapping[str, Any]) -> Verdict:
-        income = facts["monthly_income"]
-        if income >= self.amount:
-            return (
-                True,
-                income,
-                f"您的月收入 {format_yuan(income)} 元，"
-                f"满足本产品不低于 {format_yuan(self.amount)} 元的要求。",
-            )
-        return (
-            False,
-            income,
-            f"您的月收入 {format_yuan(income)} 元，本产品要求不低于 {format_yuan(self.amount)} 元。",
-        )
+        """The sentence and ``actual`` never carry the income itself: it is a sealed figure (shown only
+        through the audited unmask), and these results reach pages, the API and the printed proposal."""
+        if facts["monthly_income"] >= self.amount:
+            return True, None, f"您的月收入满足本产品不低于 {format_yuan(self.amount)} 元的要求。"
+        return False, None, f"您的月收入低于本产品要求的 {format_yuan(self.amount)} 元。"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -524,10 +556,10 @@ class MaxDti(Rule):
             return False, None, f"没有可计入的月收入，无法承担本笔月供 {format_yuan(new)} 元。"
         ratio = total / income
         passed = total <= self.max * income
+        # The ratio, never the income itself (a sealed figure; see MinIncome.judge).
         said = (
             f"加上本笔月供 {format_yuan(new)} 元，您每月还款合计 {format_yuan(total)} 元，"
-            f"占{whose} {format_yuan(income)} 元的 "
-            f"{format_rate(ratio)}"
+            f"占{whose}的 {format_rate(ratio)}"
         )
         if passed:
             return True, ratio, f"{said}，在本产品 {format_rate(self.max)} 的上限以内。"
@@ -646,7 +678,17 @@ class MinGrade(Rule):
         return False, grade, f"您的风险等级为 {grade}，本产品要求 {self.grade} 级及以上。"
 
 
-_NAMES: dict[int, dict[str, str]] = {id(c): dict(c) for c in (COLLATERAL_TYPES, CUSTOMER_TYPES, PURPOSES)}
+_NAMES: dict[int, dict[str, str]] = {
+    id(c): dict(c)
+    for c in (
+        COLLATERAL_TYPES,
+        CUSTOMER_TYPES,
+        PURPOSES,
+        SIZE_CLASSES,
+        TAX_CREDIT_GRADES,
+        HOME_PURCHASE_ORDERS,
+    )
+}
 
 
 def _labels(choices: tuple[tuple[str, str], ...], keys: Iterable[str]) -> str:
@@ -686,10 +728,31 @@ class CollateralRequired(Rule):
         )
 
 
+def loan_to_value(amount: Decimal, value: Decimal, prior_liens: Decimal | None) -> Decimal | None:
+    """贷款金额 ÷（抵质押物评估价值 − 已有抵押余额）: the loan-to-value on what the collateral is worth to
+    this loan once the liens ranking ahead are paid (``None`` when nothing is left: value ≤ liens)."""
+    net = value - (prior_liens or ZERO)
+    return amount / net if net > 0 else None
+
+
+def _collateral_said(name: str, value: Decimal, liens: Decimal | None) -> str:
+    """ "住宅评估价值 1,500,000.00 元，减已有抵押余额 500,000.00 元后为 1,000,000.00 元" (or the value alone,
+    saying that no earlier lien was recorded)."""
+    if liens is None:
+        return f"{name}评估价值 {format_yuan(value)} 元（未登记已有抵押，按无已有抵押计算）"
+    if liens == 0:
+        return f"{name}评估价值 {format_yuan(value)} 元（无已有抵押）"
+    return (
+        f"{name}评估价值 {format_yuan(value)} 元，减已有抵押余额 {format_yuan(liens)} 元后"
+        f"为 {format_yuan(value - liens)} 元"
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class MaxLtv(Rule):
-    """requested amount ≤ limit × collateral value, exactly; the limit is ``by_type``'s for the
-    collateral's type, else ``max``. No collateral ("none") or a value of zero fails."""
+    """requested amount ≤ limit × (collateral value − prior liens), exactly; the limit is ``by_type``'s for
+    the collateral's type, else ``max``. No collateral ("none"), a value of zero, or a value the earlier
+    liens use up fails."""
 
     TYPE = "max_ltv"
     LABEL = "抵质押率上限"
@@ -714,6 +777,14 @@ class MaxLtv(Rule):
     def limit_for(self, collateral_type: str | None) -> Decimal:
         return dict(self.by_type).get(collateral_type or "", self.max)
 
+    def max_amount(self, facts: Mapping[str, Any]) -> Decimal | None:
+        """The largest amount this rule lets through on the facts' collateral (None without one)."""
+        kind, value = facts.get("collateral_type"), facts.get("collateral_value")
+        if kind in (None, "none") or value is None:
+            return None
+        net = value - (facts.get("collateral_prior_liens") or ZERO)
+        return self.limit_for(kind) * net if net > 0 else ZERO
+
     def requirement(self) -> str:
         if not self.by_type:
             return f"抵质押率不超过 {format_rate(self.max)}"
@@ -725,54 +796,105 @@ class MaxLtv(Rule):
         if kind == "none":
             return False, None, "您没有提供抵质押物，无法计算抵质押率。"
         amount, value = facts["requested_amount"], facts["collateral_value"]
+        liens = facts.get("collateral_prior_liens")
         limit = self.limit_for(kind)
         name = _labels(COLLATERAL_TYPES, [kind])
         if value <= 0:
             return False, None, f"{name}的评估价值为零，无法计算抵质押率。"
-        ratio = amount / value
-        said = (
-            f"贷款 {format_yuan(amount)} 元、{name}评估价值 {format_yuan(value)} 元，"
-            f"抵质押率 {format_rate(ratio)}"
-        )
-        if amount <= limit * value:
+        ratio = loan_to_value(amount, value, liens)
+        if ratio is None:
+            return (
+                False,
+                None,
+                f"{name}评估价值 {format_yuan(value)} 元，已有抵押余额 {format_yuan(liens or ZERO)} 元，"
+                "已无剩余可抵押价值，不能再作本笔贷款的抵押。",
+            )
+        collateral = _collateral_said(name, value, liens)
+        said = f"贷款 {format_yuan(amount)} 元、{collateral}，抵质押率 {format_rate(ratio)}"
+        if amount <= limit * (value - (liens or ZERO)):
             return True, ratio, f"{said}，在本产品 {format_rate(limit)} 的上限以内。"
         return False, ratio, f"{said}，本产品（{name}）要求不超过 {format_rate(limit)}。"
 
 
 @dataclass(frozen=True, kw_only=True)
 class ExcludedIndustries(Rule):
-    """Fails when any excluded term occurs in the customer's industry text ("房地产" excludes
-    "房地产开发"): the customer record keeps the industry as free text."""
+    """Fails when the customer's GB/T 4754-2017 industry code falls under an excluded code (``codes``,
+    prefixes: "K701" excludes "K7010"; validated against ``customers.industries`` when the rule is read,
+    stored normalized). The sentence names the customer's industry and the excluded class: "您的行业
+    「K7010 房地产开发经营」属于本产品限制的行业（K701 房地产开发经营），暂不能申请。"
+
+    Legacy: product versions saved before industry codes existed hold free-text terms (``industries``)
+    matched as substrings of the customer's free-text ``industry`` ("房地产" excluded "房地产开发"). Stored
+    versions are immutable, so they keep being read and evaluated that way (the rule then needs
+    ``industry``); a product saved from now on must use codes (``rule_industry_text_retired``). With both,
+    the codes decide on ``industry_code`` and the terms still refuse a matching free text."""
 
     TYPE = "excluded_industries"
     LABEL = "限制行业"
-    FIELDS = (_Field("industries", "texts", "限制行业"),)
-    NEEDS = ("industry",)
+    FIELDS = (
+        _Field("codes", "industry_codes", "限制行业（国民经济行业分类代码）", optional=True),
+        _Field("industries", "texts", "限制行业（文字，旧版）", optional=True),
+    )
+    NEEDS = ("industry_code",)
 
-    industries: tuple[str, ...]
+    codes: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+
+    def check(self, index: int | None) -> None:
+        if not self.codes and not self.industries:
+            raise _error(
+                "rule_field_missing", self.TYPE, index, "codes", "缺少「限制行业（国民经济行业分类代码）」。"
+            )
+
+    def check_saving(self, index: int | None) -> None:
+        if self.industries:
+            raise _error(
+                "rule_industry_text_retired",
+                self.TYPE,
+                index,
+                "industries",
+                f"限制行业请改用国民经济行业分类（GB/T 4754-2017）代码（codes），"
+                f"不再按文字（{'、'.join(self.industries)}）匹配。",
+            )
 
     def needs(self, facts: Mapping[str, object]) -> tuple[str, ...]:
-        return ("industry",)
+        return ("industry_code",) if self.codes else ("industry",)
 
     def evaluate(self, facts: Mapping[str, Any], index: int = 0) -> RuleOutcome:
-        industry = facts.get("industry")
-        if isinstance(industry, str) and not industry.strip():  # an empty text says nothing
-            facts = {**facts, "industry": None}
-        return super().evaluate(facts, index)
+        blank = {
+            k: None
+            for k in ("industry", "industry_code")
+            if isinstance(facts.get(k), str) and not facts[k].strip()
+        }
+        return super().evaluate({**facts, **blank} if blank else facts, index)  # an empty text says nothing
 
     def requirement(self) -> str:
-        return f"不属于限制行业（{'、'.join(self.industries)}）"
+        excluded = [industries.label(code) for code in self.codes] + list(self.industries)
+        return f"不属于限制行业（{'、'.join(excluded)}）"
 
     def judge(self, facts: Mapping[str, Any]) -> Verdict:
-        industry = facts["industry"].strip()
-        hits = [term for term in self.industries if term in industry]
+        text = facts.get("industry")
+        text = text.strip() if isinstance(text, str) else ""
+        if self.codes:
+            code = facts["industry_code"].strip()
+            said = industries.label(code) if industries.get_industry(code) else code
+            hit = industries.is_within(code, self.codes)
+            if hit is not None:
+                return (
+                    False,
+                    code,
+                    f"您的行业「{said}」属于本产品限制的行业（{industries.label(hit)}），暂不能申请。",
+                )
+        hits = [term for term in self.industries if text and term in text]
         if hits:
             return (
                 False,
-                industry,
-                f"您所在的行业「{industry}」属于本产品限制的行业（{'、'.join(hits)}），暂不能申请。",
+                text,
+                f"您所在的行业「{text}」属于本产品限制的行业（{'、'.join(hits)}），暂不能申请。",
             )
-        return True, industry, f"您所在的行业「{industry}」不在本产品的限制行业内。"
+        if self.codes:
+            return True, code, f"您的行业「{said}」不在本产品的限制行业内。"
+        return True, text, f"您所在的行业「{text}」不在本产品的限制行业内。"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -894,6 +1016,190 @@ class GuarantorRequired(Rule):
         return False, False, "本产品需要符合条件的保证人或融资担保公司提供连带责任保证，您目前没有。"
 
 
+@dataclass(frozen=True, kw_only=True)
+class TaxCreditGrades(Rule):
+    """纳税信用等级 among the product's (税贷 / 银税互动 products lend on the tax record: usually A and B,
+    some M — 国家税务总局《纳税信用管理办法（试行）》)."""
+
+    TYPE = "tax_credit_grades"
+    LABEL = "纳税信用等级"
+    FIELDS = (_Field("grades", "tax_credit_grades", "可接受的纳税信用等级"),)
+    NEEDS = ("tax_credit_grade",)
+
+    grades: tuple[str, ...]
+
+    def requirement(self) -> str:
+        return f"纳税信用等级为{_labels(TAX_CREDIT_GRADES, self.grades)}"
+
+    def judge(self, facts: Mapping[str, Any]) -> Verdict:
+        grade = facts["tax_credit_grade"]
+        said = _labels(TAX_CREDIT_GRADES, [grade])
+        accepted = _labels(TAX_CREDIT_GRADES, self.grades)
+        if grade in self.grades:
+            return True, grade, f"您的纳税信用等级为 {said}，属于本产品接受的等级（{accepted}）。"
+        return False, grade, f"您的纳税信用等级为 {said}，本产品只接受{accepted}。"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SizeClasses(Rule):
+    """企业规模 among the product's (小微 products: small and micro), the class computed by
+    ``customers.size_class`` under 工信部联企业〔2011〕300号《中小企业划型标准规定》 (个体工商户 by the same
+    standard)."""
+
+    TYPE = "size_classes"
+    LABEL = "企业规模"
+    FIELDS = (_Field("classes", "size_classes", "适用的企业规模"),)
+    NEEDS = ("size_class",)
+
+    classes: tuple[str, ...]
+
+    def requirement(self) -> str:
+        return f"企业规模为{_labels(SIZE_CLASSES, self.classes)}"
+
+    def judge(self, facts: Mapping[str, Any]) -> Verdict:
+        size = facts["size_class"]
+        said = _labels(SIZE_CLASSES, [size])
+        accepted = _labels(SIZE_CLASSES, self.classes)
+        if size in self.classes:
+            return True, size, f"按《中小企业划型标准规定》，您属于{said}，符合本产品面向{accepted}的要求。"
+        return False, size, f"按《中小企业划型标准规定》，您属于{said}，本产品只面向{accepted}。"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PayrollWithBankRequired(Rule):
+    """The customer's salary is paid through this bank (代发工资)."""
+
+    TYPE = "payroll_with_bank_required"
+    LABEL = "本行代发工资"
+    NEEDS = ("payroll_with_bank",)
+
+    def requirement(self) -> str:
+        return "在本行代发工资"
+
+    def judge(self, facts: Mapping[str, Any]) -> Verdict:
+        if facts["payroll_with_bank"]:
+            return True, True, "您的工资由本行代发，符合本产品要求。"
+        return False, False, "本产品面向工资由本行代发的客户，您的工资目前不在本行代发。"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProvidentFund(Rule):
+    """住房公积金: continuous contributions for at least ``min_months`` and, when set, a monthly
+    contribution base of at least ``min_base``."""
+
+    TYPE = "provident_fund"
+    LABEL = "公积金缴存"
+    FIELDS = (
+        _Field("min_months", "int", "最少连续缴存月数"),
+        _Field("min_base", "money", "最低缴存基数（元/月）", optional=True),
+    )
+    NEEDS = ("provident_fund_months",)
+
+    min_months: int
+    min_base: Decimal | None = None
+
+    def needs(self, facts: Mapping[str, object]) -> tuple[str, ...]:
+        return self.NEEDS if self.min_base is None else (*self.NEEDS, "provident_fund_base")
+
+    def requirement(self) -> str:
+        base = "" if self.min_base is None else f"、缴存基数不低于 {format_yuan(self.min_base)} 元"
+        return f"公积金连续缴存不少于 {self.min_months} 个月{base}"
+
+    def judge(self, facts: Mapping[str, Any]) -> Verdict:
+        months = facts["provident_fund_months"]
+        base = facts.get("provident_fund_base") if self.min_base is not None else None
+        said = f"您已连续缴存公积金 {months} 个月"
+        if base is not None:
+            said += f"、缴存基数 {format_yuan(base)} 元"
+        short = []
+        if months < self.min_months:
+            short.append(f"连续缴存不少于 {self.min_months} 个月")
+        if self.min_base is not None and base is not None and base < self.min_base:
+            short.append(f"缴存基数不低于 {format_yuan(self.min_base)} 元")
+        if short:
+            return False, months, f"{said}，本产品要求{'、'.join(short)}。"
+        return True, months, f"{said}，符合本产品“{self.requirement()}”的要求。"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomePurchaseOrderRule(Rule):
+    """首套/二套: which homes the product finances (``orders``) and, per order, the largest loan-to-value
+    (``max_ltv``: {"first": "0.80", "second": "0.70"} — 1 − the minimum down payment). RULES.md sets no
+    national floor, so the caps are the product's own policy and its ``source`` says so. The LTV is taken
+    as in ``max_ltv``: on the value less the liens ranking ahead."""
+
+    TYPE = "home_purchase_order"
+    LABEL = "首套/二套"
+    FIELDS = (
+        _Field("orders", "home_purchase_orders", "可贷款的住房套数"),
+        _Field("max_ltv", "order_ltv_map", "分首套/二套的最高贷款成数", optional=True),
+    )
+    NEEDS = ("home_purchase_order",)
+    LEVERS = frozenset({Lever.AMOUNT})
+
+    orders: tuple[str, ...]
+    max_ltv: tuple[tuple[str, Decimal], ...] = ()
+
+    def check(self, index: int | None) -> None:
+        stray = [k for k, _v in self.max_ltv if k not in self.orders]
+        if stray:
+            raise _error(
+                "rule_choice_unknown",
+                self.TYPE,
+                index,
+                "max_ltv",
+                f"{_labels(HOME_PURCHASE_ORDERS, stray)}不在本产品可贷款的住房套数内。",
+            )
+
+    def limit_for(self, order: object) -> Decimal | None:
+        return dict(self.max_ltv).get(order) if isinstance(order, str) else None
+
+    def needs(self, facts: Mapping[str, object]) -> tuple[str, ...]:
+        if self.limit_for(facts.get("home_purchase_order")) is not None:
+            return (*self.NEEDS, "requested_amount", "collateral_value")
+        return self.NEEDS
+
+    def requirement(self) -> str:
+        text = f"购买{_labels(HOME_PURCHASE_ORDERS, self.orders)}住房"
+        if self.max_ltv:
+            caps = "，".join(
+                f"{_labels(HOME_PURCHASE_ORDERS, [k])}贷款成数不超过 {format_rate(v)}（首付不低于 "
+                f"{format_rate(1 - v)}）"
+                for k, v in self.max_ltv
+            )
+            text += f"；{caps}"
+        return text
+
+    def judge(self, facts: Mapping[str, Any]) -> Verdict:
+        order = facts["home_purchase_order"]
+        said = _labels(HOME_PURCHASE_ORDERS, [order])
+        if order not in self.orders:
+            return (
+                False,
+                order,
+                f"本产品只用于购买{_labels(HOME_PURCHASE_ORDERS, self.orders)}住房，您此次购买的是{said}。",
+            )
+        limit = self.limit_for(order)
+        if limit is None:
+            return True, order, f"您此次购买的是{said}住房，属于本产品的贷款范围。"
+        amount, value = facts["requested_amount"], facts["collateral_value"]
+        liens = facts.get("collateral_prior_liens")
+        ratio = loan_to_value(amount, value, liens) if value > 0 else None
+        if ratio is None:
+            return False, None, f"购买{said}住房，房屋价值不足以计算贷款成数。"
+        head = f"购买{said}住房，贷款 {format_yuan(amount)} 元，房屋价值 {format_yuan(value)} 元"
+        if liens:
+            head += f"（减已有抵押余额 {format_yuan(liens)} 元）"
+        head += f"，贷款成数 {format_rate(ratio)}"
+        if amount <= limit * (value - (liens or ZERO)):
+            return True, order, f"{head}，在本产品{said} {format_rate(limit)} 的上限以内。"
+        return (
+            False,
+            order,
+            f"{head}，本产品{said}要求不超过 {format_rate(limit)}（首付不低于 {format_rate(1 - limit)}）。",
+        )
+
+
 _FACT_LEVERS: dict[str, frozenset[Lever]] = {
     "requested_amount": frozenset({Lever.AMOUNT}),
     "new_monthly_payment": frozenset({Lever.AMOUNT, Lever.TERM}),
@@ -1004,6 +1310,11 @@ RULE_TYPES: dict[str, type[Rule]] = {
         AmountRange,
         TermRange,
         GuarantorRequired,
+        TaxCreditGrades,
+        SizeClasses,
+        PayrollWithBankRequired,
+        ProvidentFund,
+        HomePurchaseOrderRule,
         Compare,
     )
 }
@@ -1051,11 +1362,16 @@ def parse_rule(data: object, index: int | None = None) -> Rule:
     return cls.build(values, index)
 
 
-def validate_rules(data: object) -> tuple[Rule, ...]:
-    """A list of rule objects → rules; refuses what ``parse_rule`` refuses and two rules of one type."""
+def validate_rules(data: object, *, saving: bool = False) -> tuple[Rule, ...]:
+    """A list of rule objects → rules; refuses what ``parse_rule`` refuses and two rules of one type, and,
+    when a product is being ``saving`` (not a stored version read back), what is retired
+    (``Rule.check_saving``)."""
     if isinstance(data, str | bytes) or not isinstance(data, Sequence):
         raise RuleDefinitionError("rules_not_list", "准入规则必须是列表。", {"index": None, "field": "rules"})
     rules = tuple(parse_rule(item, index) for index, item in enumerate(data))
+    if saving:
+        for index, rule in enumerate(rules):
+            rule.check_saving(index)
     seen: dict[str, int] = {}
     for index, rule in enumerate(rules):
         if rule.TYPE == Compare.TYPE:
@@ -1104,6 +1420,7 @@ __all__ = [
     "RuleOutcome",
     "Status",
     "evaluate",
+    "loan_to_value",
     "parse_rule",
     "rules_to_dicts",
     "validate_rules",

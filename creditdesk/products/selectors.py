@@ -14,10 +14,12 @@ from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.customers.models import Customer
 from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.products.customer_facts import facts_for
 from creditdesk.products.evaluation import ProductEvaluation, evaluate_product
 from creditdesk.products.models import Need, Product, ProductVersion
 from creditdesk.rates.selectors import lpr_table as loans_lpr_table
+from creditdesk.rates.selectors import provident_table as rates_provident_table
 
 
 def product_list() -> QuerySet[Product]:
@@ -42,6 +44,11 @@ def lpr_table() -> tuple[LprQuote, ...]:
     return tuple(loans_lpr_table())
 
 
+def provident_table() -> tuple[ProvidentQuote, ...]:
+    """The 公积金 rate history as the pure core's quotes (priced like the LPR: read whole)."""
+    return tuple(rates_provident_table())
+
+
 def need_list_visible_to(*, user: User) -> QuerySet[Need]:
     return scope.visible(user, Need.objects.select_related("customer", "created_by"))
 
@@ -62,8 +69,9 @@ def latest_need(*, customer: Customer) -> Need | None:
 def evaluate_facts(
     *, product: Product, facts: Mapping[str, Any], need: Need | None = None
 ) -> ProductEvaluation:
-    """准入测评: the product's current version against ``facts``, priced on today's LPR, in the need's
-    preferred repayment method when there is one."""
+    """准入测评: the product's current version against ``facts``, priced on today's LPR (a 公积金 product on
+    today's 公积金 rate, 二套 when the need says so), in the need's preferred repayment method when there is
+    one."""
     assert product.current_version is not None
     return evaluate_product(
         product.current_version.as_spec(),
@@ -71,6 +79,8 @@ def evaluate_facts(
         lpr_table(),
         timezone.localdate(),
         preferred_method=need.repayment_preference if need else None,
+        provident_table=provident_table(),
+        second_home=need is not None and need.home_purchase_order == "second",
     )
 
 

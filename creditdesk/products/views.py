@@ -21,17 +21,18 @@ from creditdesk.accounts import policy
 from creditdesk.core.actions import Action
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.htmx import is_htmx
+from creditdesk.core.money import format_rate
 from creditdesk.core.paging import paginate
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible, customer_list_visible_to
 from creditdesk.finance.pricing import LprQuote, lpr_in_force
 from creditdesk.products import display, selectors, services
-from creditdesk.products.catalogue import SEED_CATALOGUE
+from creditdesk.products.catalogue import SEED_CATALOGUE, ProvidentPricing
 from creditdesk.products.choices import CollateralType
 from creditdesk.products.facts import FACTS
 from creditdesk.products.filtersets import ProductFilterSet
-from creditdesk.products.forms import EvaluateForm, NeedForm, SpecForm, dump_json
+from creditdesk.products.forms import DEBT_ROWS, EvaluateForm, NeedForm, SpecForm, debt_field, dump_json
 from creditdesk.products.models import Need, Product
 from creditdesk.rates.choices import RepaymentMethod
 
@@ -49,6 +50,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     products = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = paginate(request, products)
     table, today = selectors.lpr_table(), timezone.localdate()
+    provident = selectors.provident_table()
     rows = []
     for product in page:
         version = product.current_version
@@ -59,7 +61,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
                 "spec": spec,
                 "amount": display.amount_text(spec) if spec else "",
                 "term": display.term_text(spec) if spec else "",
-                "rate": display.rate_summary(spec, table, today) if spec else "",
+                "rate": display.rate_summary(spec, table, today, provident_table=provident) if spec else "",
             }
         )
     query = request.GET.copy()
@@ -110,7 +112,8 @@ def _detail_context(request: HttpRequest, product: Product) -> dict[str, Any]:
             amount=display.amount_text(spec),
             term=display.term_text(spec),
             limits=display.limit_lines(spec),
-            rate_rows=display.rate_rows(spec, table, today),
+            rate_rows=display.rate_rows(spec, table, today, provident_table=selectors.provident_table()),
+            provident_pricing=isinstance(spec.pricing, ProvidentPricing),
             fee_apr=display.fee_apr_text(spec, table, today),
             long_term=spec.max_term_months > display.LONG_TERM,
             methods=display.methods_text(spec),
@@ -148,7 +151,12 @@ def product_evaluate(request: HttpRequest, code: str) -> HttpResponse:
     if raw.isdigit() and product.current_version is not None:
         customer = customer_get_visible(user=request.user, customer_id=int(raw))
         result, need = selectors.evaluate_customer(product=product, customer=customer)
-        context.update(customer=customer, result=result, need=need)
+        context.update(
+            customer=customer,
+            result=result,
+            need=need,
+            rate_move=display.rate_move_sentence(result, timezone.localdate()),
+        )
     else:
         context["evaluate_error"] = _("请选择要测评的客户。")
         status = 400
@@ -260,26 +268,55 @@ def product_active(request: HttpRequest, code: str) -> HttpResponse:
 # --- needs analysis ----------------------------------------------------------------------------------------
 
 
+# Never put into a form's initial values: they would be written into the page in clear (RULES.md,
+# "Personal information"); the customer manager types them again, or unmasks them with a reason.
+SENSITIVE_NEED_FIELDS = frozenset(Need.audit_sensitive_fields)
+
+
+def _debt_initial(row: int, debt: dict[str, Any]) -> dict[str, Any]:
+    """One debt row's starting values (never its balance, see ``SENSITIVE_NEED_FIELDS``)."""
+    rate = debt.get("annual_rate")
+    values = {
+        "label": debt.get("label") or "",
+        "method": debt.get("method") or "",
+        "annual_rate": format_rate(rate) if isinstance(rate, Decimal) else "",
+        "remaining_months": debt.get("remaining_months"),
+        "source": debt.get("source") or "manual",
+    }
+    return {debt_field(row, name): value for name, value in values.items() if value not in (None, "")}
+
+
 def _need_initial(customer: Customer, latest: Need | None) -> dict[str, Any]:
-    """The form's starting values: the latest need, else the customer's profile (income, debt payments,
-    rate sensitivity) — what the CM confirms with the customer."""
+    """The form's starting values: the latest need (its debts by label, method, rate and term), else the
+    customer's rate sensitivity and, from the latest 征信 summary, one row per debt it reports (source
+    征信) — what the CM confirms with the customer. Income and balances are never pre-filled: a form's
+    initial value is written into the page in clear."""
     if latest is not None:
         fields = [
-            f.name for f in Need._meta.fields if f.name not in ("id", "customer", "created_by", "created_at")
+            f.name
+            for f in Need._meta.fields
+            if f.name not in ("id", "customer", "created_by", "created_at", *SENSITIVE_NEED_FIELDS)
         ]
-        return {name: getattr(latest, name) for name in fields}
-    initial: dict[str, Any] = {
-        "purpose": "business_working_capital" if customer.kind != "individual" else "consumption",
-        "rate_sensitivity": customer.rate_sensitivity or "medium",
-        "collateral_type": CollateralType.NONE,
-    }
-    for field in ("monthly_income", "monthly_debt_payments"):
-        try:
-            value = Decimal(getattr(customer, field)) if getattr(customer, field) else None
-        except ArithmeticError:
-            value = None
-        if value is not None:
-            initial[field] = value
+        initial = {name: getattr(latest, name) for name in fields}
+        debts = [
+            {
+                "label": debt.label,
+                "method": debt.method,
+                "annual_rate": debt.as_debt().annual_rate,
+                "remaining_months": debt.remaining_months,
+                "source": debt.source,
+            }
+            for debt in latest.debts.all()[:DEBT_ROWS]
+        ]
+    else:
+        initial = {
+            "purpose": "business_working_capital" if customer.kind != "individual" else "consumption",
+            "rate_sensitivity": customer.rate_sensitivity or "medium",
+            "collateral_type": CollateralType.NONE,
+        }
+        debts = services.need_debt_rows_from_report(customer=customer)[:DEBT_ROWS]
+    for row, debt in enumerate(debts, start=1):
+        initial.update(_debt_initial(row, debt))
     return initial
 
 
@@ -287,7 +324,7 @@ def _need_page(
     request: HttpRequest, customer: Customer, *, form: NeedForm | None = None, status: int = 200
 ) -> HttpResponse:
     can_change = policy.can(request.user, Action.NEED_RECORD, customer)
-    needs = list(selectors.needs_of(customer=customer)[:NEED_HISTORY])
+    needs = list(selectors.needs_of(customer=customer).prefetch_related("debts")[:NEED_HISTORY])
     latest = needs[0] if needs else None
     context: dict[str, Any] = {
         "customer": customer,
@@ -316,9 +353,12 @@ def customer_need(request: HttpRequest, customer_id: int) -> HttpResponse:
         with refusals_as_http():
             services.need_record(actor=request.user, customer_id=customer.pk, data=form.need_data())
     except DomainError as exc:
-        refusal_on_form(form, exc)
+        refusal_on_form(form, exc, field=exc.extra.get("form_field"))
         return _need_page(request, customer, form=form, status=400)
     messages.success(request, _("已记录需求分析。"))
+    data = form.need_data()
+    if data["debts"] and data.get("monthly_debt_payments"):
+        messages.info(request, _("现有月还款额已按逐笔负债计算，手工填写的合计未采用。"))
     return redirect("products:need", customer_id=customer.pk)
 
 

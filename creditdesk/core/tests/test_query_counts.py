@@ -278,9 +278,10 @@ READS: dict[str, Read] = {
         lambda w: f"/agenda/customers/{w.customer.pk}/panel/", "lead1", customer_tasks, 4
     ),
     "core:audit_list": _read("/audit/", "admin", audit_events, 4),
-    "products:list": _read("/products/", "cm_a", products, 6),
+    # products: + the 公积金 rate table, read once per request (a provident product is priced from it)
+    "products:list": _read("/products/", "cm_a", products, 7),
     "products:detail (versions)": _read(
-        lambda w: f"/products/{w.product.code}/", "cm_a", product_versions, 7
+        lambda w: f"/products/{w.product.code}/", "cm_a", product_versions, 8
     ),
     "scoring:list": _read("/scoring/", "head1", assessments, 5),
     "scoring:models": _read("/scoring/models/", "risk1", score_models, 3),
@@ -293,12 +294,12 @@ READS: dict[str, Read] = {
     "GET /api/v1/customers/": _read("/api/v1/customers/", "lead1", customers, 5),
     "GET /api/v1/tasks/": _read("/api/v1/tasks/", "lead1", tasks, 4),
     "GET /api/v1/audit-events/": _read("/api/v1/audit-events/", "admin", audit_events, 4),
-    "GET /api/v1/products/": _read("/api/v1/products/", "cm_a", products, 5),
+    "GET /api/v1/products/": _read("/api/v1/products/", "cm_a", products, 6),  # + the 公积金 rate table
     "GET /api/v1/assessments/": _read("/api/v1/assessments/", "head1", assessments, 4, '"final_grade":'),
     "GET /api/v1/score-models/": _read("/api/v1/score-models/", "risk1", score_models, 4),
     "GET /api/v1/competitor-offers/": _read("/api/v1/competitor-offers/", "cm_b", offers, 4),
     "GET /api/v1/consents/": _read("/api/v1/consents/", "lead1", consents, 4, '"kind":'),
-    "GET /api/v1/needs/": _read("/api/v1/needs/", "lead1", needs, 4),
+    "GET /api/v1/needs/": _read("/api/v1/needs/", "lead1", needs, 5),  # + the debts, prefetched
     "GET /api/v1/proposals/": _read("/api/v1/proposals/", "lead1", proposals, 4),
 }
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -25,7 +25,14 @@ from creditdesk.products import display, selectors, services
 from creditdesk.products.choices import CollateralType, LoanPurpose, RuleStatus
 from creditdesk.products.evaluation import facts_from_json
 from creditdesk.products.filtersets import NeedFilterSet, ProductFilterSet
-from creditdesk.products.models import Need, Product, ProductVersion
+from creditdesk.products.models import (
+    DebtSource,
+    HomePurchaseOrder,
+    Need,
+    NeedDebt,
+    Product,
+    ProductVersion,
+)
 from creditdesk.rates.choices import RepaymentMethod
 
 # --- products ---------------------------------------------------------------------------------------------
@@ -56,7 +63,12 @@ class ProductSerializer(serializers.ModelSerializer):
         return {
             "amount": {"min": str(spec.min_amount), "max": str(spec.max_amount)},
             "term_months": {"min": spec.min_term_months, "max": spec.max_term_months},
-            "rate": display.rate_summary(spec, table, timezone.localdate()),
+            "rate": display.rate_summary(
+                spec,
+                table,
+                timezone.localdate(),
+                provident_table=self.context.get("provident_table", ()),
+            ),
             "approval_days": spec.approval_days,
             "customer_types": list(spec.customer_types),
         }
@@ -149,7 +161,11 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return ProductDetailSerializer if self.action == "retrieve" else ProductSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "lpr_table": selectors.lpr_table()}
+        return {
+            **super().get_serializer_context(),
+            "lpr_table": selectors.lpr_table(),
+            "provident_table": selectors.provident_table(),
+        }
 
     def get_object(self) -> Product:
         return selectors.product_get(code=self.kwargs["code"])
@@ -235,14 +251,60 @@ def _money_field(**kwargs: Any) -> serializers.CharField:
     return serializers.CharField(max_length=20, help_text="元，字符串，最多两位小数", **kwargs)
 
 
+MASKED_HELP = (
+    "敏感金额不以明文返回：已登记时为“已登记”，未登记为 null（明文经客户的查看明文接口，需理由并留痕）"
+)
+# The need's figures never answered in clear (``Need.audit_sensitive_fields``): ``<name>_masked`` instead.
+NEED_SENSITIVE = tuple(Need.audit_sensitive_fields)
+NEED_CLEAR_FIELDS = tuple(f for f in services.NEED_AUDIT_FIELDS if f not in NEED_SENSITIVE)
+SOURCE_HELP = "负债数据来源：credit_report（征信）或 manual（手工，默认）"
+ASSESSMENT_KEYS = ("dti_before", "max_dti", "affordable_payment", "debt_basis", "debt_count", "flags")
+
+
+def _masked(value: object) -> str | None:
+    return None if value is None or value == "" else _("已登记")
+
+
+class NeedDebtSerializer(serializers.ModelSerializer):
+    """One existing debt as answered: everything but the balance, which is masked."""
+
+    annual_rate = serializers.SerializerMethodField(help_text="年利率，小数写成的字符串（0.036 即 3.6%）")
+    balance_masked = serializers.SerializerMethodField(help_text=MASKED_HELP)
+    source = serializers.CharField(read_only=True, help_text=SOURCE_HELP)
+
+    class Meta:
+        model = NeedDebt
+        fields = [
+            "position",
+            "label",
+            "method",
+            "balance_masked",
+            "annual_rate",
+            "remaining_months",
+            "source",
+        ]
+
+    def get_annual_rate(self, obj: NeedDebt) -> str:
+        return format(obj.as_debt().annual_rate.normalize(), "f")  # "0.036", as it is sent
+
+    def get_balance_masked(self, obj: NeedDebt) -> str | None:
+        return _masked(obj.balance)
+
+
 class NeedSerializer(serializers.ModelSerializer):
+    """A need as answered: its own figures, the sensitive amounts masked (``<name>_masked``: "已登记" or
+    null), the debts (balances masked), and the capacity figures (DTI before, the ceiling, the largest
+    affordable payment, the basis of the existing payments, the warnings)."""
+
     amount = serializers.CharField(read_only=True)
     collateral_value = serializers.CharField(read_only=True, allow_null=True)
-    co_borrower_monthly_income = serializers.CharField(read_only=True, allow_null=True)
-    monthly_income = serializers.CharField(read_only=True)
-    monthly_debt_payments = serializers.CharField(read_only=True)
-    monthly_revenue = serializers.CharField(read_only=True, allow_null=True)
-    monthly_costs = serializers.CharField(read_only=True, allow_null=True)
+    collateral_prior_liens = serializers.CharField(read_only=True, allow_null=True)
+    monthly_income_masked = serializers.SerializerMethodField(help_text=MASKED_HELP)
+    monthly_debt_payments_masked = serializers.SerializerMethodField(help_text=MASKED_HELP)
+    monthly_revenue_masked = serializers.SerializerMethodField(help_text=MASKED_HELP)
+    monthly_costs_masked = serializers.SerializerMethodField(help_text=MASKED_HELP)
+    co_borrower_monthly_income_masked = serializers.SerializerMethodField(help_text=MASKED_HELP)
+    debts = NeedDebtSerializer(many=True, read_only=True)
     created_by_username = serializers.CharField(source="created_by.username", read_only=True)
     assessment = serializers.SerializerMethodField()
 
@@ -250,7 +312,9 @@ class NeedSerializer(serializers.ModelSerializer):
         model = Need
         fields = [
             "id",
-            *services.NEED_AUDIT_FIELDS,  # the need's own figures, in the form's order
+            *NEED_CLEAR_FIELDS,  # the need's own figures, in the form's order
+            *(f"{name}_masked" for name in NEED_SENSITIVE),
+            "debts",
             "note",
             "assessment",
             "created_by",
@@ -258,9 +322,58 @@ class NeedSerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
+    def get_monthly_income_masked(self, obj: Need) -> str | None:
+        return _masked(obj.monthly_income)
+
+    def get_monthly_debt_payments_masked(self, obj: Need) -> str | None:
+        return _masked(obj.monthly_debt_payments)
+
+    def get_monthly_revenue_masked(self, obj: Need) -> str | None:
+        return _masked(obj.monthly_revenue)
+
+    def get_monthly_costs_masked(self, obj: Need) -> str | None:
+        return _masked(obj.monthly_costs)
+
+    def get_co_borrower_monthly_income_masked(self, obj: Need) -> str | None:
+        return _masked(obj.co_borrower_monthly_income)
+
+    @extend_schema_field(
+        inline_serializer(
+            "NeedAssessment",
+            {
+                "dti_before": serializers.CharField(allow_null=True, help_text="现负债收入比，四位小数"),
+                "max_dti": serializers.CharField(help_text="负债收入比上限"),
+                "affordable_payment": serializers.CharField(help_text="可承受的新增月供（元）"),
+                "debt_basis": serializers.CharField(help_text="现有月还款的计算依据（逐笔负债或手填合计）"),
+                "debt_count": serializers.IntegerField(help_text="逐笔登记的负债笔数"),
+                "flags": serializers.ListField(child=serializers.DictField(child=serializers.CharField())),
+            },
+        )
+    )
     def get_assessment(self, obj: Need) -> dict[str, Any]:
-        """Income counted, DTI before (4 places), the ceiling, the largest affordable payment, warnings."""
-        return obj.assessment.to_dict()
+        """DTI before (4 places), the ceiling, the largest affordable payment, the basis, warnings — not the
+        income counted nor the existing payments, which are sensitive."""
+        data = obj.assessment.to_dict()
+        return {key: data[key] for key in ASSESSMENT_KEYS}
+
+
+class NeedDebtWriteSerializer(serializers.Serializer):
+    """One existing debt as given; completeness and ranges are checked by the service (a refusal names
+    the row: ``details.row``)."""
+
+    label = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    method = serializers.ChoiceField(choices=RepaymentMethod.choices, required=False, allow_null=True)
+    balance = _money_field(required=False, allow_null=True)
+    annual_rate = serializers.CharField(
+        max_length=20, required=False, allow_null=True, help_text="年利率，小数写成的字符串（0.036 即 3.6%）"
+    )
+    remaining_months = serializers.IntegerField(
+        required=False, allow_null=True, help_text="剩余期数（月）；没有固定到期日的额度填 1"
+    )
+    # Plain text, not an enum: a second "source" enum beside the customer's would collide in the schema.
+    source = serializers.CharField(
+        max_length=20, required=False, default=DebtSource.MANUAL, help_text=SOURCE_HELP
+    )
 
 
 class NeedWriteSerializer(serializers.Serializer):
@@ -278,6 +391,10 @@ class NeedWriteSerializer(serializers.Serializer):
         choices=CollateralType.choices, required=False, default=CollateralType.NONE
     )
     collateral_value = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
+    collateral_prior_liens = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
+    home_purchase_order = serializers.ChoiceField(
+        choices=HomePurchaseOrder.choices, required=False, allow_blank=True, default=""
+    )
     has_guarantor = serializers.BooleanField(required=False, default=False)
     has_co_borrower = serializers.BooleanField(required=False, default=False)
     co_borrower_monthly_income = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
@@ -286,6 +403,7 @@ class NeedWriteSerializer(serializers.Serializer):
     monthly_revenue = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
     monthly_costs = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    debts = NeedDebtWriteSerializer(many=True, required=False, default=list)
 
 
 class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -296,7 +414,11 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_class = NeedFilterSet
 
     def get_queryset(self) -> Any:
-        return selectors.need_list_visible_to(user=self.request.user).order_by("-created_at", "-id")
+        return (
+            selectors.need_list_visible_to(user=self.request.user)
+            .prefetch_related("debts")
+            .order_by("-created_at", "-id")
+        )
 
     def get_object(self) -> Need:
         return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
@@ -306,6 +428,7 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         data = NeedWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
+        values["debts"] = [dict(debt) for debt in values.get("debts", [])]
         customer_id = values.pop("customer")
         need = services.need_record(actor=request.user, customer_id=customer_id, data=values)
         return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)

@@ -48,6 +48,7 @@ def zhang(org):
             credit_current_overdue="0",
             credit_worst_overdue_days="0",
             credit_inquiries_6m="2",
+            payroll_with_bank="yes",  # paid through the bank: 工薪e贷 lends to 代发工资 customers only
         ),
     )
 

@@ -99,7 +99,7 @@ def test_evaluate_a_customer(api_client, org, gxed, zhang, zhang_need, who):
         body = response.json()
         assert body["status"] == "pass" and body["customer"] == zhang.pk and body["need"] == zhang_need.pk
         assert body["price"]["annual_rate"] == "0.0340"
-        assert len(body["outcomes"]) == 12 and all(o["status"] == "pass" for o in body["outcomes"])
+        assert len(body["outcomes"]) == 13 and all(o["status"] == "pass" for o in body["outcomes"])
 
 
 def test_evaluate_facts(api_client, org, gxed):
@@ -129,7 +129,8 @@ def test_needs_are_scoped(api_client, org, zhang, zhang_need, who):
     assert detail.status_code == SEE[who]
     if SEE[who] == 200:
         body = detail.json()
-        assert body["amount"] == "100000.00" and body["monthly_income"] == "12000.00"
+        assert body["amount"] == "100000.00" and body["monthly_income_masked"] == "已登记"
+        assert "monthly_income" not in body and "12000" not in detail.content.decode()  # never in clear
         assert body["assessment"]["dti_before"] == "0.1250"
         assert body["assessment"]["affordable_payment"] == "5100.00"
 

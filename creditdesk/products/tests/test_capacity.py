@@ -189,7 +189,7 @@ def test_costs_above_revenue_are_flagged_not_refused():
     )
     flags = validate_capacity(capacity)
     assert [f.code for f in flags] == ["negative_cash_flow"]
-    assert flags[0].message == "月经营成本高于经营收入，经营净现金流为 −5,000.00 元，已从可计入收入中扣减。"
+    assert flags[0].message == "月经营成本高于经营收入，经营净现金流为负，已从可计入收入中扣减。"
     assert capacity.total_income == D("3000.00")
 
 

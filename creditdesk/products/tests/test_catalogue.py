@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from creditdesk.finance.pricing import SEEDED_LPR, LprTenor
+from creditdesk.finance.provident import SEEDED_PROVIDENT
 from creditdesk.finance.terms import Fee, FeeTiming
 from creditdesk.products.catalogue import (
     SEED_CATALOGUE,
@@ -53,7 +54,7 @@ def test_seed_rates_are_within_the_ceiling_for_every_grade_and_term(spec):
             60 if spec.max_term_months >= 60 else spec.max_term_months,
             spec.max_term_months,
         ):
-            rate = price_for(spec, grade, term, SEEDED_LPR, ON).annual_rate
+            rate = price_for(spec, grade, term, SEEDED_LPR, ON, provident_table=SEEDED_PROVIDENT).annual_rate
             assert D("0") <= rate <= D("0.24")
 
 
@@ -82,13 +83,7 @@ def test_json_form_of_a_spec():
     assert data["penalty_uplift"] == "0.50"
     assert data["guarantee_required"] is True
     assert data["rules"][0] == {"type": "age_range", "min": 18, "max": 65}
-    assert seed("GJJDK").to_dict()["pricing"] == {
-        "kind": "fixed",
-        "tiers": [
-            {"up_to_months": 60, "annual_rate": "0.0210"},
-            {"up_to_months": 360, "annual_rate": "0.0260"},
-        ],
-    }
+    assert seed("GJJDK").to_dict()["pricing"] == {"kind": "provident"}  # the 公积金 table, not a copy
 
 
 # --- pricing --------------------------------------------------------------------------------------------
@@ -121,7 +116,15 @@ def test_auto_tenor_switches_to_5y_lpr_beyond_60_months():
 
 
 def test_fixed_tiers():
-    spec = seed("GJJDK")
+    data = seed_data("GJJDK")
+    data["pricing"] = {
+        "kind": "fixed",
+        "tiers": [
+            {"up_to_months": 60, "annual_rate": "0.0210"},
+            {"up_to_months": 360, "annual_rate": "0.0260"},
+        ],
+    }
+    spec = ProductSpec.from_dict(data)
     assert price_for(spec, None, 60, SEEDED_LPR, ON).annual_rate == D("0.0210")
     price = price_for(spec, "C", 61, SEEDED_LPR, ON)
     assert price.annual_rate == D("0.0260")

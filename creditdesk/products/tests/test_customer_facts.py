@@ -30,6 +30,7 @@ def test_facts_from_the_profile_only(zhang):
         "current_overdue": False,
         "worst_overdue_days_24m": 0,
         "inquiries_6m": 2,
+        "payroll_with_bank": True,
     }
 
 

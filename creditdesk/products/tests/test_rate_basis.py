@@ -17,12 +17,14 @@ def test_the_detail_page_shows_each_rate_with_its_basis(client, org, catalogue):
     ):
         assert basis in page, basis
     assert page.count('data-testid="rate-basis"') == 4  # grades A–D, one term column
-    fixed = client.get("/products/GJJDK/").content.decode()
-    assert 'data-testid="rate-basis"' not in fixed  # a fixed rate is not LPR-priced
+    provident = client.get("/products/GJJDK/").content.decode()
+    # Not LPR-priced: the 公积金 table's rows, each with its date (首套 / 二套, ≤ 5 years / over).
+    assert provident.count('data-testid="rate-basis"') == 4
+    assert "公积金二套 5 年以下（含） 2.525%（2025-05-08 起执行）" in provident
 
 
 def test_the_list_names_the_lpr_of_its_range(client, org, catalogue):
     client.force_login(org.cm_a)
     html = client.get("/products/").content.decode()
     assert "A 级 3.10% … D 级 4.50%（LPR 3.00%，2025-05-20 起）" in html
-    assert "固定 2.10% / 2.60%" in html
+    assert "公积金首套 2.10% / 2.60%（2025-05-08 起执行）" in html

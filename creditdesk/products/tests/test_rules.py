@@ -73,10 +73,10 @@ def test_min_income_boundary(income, expected):
     assert status({"type": "min_income", "amount": "8000.00"}, monthly_income=D(income)) == expected
 
 
-def test_min_income_sentence_as_the_cm_says_it():
+def test_min_income_sentence_as_the_cm_says_it_without_the_sealed_income():
     result = outcome({"type": "min_income", "amount": "8000.00"}, monthly_income=D("6000.00"))
-    assert result.message == "您的月收入 6,000.00 元，本产品要求不低于 8,000.00 元。"
-    assert result.actual == D("6000.00")
+    assert result.message == "您的月收入低于本产品要求的 8,000.00 元。"
+    assert result.actual is None  # the income is sealed: never in a sentence, a page or the API
     assert result.threshold == "月收入不低于 8,000.00 元"
 
 
@@ -99,8 +99,7 @@ def test_max_dti_sentence_and_actual_ratio():
     result = outcome({"type": "max_dti", "max": "0.55"}, **dti_facts("4250.00"))
     assert result.actual == D("0.625")
     assert result.message == (
-        "加上本笔月供 4,250.00 元，您每月还款合计 6,250.00 元，占月收入 10,000.00 元的 62.50%，"
-        "本产品要求不超过 55.00%。"
+        "加上本笔月供 4,250.00 元，您每月还款合计 6,250.00 元，占月收入的 62.50%，本产品要求不超过 55.00%。"
     )
 
 
@@ -109,7 +108,7 @@ def test_max_dti_counts_a_co_borrowers_income_and_needs_it():
     with_co = dti_facts("4250.00", has_co_borrower=True, co_borrower_monthly_income=D("2000.00"))
     result = outcome(rule, **with_co)  # 6,250 / 12,000 = 52.08 %
     assert result.status == Status.PASS
-    assert "您与共同借款人月收入合计 12,000.00 元的 52.08%" in result.message
+    assert "占您与共同借款人月收入合计的 52.08%" in result.message
     missing = outcome(rule, **dti_facts("4250.00", has_co_borrower=True))
     assert missing.status == Status.UNKNOWN
     assert missing.missing == ("co_borrower_monthly_income",)
@@ -206,8 +205,8 @@ def test_max_ltv_by_type_and_sentence():
     assert result.status == "fail"
     assert result.actual == D("0.6")
     assert (
-        result.message == "贷款 600,000.00 元、商业用房评估价值 1,000,000.00 元，抵质押率 60.00%，"
-        "本产品（商业用房）要求不超过 50.00%。"
+        result.message == "贷款 600,000.00 元、商业用房评估价值 1,000,000.00 元（未登记已有抵押，按无已有抵押"
+        "计算），抵质押率 60.00%，本产品（商业用房）要求不超过 50.00%。"
     )
 
 
@@ -302,7 +301,12 @@ EVERY_TYPE = [
     {"type": "min_grade", "grade": "C"},
     {"type": "collateral_required", "types": ["residential_property"]},
     {"type": "max_ltv", "max": "0.70", "by_type": {"commercial_property": "0.50"}},
-    {"type": "excluded_industries", "industries": ["房地产"]},
+    {"type": "excluded_industries", "codes": ["K701"]},
+    {"type": "tax_credit_grades", "grades": ["A", "B"]},
+    {"type": "size_classes", "classes": ["small", "micro"]},
+    {"type": "payroll_with_bank_required"},
+    {"type": "provident_fund", "min_months": 12, "min_base": "3000.00"},
+    {"type": "home_purchase_order", "orders": ["first"]},
     {"type": "customer_types", "types": ["individual"]},
     {"type": "purposes", "purposes": ["renovation"]},
     {"type": "amount_range", "min": "10000.00", "max": "300000.00"},

@@ -89,6 +89,7 @@ def test_bad_definitions_are_refused_with_the_core_code_and_nothing_is_written(o
 
 def test_overlapping_fixed_rate_tiers_are_refused(org):
     data = spec_data("GJJDK")
+    data["pricing"] = {"kind": "fixed"}
     data["pricing"]["tiers"] = [
         {"up_to_months": 60, "annual_rate": "0.021"},
         {"up_to_months": 60, "annual_rate": "0.026"},

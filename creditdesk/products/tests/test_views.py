@@ -56,7 +56,11 @@ def test_everyone_signed_in_reads_the_library(client, org, catalogue, who):
     assert listing.status_code == 200
     html = listing.content.decode()
     assert html.count('data-testid="product-row"') == 3
-    assert "工薪e贷" in html and "A 级 3.10% … D 级 4.50%" in html and "固定 2.10% / 2.60%" in html
+    assert (
+        "工薪e贷" in html
+        and "A 级 3.10% … D 级 4.50%" in html
+        and "公积金首套 2.10% / 2.60%（2025-05-08 起执行）" in html
+    )
     assert ('data-testid="product-new"' in html) is (who in EDITORS)
     detail = client.get("/products/GXED/")
     assert detail.status_code == 200
@@ -146,8 +150,8 @@ def test_evaluate_a_customer_in_scope(client, org, gxed, zhang, zhang_need, who)
     assert response.status_code == SEE[who]
     if response.status_code == 200:
         html = response.content.decode()
-        # 4 product elements + 7 admission rules + the default age-at-maturity limit (65)
-        assert html.count('data-testid="rule-outcome"') == 12
+        # 4 product elements + 8 admission rules + the default age-at-maturity limit (65)
+        assert html.count('data-testid="rule-outcome"') == 13
         assert 'data-status="unknown"' in html and "缺少「风险等级」" in html
         assert "申请金额 100,000.00 元，在本产品 10,000.00–300,000.00 元的范围内。" in html
         assert "<html" not in html  # a fragment for htmx
@@ -184,11 +188,13 @@ def test_need_record_scope(client, org, zhang, who):
     assert Need.objects.count() == (1 if CHANGE[who] == 302 else 0)
 
 
-def test_need_form_is_prefilled_from_the_profile(client, org, zhang):
+def test_need_form_is_prefilled_from_the_profile_but_never_with_income(client, org, zhang):
     client.force_login(org.cm_a)
     html = client.get(f"/products/customers/{zhang.pk}/need/").content.decode()
-    assert 'name="monthly_income" value="12000.00"' in html
-    assert 'name="monthly_debt_payments" value="1500.00"' in html
+    assert '<option value="high" selected>' in html  # the profile's rate sensitivity
+    # income and debt payments are sensitive: an initial value would be written into the page in clear
+    assert 'name="monthly_income" value' not in html and 'name="monthly_debt_payments" value' not in html
+    assert "12000" not in html and "12,000" not in html
     assert "尚未做需求分析" in html
 
 
@@ -214,7 +220,8 @@ def test_need_end_to_end_with_a_warning(client, org, zhang):
     assert "已记录需求分析。" in html
     assert html.count('data-testid="need-row"') == 1
     assert 'data-testid="need-flag"' in html and "没有新增月供的空间" in html
-    assert 'name="monthly_debt_payments" value="7000.00"' in html  # the next form starts from the last need
+    assert "7000" not in html and "7,000" not in html  # the debt payments are masked, never pre-filled
+    assert 'data-testid="need-debt-payments"' in html and "已登记" in html
 
 
 def test_customer_360_loads_the_need_panel(client, org, zhang):
@@ -245,4 +252,5 @@ def test_every_seeded_product_page_renders(client, org):
     mortgage = client.get("/products/FDJYD/").content.decode()
     assert "住宅：最高抵质押率 70.00%" in mortgage and "不动产权证书（以住宅" in mortgage
     fixed = client.get("/products/GJJDK/").content.decode()
-    assert "1–60 个月" in fixed and "2.10%" in fixed and "2.60%" in fixed
+    assert "首套" in fixed and "公积金首套 5 年以下（含） 2.10%（2025-05-08 起执行）" in fixed
+    assert "公积金首套 5 年以上 2.60%（2025-05-08 起执行）" in fixed and "二套" in fixed
