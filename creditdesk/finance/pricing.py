@@ -6,18 +6,26 @@ priced at signing on the LPR in force that day (latest effective date on or befo
 ``SEEDED_LPR`` is the table of RULES.md; the maintained table lives in the database. The 20th moves to the
 next working day when it is not one (``lpr_publication_date``, on the calendar of ``finance.workdays``);
 ``rate_basis_text`` is the one sentence that says how a rate was made.
+
+住房公积金贷款 is not LPR-priced (RULES.md): its rate is the 公积金 table's row in force
+(``finance.provident``) for the home (首套 / 二套) and the term (up to 60 months / over);
+``provident_basis_text`` says so in the same place, "公积金首套 5 年以上 2.60%（2025-05-08 起执行）".
+Both LPR and 公积金 loans reprice (RULES.md: usually every 1 January); ``payment_after_rate_move``
+illustrates what a ±50 bp move at the first reset does to the payment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from creditdesk.core.enums import LabelledEnum, gettext_noop
-from creditdesk.core.money import format_rate
-from creditdesk.finance.terms import refuse, require_date, require_int
+from creditdesk.core.money import ZERO, format_rate, format_yuan
+from creditdesk.finance.provident import LONG_TERM_MONTHS, ProvidentQuote, provident_quote_in_force
+from creditdesk.finance.schedule import build_schedule
+from creditdesk.finance.terms import LoanTerms, refuse, require_date, require_int
 from creditdesk.finance.workdays import is_working_day
 
 BASIS_POINT = Decimal("0.0001")
@@ -136,3 +144,110 @@ def price(table: Sequence[LprQuote], tenor: LprTenor, spread_bp: int, on: date) 
     if rate < 0:
         raise refuse("rate_negative", "spread_bp", "LPR 加点后的利率不能为负数，请调整加点。")
     return rate
+
+
+# --- 公积金 -------------------------------------------------------------------------------------------------
+
+PROVIDENT_RESET_TEXT = "每年 1 月 1 日"
+"""RULES.md: a 公积金 loan reprices on 1 January to the 公积金 rate in force then."""
+
+
+def provident_term_label(term_months: int) -> str:
+    """ "5 年以上" over 60 months, else "5 年以下（含）" — the table's two columns."""
+    return "5 年以上" if term_months > LONG_TERM_MONTHS else "5 年以下（含）"
+
+
+def _exact_percent(rate: Decimal) -> str:
+    """A table rate as announced: two places at least, more when it has them (3.075% stays 3.075%)."""
+    percent = rate * 100
+    shown = percent.quantize(Decimal("0.01"))
+    return f"{shown if shown == percent else percent.normalize()}%"
+
+
+def provident_basis_text(quote: ProvidentQuote, term_months: int, second_home: bool) -> str:
+    """How a 公积金 rate is made, for every place that shows a rate basis:
+    ``"公积金首套 5 年以上 2.60%（2025-05-08 起执行）"`` (二套 for a second home)."""
+    home = "二套" if second_home else "首套"
+    rate = quote.rate(term_months, second_home)
+    return (
+        f"公积金{home} {provident_term_label(term_months)} {_exact_percent(rate)}"
+        f"（{quote.effective_from.isoformat()} 起执行）"
+    )
+
+
+@dataclass(frozen=True)
+class ProvidentPrice:
+    """A 公积金 rate (fraction) and the table row it came from."""
+
+    annual_rate: Decimal
+    quote: ProvidentQuote
+    term_months: int
+    second_home: bool
+
+    @property
+    def basis(self) -> str:
+        return provident_basis_text(self.quote, self.term_months, self.second_home)
+
+
+def provident_price(
+    table: Sequence[ProvidentQuote], term_months: int, second_home: bool, on: date
+) -> ProvidentPrice:
+    """The 公积金 rate in force on ``on`` for ``term_months`` (≤ 60 / > 60) and the home order; refuses a day
+    before the table's first row (``provident_rate_missing``) and a term under one month."""
+    months = require_int(term_months, "months", "贷款期限（月）")
+    if months < 1:
+        raise refuse("periods_not_positive", "months", "贷款期限至少为 1 个月。")
+    quote = provident_quote_in_force(table, on)
+    return ProvidentPrice(quote.rate(months, bool(second_home)), quote, months, bool(second_home))
+
+
+# --- a rate move at the first reset ---------------------------------------------------------------------
+
+RATE_MOVE_BP = 50
+"""The illustration RULES.md asks of a floating quote: the payment after a ±50 bp move of the LPR."""
+
+
+@dataclass(frozen=True)
+class RateMove:
+    """The payment of a loan if its rate moved ``bp`` basis points (an illustration, not a forecast)."""
+
+    bp: int
+    annual_rate: Decimal  # fraction, floored at 0
+    payment: Decimal
+
+
+def payment_after_rate_move(terms: LoanTerms, bp: int) -> Decimal:
+    """The first regular payment of ``terms`` if its rate moved ``bp`` basis points at the first reset.
+
+    Simple and honest, as an illustration: the same principal and term at the new rate (a rate below zero
+    counts as zero), a regular first period and no fees — what 等额本息 M (or the first 等额本金 /
+    先息后本 payment) becomes. It does not forecast the LPR."""
+    move = require_int(bp, "bp", "利率变动（基点）")
+    rate = max(terms.annual_rate + move * BASIS_POINT, ZERO)
+    moved = replace(terms, annual_rate=rate, first_due_date=None, fees=())
+    return build_schedule(moved).installments[0].payment
+
+
+def rate_moves(terms: LoanTerms, bp: int = RATE_MOVE_BP) -> tuple[RateMove, RateMove]:
+    """The payment after +``bp`` and −``bp`` (in that order), see ``payment_after_rate_move``."""
+    up, down = abs(bp), -abs(bp)
+    return (
+        RateMove(up, terms.annual_rate + up * BASIS_POINT, payment_after_rate_move(terms, up)),
+        RateMove(
+            down, max(terms.annual_rate + down * BASIS_POINT, ZERO), payment_after_rate_move(terms, down)
+        ),
+    )
+
+
+def rate_move_text(moves: Sequence[RateMove], reset: str | None = None) -> str:
+    """The customer's sentence for ``rate_moves``: "示例：若 LPR 在第一个重定价日上升 50 个基点（年利率
+    4.00%），按相同剩余本金和期限测算，每期还款约 4,774.15 元；下降 50 个基点（3.00%）约 4,216.04 元。…"."""
+    up = next(m for m in moves if m.bp > 0)
+    down = next(m for m in moves if m.bp < 0)
+    when = f"在第一个重定价日（{reset}）" if reset else "在第一个重定价日"
+    return (
+        f"示例：若 LPR {when}上升 {up.bp} 个基点（年利率 {format_rate(up.annual_rate)}），"
+        f"按相同本金和期限测算，每期还款约 {format_yuan(up.payment)} 元；"
+        f"下降 {-down.bp} 个基点（年利率 {format_rate(down.annual_rate)}）约 {format_yuan(down.payment)} 元。"
+        "此示例仅说明利率变动对还款额的影响，不是对 LPR 走势的预测，实际以重定价后的还款计划为准。"
+    )

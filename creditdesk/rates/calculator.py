@@ -25,9 +25,12 @@ from creditdesk.finance.prepayment import KeepOption, PenaltyRule, PrepaymentRes
 from creditdesk.finance.pricing import (
     LprQuote,
     LprTenor,
+    ProvidentPrice,
+    RateMove,
     lpr_in_force,
     price,
     rate_basis_text,
+    rate_moves,
     tenor_for_term,
 )
 from creditdesk.finance.schedule import Schedule, build_schedule
@@ -147,17 +150,22 @@ def parse_fees(raw: Any) -> tuple[Fee, ...]:
 
 @dataclass(frozen=True)
 class Pricing:
-    """How the rate was set: given directly, or LPR in force on the pricing date + a spread."""
+    """How the rate was set: given directly, LPR in force on the pricing date + a spread, or the 公积金
+    table's rate in force on the pricing date."""
 
     annual_rate: Decimal  # fraction
     lpr: LprQuote | None = None
     tenor: LprTenor | None = None
     spread_bp: int | None = None
     lpr_rate: Decimal | None = None  # fraction
+    provident: ProvidentPrice | None = None
 
     @property
     def basis(self) -> str:
-        """What the rate is made of: "LPR 3.00%（2025-05-20）+ 35 bp = 3.35%", or the fixed rate."""
+        """What the rate is made of: "LPR 3.00%（2025-05-20）+ 35 bp = 3.35%", "公积金首套 5 年以上
+        2.60%（2025-05-08 起执行）", or the fixed rate."""
+        if self.provident is not None:
+            return self.provident.basis
         if self.lpr is None or self.lpr_rate is None or self.spread_bp is None:
             return _("固定年利率 %(rate)s") % {"rate": format_rate(self.annual_rate)}
         return rate_basis_text(self.lpr_rate, self.lpr.effective_from, self.spread_bp, self.annual_rate)
@@ -380,7 +388,23 @@ def quote_json(result: Quote) -> dict[str, Any]:
             "spread_bp": result.pricing.spread_bp,
             "annual_rate": percent(result.pricing.annual_rate),
         }
+        body["rate_moves"] = rate_moves_json(quote_rate_moves(result))
     return body
+
+
+def quote_rate_moves(result: Quote) -> tuple[RateMove, ...]:
+    """For an LPR-priced quote, the payment after ±50 bp at the first reset (an illustration, RULES.md: a
+    floating quote says the payment will change); none for a fixed rate."""
+    if result.pricing.lpr is None:
+        return ()
+    return rate_moves(result.schedule.terms)
+
+
+def rate_moves_json(moves: Sequence[RateMove]) -> list[dict[str, Any]]:
+    return [
+        {"bp": move.bp, "annual_rate": percent(move.annual_rate), "payment": money(move.payment)}
+        for move in moves
+    ]
 
 
 def prepayment_json(result: PrepaymentResult) -> dict[str, Any]:

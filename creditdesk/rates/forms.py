@@ -14,6 +14,7 @@ from creditdesk.finance.prepayment import KeepOption
 from creditdesk.finance.pricing import LprTenor
 from creditdesk.finance.terms import FeeTiming, Frequency
 from creditdesk.rates.choices import SCHEDULED_METHOD_CHOICES
+from creditdesk.rates.combination import HomeOrder
 
 METHOD_CHOICES = SCHEDULED_METHOD_CHOICES
 FEE_WHEN_CHOICES = django_choices(FeeTiming)
@@ -59,6 +60,37 @@ class CalculatorForm(Form):
             if data.get("fee_amount")
             else [],
         }
+
+
+class CombinationForm(Form):
+    """组合贷: one purchase, a 公积金 part and a commercial part (``rates.combination`` parses them)."""
+
+    mode = forms.CharField(widget=forms.HiddenInput, initial="combo")
+    home_order = forms.ChoiceField(label=_("首套/二套"), choices=django_choices(HomeOrder), initial="first")
+    provident_amount = forms.CharField(label=_("公积金贷款金额（元）"), initial="600000")
+    provident_months = forms.CharField(label=_("公积金贷款期限（月）"), initial="300")
+    commercial_amount = forms.CharField(label=_("商业贷款金额（元）"), initial="400000")
+    commercial_months = forms.CharField(label=_("商业贷款期限（月）"), initial="360")
+    spread_bp = forms.CharField(label=_("商业贷款 LPR 加点（基点）"), initial="-45")
+    method = forms.ChoiceField(label=_("还款方式"), choices=METHOD_CHOICES, initial="equal_installment")
+    start_date = DateFormField(label=_("放款日"), required=False)
+    pricing_date = DateFormField(label=_("定价日"), required=False)
+
+    def combination_data(self) -> dict[str, Any]:
+        """The cleaned strings in the API's shape (``combination.parse_combination``)."""
+        data = self.cleaned_data
+        keys = (
+            "home_order",
+            "provident_amount",
+            "provident_months",
+            "commercial_amount",
+            "commercial_months",
+            "spread_bp",
+            "method",
+            "start_date",
+            "pricing_date",
+        )
+        return {key: data.get(key) for key in keys}
 
 
 class PrepaymentForm(Form):

@@ -16,10 +16,10 @@ from creditdesk.core.money import format_rate
 from creditdesk.core.views.errors import refusal_on_form
 from creditdesk.finance.pricing import LprTenor
 from creditdesk.finance.terms import Method
-from creditdesk.rates import calculator
+from creditdesk.rates import calculator, combination
 from creditdesk.rates.export import schedule_workbook
-from creditdesk.rates.forms import CalculatorForm, PrepaymentForm
-from creditdesk.rates.selectors import lpr_table
+from creditdesk.rates.forms import CalculatorForm, CombinationForm, PrepaymentForm
+from creditdesk.rates.selectors import lpr_table, provident_table
 
 
 def _chart_data(result: calculator.Quote) -> dict[str, Any]:
@@ -45,7 +45,10 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
     """Compare every repayment method for one loan, see one in full, and try a prepayment.
 
     A GET form: a quote changes nothing, and its URL can be bookmarked or sent to a colleague.
+    ``?mode=combo`` is the 组合贷 tab (``_combination_page``).
     """
+    if request.GET.get("mode") == "combo":
+        return _combination_page(request)
     submitted = "principal" in request.GET
     form = CalculatorForm(request.GET if submitted else None)
     query = request.GET.copy()
@@ -72,6 +75,7 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
             if pricing.lpr is not None:
                 _show_priced_rate(form, pricing)
                 context["lpr_tenor_label"] = gettext(LprTenor(pricing.tenor).label)
+                context["rate_moves"] = calculator.quote_rate_moves(chosen)
             if request.GET.get("format") == "xlsx":
                 response = HttpResponse(
                     schedule_workbook(chosen),
@@ -86,6 +90,30 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
         else ("rates/calculator.html")
     )
     return render(request, template, context)
+
+
+def _combination_page(request: HttpRequest) -> HttpResponse:
+    """组合贷: the 公积金 part (the 公积金 table in force on the pricing date) and the commercial part (LPR
+    + spread), each schedule, and the month-by-month sum."""
+    submitted = "provident_amount" in request.GET
+    form = CombinationForm(request.GET if submitted else None)
+    context: dict[str, Any] = {"combo_form": form, "mode": "combo", "submitted": submitted}
+    if submitted and form.is_valid():
+        try:
+            result = combination.parse_combination(
+                form.combination_data(),
+                lpr_table=lpr_table(),
+                provident_table=provident_table(),
+                today=timezone.localdate(),
+            )
+        except DomainError as exc:
+            refusal_on_form(form, exc, str(exc.extra.get("field", "")))
+        else:
+            context.update(
+                combination=result,
+                combination_parts=[(gettext(combination.PARTS[part]), q) for part, q in result.parts],
+            )
+    return render(request, "rates/calculator.html", context)
 
 
 def _show_priced_rate(form: CalculatorForm, pricing: calculator.Pricing) -> None:

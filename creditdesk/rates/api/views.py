@@ -1,5 +1,5 @@
-"""The calculator for programs: `POST /api/v1/calculator/quote/`, `…/prepayment/`, `GET /api/v1/lpr/`,
-`GET /api/v1/provident-rates/`.
+"""The calculator for programs: `POST /api/v1/calculator/quote/`, `…/prepayment/`, `…/combination/`
+(组合贷), `GET /api/v1/lpr/`, `GET /api/v1/provident-rates/`.
 
 The same parsing, core and output as the page and `creditdesk calc` (``rates.calculator``).
 """
@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 
 from creditdesk.finance.prepayment import KeepOption
 from creditdesk.finance.terms import FeeTiming, Frequency
-from creditdesk.rates import calculator
+from creditdesk.rates import calculator, combination
 from creditdesk.rates.choices import LPR_TENOR_REQUEST_VALUES, LPR_TENOR_VALUES, SCHEDULED_METHOD_CHOICES
 from creditdesk.rates.models import LprRate, ProvidentRate
-from creditdesk.rates.selectors import lpr_table
+from creditdesk.rates.selectors import lpr_table, provident_table
 
 
 def _values(members: Any) -> list[str]:
@@ -98,9 +98,17 @@ class LprPricingSerializer(serializers.Serializer):
     annual_rate = serializers.CharField()
 
 
-QuoteResponse = inline_serializer(
-    "QuoteResponse",
-    {
+class RateMoveSerializer(serializers.Serializer):
+    """The payment if the LPR moved ``bp`` basis points at the first reset (an illustration: same
+    principal and term at the new rate)."""
+
+    bp = serializers.IntegerField()
+    annual_rate = serializers.CharField(help_text="变动后的年利率（%）")
+    payment = serializers.CharField(help_text="变动后的首期还款额（元）")
+
+
+def _quote_response_fields() -> dict[str, serializers.Field]:
+    return {
         "schedule": _rows(),
         "total_interest": serializers.CharField(),
         "total_payment": serializers.CharField(),
@@ -112,6 +120,66 @@ QuoteResponse = inline_serializer(
         ),
         "lpr": LprUsedSerializer(allow_null=True, help_text="所用 LPR；固定利率报价为 null"),
         "pricing": LprPricingSerializer(required=False, help_text="LPR 定价时给出"),
+        "rate_moves": serializers.ListField(
+            child=RateMoveSerializer(),
+            required=False,
+            help_text="LPR 定价时给出：第一个重定价日 LPR ±50 基点后的首期还款额（示例，不是预测）",
+        ),
+    }
+
+
+QuoteResponse = inline_serializer("QuoteResponse", _quote_response_fields())
+CombinationRequest = inline_serializer(
+    "CombinationRequest",
+    {
+        "home_order": serializers.ChoiceField(
+            choices=_values(combination.HomeOrder),
+            required=False,
+            help_text="首套 first（默认）/ 二套 second",
+        ),
+        "provident_amount": serializers.CharField(help_text="公积金贷款金额（元）"),
+        "provident_months": serializers.IntegerField(help_text="公积金贷款期限（月），最长 360"),
+        "commercial_amount": serializers.CharField(help_text="商业贷款金额（元）"),
+        "commercial_months": serializers.IntegerField(help_text="商业贷款期限（月），最长 360"),
+        "spread_bp": serializers.IntegerField(help_text="商业贷款 LPR 加点（基点，可为负数）"),
+        "method": serializers.ChoiceField(choices=SCHEDULED_METHOD_CHOICES, required=False),
+        "start_date": serializers.DateField(required=False, help_text="放款日，默认今天"),
+        "pricing_date": serializers.DateField(required=False, help_text="定价日，默认今天"),
+    },
+)
+CombinationResponse = inline_serializer(
+    "CombinationResponse",
+    {
+        "home_order": serializers.ChoiceField(choices=_values(combination.HomeOrder)),
+        "parts": inline_serializer(
+            "CombinationParts",
+            {
+                "provident": inline_serializer(
+                    "CombinationProvidentPart",
+                    {**_quote_response_fields(), "principal": serializers.CharField()},
+                ),
+                "commercial": inline_serializer(
+                    "CombinationCommercialPart",
+                    {**_quote_response_fields(), "principal": serializers.CharField()},
+                ),
+            },
+        ),
+        "schedule": serializers.ListField(
+            child=inline_serializer(
+                "CombinedInstallment",
+                {
+                    "period": serializers.IntegerField(),
+                    "due_date": serializers.DateField(),
+                    "provident": serializers.CharField(),
+                    "commercial": serializers.CharField(),
+                    "total": serializers.CharField(),
+                },
+            )
+        ),
+        "principal": serializers.CharField(),
+        "first_payment": serializers.CharField(help_text="首月两部分合计月供（元）"),
+        "total_interest": serializers.CharField(),
+        "total_payment": serializers.CharField(),
     },
 )
 PrepaymentRequest = inline_serializer(
@@ -190,6 +258,40 @@ class PrepaymentView(APIView):
         data = _body(request)
         terms, _pricing = calculator.parse_terms(data, lpr_table=lpr_table(), today=timezone.localdate())
         return Response(calculator.prepayment_json(calculator.prepayment(terms, data)))
+
+
+class CombinationView(APIView):
+    """组合贷: a 公积金 part (priced from the 公积金 table for 首套/二套 on the pricing date) and a commercial
+    part (LPR + spread), each schedule, and the month-by-month combined payments and totals."""
+
+    @extend_schema(
+        request=CombinationRequest,
+        responses=CombinationResponse,
+        tags=["calculator"],
+        examples=[
+            OpenApiExample(
+                "60 万公积金 + 40 万商贷",
+                value={
+                    "home_order": "first",
+                    "provident_amount": "600000.00",
+                    "provident_months": 300,
+                    "commercial_amount": "400000.00",
+                    "commercial_months": 360,
+                    "spread_bp": -45,
+                    "pricing_date": "2025-06-01",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        result = combination.parse_combination(
+            _body(request),
+            lpr_table=lpr_table(),
+            provident_table=provident_table(),
+            today=timezone.localdate(),
+        )
+        return Response(combination.combination_json(result))
 
 
 class LprRateSerializer(serializers.ModelSerializer):

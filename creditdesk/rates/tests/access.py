@@ -13,11 +13,30 @@ from creditdesk.core.testing.access import api, page
 NAMESPACE = "rates"
 
 QUOTE = {"method": "equal_installment", "principal": "100000.00", "annual_rate": "4.35", "months": 12}
+COMBINATION = {
+    "provident_amount": "600000.00",
+    "provident_months": 300,
+    "commercial_amount": "400000.00",
+    "commercial_months": 360,
+    "spread_bp": -45,
+    "pricing_date": "2025-06-01",
+}
 
 
 def build(w) -> None:
-    """The latest LPR row: the migration's table, or one row when a flushing test emptied it."""
-    from creditdesk.rates.models import LprRate
+    """The latest LPR row: the migration's table, or one row when a flushing test emptied it (and the
+    same for the 公积金 table, which the combination quote needs)."""
+    from creditdesk.rates.models import LprRate, ProvidentRate
+
+    if not ProvidentRate.objects.exists():
+        ProvidentRate.objects.create(
+            effective_from=date(2025, 5, 8),
+            first_home_up_to_5y=Decimal("2.10"),
+            first_home_over_5y=Decimal("2.60"),
+            second_home_up_to_5y=Decimal("2.525"),
+            second_home_over_5y=Decimal("3.075"),
+            source="中国人民银行",
+        )
 
     w.lpr = LprRate.objects.order_by("-effective_from").first() or LprRate.objects.create(
         effective_from=date(2025, 5, 20), one_year=Decimal("3.00"), five_year=Decimal("3.50")
@@ -32,4 +51,5 @@ DECLARATIONS = [
     api("GET /api/v1/provident-rates/", EVERYONE),
     api("POST /api/v1/calculator/quote/", EVERYONE, body=QUOTE),
     api("POST /api/v1/calculator/prepayment/", EVERYONE),  # a 400 for the empty body: let in
+    api("POST /api/v1/calculator/combination/", EVERYONE, body=COMBINATION),
 ]
