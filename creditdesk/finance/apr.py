@@ -174,6 +174,10 @@ def _bracketed_search(npv: NpvFunction) -> Decimal:
     """Newton's method kept inside a bracket, falling back to bisection whenever a step would leave it."""
     low, high = Decimal("-0.99"), Decimal(1)
     low_value, high_value = npv(low)[0], npv(high)[0]
+    if low_value * high_value > 0 and npv(Decimal(0))[0] * high_value < 0:
+        # Two sign changes, e.g. a loan whose deposit (保证金) comes back with the last flow: one root
+        # below 0 and one above; the rate that means something is the one above 0.
+        low, low_value = Decimal(0), npv(Decimal(0))[0]
     while low_value * high_value > 0 and high < 10**6:
         high *= 10
         high_value = npv(high)[0]

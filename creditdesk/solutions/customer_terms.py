@@ -3,7 +3,9 @@ pure, no Django. The proposal (方案书) prints these sentences; every figure c
 product, method, rate and schedule), never from a constant, except the regulatory defaults below.
 
 - ``rate_terms`` — how the rate is made (LPR + spread, fixed, or the 公积金 table) without the internal
-  risk grade; for a floating rate, that the payment changes at each reset and when; the annualized rate.
+  risk grade; for a floating rate, that the payment changes at each reset and when (a 公积金 loan: every
+  1 January, RULES.md), and for an LPR loan the payment after a ±50 bp move at the first reset
+  (``finance.pricing.rate_moves``, an illustration); the annualized rate.
 - ``schedule_terms`` — the schedule in one sentence (periods, first and last payment, totals).
 - ``late_payment_terms`` — penalty interest (罚息) on overdue principal and compound interest (复利) on
   overdue interest (银发〔2003〕251号), each with a worked figure for one missed instalment ``days`` late,
@@ -22,7 +24,7 @@ from decimal import Decimal, localcontext
 
 from creditdesk.core.money import format_rate, format_yuan
 from creditdesk.finance.penalty import penalty_interest
-from creditdesk.finance.pricing import LprTenor
+from creditdesk.finance.pricing import LprTenor, RateMove, rate_move_text
 from creditdesk.finance.schedule import PRECISION, Installment, Schedule
 from creditdesk.finance.terms import Method, due_date
 from creditdesk.products.catalogue import Price, ProductSpec
@@ -60,15 +62,20 @@ def rate_terms(
     apr_compound: Decimal,
     apr_simple: Decimal,
     reset_rule: str | None = None,
+    rate_moves: Sequence[RateMove] = (),
 ) -> list[str]:
     """The rate basis (no risk grade: it is internal), how and when it moves — on ``reset_rule`` (a key of
-    ``RESET_DATES``) when the product states one, else as the contract sets it — and the annualized rate."""
+    ``RESET_DATES``) when the product states one, else as the contract sets it; a 公积金 loan every 1 January
+    — for an LPR loan the payment after ``rate_moves`` (±50 bp) when given, and the annualized rate."""
     rate = format_rate(price.annual_rate)
     lines: list[str] = []
-    if spec.category == "provident_fund":
+    if price.kind == "provident" or spec.category == "provident_fund":
+        basis = price.basis if price.kind == "provident" else f"年利率 {rate}"
         lines.append(
-            f"本贷款按住房公积金贷款利率执行（不按 LPR 定价），当前年利率 {rate}；公积金贷款利率调整的，"
-            "自调整后的次年 1 月 1 日起按新利率计算，您的每期还款额随之变化。"
+            f"本贷款按住房公积金贷款利率执行（不按 LPR 定价）：{basis}。公积金贷款利率调整的，"
+            "自调整后的次年 1 月 1 日起按新利率计算：重定价日为每年 1 月 1 日，"
+            "按本方案测算，第一个重定价日为 "
+            f"{_first_reset('january_1', start).isoformat()}，您的每期还款额随之变化。"
         )
     elif price.kind == "fixed" or price.lpr is None or price.spread_bp is None:
         lines.append(f"本贷款为固定利率：年利率 {rate} 在合同期内不变，每期还款额不随 LPR 变动而调整。")
@@ -95,6 +102,9 @@ def rate_terms(
             lines.append(
                 "重定价日以借款合同的约定为准（通常为每年 1 月 1 日或每年放款日的对应日），请在签约时确认。"
             )
+        if rate_moves:
+            reset = _first_reset(reset_rule, start).isoformat() if reset_rule in RESET_DATES else None
+            lines.append(rate_move_text(rate_moves, reset))
     lines.append(
         "年化利率（含利息和与贷款直接相关的全部费用，按内部收益率法复利计算）为 "
         f"{format_rate(apr_compound)}，"

@@ -251,7 +251,10 @@ class RateBreakdown:
 
 def rate_breakdown(price: Price) -> RateBreakdown:
     fixed = price.kind == "fixed" or price.lpr is None or price.spread_bp is None
-    if fixed:
+    if price.kind == "provident":  # no LPR decomposition to show: the 公积金 table's row is the rate
+        moves = "公积金贷款利率调整的，自次年 1 月 1 日起按届时的公积金贷款利率重新确定（RULES.md）。"
+        tenor = ""
+    elif fixed:
         moves = "固定利率，合同期内不随 LPR 变动。"
         tenor = ""
     else:

@@ -44,6 +44,7 @@ from typing import Any
 from creditdesk.core.money import ZERO, format_rate, format_yuan
 from creditdesk.finance.apr import AnnualizedRate, annualize, irr
 from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.finance.schedule import PRECISION
 from creditdesk.finance.terms import Method
 from creditdesk.products.capacity import (
@@ -222,12 +223,17 @@ def match(
     on: date,
     *,
     with_what_if: bool = True,
+    provident_table: Sequence[ProvidentQuote] = (),
+    second_home: bool | None = None,
 ) -> MatchResult:
     """Rank ``products`` for ``need`` (see the module docstring). Refuses an impossible need or capacity
-    (``NeedError``) and unknown or mistyped facts (``FactError``)."""
+    (``NeedError``) and unknown or mistyped facts (``FactError``). 公积金 products are priced from
+    ``provident_table`` (``offers.make_context``: 二套 when ``second_home`` or the need says so)."""
     validate_need(need)
     assessment = assess(capacity)
-    ctx = make_context(need, capacity, facts, lpr_table, on)
+    ctx = make_context(
+        need, capacity, facts, lpr_table, on, provident_table=provident_table, second_home=second_home
+    )
     passing: list[Quote] = []
     pending: list[Pending] = []
     rejected: list[Rejected] = []

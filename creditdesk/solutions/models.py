@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, ClassVar, cast
 
@@ -18,19 +19,26 @@ from creditdesk.customers.models import Customer
 from creditdesk.finance.terms import Method
 from creditdesk.products.models import CUSTOMER_SCOPE, ImmutableRow, Need, ProductVersion
 from creditdesk.rates.choices import RepaymentMethod
-from creditdesk.solutions import competitors
+from creditdesk.solutions import competitor_facts, competitors
 
 HUNDRED = Decimal(100)
 
 
 QuoteKind = text_choices(competitors.QuoteKind)
+ChargeKind = text_choices(competitors.ChargeKind)
+CollateralNeed = text_choices(competitor_facts.CollateralNeed)
+Answer = text_choices(competitor_facts.Answer)
 
 
 class CompetitorOffer(models.Model):
     """竞品报价 — what another institution offered (or advertised to) a customer, as it was said: an
-    annual rate, a flat monthly rate on the original principal (月息), an instalment, or a total to repay,
-    for an amount and a term, with any upfront fee. The comparison converts it to its true annualized rate
-    (``competitors.competitor_row``).
+    annual rate, 日息 or 月息 on the outstanding balance, a flat monthly fee on the original principal
+    (分期手续费), an instalment, or a total to repay, for an amount and a term, with the fees and deductions
+    at drawdown (``charges``: a JSON list of ``{name, kind, amount, percent}`` — amounts in yuan and
+    percents of the principal in percent, as decimal strings: exact on every database, never summed in
+    SQL) and the non-price facts
+    (approval time, documents, prepayment, collateral, 受托支付). The comparison converts it to its true
+    annualized rate (``competitors.competitor_row``).
 
     Owned by the team that recorded it: every member of the team sees and uses the team's quotes (a
     quote is market knowledge, not customer data); the branch head and risk managers of the branch see
@@ -57,10 +65,23 @@ class CompetitorOffer(models.Model):
         help_text=_("按年利率报价时适用"),
     )
     annual_rate = PercentRateField(_("年利率（%）"), null=True, blank=True)
-    monthly_flat_rate = PercentRateField(_("月息（%，按原始本金）"), null=True, blank=True)
+    daily_rate = PercentRateField(_("日息（%/日，按剩余本金）"), null=True, blank=True)
+    monthly_rate = PercentRateField(_("月息（%/月，按剩余本金）"), null=True, blank=True)
+    monthly_flat_rate = PercentRateField(_("分期手续费（%/月，按原始本金）"), null=True, blank=True)
     monthly_payment = AmountField(_("每期还款额（元）"), null=True, blank=True)
     total_repayment = AmountField(_("总还款额（元）"), null=True, blank=True)
     upfront_fee = AmountField(_("放款时收取的手续费（元）"), default=Decimal("0.00"))
+    charges = models.JSONField(_("费用与扣款"), default=list, blank=True)
+    approval_days = models.PositiveSmallIntegerField(_("审批时间（天）"), null=True, blank=True)
+    documents = models.CharField(_("所需材料"), max_length=500, blank=True)
+    prepayment_terms = models.CharField(_("提前还款条件"), max_length=300, blank=True)
+    prepayment_penalty = PercentRateField(_("提前还款违约金（%，按提前归还本金）"), null=True, blank=True)
+    collateral = models.CharField(
+        _("抵押担保要求"), max_length=20, choices=CollateralNeed.choices, default=CollateralNeed.UNKNOWN
+    )
+    entrusted_payment = models.CharField(
+        _("受托支付"), max_length=10, choices=Answer.choices, default=Answer.UNKNOWN
+    )
     note = models.CharField(_("备注"), max_length=500, blank=True)
     quoted_on = models.DateField(_("报价日期"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -80,6 +101,8 @@ class CompetitorOffer(models.Model):
             models.CheckConstraint(
                 condition=(
                     models.Q(kind="annual_rate", annual_rate__isnull=False)
+                    | models.Q(kind="daily_rate", daily_rate__isnull=False)
+                    | models.Q(kind="monthly_rate", monthly_rate__isnull=False)
                     | models.Q(kind="flat_monthly", monthly_flat_rate__isnull=False)
                     | models.Q(kind="installment", monthly_payment__isnull=False)
                     | models.Q(kind="total_repayment", total_repayment__isnull=False)
@@ -110,6 +133,20 @@ class CompetitorOffer(models.Model):
             total_repayment=cast(Decimal | None, self.total_repayment),
             upfront_fee=cast(Decimal, self.upfront_fee),
             note=self.note,
+            daily_rate=fraction(self.daily_rate),
+            monthly_rate=fraction(self.monthly_rate),
+            charges=tuple(
+                replace(charge, percent=fraction(charge.percent))
+                for charge in competitors.charges_from(self.charges or [])
+            ),
+            facts=competitor_facts.OfferFacts(
+                approval_days=self.approval_days,
+                documents=self.documents,
+                prepayment=self.prepayment_terms,
+                prepayment_penalty=fraction(self.prepayment_penalty),
+                collateral=competitor_facts.CollateralNeed(self.collateral),
+                entrusted_payment=competitor_facts.Answer(self.entrusted_payment),
+            ),
         )
 
 

@@ -41,13 +41,21 @@ from typing import Any
 from creditdesk.core.money import ZERO, format_rate, format_yuan, round_fen
 from creditdesk.finance.apr import AnnualizedRate, annualized_rate
 from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.finance.schedule import PRECISION, Schedule, annuity_payment, build_schedule
 from creditdesk.finance.terms import FeeTiming, LoanTerms, Method
 from creditdesk.products.capacity import Capacity, Need, PaymentPlan
-from creditdesk.products.catalogue import FixedPricing, LprPricing, Price, ProductSpec, price_for
+from creditdesk.products.catalogue import (
+    FixedPricing,
+    LprPricing,
+    Price,
+    ProductSpec,
+    ProvidentPricing,
+    price_for,
+)
 from creditdesk.products.evaluation import fee_based_apr_text, instalment_fee_text
 from creditdesk.products.facts import GRADES, check_facts
-from creditdesk.products.rules import Evaluation, evaluate, obligation_floor_months
+from creditdesk.products.rules import Evaluation, evaluate, loan_to_value, obligation_floor_months
 
 FROM_NEED = (
     "purpose",
@@ -73,6 +81,9 @@ class Context:
     facts: Mapping[str, Any]  # the customer's facts merged with the need's and the capacity's
     lpr_table: Sequence[LprQuote]
     on: date
+    # The 公积金 rate table (RULES.md: 公积金 loans are priced from it) and whether the home is a second one.
+    provident_table: Sequence[ProvidentQuote] = ()
+    second_home: bool = False
     # Prices by (product code, version, grade, term): a search re-quotes one product many times.
     prices: dict[tuple[str, int, str | None, int], Price] = field(
         default_factory=dict, compare=False, repr=False
@@ -82,7 +93,15 @@ class Context:
         key = (spec.code, spec.version, grade, term_months)
         found = self.prices.get(key)
         if found is None:
-            found = self.prices[key] = price_for(spec, grade, term_months, self.lpr_table, self.on)
+            found = self.prices[key] = price_for(
+                spec,
+                grade,
+                term_months,
+                self.lpr_table,
+                self.on,
+                provident_table=self.provident_table,
+                second_home=self.second_home,
+            )
         return found
 
     @property
@@ -92,10 +111,21 @@ class Context:
 
 
 def make_context(
-    need: Need, capacity: Capacity, facts: Mapping[str, Any], lpr_table: Sequence[LprQuote], on: date
+    need: Need,
+    capacity: Capacity,
+    facts: Mapping[str, Any],
+    lpr_table: Sequence[LprQuote],
+    on: date,
+    *,
+    provident_table: Sequence[ProvidentQuote] = (),
+    second_home: bool | None = None,
 ) -> Context:
     """Merge the customer's ``facts`` with the need and capacity (see the module docstring); refuses unknown
-    keys and wrongly typed values (``FactError``). The per-product facts a caller passes are dropped."""
+    keys and wrongly typed values (``FactError``). The per-product facts a caller passes are dropped.
+    A 公积金 product is priced from ``provident_table`` for a second home when ``second_home`` says so, or
+    (None) when the need's ``home_purchase_order`` is "second" (首套 otherwise)."""
+    if second_home is None:
+        second_home = str(getattr(need, "home_purchase_order", "") or "") == "second"
     merged: dict[str, Any] = {k: v for k, v in facts.items() if k not in PER_PRODUCT}
     merged.update(
         purpose=need.purpose,
@@ -106,7 +136,15 @@ def make_context(
         monthly_cash_flow=capacity.business_cash_flow,
     )
     check_facts(merged)
-    return Context(need=need, capacity=capacity, facts=merged, lpr_table=lpr_table, on=on)
+    return Context(
+        need=need,
+        capacity=capacity,
+        facts=merged,
+        lpr_table=lpr_table,
+        on=on,
+        provident_table=provident_table,
+        second_home=second_home,
+    )
 
 
 def choose_method(spec: ProductSpec, need: Need) -> tuple[Method, str | None]:
@@ -122,7 +160,7 @@ def choose_method(spec: ProductSpec, need: Need) -> tuple[Method, str | None]:
 def pricing_grade(spec: ProductSpec, grade: str | None) -> tuple[str | None, str | None]:
     """The grade to price at, and a note when it is not the customer's own."""
     pricing = spec.pricing
-    if isinstance(pricing, FixedPricing):
+    if isinstance(pricing, FixedPricing | ProvidentPricing):
         return grade, None
     assert isinstance(pricing, LprPricing)
     priced = [g for g in GRADES if pricing.spread_for(g) is not None]
@@ -212,7 +250,7 @@ def product_facts(
     facts["debt_to_income_after"] = (debts + payment) / income if income > 0 else None
     value = facts.get("collateral_value")
     if facts.get("collateral_type") not in (None, "none") and value is not None and value > 0:
-        facts["loan_to_value"] = amount / value
+        facts["loan_to_value"] = loan_to_value(amount, value, facts.get("collateral_prior_liens"))
     else:
         facts["loan_to_value"] = None
     return facts

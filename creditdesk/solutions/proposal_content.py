@@ -31,7 +31,7 @@ from django.utils import translation
 
 from creditdesk.core.money import ZERO, format_rate, format_yuan
 from creditdesk.finance.apr import AnnualizedRate
-from creditdesk.finance.pricing import LprQuote, lpr_in_force
+from creditdesk.finance.pricing import LprQuote, lpr_in_force, rate_moves
 from creditdesk.finance.schedule import Installment, Schedule
 from creditdesk.finance.terms import CalculationError, Method
 from creditdesk.products import display
@@ -119,7 +119,7 @@ def _part(position: int, part: ChosenPart, grade: str | None, need: Need) -> dic
     total_repayment = schedule.total_payment + schedule.total_fees - schedule.upfront_fees
     late_payment = customer_terms.late_payment_terms(schedule, spec)
     _, grade_note = pricing_grade(spec, grade)  # names the internal grade: staff only
-    floating = q.price.kind == "lpr" or spec.category == "provident_fund"
+    floating = q.price.floating or spec.category == "provident_fund"
     purpose_label = dict(PURPOSES).get(need.purpose, need.purpose)
     return {
         "position": position,
@@ -162,6 +162,7 @@ def _part(position: int, part: ChosenPart, grade: str | None, need: Need) -> dic
             f.apr.simple,
             # No product states its reset date yet (the contract then sets it); read it once one does.
             reset_rule=getattr(spec.pricing, "reset_date", None),
+            rate_moves=rate_moves(schedule.terms) if q.price.kind == "lpr" else (),
         ),
         "schedule_terms": customer_terms.schedule_terms(schedule, floating),
         "use_of_funds": customer_terms.use_of_funds_terms(

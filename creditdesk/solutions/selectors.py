@@ -17,11 +17,13 @@ from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.customers.models import Customer
 from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.products import capacity
 from creditdesk.products import selectors as product_selectors
 from creditdesk.products.catalogue import ProductSpec
 from creditdesk.products.customer_facts import facts_for
 from creditdesk.products.models import Need, ProductVersion
+from creditdesk.rates.selectors import provident_table
 from creditdesk.scoring.models import Assessment
 from creditdesk.scoring.selectors import assessments_of
 from creditdesk.solutions import competitors
@@ -49,6 +51,7 @@ class CustomerMatch:
     on: date
     result: MatchResult | None
     specs: tuple[ProductSpec, ...] = field(default=())
+    provident_table: tuple[ProvidentQuote, ...] = field(default=())
 
     @property
     def grade(self) -> str | None:
@@ -57,7 +60,20 @@ class CustomerMatch:
     def context(self) -> Context:
         """The pure core's pricing context for this need (for re-quoting an option another way)."""
         assert self.need_value is not None and self.capacity_value is not None
-        return make_context(self.need_value, self.capacity_value, self.facts, self.lpr_table, self.on)
+        return make_context(
+            self.need_value,
+            self.capacity_value,
+            self.facts,
+            self.lpr_table,
+            self.on,
+            provident_table=self.provident_table,
+            second_home=self.second_home,
+        )
+
+    @property
+    def second_home(self) -> bool | None:
+        """二套 for 公积金 pricing: the saved need's ``home_purchase_order`` (None: the pure need decides)."""
+        return None if self.need is None else self.need.home_purchase_order == "second"
 
     def version_of(self, spec: ProductSpec) -> ProductVersion:
         return self.versions[(spec.code, spec.version)]
@@ -112,10 +128,22 @@ def customer_match(
         capacity_value = need.as_capacity() if need is not None else None
     versions = products_on_sale()
     table = product_selectors.lpr_table()
+    provident = tuple(provident_table())
+    second_home = None if need is None else need.home_purchase_order == "second"
     specs = tuple(v.as_spec() for v in versions.values())
     result = None
     if need_value is not None and capacity_value is not None:
-        result = match(need_value, capacity_value, facts, specs, table, on, with_what_if=with_what_if)
+        result = match(
+            need_value,
+            capacity_value,
+            facts,
+            specs,
+            table,
+            on,
+            with_what_if=with_what_if,
+            provident_table=provident,
+            second_home=second_home,
+        )
     return CustomerMatch(
         customer=customer,
         need=need,
@@ -128,6 +156,7 @@ def customer_match(
         on=on,
         result=result,
         specs=specs,
+        provident_table=provident,
     )
 
 

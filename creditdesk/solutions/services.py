@@ -23,12 +23,15 @@ from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import Conflict, DomainError, NotFound
 from creditdesk.core.money import (
+    DAYS_PER_YEAR,
+    FEN,
     MONTHS_PER_YEAR,
     RATE_FORMS,
     AmbiguousRate,
     NegativeAmount,
     NegativeRate,
     NotWholeFen,
+    ParsedRate,
     is_fen_amount,
     parse_amount,
     parse_decimal,
@@ -39,9 +42,17 @@ from creditdesk.customers.models import Customer
 from creditdesk.finance.apr import AnnualizedRate
 from creditdesk.finance.terms import Method
 from creditdesk.products.facts import FACTS
-from creditdesk.solutions import competitors, pdf
+from creditdesk.solutions import competitor_facts, competitors, pdf
 from creditdesk.solutions.matching import Combination, Pending, RankedOption, Rejected
-from creditdesk.solutions.models import CompetitorOffer, Proposal, ProposalOption, QuoteKind
+from creditdesk.solutions.models import (
+    Answer,
+    ChargeKind,
+    CollateralNeed,
+    CompetitorOffer,
+    Proposal,
+    ProposalOption,
+    QuoteKind,
+)
 from creditdesk.solutions.offers import figures
 from creditdesk.solutions.proposal_content import ChosenPart, build_content
 from creditdesk.solutions.selectors import CustomerMatch, customer_match
@@ -59,36 +70,76 @@ OFFER_FIELDS = (
     "term_months",
     "method",
     "annual_rate",
+    "daily_rate",
+    "monthly_rate",
     "monthly_flat_rate",
     "monthly_payment",
     "total_repayment",
     "upfront_fee",
+    "charges",
+    "approval_days",
+    "documents",
+    "prepayment_terms",
+    "prepayment_penalty",
+    "collateral",
+    "entrusted_payment",
     "note",
     "quoted_on",
 )
+# The rate field of each kind quoted as a rate, and the period its percent is of.
+RATE_FIELDS = {
+    QuoteKind.ANNUAL_RATE: "annual_rate",
+    QuoteKind.DAILY_RATE: "daily_rate",
+    QuoteKind.MONTHLY_RATE: "monthly_rate",
+    QuoteKind.FLAT_MONTHLY: "monthly_flat_rate",
+}
+PERIOD_OF = {
+    "annual_rate": "annual",
+    "daily_rate": "daily",
+    "monthly_rate": "monthly",
+    "monthly_flat_rate": "monthly",
+}
+PER_YEAR = {"annual": 1, "daily": DAYS_PER_YEAR, "monthly": MONTHS_PER_YEAR}
+
+
+def _read_rate(value: str | int | Decimal, field: str) -> ParsedRate:
+    """``parse_rate`` for the field's period: a bare number is a percent of that period (a day for
+    ``daily_rate``: "0.03" and "0.03%" are 日息 0.03%, i.e. 万3)."""
+    period = PERIOD_OF[field]
+    if period == "daily" and isinstance(value, str | int | Decimal):
+        try:
+            parse_decimal(str(value).strip().rstrip("%％"))
+        except ValueError:
+            pass
+        else:
+            value = f"日息{str(value).strip().rstrip('%％')}%"
+    return parse_rate(value, bare="monthly" if period == "monthly" else "annual")
 
 
 def _percent(value: Any, field: str) -> Decimal | None:
-    """A rate in percent of the field's period (a year for ``annual_rate``, a month for
-    ``monthly_flat_rate``), exact, at most four places. Given as a number (a percent of that period, as
-    the form and the API always took it) or as text in any form ``core.money.parse_rate`` reads ("3.85%",
-    "385bp", "万3", "日息万分之3", "月息5厘", "0.5分"), converted to the field's period the simple way of
-    RULES.md (日利率 = R/360, 月利率 = R/12): "万3" is 10.8 in ``annual_rate``, 0.9 in
-    ``monthly_flat_rate``."""
+    """A rate in percent of the field's period (a year for ``annual_rate``, a day for ``daily_rate``, a
+    month for ``monthly_rate`` and ``monthly_flat_rate``), exact, at most four places. Given as a number
+    (a percent of that period, as the form and the API always took it) or as text in any form
+    ``core.money.parse_rate`` reads ("3.85%", "385bp", "万3", "日息万分之3", "月息5厘", "0.5分"), converted to
+    the field's period the simple way of RULES.md (日利率 = R/360, 月利率 = R/12): "万3" is 10.8 in
+    ``annual_rate``, 0.03 in ``daily_rate``, 0.9 in ``monthly_rate``."""
     if value in (None, ""):
         return None
     if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
         raise DomainError(
             "competitor_field_invalid", _("利率应为写成字符串的十进制数（百分数）。"), {"field": field}
         )
-    monthly = field == "monthly_flat_rate"
     try:
-        rate = parse_rate(value, bare="monthly" if monthly else "annual")
+        rate = _read_rate(value, field)
     except AmbiguousRate as exc:
         raise DomainError(
             "competitor_rate_ambiguous",
-            _("“%(text)s”没有说明是月息还是年息，请写成“月息%(text)s”或“年息%(text)s”。") % {"text": value},
-            {"field": field},
+            _(
+                "“%(text)s”没有说明是日息、月息还是年息，请写成“月息%(text)s”或“年息%(text)s”；"
+                "可以这样写：%(forms)s。"
+            )
+            % {"text": value, "forms": RATE_FORMS},
+            {"field": field, "accepted": RATE_FORMS},
         ) from exc
     except NegativeRate as exc:
         raise DomainError(
@@ -100,7 +151,7 @@ def _percent(value: Any, field: str) -> Decimal | None:
             _("利率无法识别，请写成如 %(forms)s 的形式。") % {"forms": RATE_FORMS},
             {"field": field},
         ) from exc
-    number = (rate.value / MONTHS_PER_YEAR if monthly else rate.value) * HUNDRED
+    number = rate.value / PER_YEAR[PERIOD_OF[field]] * HUNDRED
     if number != number.quantize(RATE_PLACES):
         raise DomainError(
             "competitor_field_invalid", _("利率应为不小于零的百分数，最多四位小数。"), {"field": field}
@@ -111,11 +162,9 @@ def _percent(value: Any, field: str) -> Decimal | None:
 def competitor_rate_understood(data: Mapping[str, Any]) -> str | None:
     """How the quote's rate was read, to show back to the person ("日息万分之3，折合年利率 10.80%（单利）"):
     only when it was typed in a form other than a plain percent; ``None`` otherwise or when unreadable."""
-    field = {QuoteKind.ANNUAL_RATE: "annual_rate", QuoteKind.FLAT_MONTHLY: "monthly_flat_rate"}.get(
-        data.get("kind")  # type: ignore[call-overload]
-    )
+    field = RATE_FIELDS.get(data.get("kind"))  # type: ignore[call-overload]
     text = data.get(field) if field else None
-    if not isinstance(text, str):
+    if not isinstance(text, str) or field is None:
         return None
     try:
         parse_decimal(text.rstrip("%％"))
@@ -123,7 +172,7 @@ def competitor_rate_understood(data: Mapping[str, Any]) -> str | None:
     except ValueError:
         pass
     try:
-        return parse_rate(text, bare="monthly" if field == "monthly_flat_rate" else "annual").description
+        return _read_rate(text, field).description
     except ValueError:
         return None
 
@@ -148,6 +197,68 @@ def _money(value: Any, field: str, *, default: Decimal | None = None) -> Decimal
     raise DomainError("competitor_field_invalid", _("请输入金额，如 300,000 或 30万"), {"field": field})
 
 
+def _plain_percent(value: Any, field: str) -> Decimal | None:
+    """A percent of the principal as typed ("3", "3%", "3.5％"), at most four places; ``None`` when blank."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
+        raise DomainError("competitor_field_invalid", _("百分比应为写成字符串的十进制数。"), {"field": field})
+    try:
+        number = parse_decimal(str(value).strip().rstrip("%％"))
+    except ValueError as exc:
+        raise DomainError(
+            "competitor_field_invalid", _("百分比无法识别，请写成如 3 或 3% 的形式。"), {"field": field}
+        ) from exc
+    if number != number.quantize(RATE_PLACES):
+        raise DomainError("competitor_field_invalid", _("百分比最多四位小数。"), {"field": field})
+    return number
+
+
+def _charges(items: Any) -> tuple[competitors.Charge, ...]:
+    """The fees and deductions at drawdown as typed: each ``{"name", "kind", "amount" (元, "3,000" / "0.3万")
+    or "percent" (of the principal, "3" / "3%")}``; rows with neither a name nor a figure are skipped
+    (the form's blank rows). Each is then checked by ``competitors.validate_charge``."""
+    if items in (None, ""):
+        return ()
+    if not isinstance(items, list | tuple):
+        raise DomainError("competitor_charge_invalid", _("费用应为列表。"), {"field": "charges"})
+    charges = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            raise DomainError("competitor_charge_invalid", _("每项费用应为对象。"), {"field": "charges"})
+        name = str(item.get("name") or "").strip()
+        amount, percent = item.get("amount"), item.get("percent")
+        if not name and amount in (None, "") and percent in (None, ""):
+            continue
+        kind = item.get("kind")
+        if kind not in ChargeKind.values:
+            raise DomainError(
+                "competitor_charge_invalid",
+                _("请选择费用的收取方式：放款时另付、从放款金额扣除、保证金或每月服务费。"),
+                {"field": "charges"},
+            )
+        share = _plain_percent(percent, "charges")
+        charges.append(
+            competitors.Charge(
+                name=name[:50],
+                kind=competitors.ChargeKind(kind),
+                amount=_money(amount, "charges"),
+                percent=None if share is None else share / HUNDRED,
+            )
+        )
+    return tuple(charges)
+
+
+def _stored(charge: competitors.Charge) -> dict[str, str | None]:
+    """A charge as ``CompetitorOffer.charges`` keeps it: amounts in yuan and percents in percent (like the
+    model's rate fields), as decimal strings."""
+    row = charge.to_dict()
+    if charge.amount is not None and is_fen_amount(charge.amount):
+        row["amount"] = str(charge.amount.quantize(FEN))
+    row["percent"] = None if charge.percent is None else f"{(charge.percent * HUNDRED).normalize():f}"
+    return row  # type: ignore[return-value]
+
+
 @transaction.atomic(durable=True)
 def competitor_offer_record(*, actor: User, data: Mapping[str, Any]) -> CompetitorOffer:
     """登记竞品报价. Rules: a customer manager or team lead with a team records it for that team; the
@@ -165,9 +276,9 @@ def competitor_offer_record(*, actor: User, data: Mapping[str, Any]) -> Competit
         raise DomainError("competitor_field_invalid", _("报价日期格式不正确。"), {"field": "quoted_on"})
     if quoted_on > timezone.localdate():
         raise DomainError("competitor_quoted_on_future", _("报价日期不能晚于今天。"), {"field": "quoted_on"})
-    annual = _percent(data.get("annual_rate"), "annual_rate")
-    flat = _percent(data.get("monthly_flat_rate"), "monthly_flat_rate")
-    values = {
+    rates = {field: _percent(data.get(field), field) for field in PERIOD_OF}
+    charges = _charges(data.get("charges"))
+    values: dict[str, Any] = {
         "institution": str(data.get("institution") or "").strip(),
         "product_name": str(data.get("product_name") or "").strip(),
         "kind": kind,
@@ -175,8 +286,7 @@ def competitor_offer_record(*, actor: User, data: Mapping[str, Any]) -> Competit
         "term_months": term,
         "method": data.get("method") or "equal_installment",
         # Only the figure the quote's kind uses is kept: a stray one would confuse the next reader.
-        "annual_rate": annual if kind == QuoteKind.ANNUAL_RATE else None,
-        "monthly_flat_rate": flat if kind == QuoteKind.FLAT_MONTHLY else None,
+        **{field: rates[field] if RATE_FIELDS.get(kind) == field else None for field in PERIOD_OF},  # type: ignore[call-overload]
         "monthly_payment": _money(data.get("monthly_payment"), "monthly_payment")
         if kind == QuoteKind.INSTALLMENT
         else None,
@@ -184,6 +294,13 @@ def competitor_offer_record(*, actor: User, data: Mapping[str, Any]) -> Competit
         if kind == QuoteKind.TOTAL_REPAYMENT
         else None,
         "upfront_fee": _money(data.get("upfront_fee"), "upfront_fee", default=Decimal("0.00")),
+        "charges": [_stored(c) for c in charges],
+        "approval_days": data.get("approval_days"),
+        "documents": str(data.get("documents") or "").strip()[:500],
+        "prepayment_terms": str(data.get("prepayment_terms") or "").strip()[:300],
+        "prepayment_penalty": _plain_percent(data.get("prepayment_penalty"), "prepayment_penalty"),
+        "collateral": data.get("collateral") or CollateralNeed.UNKNOWN,
+        "entrusted_payment": data.get("entrusted_payment") or Answer.UNKNOWN,
         "note": str(data.get("note") or "").strip()[:500],
     }
     if len(values["institution"]) > 100 or len(values["product_name"]) > 100:
@@ -192,20 +309,36 @@ def competitor_offer_record(*, actor: User, data: Mapping[str, Any]) -> Competit
         )
     if values["method"] not in {m.value for m in Method}:
         raise DomainError("competitor_method_unknown", _("未知的还款方式。"), {"field": "method"})
+    for field, choices in (("collateral", CollateralNeed), ("entrusted_payment", Answer)):
+        if values[field] not in choices.values:
+            raise DomainError("competitor_facts_invalid", _("请从列表中选择。"), {"field": field})
+
+    def fraction(percent: Decimal | None) -> Decimal | None:
+        return None if percent is None else percent / HUNDRED
+
     core = competitors.CompetitorOffer(
         institution=values["institution"],
         product_name=values["product_name"],
         kind=competitors.QuoteKind(kind),
         amount=values["amount"],
         term_months=term,  # type: ignore[arg-type]  # validate_offer checks it
-        annual_rate=None if values["annual_rate"] is None else values["annual_rate"] / HUNDRED,
+        annual_rate=fraction(values["annual_rate"]),
         method=Method(values["method"]),
-        monthly_flat_rate=None
-        if values["monthly_flat_rate"] is None
-        else values["monthly_flat_rate"] / HUNDRED,
+        monthly_flat_rate=fraction(values["monthly_flat_rate"]),
         monthly_payment=values["monthly_payment"],
         total_repayment=values["total_repayment"],
         upfront_fee=values["upfront_fee"],
+        daily_rate=fraction(values["daily_rate"]),
+        monthly_rate=fraction(values["monthly_rate"]),
+        charges=charges,
+        facts=competitor_facts.OfferFacts(
+            approval_days=values["approval_days"],
+            documents=values["documents"],
+            prepayment=values["prepayment_terms"],
+            prepayment_penalty=fraction(values["prepayment_penalty"]),
+            collateral=competitor_facts.CollateralNeed(values["collateral"]),
+            entrusted_payment=competitor_facts.Answer(values["entrusted_payment"]),
+        ),
     )
     competitors.validate_offer(core)
     for field in ("monthly_payment", "total_repayment"):

@@ -31,7 +31,7 @@ from creditdesk.products.facts import FACTS
 from creditdesk.solutions import explain, selectors, services
 from creditdesk.solutions.competitors import competitor_row
 from creditdesk.solutions.filtersets import CompetitorOfferFilterSet
-from creditdesk.solutions.forms import CompetitorOfferForm, PrepayForm
+from creditdesk.solutions.forms import CompetitorChargeFormSet, CompetitorOfferForm, PrepayForm
 from creditdesk.solutions.matching import Pending, RankedOption, Rejected
 from creditdesk.solutions.offers import apr_text, fee_text, figures
 from creditdesk.solutions.proposal_content import shown_to_customer
@@ -154,8 +154,10 @@ def flat_rate_sentence() -> str:
     """RULES.md's worked figure, computed: 0.5 % a month flat over 12 months."""
     rate = flat_rate_apr(Decimal("100000.00"), Decimal("0.005"), 12)
     return _(
-        "“月息”按原始本金计息，而本金在逐月归还：例如月息 0.5%%、12 个月等额还款，看似年利率 6%%，"
-        "按实际占用本金计算的年化利率约为 %(simple)s（单利），复利 %(compound)s。"
+        "“分期手续费”（月费率）每月按原始本金收取，而本金在逐月归还：例如每月 0.5%%、12 个月等额还款，"
+        "看似年利率 6%%，"
+        "按实际占用本金计算的年化利率约为 %(simple)s（单利），复利 %(compound)s；"
+        "而“月息 5 厘”按剩余本金计息，名义年利率就是 6%%。"
     ) % {"simple": format_rate(rate.simple), "compound": format_rate(rate.compound)}
 
 
@@ -283,21 +285,29 @@ def competitor_new(request: HttpRequest) -> HttpResponse:
     customer = _customer_from_query(request)
     if request.method == "POST":
         form = CompetitorOfferForm(request.POST)
-        if form.is_valid():
+        # A post without the charge rows (a script, an older page) records no charges.
+        posted = request.POST if "charges-TOTAL_FORMS" in request.POST else None
+        charges = CompetitorChargeFormSet(posted, prefix="charges")
+        if form.is_valid() and (not charges.is_bound or charges.is_valid()):
+            rows = [c.cleaned_data for c in charges.forms if c.cleaned_data] if charges.is_bound else []
+            data = {**form.cleaned_data, "charges": rows}
             try:
                 with refusals_as_http():
-                    offer = services.competitor_offer_record(actor=request.user, data=form.cleaned_data)
+                    offer = services.competitor_offer_record(actor=request.user, data=data)
             except DomainError as exc:
                 refusal_on_form(form, exc)
             else:
                 messages.success(request, _("已登记竞品报价：%(offer)s。") % {"offer": offer})
                 if understood := services.competitor_rate_understood(form.cleaned_data):
                     messages.info(request, _("利率按“%(understood)s”登记。") % {"understood": understood})
+                for warning in competitor_row(offer.as_offer(), offer.quoted_on).warnings:
+                    messages.warning(request, warning)
                 if customer is not None:  # back to the customer's comparison, with the quote just recorded
                     compare = reverse("solutions:compare", args=[customer.pk])
                     return redirect(f"{compare}?{urlencode({'offer': offer.pk})}")
                 return redirect("solutions:competitors")
-        context = {"form": form, "customer": customer}
+        context = {"form": form, "charges": charges, "customer": customer}
         return render(request, "solutions/competitor_form.html", context, status=400)
-    context = {"form": CompetitorOfferForm(), "customer": customer}
+    charges = CompetitorChargeFormSet(prefix="charges")
+    context = {"form": CompetitorOfferForm(), "charges": charges, "customer": customer}
     return render(request, "solutions/competitor_form.html", context)

@@ -34,8 +34,9 @@ from typing import Any
 
 from creditdesk.core.money import ZERO, format_rate, format_yuan
 from creditdesk.finance.pricing import LprQuote
+from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.products.capacity import AMOUNT_STEP, Capacity, Need, ceil_to, floor_to
-from creditdesk.products.catalogue import FixedPricing, LprPricing, ProductSpec
+from creditdesk.products.catalogue import FixedPricing, LprPricing, ProductSpec, ProvidentPricing
 from creditdesk.products.facts import COLLATERAL_TYPES
 from creditdesk.products.rules import (
     AmountRange,
@@ -180,9 +181,11 @@ def what_if_for(
     facts: Mapping[str, Any],
     lpr_table: Sequence[LprQuote],
     on: date,
+    *,
+    provident_table: Sequence[ProvidentQuote] = (),
 ) -> WhatIf:
-    """``what_if`` from the raw inputs (builds the context)."""
-    return what_if(make_context(need, capacity, facts, lpr_table, on), spec)
+    """``what_if`` from the raw inputs (builds the context; 公积金 prices from ``provident_table``)."""
+    return what_if(make_context(need, capacity, facts, lpr_table, on, provident_table=provident_table), spec)
 
 
 def _summary(
@@ -258,9 +261,9 @@ def _amount_bounds(original: Quote) -> list[Decimal]:
             if principal is not None:
                 bounds.append(principal)
         elif isinstance(rule, MaxLtv):
-            value, kind = facts.get("collateral_value"), facts.get("collateral_type")
-            if value is not None and kind not in (None, "none"):
-                bounds.append(floor_to(rule.limit_for(kind) * value))
+            cap = rule.max_amount(facts)  # on the value less the liens already on it
+            if cap is not None:
+                bounds.append(floor_to(cap))
         elif isinstance(rule, AmountRange):
             bounds.append(floor_to(rule.max))
     return bounds
@@ -274,6 +277,8 @@ def _breakpoints(spec: ProductSpec) -> list[int]:
     pricing = spec.pricing
     if isinstance(pricing, FixedPricing):
         return [t.up_to_months for t in pricing.tiers]
+    if isinstance(pricing, ProvidentPricing):
+        return [60]  # the 公积金 table's 5 年以下 / 5 年以上 columns
     assert isinstance(pricing, LprPricing)
     return [60] if pricing.tenor == "auto" else []
 
@@ -408,10 +413,13 @@ def _collateral_changes(ctx: Context, spec: ProductSpec, original: Quote) -> lis
         assert isinstance(kind, str)
         limits = [r.limit_for(kind) for r in rules if isinstance(r, MaxLtv)]
         limit = min(limits) if limits else Decimal(1)
-        needed = ceil_to(original.amount / limit)
+        # The liens on the offered collateral stay with it; another collateral is taken as unencumbered.
+        liens = (facts.get("collateral_prior_liens") or ZERO) if kind == offered else ZERO
+        needed = ceil_to(original.amount / limit + liens)
 
-        def build(value: Decimal, kind: str = kind) -> Quote:
-            return _with_facts(ctx, spec, original, {"collateral_type": kind, "collateral_value": value})
+        def build(value: Decimal, kind: str = kind, liens: Decimal = liens) -> Quote:
+            change = {"collateral_type": kind, "collateral_value": value, "collateral_prior_liens": liens}
+            return _with_facts(ctx, spec, original, change)
 
         result = _bumped(build, needed)
         if result is None:

@@ -13,8 +13,9 @@ from creditdesk.accounts.models import User
 from creditdesk.customers import services as customer_services
 from creditdesk.customers.services import CustomerInput
 from creditdesk.finance.pricing import SEEDED_LPR
+from creditdesk.finance.provident import PROVIDENT_SOURCE, SEEDED_PROVIDENT
 from creditdesk.products import seed as products_seed
-from creditdesk.rates.models import LprRate
+from creditdesk.rates.models import LprRate, ProvidentRate
 from creditdesk.scoring import seed as scoring_seed
 from creditdesk.scoring.models import Assessment, ScoreModel
 from creditdesk.solutions.models import Proposal
@@ -25,11 +26,22 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def graded_customer(demo_org):
-    # The LPR table comes from a data migration, which an earlier transactional test's flush empties.
+    # The LPR and 公积金 tables come from data migrations; an earlier transactional test's flush empties them.
     for quote in SEEDED_LPR:
         LprRate.objects.get_or_create(
             effective_from=quote.effective_from,
             defaults={"one_year": quote.one_year * 100, "five_year": quote.five_year * 100},
+        )
+    for row in SEEDED_PROVIDENT:
+        ProvidentRate.objects.get_or_create(
+            effective_from=row.effective_from,
+            defaults={
+                "first_home_up_to_5y": row.first_home_up_to_5y * 100,
+                "first_home_over_5y": row.first_home_over_5y * 100,
+                "second_home_up_to_5y": row.second_home_up_to_5y * 100,
+                "second_home_over_5y": row.second_home_over_5y * 100,
+                "source": PROVIDENT_SOURCE,
+            },
         )
     products_seed.run()  # the catalogue
     scoring_seed.run()  # the shipped scorecard, active
@@ -103,10 +115,13 @@ def test_cm_records_a_need_matches_and_opens_the_proposal(
     ).click()
     expect(page.locator("[data-testid=proposal-title]")).to_contain_text("方案书")
     expect(page.locator("[data-testid=proposal-apr]")).to_have_text(re.compile(r"^\d+\.\d\d%$"))
-    expect(page.locator("[data-testid=proposal-disclosures] li")).to_have_count(7)
+    expect(page.locator("[data-testid=proposal-title]")).to_be_visible()
+    proposal = Proposal.objects.get()
+    # Six required disclosures, a seventh (the LPR in force) when the chosen product is LPR-priced.
+    lpr_priced = proposal.content["options"][0]["rate"]["lpr"] is not None
+    expect(page.locator("[data-testid=proposal-disclosures] li")).to_have_count(7 if lpr_priced else 6)
     page.screenshot(path=screenshot_dir / "solutions-proposal.png", full_page=True)
 
-    proposal = Proposal.objects.get()
     href = page.locator("[data-testid=proposal-pdf]").get_attribute("href")
     pdf = page.request.get(f"{live_server.url}{href}")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"

@@ -33,9 +33,22 @@ from creditdesk.scoring.choices import Grade
 from creditdesk.solutions import selectors, services
 from creditdesk.solutions.competitors import CompetitorOffer as CoreOffer
 from creditdesk.solutions.filtersets import CompetitorOfferFilterSet, ProposalFilterSet
-from creditdesk.solutions.models import CompetitorOffer, Proposal, QuoteKind
+from creditdesk.solutions.models import (
+    Answer,
+    ChargeKind,
+    CollateralNeed,
+    CompetitorOffer,
+    Proposal,
+    QuoteKind,
+)
 
-NEED_FACTS = ("has_guarantor", "has_co_borrower", "co_borrower_monthly_income")
+NEED_FACTS = (
+    "has_guarantor",
+    "has_co_borrower",
+    "co_borrower_monthly_income",
+    "collateral_prior_liens",
+    "home_purchase_order",
+)
 
 # --- matching ---------------------------------------------------------------------------------------------
 
@@ -134,10 +147,36 @@ def _percent_field(**kwargs: Any) -> serializers.CharField:
     )
 
 
+class CompetitorChargeSerializer(serializers.Serializer):
+    """一项放款时的费用或扣款: 名称, 收取方式, 金额（元）或本金的百分比（只填一项）."""
+
+    name = serializers.CharField(max_length=50, allow_blank=True)
+    kind = serializers.ChoiceField(
+        choices=ChargeKind.choices,
+        help_text=(
+            "upfront 放款时另付；deducted 从放款金额扣除（砍头息）；"
+            "deposit 保证金（到期退还、不计息）；monthly 每月服务费（金额或百分比均为每月）"
+        ),
+    )
+    amount = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
+    percent = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text='本金的百分比，字符串（"3" 或 "3%" 即 3%）',
+    )
+
+
 class CompetitorOfferSerializer(serializers.ModelSerializer):
     amount = serializers.CharField(read_only=True)
     annual_rate = serializers.CharField(read_only=True, allow_null=True, help_text="%")
-    monthly_flat_rate = serializers.CharField(read_only=True, allow_null=True, help_text="%")
+    daily_rate = serializers.CharField(read_only=True, allow_null=True, help_text="%/日，按剩余本金")
+    monthly_rate = serializers.CharField(read_only=True, allow_null=True, help_text="%/月，按剩余本金")
+    monthly_flat_rate = serializers.CharField(read_only=True, allow_null=True, help_text="%/月，按原始本金")
+    charges = CompetitorChargeSerializer(many=True, read_only=True)
+    prepayment_penalty = serializers.CharField(read_only=True, allow_null=True, help_text="%，按提前归还本金")
     monthly_payment = serializers.CharField(read_only=True, allow_null=True)
     total_repayment = serializers.CharField(read_only=True, allow_null=True)
     upfront_fee = serializers.CharField(read_only=True)
@@ -176,10 +215,42 @@ class CompetitorOfferWriteSerializer(serializers.Serializer):
         choices=RepaymentMethod.choices, required=False, default=RepaymentMethod.EQUAL_INSTALLMENT
     )
     annual_rate = _percent_field(required=False, allow_null=True, allow_blank=True, default=None)
-    monthly_flat_rate = _percent_field(required=False, allow_null=True, allow_blank=True, default=None)
+    daily_rate = _percent_field(
+        required=False, allow_null=True, allow_blank=True, default=None, label="日息（%/日，按剩余本金）"
+    )
+    monthly_rate = _percent_field(
+        required=False, allow_null=True, allow_blank=True, default=None, label="月息（%/月，按剩余本金）"
+    )
+    monthly_flat_rate = _percent_field(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        label="分期手续费（%/月，按原始本金）",
+    )
     monthly_payment = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
     total_repayment = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
     upfront_fee = _money_field(required=False, allow_null=True, allow_blank=True, default=None)
+    charges = CompetitorChargeSerializer(many=True, required=False, default=list)
+    approval_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="审批时间（天，0–365）"
+    )
+    documents = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    prepayment_terms = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    prepayment_penalty = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text='提前还款违约金，提前归还本金的百分比（"1" 即 1%）',
+    )
+    collateral = serializers.ChoiceField(
+        choices=CollateralNeed.choices, required=False, default=CollateralNeed.UNKNOWN
+    )
+    entrusted_payment = serializers.ChoiceField(
+        choices=Answer.choices, required=False, default=Answer.UNKNOWN
+    )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     quoted_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -192,7 +263,10 @@ class CompareRequestSerializer(serializers.Serializer):
     quotes = serializers.ListField(
         child=serializers.DictField(),
         required=False,
-        help_text="可选：临时报价列表（不保存），字段同 CompetitorOffer，利率为小数（0.005 即 0.5%）",
+        help_text=(
+            "可选：临时报价列表（不保存），字段同 CompetitorOffer，利率为小数（0.005 即 0.5%）；"
+            "charges 中 percent 也为小数（0.03 即本金的 3%），facts 为非价格因素"
+        ),
     )
 
 
@@ -200,7 +274,10 @@ ComparisonResponse = inline_serializer(
     "Comparison",
     {
         "rows": serializers.JSONField(
-            help_text="按年化利率从低到高：side, label, quoted, apr_compound, apr_simple …"
+            help_text=(
+                "按年化利率从低到高：side, label, quoted, apr_compound, apr_simple, disbursed, net_received, "
+                "total_cost, facts（审批时间、材料、提前还款、抵押担保、受托支付）, warnings …"
+            )
         ),
         "summary": serializers.CharField(),
     },

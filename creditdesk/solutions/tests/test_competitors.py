@@ -48,11 +48,12 @@ def test_flat_half_percent_a_month_is_about_10_9_percent():
     assert row.first_payment == D("8833.33")
     assert row.total_repaid == D("106000.00") and row.total_cost == D("6000.00")
     assert row.sentence == (
-        "某消费金融公司「轻松贷」报“月息 0.50%”，利息每月都按原始本金 100,000.00 元计算，而本金在逐月归还："
-        "每月还 8,833.33 元，共多还 6,000.00 元。"
-        "按实际占用本金计算，年化利率（IRR）为 11.46%（单利 10.90%），并不是 6.00%。"
+        "某消费金融公司「轻松贷」报“每月手续费 0.50%”，每月都按原始本金 100,000.00 元收取，而本金在逐月归还，"
+        "看似年利率 6.00%，首期还款 8,833.33 元，"
+        "按实际占用本金计算，年化利率（IRR）为 11.46%（单利 10.90%），总成本 6,000.00 元。"
+        "按原始本金收费的“月费率”不是年利率：实际年化并不是 6.00%。"
     )
-    assert row.quoted == "月息 0.50%（按原始本金）"
+    assert row.quoted == "分期手续费每月 0.50%（按原始本金）"
 
 
 def test_instalment_quote_with_an_upfront_fee_rules_md_vector():
@@ -96,8 +97,10 @@ def test_annual_rate_quote_with_and_without_a_fee():
     with_fee = competitor_row(replace(plain, upfront_fee=D("1000.00")), ON)
     assert with_fee.apr.compound > row.apr.compound
     assert with_fee.sentence.startswith(
-        "某银行「安居贷」名义年利率 3.60%，加上 1,000.00 元手续费，按实际到手金额计算的年化利率（IRR）为"
+        "某银行「安居贷」年利率 3.60%（等额本息），另有手续费 1,000.00 元（放款时另行支付），"
+        "首期还款 8,496.73 元，放款时实际到手 99,000.00 元，按实际占用本金计算，年化利率（IRR）为"
     )
+    assert with_fee.net_received == D("99000.00") and with_fee.disbursed == D("100000.00")
 
 
 def test_comparison_side_by_side_lowest_annualized_rate_first():

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from creditdesk.finance.pricing import SEEDED_LPR
+from creditdesk.finance.provident import SEEDED_PROVIDENT
 from creditdesk.finance.schedule import annuity_payment
 from creditdesk.products.capacity import Capacity, NeedError
 from creditdesk.products.catalogue import SEED_CATALOGUE
@@ -172,7 +173,9 @@ def test_properties_of_any_match(situation):
     """Eligible options pass every rule and are ordered by score; each ineligible product failed a rule;
     every combination covers the need exactly with both parts passing."""
     the_need, capacity, facts = situation
-    result = match(the_need, capacity, facts, SEED_CATALOGUE, SEEDED_LPR, ON)
+    result = match(
+        the_need, capacity, facts, SEED_CATALOGUE, SEEDED_LPR, ON, provident_table=SEEDED_PROVIDENT
+    )
     assert len(result.eligible) + len(result.pending) + len(result.ineligible) == len(SEED_CATALOGUE)
     assert all(o.quote.evaluation.passed for o in result.eligible)
     assert [o.score for o in result.eligible] == sorted((o.score for o in result.eligible), reverse=True)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from creditdesk.finance.pricing import SEEDED_LPR
+from creditdesk.finance.provident import SEEDED_PROVIDENT
 from creditdesk.finance.schedule import annuity_payment
 from creditdesk.products.capacity import Capacity, Need
 from creditdesk.products.catalogue import SEED_CATALOGUE
@@ -186,7 +187,9 @@ def situations(draw):
 @given(situations(), st.sampled_from(PRODUCTS))
 def test_every_change_passes_when_re_evaluated(situation, spec):
     the_need, capacity, facts = situation
-    ctx = make_context(the_need, capacity, facts, SEEDED_LPR, date(2026, 1, 5))
+    ctx = make_context(
+        the_need, capacity, facts, SEEDED_LPR, date(2026, 1, 5), provident_table=SEEDED_PROVIDENT
+    )
     original = quote(ctx, spec)
     gap = what_if(ctx, spec, original)
     if not original.evaluation.failed:
