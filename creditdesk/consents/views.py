@@ -22,7 +22,7 @@ from creditdesk.core.exceptions import DomainError
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.choices import QualitySegment
 from creditdesk.customers.models import Customer
-from creditdesk.customers.selectors import customer_get_visible
+from creditdesk.customers.selectors import business_persons, customer_get_visible
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 LIST_LIMIT = 100
@@ -215,15 +215,31 @@ def customer_warnings(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The 预警 panel of the 360 page: what the product matching refuses on — a current overdue in the
     latest credit-report summary (of a 贷款审批 inquiry, ``selectors.MATCHING_PURPOSES``). A customer
     marked 优质 is then shown as 优质（征信当前逾期，待复核）: the header badge is replaced (htmx
-    out-of-band swap)."""
+    out-of-band swap).
+
+    For an enterprise or a 个体工商户 the matcher also counts the reports of the persons behind it (经营者,
+    法定代表人: ``customers.selectors.business_persons``), so the panel does too: a current overdue in any
+    of their latest reports is shown, without naming the person (they may be outside the viewer's scope).
+    """
     customer = customer_get_visible(user=request.user, customer_id=customer_id)
-    latest = selectors.latest_report_summary(customer=customer)
+    persons = business_persons(customer=customer) if customer.is_business else []
+    latest = selectors.latest_report_summaries(customers=[customer, *persons])
+    own = latest.get(customer.pk)
     overdue_on = None
-    if latest is not None and latest.summary.current_overdue:
-        overdue_on = timezone.localdate(latest.inquiry.requested_at)
+    if own is not None and own.summary.current_overdue:
+        overdue_on = timezone.localdate(own.inquiry.requested_at)
+    persons_overdue_on = [
+        timezone.localdate(latest[p.pk].inquiry.requested_at)
+        for p in persons
+        if p.pk in latest and latest[p.pk].summary.current_overdue
+    ]
+    person_overdue_on = max(persons_overdue_on) if persons_overdue_on else None
+    flagged = overdue_on is not None or person_overdue_on is not None
     context = {
         "customer": customer,
         "overdue_on": overdue_on,
-        "prime_under_review": overdue_on is not None and customer.quality_segment == QualitySegment.PRIME,
+        "person_overdue_on": person_overdue_on,
+        "flagged": flagged,
+        "prime_under_review": flagged and customer.quality_segment == QualitySegment.PRIME,
     }
     return render(request, "consents/_warnings.html", context)

@@ -246,6 +246,30 @@ def test_warnings_panel_shows_a_current_overdue_and_the_prime_segment_under_revi
     assert "优质（征信当前逾期，待复核）" in html
 
 
+def test_a_business_is_flagged_when_its_operator_has_a_current_overdue(client, org, zhang):
+    """The matcher counts the operator's report for a 个体工商户 (products.customer_facts): so does the
+    panel, without naming the person."""
+    from creditdesk.customers import services as customer_services
+    from creditdesk.customers.services import CustomerInput
+
+    shop = customer_services.customer_create(
+        actor=org.cm_a, data=CustomerInput(kind="individual_business", name="张三小吃店")
+    )
+    type(shop).objects.filter(pk=shop.pk).update(quality_segment="prime")
+    client.force_login(org.cm_a)
+    url = f"/consents/customer/{shop.pk}/warnings/"
+    _summary(org.cm_a, _inquiry(org, zhang))  # zhang has a current overdue, not yet the shop's operator
+    assert "暂无预警。" in client.get(url).content.decode()
+
+    customer_services.relationship_add(
+        actor=org.cm_a, from_customer_id=zhang.pk, to_customer_id=shop.pk, kind="operator"
+    )
+    html = client.get(url).content.decode()
+    assert 'data-testid="warning-person-overdue"' in html and "经营者或法定代表人的征信显示当前逾期" in html
+    assert "张三" not in html.replace("张三小吃店", "")  # the person is not named
+    assert "优质（征信当前逾期，待复核）" in html
+
+
 def test_a_summary_of_a_card_review_is_not_used_for_the_warning(client, org, zhang):
     """A summary serves its inquiry's purpose: a card review's report is not the loan review's."""
     _summary(org.cm_a, _inquiry(org, zhang, purpose="card_review"))
