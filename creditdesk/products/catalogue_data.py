@@ -103,7 +103,7 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
         "code": "GJJXD",
         "name": "公积金信用贷",
         "category": "credit",
-        "description": "按公积金缴存基数核定额度的个人信用贷款，缴存越久额度越高。",
+        "description": "连续缴存住房公积金满 12 个月的个人可申请的信用贷款，无需抵押担保。",
         "customer_types": [_IND],
         "purposes": _CONSUMER_PURPOSES,
         "amount": {"min": "10000.00", "max": "500000.00"},
