@@ -2,9 +2,12 @@
 turn their input into ``LoanTerms`` here and their output into the same figures.
 
 Input arrives as strings (form fields, JSON, command-line arguments). Numbers are parsed straight into
-``Decimal`` — a float never enters — and every refusal is a ``CalculationError`` naming the field, with a
-Chinese sentence for people and a stable code for programs. Rates are percent at this boundary
-(``"4.90"``) and fractions inside the core (``0.049``).
+``Decimal`` — a float never enters (``rates.parsing``) — and every refusal is a ``CalculationError``
+naming the field, with a Chinese sentence for people and a stable code for programs. Rates are percent at
+this boundary (``"4.90"``) and fractions inside the core (``0.049``).
+
+A rate is set by one of three pricing modes (``PricingMode``): a fixed annual rate, the LPR in force + a
+spread, or the 公积金 table's rate in force (``rates.provident``; RULES.md: not LPR-priced, not fixed).
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from creditdesk.core.money import D, NegativeAmount, NotWholeFen, format_rate, parse_amount
-from creditdesk.core.money import parse_decimal as parse_number
+from creditdesk.core.enums import LabelledEnum, gettext_noop
+from creditdesk.core.money import D, format_rate
 from creditdesk.finance.apr import AnnualizedRate, annualized_rate
 from creditdesk.finance.prepayment import KeepOption, PenaltyRule, PrepaymentResult, prepay
 from creditdesk.finance.pricing import (
@@ -33,21 +36,30 @@ from creditdesk.finance.pricing import (
     rate_moves,
     tenor_for_term,
 )
+from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.finance.schedule import Schedule, build_schedule
+from creditdesk.finance.terms import CalculationError as CalculationError  # callers catch it from here
 from creditdesk.finance.terms import (
-    CalculationError,
-    Fee,
-    FeeTiming,
     Frequency,
     LoanTerms,
     Method,
     validate_terms,
 )
+from creditdesk.rates.parsing import (
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_fees,
+    parse_int,
+    parse_money,
+    parse_pricing_date,
+    refusal,
+)
+from creditdesk.rates.provident import RESET_NOTE, parse_home_order, provident_pricing
 
 PERCENT_PLACES = Decimal("0.0001")
 FEN = Decimal("0.01")
 SCHEDULED_METHODS = (Method.EQUAL_INSTALLMENT, Method.EQUAL_PRINCIPAL, Method.INTEREST_ONLY, Method.BULLET)
-MAX_FEES = 10
 
 
 def max_annual_rate() -> Decimal:
@@ -55,97 +67,7 @@ def max_annual_rate() -> Decimal:
     return D(str(settings.CREDITDESK_MAX_ANNUAL_RATE_PERCENT)) / 100
 
 
-# --- Parsing ----------------------------------------------------------------------------------------
-
-
-def _refuse(field: str, code: str, message: str) -> CalculationError:
-    return CalculationError(code, message, {"field": field})
-
-
-def parse_decimal(value: Any, *, field: str, label: str) -> Decimal:
-    """A number from a string, int or Decimal (JSON numbers arrive as Decimal); floats are refused."""
-    if value is None or value == "":
-        raise _refuse(field, "required", _("请填写%(label)s。") % {"label": label})
-    if isinstance(value, (bool, float)):
-        raise _refuse(
-            field, "not_decimal", _("%(label)s须以字符串或整数传入，不接受浮点数。") % {"label": label}
-        )
-    try:
-        number = parse_number(value if isinstance(value, Decimal | int) else str(value))
-    except ValueError:
-        raise _refuse(field, "malformed_number", _("%(label)s不是有效的数字。") % {"label": label}) from None
-    return number
-
-
-def parse_money(value: Any, *, field: str, label: str) -> Decimal:
-    """An amount as a CM types it (``core.money.parse_amount``: "300,000", "30万", full-width digits).
-    A negative amount or one finer than the fen is read as the number it is, so that the core refuses it
-    with its own code and sentence (``principal_not_positive``, ``principal_not_fen`` …)."""
-    if value is None or value == "" or isinstance(value, bool | float):
-        return parse_decimal(value, field=field, label=label)
-    try:
-        return parse_amount(value if isinstance(value, Decimal | int) else str(value))
-    except (NegativeAmount, NotWholeFen):
-        return parse_decimal(value, field=field, label=label)
-    except ValueError:
-        raise _refuse(
-            field,
-            "malformed_number",
-            _("%(label)s不是有效的金额，请输入如 300,000 或 30万。") % {"label": label},
-        ) from None
-
-
-def parse_int(value: Any, *, field: str, label: str) -> int:
-    number = parse_decimal(value, field=field, label=label)
-    if number != number.to_integral_value():
-        raise _refuse(field, "not_integer", _("%(label)s必须是整数。") % {"label": label})
-    return int(number)
-
-
-def parse_date(value: Any, *, field: str, label: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise _refuse(
-            field, "malformed_date", _("%(label)s不是有效日期（格式 YYYY-MM-DD）。") % {"label": label}
-        ) from None
-
-
-def parse_choice(value: Any, enum: type[Any], *, field: str, label: str) -> Any:
-    try:
-        return enum(str(value).strip())
-    except ValueError:
-        allowed = "、".join(member.value for member in enum)
-        raise _refuse(
-            field,
-            f"unknown_{field}",
-            _("%(label)s无效，可选：%(allowed)s。")
-            % {
-                "label": label,
-                "allowed": allowed,
-            },
-        ) from None
-
-
-def parse_fees(raw: Any) -> tuple[Fee, ...]:
-    if raw in (None, ""):
-        return ()
-    if not isinstance(raw, Sequence) or isinstance(raw, str):
-        raise _refuse("fees", "malformed_fees", _("费用须为列表，每项含 amount 和 when。"))
-    if len(raw) > MAX_FEES:
-        raise _refuse("fees", "too_many_fees", _("费用最多 %(n)s 项。") % {"n": MAX_FEES})
-    fees = []
-    for index, item in enumerate(raw):
-        if not isinstance(item, Mapping):
-            raise _refuse(f"fees[{index}]", "malformed_fees", _("费用须为列表，每项含 amount 和 when。"))
-        amount = parse_money(item.get("amount"), field=f"fees[{index}].amount", label=_("费用金额"))
-        when = parse_choice(
-            item.get("when", FeeTiming.UPFRONT), FeeTiming, field=f"fees[{index}].when", label=_("收费时点")
-        )
-        fees.append(Fee(amount=amount, when=when))
-    return tuple(fees)
+# --- Pricing and terms ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -171,29 +93,98 @@ class Pricing:
         return rate_basis_text(self.lpr_rate, self.lpr.effective_from, self.spread_bp, self.annual_rate)
 
 
+class PricingMode(LabelledEnum):
+    """定价方式 — how a single loan's rate is set."""
+
+    FIXED = "fixed", gettext_noop("固定年利率")
+    LPR = "lpr", gettext_noop("LPR 加点")
+    PROVIDENT = "provident", gettext_noop("公积金贷款利率")
+
+
+MODE_FIELDS = {
+    PricingMode.FIXED: ("annual_rate",),
+    PricingMode.LPR: ("spread_bp", "lpr_tenor"),
+    PricingMode.PROVIDENT: ("home_order",),
+}
+"""The request fields each pricing mode reads: beside an explicit ``pricing_mode`` a field of another
+mode is ambiguous and refused (``pricing_fields_conflict``)."""
+
+
+def _given(data: Mapping[str, Any], field: str) -> bool:
+    value = data.get(field)
+    return value not in (None, "") and not (field == "lpr_tenor" and value == "auto")
+
+
+def parse_pricing_mode(data: Mapping[str, Any]) -> PricingMode:
+    """``pricing_mode`` when given. Without it, as before the mode existed: ``annual_rate`` prices a fixed
+    rate, else ``spread_bp`` the LPR."""
+    if not _given(data, "pricing_mode"):
+        if _given(data, "home_order"):
+            raise refusal(
+                "home_order",
+                "pricing_fields_conflict",
+                _("首套/二套（home_order）只用于公积金贷款利率定价，请同时选择 pricing_mode=provident。"),
+            )
+        if _given(data, "annual_rate") or not _given(data, "spread_bp"):
+            return PricingMode.FIXED
+        return PricingMode.LPR
+    mode: PricingMode = parse_choice(
+        data["pricing_mode"], PricingMode, field="pricing_mode", label=_("定价方式")
+    )
+    for other, fields in MODE_FIELDS.items():
+        for field in fields:
+            if other != mode and _given(data, field):
+                raise refusal(
+                    field,
+                    "pricing_fields_conflict",
+                    _(
+                        "按“%(mode)s”定价时不能再填写 %(field)s。各定价方式只填自己的字段："
+                        "固定年利率填 annual_rate；LPR 加点填 spread_bp（可选 lpr_tenor、pricing_date）；"
+                        "公积金贷款利率按公积金利率表定价，只选 home_order（首套/二套，可选 pricing_date），"
+                        "不填年利率或加点。"
+                    )
+                    % {"mode": _(mode.label), "field": field},
+                )
+    return mode
+
+
 def parse_pricing(
-    data: Mapping[str, Any], *, months: int, lpr_table: Sequence[LprQuote], today: date
+    data: Mapping[str, Any],
+    *,
+    months: int,
+    lpr_table: Sequence[LprQuote],
+    today: date,
+    provident_table: Sequence[ProvidentQuote] = (),
 ) -> Pricing:
-    """``annual_rate`` (percent), or ``spread_bp`` over the LPR (tenor ``lpr_tenor`` or by term)."""
-    if data.get("annual_rate") not in (None, ""):
+    """By ``pricing_mode`` (``parse_pricing_mode``): ``annual_rate`` (percent); ``spread_bp`` over the LPR
+    (tenor ``lpr_tenor`` or by term); or the 公积金 table for ``home_order`` (``rates.provident``). The
+    LPR and the 公积金 rate are those in force on ``pricing_date`` (default today)."""
+    mode = parse_pricing_mode(data)
+    if mode == PricingMode.PROVIDENT:
+        found = provident_pricing(
+            provident_table,
+            months=months,
+            home=parse_home_order(data.get("home_order")),
+            on=parse_pricing_date(data, today=today),
+        )
+        return Pricing(annual_rate=found.annual_rate, provident=found)
+    if mode == PricingMode.FIXED:
+        if not _given(data, "annual_rate"):
+            raise refusal(
+                "annual_rate", "required", _("请填写年利率，或选择 LPR 加点定价并填写加点（基点）。")
+            )
         rate = parse_decimal(data["annual_rate"], field="annual_rate", label=_("年利率")) / 100
         return Pricing(annual_rate=rate)
-    if data.get("spread_bp") in (None, ""):
-        raise _refuse("annual_rate", "required", _("请填写年利率，或选择 LPR 加点定价并填写加点（基点）。"))
-    spread = parse_int(data["spread_bp"], field="spread_bp", label=_("加点（基点）"))
+    spread = parse_int(data.get("spread_bp"), field="spread_bp", label=_("加点（基点）"))
     if not -1000 <= spread <= 3000:
-        raise _refuse("spread_bp", "spread_out_of_range", _("加点须在 -1000 到 3000 基点之间。"))
+        raise refusal("spread_bp", "spread_out_of_range", _("加点须在 -1000 到 3000 基点之间。"))
     tenor_raw = data.get("lpr_tenor") or "auto"
     tenor = (
         tenor_for_term(months)
         if tenor_raw == "auto"
         else parse_choice(tenor_raw, LprTenor, field="lpr_tenor", label=_("LPR 期限"))
     )
-    on = (
-        parse_date(data["pricing_date"], field="pricing_date", label=_("定价日"))
-        if data.get("pricing_date")
-        else today
-    )
+    on = parse_pricing_date(data, today=today)
     quote_in_force = lpr_in_force(lpr_table, on)
     rate = price(lpr_table, tenor, spread, on)
     base = quote_in_force.one_year if tenor == LprTenor.ONE_YEAR else quote_in_force.five_year
@@ -201,21 +192,25 @@ def parse_pricing(
 
 
 def parse_terms(
-    data: Mapping[str, Any], *, lpr_table: Sequence[LprQuote], today: date
+    data: Mapping[str, Any],
+    *,
+    lpr_table: Sequence[LprQuote],
+    today: date,
+    provident_table: Sequence[ProvidentQuote] = (),
 ) -> tuple[LoanTerms, Pricing]:
     """Validated ``LoanTerms`` from request data (see the API's QuoteRequest for the fields)."""
     method = parse_choice(data.get("method", ""), Method, field="method", label=_("还款方式"))
     if method == Method.REVOLVING:
-        raise _refuse("method", "method_not_scheduled", _("随借随还按实际用款计息，请使用随借随还测算。"))
+        raise refusal("method", "method_not_scheduled", _("随借随还按实际用款计息，请使用随借随还测算。"))
     principal = parse_money(data.get("principal"), field="principal", label=_("贷款金额"))
     months = parse_int(data.get("months"), field="months", label=_("期限（月）"))
     frequency = parse_choice(
         data.get("frequency") or Frequency.MONTHLY, Frequency, field="frequency", label=_("还款周期")
     )
     if frequency == Frequency.QUARTERLY and months % 3:
-        raise _refuse("months", "months_not_quarterly", _("按季还款时，期限（月）须为 3 的倍数。"))
+        raise refusal("months", "months_not_quarterly", _("按季还款时，期限（月）须为 3 的倍数。"))
     if not 1 <= months <= settings.CREDITDESK_MAX_TERM_MONTHS:
-        raise _refuse(
+        raise refusal(
             "months",
             "term_out_of_range",
             _("期限须在 1 到 %(n)s 个月之间。")
@@ -223,7 +218,9 @@ def parse_terms(
                 "n": settings.CREDITDESK_MAX_TERM_MONTHS,
             },
         )
-    pricing = parse_pricing(data, months=months, lpr_table=lpr_table, today=today)
+    pricing = parse_pricing(
+        data, months=months, lpr_table=lpr_table, today=today, provident_table=provident_table
+    )
     start = (
         parse_date(data["start_date"], field="start_date", label=_("放款日"))
         if data.get("start_date")
@@ -294,7 +291,7 @@ def parse_prepayment(data: Mapping[str, Any]) -> tuple[Decimal, date, KeepOption
     keep = parse_choice(data.get("keep") or KeepOption.TERM, KeepOption, field="keep", label=_("还款安排"))
     raw_penalty = data.get("penalty") or {}
     if not isinstance(raw_penalty, Mapping):
-        raise _refuse("penalty", "malformed_penalty", _("违约金规则格式不正确。"))
+        raise refusal("penalty", "malformed_penalty", _("违约金规则格式不正确。"))
     percent = raw_penalty.get("percent_of_prepaid")
     months = raw_penalty.get("months_of_interest")
     waived = raw_penalty.get("waived_after_months")
@@ -316,11 +313,11 @@ def parse_prepayment(data: Mapping[str, Any]) -> tuple[Decimal, date, KeepOption
         ),
     )
     if rule.percent_of_prepaid < 0 or rule.percent_of_prepaid > Decimal("0.05"):
-        raise _refuse(
+        raise refusal(
             "penalty.percent_of_prepaid", "penalty_out_of_range", _("违约金比例须在 0 到 5% 之间。")
         )
     if not 0 <= rule.months_of_interest <= 12:
-        raise _refuse(
+        raise refusal(
             "penalty.months_of_interest", "penalty_out_of_range", _("违约金月利息数须在 0 到 12 之间。")
         )
     return amount, on, keep, rule
@@ -389,12 +386,26 @@ def quote_json(result: Quote) -> dict[str, Any]:
             "annual_rate": percent(result.pricing.annual_rate),
         }
         body["rate_moves"] = rate_moves_json(quote_rate_moves(result))
+    body["provident"] = provident_json(result.pricing.provident)
     return body
+
+
+def provident_json(found: ProvidentPrice | None) -> dict[str, Any] | None:
+    """The 公积金 table row a quote was priced on (``None`` unless it is a 公积金 quote)."""
+    if found is None:
+        return None
+    return {
+        "effective_from": found.quote.effective_from.isoformat(),
+        "rate": percent(found.annual_rate),
+        "home_order": "second" if found.second_home else "first",
+        "reset_note": _(RESET_NOTE),
+    }
 
 
 def quote_rate_moves(result: Quote) -> tuple[RateMove, ...]:
     """For an LPR-priced quote, the payment after ±50 bp at the first reset (an illustration, RULES.md: a
-    floating quote says the payment will change); none for a fixed rate."""
+    floating quote says the payment will change); none for a fixed rate, nor for a 公积金 rate (it follows
+    the 公积金 table, not the LPR: its quote says when it reprices, ``RESET_NOTE``)."""
     if result.pricing.lpr is None:
         return ()
     return rate_moves(result.schedule.terms)

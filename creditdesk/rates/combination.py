@@ -2,7 +2,8 @@
 part with its own rate and schedule, shown together.
 
 The 公积金 part is priced from the 公积金 table in force on the pricing date for the home (首套 / 二套) and
-its term (≤ 60 / > 60 months); the commercial part at the LPR in force that day (tenor by term) + a spread.
+its term (≤ 60 / > 60 months) — the single-loan calculator's 公积金 mode (``rates.provident``); the
+commercial part at the LPR in force that day (tenor by term) + a spread.
 Each part is exactly the single-loan calculator's quote (``calculator.quote``), so its payment is the one a
 single quote gives; the combined figures are the month-by-month sums (when the terms differ, the shorter
 part simply stops). The page, the API (``POST /api/v1/calculator/combination/``) and ``creditdesk calc
@@ -25,36 +26,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from creditdesk.core.enums import LabelledEnum, gettext_noop
+from creditdesk.core.enums import gettext_noop
 from creditdesk.core.money import ZERO
-from creditdesk.finance.pricing import LprQuote, provident_price
+from creditdesk.finance.pricing import LprQuote
 from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.finance.terms import CalculationError, Method
 from creditdesk.rates import calculator
-from creditdesk.rates.calculator import (
-    Pricing,
-    Quote,
-    money,
-    parse_choice,
-    parse_date,
-    parse_int,
-    parse_money,
-)
+from creditdesk.rates.calculator import PricingMode, Quote, money
+from creditdesk.rates.parsing import parse_int, parse_money, refusal
+from creditdesk.rates.provident import PROVIDENT_LOAN, HomeOrder, check_housing_term, parse_home_order
 
-# RULES.md "Term, age, use of funds": housing loans (商业 / 公积金) run at most 30 years.
-HOUSING_MAX_TERM_MONTHS = 360
-PARTS = {"provident": gettext_noop("公积金贷款"), "commercial": gettext_noop("商业贷款")}
-
-
-class HomeOrder(LabelledEnum):
-    """首套 / 二套: which column of the 公积金 table prices the 公积金 part."""
-
-    FIRST = "first", gettext_noop("首套")
-    SECOND = "second", gettext_noop("二套")
-
-
-def _refuse(field: str, code: str, message: str) -> CalculationError:
-    return CalculationError(code, message, {"field": field})
+PARTS = {"provident": PROVIDENT_LOAN, "commercial": gettext_noop("商业贷款")}
 
 
 @dataclass(frozen=True)
@@ -130,19 +112,13 @@ def _part_data(data: Mapping[str, Any], part: str) -> dict[str, Any]:
         data.get(amount_field), field=amount_field, label=_("%(part)s金额") % {"part": _(PARTS[part])}
     )
     if amount <= 0:
-        raise _refuse(
+        raise refusal(
             amount_field, "part_not_positive", _("%(part)s金额须大于 0。") % {"part": _(PARTS[part])}
         )
     months = parse_int(
         data.get(months_field), field=months_field, label=_("%(part)s期限（月）") % {"part": _(PARTS[part])}
     )
-    if not 1 <= months <= HOUSING_MAX_TERM_MONTHS:
-        raise _refuse(
-            months_field,
-            "term_over_housing_limit",
-            _("%(part)s期限须在 1 到 %(n)s 个月之间（住房贷款最长 30 年）。")
-            % {"part": _(PARTS[part]), "n": HOUSING_MAX_TERM_MONTHS},
-        )
+    check_housing_term(months, field=months_field, loan=_(PARTS[part]))
     return {
         "method": data.get("method") or Method.EQUAL_INSTALLMENT,
         "principal": amount,
@@ -170,34 +146,27 @@ def parse_combination(
     ``provident_amount`` / ``provident_months``, ``commercial_amount`` / ``commercial_months`` /
     ``spread_bp`` (over the LPR, tenor by term), ``method`` (both parts, default 等额本息), ``start_date``
     and ``pricing_date`` (default today)."""
-    home = parse_choice(
-        data.get("home_order") or "first", HomeOrder, field="home_order", label=_("首套/二套")
-    )
-    second_home = home == HomeOrder.SECOND
+    home = parse_home_order(data.get("home_order"))
     provident_data = _part_data(data, "provident")
     commercial_data = _part_data(data, "commercial")
-    on = (
-        parse_date(data["pricing_date"], field="pricing_date", label=_("定价日"))
-        if data.get("pricing_date")
-        else today
-    )
-    found = provident_price(provident_table, provident_data["months"], second_home, on)
-    provident_data["annual_rate"] = found.annual_rate * 100  # the calculator's boundary is percent
+    # The 公积金 part is a single-loan quote in the 公积金 pricing mode (``rates.provident``).
+    provident_data |= {"pricing_mode": PricingMode.PROVIDENT, "home_order": home}
     if data.get("spread_bp") in (None, ""):
-        raise _refuse("spread_bp", "required", _("请填写商业贷款的 LPR 加点（基点，可为负数）。"))
-    commercial_data["spread_bp"] = data.get("spread_bp")
-    commercial_data["lpr_tenor"] = "auto"
+        raise refusal("spread_bp", "required", _("请填写商业贷款的 LPR 加点（基点，可为负数）。"))
+    commercial_data |= {"pricing_mode": PricingMode.LPR, "spread_bp": data.get("spread_bp")}
     quotes = {}
     for part, part_data in (("provident", provident_data), ("commercial", commercial_data)):
         try:
-            terms, pricing = calculator.parse_terms(part_data, lpr_table=lpr_table, today=today)
+            terms, pricing = calculator.parse_terms(
+                part_data, lpr_table=lpr_table, provident_table=provident_table, today=today
+            )
         except CalculationError as exc:
             raise _renamed(exc, part) from exc
-        if part == "provident":
-            pricing = Pricing(annual_rate=found.annual_rate, provident=found)
         quotes[part] = calculator.quote(terms, pricing)
     return Combination(
-        provident=quotes["provident"], commercial=quotes["commercial"], second_home=second_home
+        provident=quotes["provident"],
+        commercial=quotes["commercial"],
+        second_home=home == HomeOrder.SECOND,
     )
 
 

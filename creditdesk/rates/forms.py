@@ -13,8 +13,9 @@ from creditdesk.core.forms import DateFormField, Form
 from creditdesk.finance.prepayment import KeepOption
 from creditdesk.finance.pricing import LprTenor
 from creditdesk.finance.terms import FeeTiming, Frequency
+from creditdesk.rates.calculator import PricingMode
 from creditdesk.rates.choices import SCHEDULED_METHOD_CHOICES
-from creditdesk.rates.combination import HomeOrder
+from creditdesk.rates.provident import HomeOrder
 
 METHOD_CHOICES = SCHEDULED_METHOD_CHOICES
 FEE_WHEN_CHOICES = django_choices(FeeTiming)
@@ -24,7 +25,7 @@ class CalculatorForm(Form):
     principal = forms.CharField(label=_("贷款金额（元）"), initial="1000000")
     months = forms.CharField(label=_("期限（月）"), initial="360")
     pricing_mode = forms.ChoiceField(
-        label=_("定价方式"), choices=[("fixed", _("固定年利率")), ("lpr", _("LPR 加点"))], initial="fixed"
+        label=_("定价方式"), choices=django_choices(PricingMode), initial=PricingMode.FIXED
     )
     annual_rate = forms.CharField(label=_("年利率（%）"), required=False, initial="4.90")
     spread_bp = forms.CharField(label=_("加点（基点）"), required=False)
@@ -33,6 +34,10 @@ class CalculatorForm(Form):
         choices=[("auto", _("按期限自动")), *django_choices(LprTenor)],
         required=False,
     )
+    home_order = forms.ChoiceField(
+        label=_("首套/二套"), choices=django_choices(HomeOrder), initial=HomeOrder.FIRST, required=False
+    )
+    pricing_date = DateFormField(label=_("定价日"), required=False)
     frequency = forms.ChoiceField(
         label=_("还款周期"), choices=django_choices(Frequency), initial=Frequency.MONTHLY
     )
@@ -44,16 +49,24 @@ class CalculatorForm(Form):
     )
 
     def calculator_data(self) -> dict[str, Any]:
-        """The cleaned strings in the shape ``calculator.parse_terms`` takes (the API's shape)."""
+        """The cleaned strings in the shape ``calculator.parse_terms`` takes (the API's shape): the
+        pricing fields of the chosen mode only (``calculator.MODE_FIELDS``), the others are not read."""
         data = self.cleaned_data
-        fixed = data.get("pricing_mode") != "lpr"
+        mode = PricingMode(data.get("pricing_mode") or PricingMode.FIXED)
+        pricing: dict[str, Any] = {"pricing_mode": mode}
+        if mode == PricingMode.FIXED:
+            pricing["annual_rate"] = data.get("annual_rate")
+        elif mode == PricingMode.LPR:
+            pricing |= {"spread_bp": data.get("spread_bp"), "lpr_tenor": data.get("lpr_tenor") or "auto"}
+        else:
+            pricing["home_order"] = data.get("home_order") or HomeOrder.FIRST
+        if mode != PricingMode.FIXED:
+            pricing["pricing_date"] = data.get("pricing_date")
         return {
             "method": data.get("method"),
             "principal": data.get("principal"),
             "months": data.get("months"),
-            "annual_rate": data.get("annual_rate") if fixed else None,
-            "spread_bp": None if fixed else data.get("spread_bp"),
-            "lpr_tenor": data.get("lpr_tenor") or "auto",
+            **pricing,
             "frequency": data.get("frequency"),
             "start_date": data.get("start_date"),
             "fees": [{"amount": data["fee_amount"], "when": data.get("fee_when") or "upfront"}]

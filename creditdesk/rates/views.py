@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,13 +13,14 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import format_rate
+from creditdesk.core.money import D, format_rate
 from creditdesk.core.views.errors import refusal_on_form
 from creditdesk.finance.pricing import LprTenor
 from creditdesk.finance.terms import Method
 from creditdesk.rates import calculator, combination
 from creditdesk.rates.export import schedule_workbook
 from creditdesk.rates.forms import CalculatorForm, CombinationForm, PrepaymentForm
+from creditdesk.rates.provident import RESET_NOTE
 from creditdesk.rates.selectors import lpr_table, provident_table
 
 
@@ -32,11 +34,13 @@ def _chart_data(result: calculator.Quote) -> dict[str, Any]:
     }
 
 
+# Where a refusal's field is shown on the page when the form names it differently.
+FORM_FIELDS = {"fees": "fee_amount", "date": "pricing_date"}
+
+
 def _apply_error(form: Any, exc: DomainError) -> None:
     field = str(exc.extra.get("field", "")).split(".")[0].split("[")[0]
-    if field == "fees":
-        field = "fee_amount"
-    refusal_on_form(form, exc, field)
+    refusal_on_form(form, exc, FORM_FIELDS.get(field, field))
 
 
 @login_required
@@ -58,7 +62,10 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
     if submitted and form.is_valid():
         try:
             terms, pricing = calculator.parse_terms(
-                form.calculator_data(), lpr_table=lpr_table(), today=timezone.localdate()
+                form.calculator_data(),
+                lpr_table=lpr_table(),
+                provident_table=provident_table(),
+                today=timezone.localdate(),
             )
         except DomainError as exc:
             _apply_error(form, exc)
@@ -71,11 +78,15 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
                 chosen_label=Method(terms.method).label,
                 chart=_chart_data(chosen),
                 pricing=pricing,
+                contract_rate=_rate_text(terms.annual_rate),
             )
             if pricing.lpr is not None:
                 _show_priced_rate(form, pricing)
                 context["lpr_tenor_label"] = gettext(LprTenor(pricing.tenor).label)
                 context["rate_moves"] = calculator.quote_rate_moves(chosen)
+            if pricing.provident is not None:
+                _show_priced_rate(form, pricing)
+                context["provident_reset"] = gettext(RESET_NOTE)
             if request.GET.get("format") == "xlsx":
                 response = HttpResponse(
                     schedule_workbook(chosen),
@@ -117,11 +128,21 @@ def _combination_page(request: HttpRequest) -> HttpResponse:
 
 
 def _show_priced_rate(form: CalculatorForm, pricing: calculator.Pricing) -> None:
-    """In LPR mode the annual-rate box is not read; show in it the rate the quote used (LPR + spread), not
-    whatever it held before, so the page never shows a rate that was not applied."""
+    """In LPR and 公积金 mode the annual-rate box is not read; show in it the rate the quote used (LPR +
+    spread, or the 公积金 table's), not whatever it held before, so the page never shows a rate that was
+    not applied."""
     data = form.data.copy()
-    data["annual_rate"] = format_rate(pricing.annual_rate).removesuffix("%")
+    data["annual_rate"] = _rate_text(pricing.annual_rate).removesuffix("%")
     form.data = data
+
+
+def _rate_text(fraction: Decimal) -> str:
+    """A contract rate as people read it: two places ("2.60%"), or every place it has when two would
+    round it (the 公积金 二套 rate 3.075% is not 3.08%)."""
+    shown = format_rate(fraction)
+    if D(shown.removesuffix("%")) == fraction * 100:
+        return shown
+    return f"{calculator.percent(fraction).rstrip('0')}%"
 
 
 def _prepayment(request: HttpRequest, terms: Any) -> tuple[PrepaymentForm, Any]:

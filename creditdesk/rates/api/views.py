@@ -1,6 +1,9 @@
 """The calculator for programs: `POST /api/v1/calculator/quote/`, `…/prepayment/`, `…/combination/`
 (组合贷), `GET /api/v1/lpr/`, `GET /api/v1/provident-rates/`.
 
+A quote is priced by ``pricing_mode``: ``fixed`` (``annual_rate``), ``lpr`` (``spread_bp``) or
+``provident`` (the 公积金 table for ``home_order``); a request without it keeps its old meaning.
+
 The same parsing, core and output as the page and `creditdesk calc` (``rates.calculator``).
 """
 
@@ -19,8 +22,10 @@ from rest_framework.views import APIView
 from creditdesk.finance.prepayment import KeepOption
 from creditdesk.finance.terms import FeeTiming, Frequency
 from creditdesk.rates import calculator, combination
+from creditdesk.rates.calculator import PricingMode
 from creditdesk.rates.choices import LPR_TENOR_REQUEST_VALUES, LPR_TENOR_VALUES, SCHEDULED_METHOD_CHOICES
 from creditdesk.rates.models import LprRate, ProvidentRate
+from creditdesk.rates.provident import HomeOrder
 from creditdesk.rates.selectors import lpr_table, provident_table
 
 
@@ -42,12 +47,29 @@ def _quote_fields() -> dict[str, serializers.Field]:
     return {
         "method": serializers.ChoiceField(choices=SCHEDULED_METHOD_CHOICES),
         "principal": serializers.CharField(help_text="贷款金额（元），字符串，最多两位小数"),
+        "pricing_mode": serializers.ChoiceField(
+            choices=_values(PricingMode),
+            required=False,
+            help_text=(
+                "定价方式：fixed 固定年利率（填 annual_rate）、lpr LPR 加点（填 spread_bp，可选 lpr_tenor）、"
+                "provident 公积金贷款利率（按定价日有效的公积金利率表，可选 home_order，期限最长 360 个月，"
+                "不可再填 annual_rate、spread_bp 或 lpr_tenor）。不填时：有 annual_rate 为固定年利率，"
+                "否则有 spread_bp 为 LPR 加点"
+            ),
+        ),
         "annual_rate": serializers.CharField(
             required=False, help_text='年利率（%），如 "4.90"；或改用 spread_bp'
         ),
         "spread_bp": serializers.IntegerField(required=False, help_text="LPR 加点（基点）"),
         "lpr_tenor": serializers.ChoiceField(choices=LPR_TENOR_REQUEST_VALUES, required=False),
-        "pricing_date": serializers.DateField(required=False),
+        "home_order": serializers.ChoiceField(
+            choices=_values(HomeOrder),
+            required=False,
+            help_text="公积金贷款（pricing_mode=provident）：首套 first（默认）/ 二套 second",
+        ),
+        "pricing_date": serializers.DateField(
+            required=False, help_text="读取 LPR 或公积金利率表的日期，默认今天"
+        ),
         "months": serializers.IntegerField(
             min_value=1,
             max_value=settings.CREDITDESK_MAX_TERM_MONTHS,
@@ -98,6 +120,16 @@ class LprPricingSerializer(serializers.Serializer):
     annual_rate = serializers.CharField()
 
 
+class ProvidentUsedSerializer(serializers.Serializer):
+    """The 公积金 table row a quote was priced on: the day it took effect, the rate it gave (%, four
+    places), the home order, and when the rate changes."""
+
+    effective_from = serializers.DateField()
+    rate = serializers.CharField(help_text='公积金贷款利率（%），如 "2.6000"')
+    home_order = serializers.ChoiceField(choices=_values(HomeOrder))
+    reset_note = serializers.CharField(help_text="利率调整的说明：公积金贷款利率调整后自次年 1 月 1 日起执行")
+
+
 class RateMoveSerializer(serializers.Serializer):
     """The payment if the LPR moved ``bp`` basis points at the first reset (an illustration: same
     principal and term at the new rate)."""
@@ -116,9 +148,15 @@ def _quote_response_fields() -> dict[str, serializers.Field]:
         "apr_compound": serializers.CharField(help_text="年化利率（IRR 复利，%）"),
         "apr_simple": serializers.CharField(help_text="年化利率（单利，%）"),
         "rate_basis": serializers.CharField(
-            help_text="利率的构成，如 “LPR 3.00%（2025-05-20）+ 35 bp = 3.35%”，固定利率为 “固定年利率 4.90%”"
+            help_text=(
+                "利率的构成，如 “LPR 3.00%（2025-05-20）+ 35 bp = 3.35%”；公积金贷款为 “公积金首套 5 年以上 "
+                "2.60%（2025-05-08 起执行）”；固定利率为 “固定年利率 4.90%”"
+            )
         ),
-        "lpr": LprUsedSerializer(allow_null=True, help_text="所用 LPR；固定利率报价为 null"),
+        "lpr": LprUsedSerializer(allow_null=True, help_text="所用 LPR；固定利率和公积金贷款报价为 null"),
+        "provident": ProvidentUsedSerializer(
+            allow_null=True, help_text="所用公积金贷款利率；仅公积金贷款报价给出，其余为 null"
+        ),
         "pricing": LprPricingSerializer(required=False, help_text="LPR 定价时给出"),
         "rate_moves": serializers.ListField(
             child=RateMoveSerializer(),
@@ -133,7 +171,7 @@ CombinationRequest = inline_serializer(
     "CombinationRequest",
     {
         "home_order": serializers.ChoiceField(
-            choices=_values(combination.HomeOrder),
+            choices=_values(HomeOrder),
             required=False,
             help_text="首套 first（默认）/ 二套 second",
         ),
@@ -150,7 +188,7 @@ CombinationRequest = inline_serializer(
 CombinationResponse = inline_serializer(
     "CombinationResponse",
     {
-        "home_order": serializers.ChoiceField(choices=_values(combination.HomeOrder)),
+        "home_order": serializers.ChoiceField(choices=_values(HomeOrder)),
         "parts": inline_serializer(
             "CombinationParts",
             {
@@ -227,12 +265,28 @@ class QuoteView(APIView):
                     "fees": [{"amount": "1000.00", "when": "upfront"}],
                 },
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "100 万公积金贷款 30 年（首套）",
+                value={
+                    "method": "equal_installment",
+                    "principal": "1000000.00",
+                    "pricing_mode": "provident",
+                    "home_order": "first",
+                    "months": 360,
+                    "start_date": "2025-06-01",
+                    "pricing_date": "2025-06-01",
+                },
+                request_only=True,
+            ),
         ],
     )
     def post(self, request: Request) -> Response:
         terms, pricing = calculator.parse_terms(
-            _body(request), lpr_table=lpr_table(), today=timezone.localdate()
+            _body(request),
+            lpr_table=lpr_table(),
+            provident_table=provident_table(),
+            today=timezone.localdate(),
         )
         return Response(calculator.quote_json(calculator.quote(terms, pricing)))
 
@@ -256,7 +310,9 @@ class PrepaymentView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _body(request)
-        terms, _pricing = calculator.parse_terms(data, lpr_table=lpr_table(), today=timezone.localdate())
+        terms, _pricing = calculator.parse_terms(
+            data, lpr_table=lpr_table(), provident_table=provident_table(), today=timezone.localdate()
+        )
         return Response(calculator.prepayment_json(calculator.prepayment(terms, data)))
 
 

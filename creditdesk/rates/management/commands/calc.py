@@ -2,6 +2,8 @@
 
     creditdesk calc --method equal_installment --principal 1000000 --rate 4.9 --months 360 \
         [--start 2026-01-20] [--fee 1000[:upfront|per_period|at_end]] [--json]
+    creditdesk calc … --spread-bp -45 [--lpr-tenor auto|1y|5y] [--pricing-date …]       (LPR 加点)
+    creditdesk calc … --pricing-mode provident [--home first|second] [--pricing-date …]  (公积金贷款利率)
     creditdesk calc … --prepay 200000 --prepay-date 2027-01-20 --keep term|payment
     creditdesk calc --combo --provident 600000:300 --commercial 400000:360 --spread-bp -45 \
         [--home first|second] [--method …] [--pricing-date 2025-06-01] [--json]     (组合贷)
@@ -21,6 +23,7 @@ from django.utils import timezone
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import D, format_rate, format_yuan
 from creditdesk.rates import calculator, combination
+from creditdesk.rates.calculator import PricingMode
 from creditdesk.rates.selectors import lpr_table, provident_table
 
 
@@ -37,10 +40,17 @@ class Command(BaseCommand):
             "--method", help="equal_installment | equal_principal | interest_only | bullet (required)"
         )
         parser.add_argument("--principal", help="loan amount in yuan, e.g. 1000000 (required)")
+        parser.add_argument(
+            "--pricing-mode",
+            help="fixed (--rate) | lpr (--spread-bp) | provident (公积金贷款利率, --home); default: by "
+            "--rate / --spread-bp",
+        )
         parser.add_argument("--rate", help="annual rate in percent, e.g. 4.9")
         parser.add_argument("--spread-bp", help="price as LPR + this many basis points instead of --rate")
         parser.add_argument("--lpr-tenor", default="auto", help="auto | 1y | 5y (with --spread-bp)")
-        parser.add_argument("--pricing-date", help="LPR in force on this date (default today)")
+        parser.add_argument(
+            "--pricing-date", help="the LPR or 公积金 rate in force on this date (default today)"
+        )
         parser.add_argument("--months", help="term in months (1–600) (required)")
         parser.add_argument("--frequency", default="monthly", help="monthly | quarterly")
         parser.add_argument("--start", help="drawdown date YYYY-MM-DD (default today)")
@@ -68,7 +78,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--commercial", metavar="AMOUNT:MONTHS", help="the commercial part (with --combo)"
         )
-        parser.add_argument("--home", default="first", help="first | second: 首套 / 二套 (with --combo)")
+        parser.add_argument(
+            "--home", help="first (default) | second: 首套 / 二套 (with --combo or --pricing-mode provident)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["combo"]:
@@ -80,9 +92,11 @@ class Command(BaseCommand):
         data: dict[str, Any] = {
             "method": options["method"],
             "principal": options["principal"],
+            "pricing_mode": options["pricing_mode"],
             "annual_rate": options["rate"],
             "spread_bp": options["spread_bp"],
             "lpr_tenor": options["lpr_tenor"],
+            "home_order": options["home"],
             "pricing_date": options["pricing_date"],
             "months": options["months"],
             "frequency": options["frequency"],
@@ -102,8 +116,14 @@ class Command(BaseCommand):
                 },
             }
         try:
-            table = lpr_table() if options["spread_bp"] else []
-            terms, pricing = calculator.parse_terms(data, lpr_table=table, today=timezone.localdate())
+            # Read a rate table only when the loan is priced on it (a fixed rate needs no database).
+            provident = options["pricing_mode"] == PricingMode.PROVIDENT
+            terms, pricing = calculator.parse_terms(
+                data,
+                lpr_table=lpr_table() if options["spread_bp"] else [],
+                provident_table=provident_table() if provident else [],
+                today=timezone.localdate(),
+            )
             if options["prepay"] is not None:
                 body = calculator.prepayment_json(calculator.prepayment(terms, data))
             else:
@@ -209,8 +229,10 @@ def _quote_table(body: dict[str, Any]) -> str:
     ]
     if "total_fees" in body:
         head.append(f"费用合计：{_yuan(body['total_fees'])}")
-    if body.get("lpr"):
+    if body.get("lpr") or body.get("provident"):
         head.append(f"合同年利率：{body['rate_basis']}")
+    if body.get("provident"):
+        head.append(body["provident"]["reset_note"])
     return "\n".join([*head, "", *_rows(body["schedule"])])
 
 
