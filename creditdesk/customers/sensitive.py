@@ -7,7 +7,8 @@ field at a time, by the one service ``customers.services.unmask.sensitive_unmask
 ``Action.SENSITIVE_UNMASK``; with a reason, audited, rate-limited).
 
 Each app registers the models it owns (``register``): customers registers ``Customer`` here, products
-registers ``Need`` from ``ProductsConfig.ready()`` — a lower app never names a higher one. A registered
+registers ``Need`` and ``NeedDebt`` (a debt's balance) from ``ProductsConfig.ready()`` — a lower app never
+names a higher one. A registered
 model names its key (the API's ``target``), its unmaskable fields with their label and mask, and how to
 reach the customer whose value it is (``customer_of``: the policy and the scope are asked about them).
 

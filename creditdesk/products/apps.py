@@ -10,7 +10,7 @@ class ProductsConfig(AppConfig):
     def ready(self) -> None:
         from creditdesk.core.panels import CustomerPanel, register_customer_panel
         from creditdesk.customers import sensitive
-        from creditdesk.products.models import Need
+        from creditdesk.products.models import Need, NeedDebt
 
         # A needs record's income figures are sensitive: masked everywhere, unmasked by the one service.
         amount = (sensitive.mask_amount, sensitive.clear_amount)
@@ -28,6 +28,13 @@ class ProductsConfig(AppConfig):
                 )
             },
             customer_of=lambda need: need.customer,
+        )
+        # An existing debt's balance (or limit in use) is the customer's too, reached through its need.
+        sensitive.register(
+            "need_debt",
+            NeedDebt,
+            {"balance": (NeedDebt._meta.get_field("balance").verbose_name, *amount)},
+            customer_of=lambda debt: debt.need.customer,
         )
 
         register_customer_panel(

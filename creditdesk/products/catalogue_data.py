@@ -103,7 +103,7 @@ SEED_CATALOGUE_DATA: tuple[dict[str, Any], ...] = (
         "code": "GJJXD",
         "name": "公积金信用贷",
         "category": "credit",
-        "description": "连续缴存住房公积金满 12 个月的个人可申请的信用贷款，无需抵押担保。",
+        "description": "连续缴存住房公积金满 12 个月的个人可申请的信用贷款。",
         "customer_types": [_IND],
         "purposes": _CONSUMER_PURPOSES,
         "amount": {"min": "10000.00", "max": "500000.00"},

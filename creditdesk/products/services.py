@@ -446,19 +446,7 @@ def need_record(*, actor: User, customer_id: int | str, data: Mapping[str, Any])
         created_by=actor,
     )
     saved = NeedDebt.objects.bulk_create(
-        [
-            NeedDebt(
-                need=row,
-                position=position,
-                label=debt.label,
-                method=str(debt.method),
-                balance=debt.balance,
-                annual_rate=debt.annual_rate * 100,
-                remaining_months=debt.remaining_months,
-                source=source,
-            )
-            for position, (debt, source) in enumerate(debts, start=1)
-        ]
+        [NeedDebt.of(row, position, debt, source) for position, (debt, source) in enumerate(debts, start=1)]
     )
     after = audit_snapshot(row, NEED_AUDIT_FIELDS)
     after["debts"] = [

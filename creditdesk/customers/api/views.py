@@ -173,11 +173,20 @@ def _amount_field() -> serializers.CharField:
 
 
 class CustomerWriteSerializer(serializers.Serializer):
-    """The whole record (PUT replaces it: a field left out is cleared); validated by the service."""
+    """The whole record (PUT replaces it: a field left out is cleared — except the ID number, which is
+    kept when left out and cannot be cleared once recorded); validated by the service."""
 
     kind = serializers.ChoiceField(choices=CustomerKind.choices)
     name = serializers.CharField(max_length=100)
-    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "身份证号 / 统一社会信用代码。修改（PUT）时不传则保留已登记的号码；已登记的号码不能清除"
+            "（传空字符串答 400 id_number_cannot_be_cleared），登记错误时传正确的号码。"
+        ),
+    )
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     monthly_income = _amount_field()
     quality_segment = serializers.ChoiceField(
@@ -240,7 +249,7 @@ class CustomerWriteSerializer(serializers.Serializer):
         return CustomerInput(
             kind=data["kind"],
             name=data["name"],
-            id_number=data["id_number"],
+            id_number=data.get("id_number"),  # left out: kept (the service's rule)
             phone=data["phone"],
             monthly_income=data["monthly_income"],
             profile=profile,
@@ -272,12 +281,13 @@ def _unmask_fields() -> list[str]:
 
 class UnmaskSerializer(serializers.Serializer):
     """查看明文 of one value of the customer in the URL: its own (``target`` "customer", the default) or
-    of one of its records (``target`` "need" and ``target_id``); the reason is checked by the service."""
+    of one of its records (``target`` "need" or "need_debt", and ``target_id``); the reason is checked by the
+    service."""
 
     target = serializers.ChoiceField(choices=["customer"], required=False, default="customer")
     target_id = IdField(required=False, allow_null=True, default=None)
     field = serializers.ChoiceField(
-        choices=["id_number"], help_text="字段名；可查看的字段因 target 而异（customer / need）"
+        choices=["id_number"], help_text="字段名；可查看的字段因 target 而异（customer / need / need_debt）"
     )
     reason = serializers.CharField(
         max_length=200, allow_blank=True, help_text="查看理由：至少 4 个字，不能只是数字或标点"

@@ -1,5 +1,5 @@
-"""查看明文: showing one sensitive value in clear — a customer's ID, phone, income or asset value, or a
-needs record's income figures (the registry: ``customers.sensitive``).
+"""查看明文: showing one sensitive value in clear — a customer's ID, phone, income or asset value, a needs
+record's income figures or an existing debt's balance (the registry: ``customers.sensitive``).
 
 Rule (RULES.md "Personal information"; PIPL art. 28 and 51; JR/T 0171-2020): a sensitive value is shown
 masked to everyone; it is shown in clear only

@@ -266,7 +266,8 @@ def _masked(value: object) -> str | None:
 
 
 class NeedDebtSerializer(serializers.ModelSerializer):
-    """One existing debt as answered: everything but the balance, which is masked."""
+    """One existing debt as answered: everything but the balance, which is masked (``balance_masked``);
+    its ``id`` names it to the customer's 查看明文 endpoint (``target`` "need_debt", ``field`` "balance")."""
 
     annual_rate = serializers.SerializerMethodField(help_text="年利率，小数写成的字符串（0.036 即 3.6%）")
     balance_masked = serializers.SerializerMethodField(help_text=MASKED_HELP)
@@ -275,6 +276,7 @@ class NeedDebtSerializer(serializers.ModelSerializer):
     class Meta:
         model = NeedDebt
         fields = [
+            "id",
             "position",
             "label",
             "method",
