@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.exceptions import Conflict, DomainError
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_list_visible_to
+from creditdesk.customers.services import Handover
 
 AUDIT_FIELDS = ("owner", "customer", "title", "kind", "due_date", "notes", "status")
 TITLE_MAX = 120
@@ -127,7 +130,9 @@ def _locked_changeable(*, actor: User, task_id: int) -> Task:
 
 @transaction.atomic(durable=True)
 def task_set_status(*, actor: User, task_id: int, status: str) -> Task:
-    """Move a task to ``status`` along TASK_TRANSITIONS (done ↔ open, cancelled ↔ open)."""
+    """Move a task to ``status`` along TASK_TRANSITIONS (done ↔ open, cancelled ↔ open). A task about a
+    customer its owner no longer sees (handed over since: ``tasks_follow_handover`` left it as history)
+    is not reopened — it would be an open task about a customer its owner cannot open."""
     task = _locked_changeable(actor=actor, task_id=task_id)
     if status not in TASK_TRANSITIONS.get(task.status, frozenset()):
         target = TaskStatus(status).label if status in TaskStatus.values else status
@@ -136,6 +141,13 @@ def task_set_status(*, actor: User, task_id: int, status: str) -> Task:
             _("待办当前为「%(current)s」，不能改为「%(target)s」。")
             % {"current": task.get_status_display(), "target": target},
             {"field": "status", "from": task.status, "to": status},
+        )
+    reopened_about = task.customer_id if status == TaskStatus.OPEN else None
+    if reopened_about is not None and not scope.can_see(task.owner, Customer(pk=reopened_about)):
+        raise DomainError(
+            "task_customer_not_visible_to_owner",
+            _("负责人已看不到该客户（客户可能已移交），不能重新打开关于该客户的待办。"),
+            {"field": "status"},
         )
     before = audit_snapshot(task, ("status",))
     task.status = status
@@ -191,3 +203,36 @@ def task_set_customer(*, actor: User, task_id: int, customer_id: int | None) -> 
         after=audit_snapshot(task, ("customer",)),
     )
     return task
+
+
+def tasks_follow_handover(
+    *, actor: User, handovers: Sequence[Handover], new_owner: User, reason: str
+) -> None:
+    """客户移交后的待办. Rule: the open tasks about a handed-over customer that its previous owner held move
+    to the new owner — the follow-ups go with the customer, whom the previous owner no longer sees (a task
+    names only a customer its owner sees: ``_linkable_customer``). Done and cancelled tasks stay with whoever
+    did or dropped them, as history; tasks of anyone else (a team lead's own) stay too.
+
+    Not a transaction of its own: ``customer_handover`` calls it inside its transaction (registered in
+    ``AgendaConfig.ready()``), so the tasks move with the customers or not at all; the moved tasks are
+    row-locked, each gets one audit row (``task.handover``: the owners, the customer, the reason)."""
+    by_owner: dict[int, list[int]] = {}
+    for handover in handovers:
+        by_owner.setdefault(handover.previous_owner_id, []).append(handover.customer.pk)
+    if not by_owner:
+        return
+    held = Q()
+    for owner_id, customer_ids in by_owner.items():
+        held |= Q(owner_id=owner_id, customer_id__in=customer_ids)
+    tasks = list(Task.objects.filter(held, status=TaskStatus.OPEN).select_for_update().order_by("pk"))
+    for task in tasks:
+        before = audit_snapshot(task, ("owner",))
+        task.owner = new_owner
+        task.save(update_fields=["owner"])
+        audit_record(
+            actor=actor,
+            action="task.handover",
+            target=task,
+            before=before,
+            after={**audit_snapshot(task, ("owner",)), "customer": task.customer_id, "reason": reason},
+        )

@@ -14,7 +14,13 @@ from creditdesk.customers.services.business import (
     PERSON_FIELDS,
 )
 from creditdesk.customers.services.export import customer_list_export
-from creditdesk.customers.services.handover import HANDOVER_MAX, customer_handover
+from creditdesk.customers.services.handover import (
+    HANDOVER_MAX,
+    Handover,
+    HandoverListener,
+    customer_handover,
+    register_handover_listener,
+)
 from creditdesk.customers.services.merge import MERGE_REASON_MAX, customer_merge, customer_merge_undo
 from creditdesk.customers.services.records import (
     ASSET_VALUES,
@@ -64,6 +70,8 @@ __all__ = [
     "YES",
     "YES_NO_FIELDS",
     "CustomerInput",
+    "Handover",
+    "HandoverListener",
     "customer_create",
     "customer_handover",
     "customer_list_export",
@@ -75,6 +83,7 @@ __all__ = [
     "normalize_tags",
     "parse_amount",
     "phone_index",
+    "register_handover_listener",
     "relationship_add",
     "relationship_remove",
     "sensitive_unmask",

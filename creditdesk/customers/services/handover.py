@@ -2,9 +2,18 @@
 
 Rule: all or nothing within the actor's team (team lead) or branch (branch head), one audit row per
 customer, and the ownership history closes the old owner's period and opens the new one.
+
+What other apps keep about a customer's owner follows in the same transaction: an app above customers
+(the agenda's open tasks …) registers a listener from its ``AppConfig.ready()``
+(``register_handover_listener``) — customers never names it (CONVENTIONS.md: a lower app never names a
+higher one; a registry, like the 360 page's panels, not a signal).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +30,37 @@ from creditdesk.customers.models import Customer, CustomerOwnership
 HANDOVER_MAX = 1000
 
 
+@dataclass(frozen=True)
+class Handover:
+    """One customer that changed hands: the customer (already with its new owner) and who had it."""
+
+    customer: Customer
+    previous_owner_id: int
+
+
+class HandoverListener(Protocol):
+    """What follows a handover in another app: called inside the handover's transaction, after the owners
+    changed, with the customers that changed hands; a refusal it raises undoes the whole handover."""
+
+    def __call__(
+        self, *, actor: User, handovers: Sequence[Handover], new_owner: User, reason: str
+    ) -> None: ...
+
+
+_LISTENERS: dict[str, HandoverListener] = {}
+
+
+def register_handover_listener(key: str, listener: HandoverListener) -> None:
+    """Have ``listener`` called after every handover (from an app's ``AppConfig.ready()``); registering
+    ``key`` again replaces its listener."""
+    _LISTENERS[key] = listener
+
+
+def handover_listeners() -> tuple[HandoverListener, ...]:
+    """The registered listeners, in the order they were registered."""
+    return tuple(_LISTENERS.values())
+
+
 @transaction.atomic(durable=True)
 def customer_handover(
     *, actor: User, customer_ids: list[int], new_owner: User | int, reason: str
@@ -29,7 +69,9 @@ def customer_handover(
     the same team; a branch head does the same within the branch. All or nothing: one customer outside
     the actor's scope refuses the whole batch. Each customer gets one audit row, and its ownership
     history closes the previous owner's period and opens the new one. Customers already owned by the
-    new owner are left as they are. Returns the customers that changed hands.
+    new owner are left as they are. What other apps keep about the customers' owner follows in the same
+    transaction (``handover_listeners``: the agenda moves the previous owner's open tasks about them).
+    Returns the customers that changed hands.
     """
     policy.require(actor, Action.CUSTOMER_HANDOVER)
     try:
@@ -79,6 +121,7 @@ def customer_handover(
 
     now = timezone.now()
     changed = [c for c in customers if c.owner_id != owner.pk]
+    handovers = [Handover(customer=c, previous_owner_id=c.owner_id) for c in changed]
     open_rows = {
         row.customer_id: row
         for row in CustomerOwnership.objects.select_for_update().filter(
@@ -107,4 +150,7 @@ def customer_handover(
             before={"owner": previous},
             after={"owner": owner.pk, "reason": reason},
         )
+    if handovers:
+        for listener in handover_listeners():
+            listener(actor=actor, handovers=handovers, new_owner=owner, reason=reason)
     return changed

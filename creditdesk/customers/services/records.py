@@ -141,14 +141,15 @@ def phone_index(phone: str) -> str:
 class CustomerInput:
     """What a person types for a customer; every field is a string, validated by the service.
 
-    The sensitive profile values added later (debt payments, asset values, credit report) and the
-    经营信息 / 公积金 fields (``services.business``) default to ``None``: "not given, leave as it is" —
-    so a caller that does not know them never clears them. ``""`` clears a value.
+    The ID number, the sensitive profile values added later (debt payments, asset values, credit report)
+    and the 经营信息 / 公积金 fields (``services.business``) default to ``None``: "not given, leave as it
+    is" — so a caller that does not know them never clears them. ``""`` clears a value, except a recorded
+    ID number, which is never cleared (``id_number_cannot_be_cleared``).
     """
 
     kind: str
     name: str
-    id_number: str = ""
+    id_number: str | None = None
     phone: str = ""
     monthly_income: str = ""
     profile: dict[str, str] | None = None
@@ -250,7 +251,16 @@ def _apply(customer: Customer, data: CustomerInput, *, today: Any) -> None:
     customer.name_pinyin, customer.name_initials = name_pinyin(name, person=person)
     customer.name_given = given_name(name) if person else ""
 
-    number = (data.id_number or "").strip()
+    # The ID is the customer's KYC and de-duplication key (the unique blind index): once recorded it is
+    # corrected by typing the right number, never cleared. Not given, it is kept — and checked again, as
+    # the kind may have changed (a resident ID is no enterprise's credit code).
+    number = customer.id_number if data.id_number is None else data.id_number.strip()
+    if not number and customer.id_number:
+        raise DomainError(
+            "id_number_cannot_be_cleared",
+            _("证件号码已登记，不能清除；登记错误时请直接填写正确的号码。"),
+            {"field": "id_number"},
+        )
     if number:
         if data.kind == CustomerKind.INDIVIDUAL:
             resident = parse_resident_id(number, today=today, field="id_number")
