@@ -304,16 +304,17 @@ class NeedDebt(models.Model):
     @classmethod
     def of(cls, need: Need, position: int, debt: capacity.Debt, source: str) -> NeedDebt:
         """The unsaved row of the pure core's ``debt`` (a fraction rate, stored in percent) on ``need``."""
-        return cls(
-            need=need,
-            position=position,
-            label=debt.label,
-            method=str(debt.method),
-            balance=debt.balance,
-            annual_rate=debt.annual_rate * 100,
-            remaining_months=debt.remaining_months,
-            source=source,
-        )
+        values: dict[str, Any] = {  # the stubs type the encrypted and percent fields by their storage
+            "need": need,
+            "position": position,
+            "label": debt.label,
+            "method": str(debt.method),
+            "balance": debt.balance,
+            "annual_rate": debt.annual_rate * 100,
+            "remaining_months": debt.remaining_months,
+            "source": source,
+        }
+        return cls(**values)
 
     def as_debt(self) -> capacity.Debt:
         """The pure core's debt (the stored rate is in percent; the core takes a fraction)."""
