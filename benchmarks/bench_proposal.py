@@ -35,6 +35,7 @@ import django
 django.setup()
 
 from creditdesk.finance.pricing import SEEDED_LPR  # noqa: E402
+from creditdesk.finance.provident import SEEDED_PROVIDENT  # noqa: E402
 from creditdesk.finance.terms import Method  # noqa: E402
 from creditdesk.products.capacity import Capacity, Need  # noqa: E402
 from creditdesk.products.catalogue import SEED_CATALOGUE  # noqa: E402
@@ -100,7 +101,15 @@ def contents() -> list[tuple[str, dict[str, Any]]]:
         ),
     ]
     for name, need, income, kind in needs:
-        result = match(need, Capacity(monthly_income=income), FACTS, SEED_CATALOGUE, SEEDED_LPR, ON)
+        result = match(
+            need,
+            Capacity(monthly_income=income),
+            FACTS,
+            SEED_CATALOGUE,
+            SEEDED_LPR,
+            ON,
+            provident_table=SEEDED_PROVIDENT,
+        )
         if kind == "combination":
             if not result.combinations:
                 log(f"{name}: no combination in the seeded catalogue, skipped")

@@ -65,6 +65,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, ClassVar
 
 from creditdesk.core.enums import LabelledEnum, gettext_noop
@@ -382,9 +383,15 @@ class Rule:
     def judge(self, facts: Mapping[str, Any]) -> Verdict:
         raise NotImplementedError
 
+    @cached_property
+    def requirement_text(self) -> str:
+        """``requirement()``, written once per rule: a rule is immutable, and matching evaluates each
+        rule of each product for every need (and again in every what-if)."""
+        return self.requirement()
+
     def evaluate(self, facts: Mapping[str, Any], index: int = 0) -> RuleOutcome:
         missing = tuple(key for key in self.needs(facts) if facts.get(key) is None)
-        requirement = self.requirement()
+        requirement = self.requirement_text
         if missing:
             labels = "、".join(f"「{FACTS[key].label}」" for key in missing)
             message = f"缺少{labels}，无法判断是否满足“{requirement}”，请补充。"
