@@ -9,7 +9,11 @@ Codes raised by the pure core (training, evaluation, scoring, PSI):
 - saved model: ``model_invalid`` (not a scorecard artefact), ``model_tampered`` (checksum differs);
 - scoring: ``missing_value``, ``not_numeric``, ``not_finite``, ``unknown_category`` (batch only: a
   single applicant's unknown category is scored and reported as a warning), ``column_length``;
-- monitoring: ``psi_invalid``.
+- monitoring: ``psi_invalid``;
+- cards that give no probability (expert cards): ``no_probability``; the feature registry
+  (``features``): ``feature_protected``, ``feature_unknown``; an expert card (``expert``): the codes
+  listed there (``band_overlap``, ``band_gap``, ``points_invalid``, ``cutoff_out_of_range`` …). A single
+  applicant's value outside a card's designed range is scored and reported as a warning ``out_of_range``.
 
 ``extra`` names what to fix where that helps: ``{"field": <variable or config key>, "row": <1-based
 data row>}``.

@@ -33,6 +33,13 @@ scorecard of this format is refused with ``model_invalid``. ``content`` holds:
 - ``score_reference``: the training scores' decile edges and counts (the expected side of a score PSI);
 - ``metrics``: evaluation figures filled by whoever trained it (cross-validation), possibly empty.
 
+A card written by people (an expert card, compiled by :func:`creditdesk.scoring.expert.compile_to_artefact`)
+is the same artefact with: ``scaling`` ``{"method": "points", "intercept_points": <base points>}`` (no
+PD: its scores' ``probability_of_default`` is None), ``grades`` ``[{"grade": "A", "min_points": 650},
+…, {"grade": "E", "min_points": null}]``, a ``rationale`` on each bin and on the Missing row (which may
+carry its own ``label``), a numerical variable's designed ``"range": {"from", "below"}`` (a value outside
+scores the nearest bin and is reported, ``out_of_range``), and the card itself under ``source_card``.
+
 Business rules of scoring (they mirror optbinning's ``Scorecard.score`` exactly, tested on every German
 Credit row):
 
@@ -50,7 +57,8 @@ Credit row):
   explicit ``UNKNOWN`` marker; a missing field, ``None`` or NaN is refused (``missing_value``) so that
   no score is made from an unanswered form. ``UNKNOWN`` scores the Missing bin and is reported as a
   warning. A batch (:meth:`Scorecard.score_batch`) scores NaN / ``None`` / ``""`` with the Missing bin,
-  as optbinning does.
+  as optbinning does. ``NOT_APPLICABLE`` (the variable does not apply to this applicant) scores the
+  Missing bin without a warning, shows as 不适用 and is never a reason code.
 - Points of a score = Σ points of each variable's bin (+ ``intercept_points``, 0 unless the scorecard is
   intercept-based), added in the variables' order starting from 0.0, as optbinning adds them.
 - Probability of default (PD) from the points S, with factor = PDO / ln 2 and
@@ -69,7 +77,7 @@ Credit row):
 
 from __future__ import annotations
 
-from creditdesk.scoring.scorer.applicant import UNKNOWN
+from creditdesk.scoring.scorer.applicant import NOT_APPLICABLE, UNKNOWN
 from creditdesk.scoring.scorer.artefact import FORMAT, canonical_json, content_checksum, dump_artefact, seal
 from creditdesk.scoring.scorer.card import Scorecard
 from creditdesk.scoring.scorer.reasons import DEFAULT_TOP_N
@@ -89,6 +97,7 @@ __all__ = [
     "DEFAULT_TOP_N",
     "FORMAT",
     "GRADES",
+    "NOT_APPLICABLE",
     "UNKNOWN",
     "CategoryOption",
     "Contribution",

@@ -6,6 +6,13 @@ made from an unanswered form. ``UNKNOWN`` scores the Missing bin and is reported
 ``missing_value``. A number must be a real number (not text, not a boolean: ``not_numeric``) and finite
 (``not_finite``); a category is compared as text and one the model has never seen scores the Missing
 bin with a warning ``unknown_category``.
+
+``NOT_APPLICABLE`` says a variable does not apply to this applicant (a business has no 公积金, an
+unsecured loan no loan-to-value): it scores the Missing bin, whose points the card's authors chose for
+that case, is shown as 不适用 and is no reason code (it says nothing about the applicant); who decides
+that a variable does not apply is the caller (``scoring.features.applicant_values`` for the registry's
+features). A number outside the range a numerical variable's bins were designed for scores the nearest
+bin and is reported as a warning ``out_of_range``.
 """
 
 from __future__ import annotations
@@ -26,6 +33,9 @@ from creditdesk.scoring.scorer.variable import Variable
 
 UNKNOWN: Final = "__unknown__"
 """The explicit "unknown" answer of one applicant: scored with the Missing bin and reported."""
+
+NOT_APPLICABLE: Final = "__not_applicable__"
+"""The variable does not apply to this applicant: scored with the Missing bin, shown as 不适用, no reason."""
 
 
 def missing_value(variable: Variable) -> ScoringError:
@@ -78,9 +88,18 @@ def contribution(
         warning = ScoreWarning(
             "missing_value", variable.name, f"「{variable.label}」填写为未知，按缺失档计分。"
         )
+    elif isinstance(raw, str) and raw == NOT_APPLICABLE:
+        value, bin_id, value_label = NOT_APPLICABLE, variable.missing_id, "不适用"
     elif isinstance(variable, NumericalVariable):
         number = one_number(raw, variable)
         value, bin_id, value_label = number, variable.locate(number), variable.value_label(number)
+        if bin_id < variable.n_bins and variable.outside_range(number):
+            warning = ScoreWarning(
+                "out_of_range",
+                variable.name,
+                f"「{variable.label}」为 {value_label}，超出评分卡设计的范围（{variable.range_label()}），"
+                f"已按最接近的一档「{variable.bin_labels[bin_id]}」计分，请人工复核。",
+            )
     else:
         text = value = one_category(raw, variable)
         if text in variable.bin_of:

@@ -5,12 +5,18 @@ variable's bin (+ ``intercept_points``, 0 unless the scorecard is intercept-base
 variables' order starting from 0.0, as optbinning adds them — so a batch gives the same floats as
 optbinning's ``Scorecard.score`` exactly. A single applicant gets the PD, grade, contributions, reason
 codes and warnings; a batch only points (vectorised, no loop over rows).
+
+Two kinds of card share this scorer. A trained card (``scaling.method`` ``"pdo_odds"``, or none given)
+turns points into a PD and grades the PD. A card that gives no probability (``scaling.method``
+``"points"``: an expert card, :mod:`creditdesk.scoring.expert`) has no ``factor`` or ``offset``, grades
+its points by their minimums (:func:`~creditdesk.scoring.scorer.risk.grade_for_points`), and its score's
+``probability_of_default`` is None; asking it for a PD is refused (``no_probability``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +32,11 @@ from creditdesk.scoring.scorer.reasons import DEFAULT_TOP_N, reasons
 from creditdesk.scoring.scorer.results import Contribution, Reason, ScoreResult, ScoreWarning, VariableSpec
 from creditdesk.scoring.scorer.variable import FloatArray, IntArray
 
+PDO_ODDS: Final = "pdo_odds"
+"""``scaling.method`` of a trained card: points ⇔ odds, a PD, grades by PD."""
+POINTS: Final = "points"
+"""``scaling.method`` of a card that gives no probability (an expert card): grades by points."""
+
 
 class Scorecard:
     """A saved scorecard, verified and compiled for scoring. Build it with :meth:`from_json` (or
@@ -40,12 +51,18 @@ class Scorecard:
         self.title = str(content.get("title") or self.name)
         self.created_at = str(content.get("created_at") or "")
         scaling = mapping(content.get("scaling"), "scaling")
-        self.factor = number(scaling.get("factor"), "scaling.factor")
-        self.offset = number(scaling.get("offset"), "scaling.offset")
-        if self.factor <= 0:
-            raise invalid("scaling.factor 应为正数", field="scaling.factor")
+        self.method = str(scaling.get("method") or PDO_ODDS)
+        self.factor: float | None = None
+        self.offset: float | None = None
         self.intercept_points = number(scaling.get("intercept_points", 0.0), "scaling.intercept_points")
-        self.grades = risk.read_grades(sequence(content.get("grades"), "grades"))
+        if self.method == POINTS:
+            self.grades = risk.read_point_grades(sequence(content.get("grades"), "grades"))
+        else:
+            self.factor = number(scaling.get("factor"), "scaling.factor")
+            self.offset = number(scaling.get("offset"), "scaling.offset")
+            if self.factor <= 0:
+                raise invalid("scaling.factor 应为正数", field="scaling.factor")
+            self.grades = risk.read_grades(sequence(content.get("grades"), "grades"))
         top_n = mapping(content.get("reasons", {}), "reasons").get("top_n", DEFAULT_TOP_N)
         if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 0:
             raise invalid("reasons.top_n 应为非负整数", field="reasons.top_n")
@@ -142,16 +159,39 @@ class Scorecard:
 
     # scoring
 
+    @property
+    def gives_probability(self) -> bool:
+        """Whether the card turns points into a PD (a trained card) or gives points and a grade only."""
+        return self.factor is not None
+
+    def _scale(self) -> tuple[float, float]:
+        if self.factor is None or self.offset is None:
+            raise ScoringError(
+                "no_probability",
+                f"评分卡「{self.title}」只给出评分和等级，不给出违约概率。",
+                {"model": self.name},
+            )
+        return self.factor, self.offset
+
     def probability_of_default(self, points: float) -> float:
         """PD of a score (see :mod:`creditdesk.scoring.scorer.risk` for the formula)."""
-        return risk.probability_of_default(points, factor=self.factor, offset=self.offset)
+        factor, offset = self._scale()
+        return risk.probability_of_default(points, factor=factor, offset=offset)
 
     def probabilities_of_default(self, points: npt.ArrayLike) -> FloatArray:
-        return risk.probabilities_of_default(points, factor=self.factor, offset=self.offset)
+        factor, offset = self._scale()
+        return risk.probabilities_of_default(points, factor=factor, offset=offset)
 
     def grade_for(self, pd: float) -> str:
         """The grade of a PD: the first whose ``max_pd`` is above it; the last grade otherwise."""
+        self._scale()
         return risk.grade_for(self.grades, pd)
+
+    def grade_for_points(self, points: float) -> str:
+        """The grade of a score, whichever kind the card is (by its PD, or by its points)."""
+        if self.factor is None:
+            return risk.grade_for_points(self.grades, points)
+        return self.grade_for(self.probability_of_default(points))
 
     def score(self, applicant: Mapping[str, object], *, top_n: int | None = None) -> ScoreResult:
         """Score one applicant: every variable of the model must be present with a value (or
@@ -167,11 +207,11 @@ class Scorecard:
             if warning is not None:
                 warnings.append(warning)
         total += self.intercept_points
-        pd = self.probability_of_default(total)
+        pd = self.probability_of_default(total) if self.gives_probability else None
         return ScoreResult(
             points=total,
             probability_of_default=pd,
-            grade=self.grade_for(pd),
+            grade=self.grade_for(pd) if pd is not None else self.grade_for_points(total),
             contributions=tuple(contributions),
             reasons=self.reasons(contributions, top_n=self.top_n if top_n is None else top_n),
             warnings=tuple(warnings),

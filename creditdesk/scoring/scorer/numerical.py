@@ -6,6 +6,12 @@ right=False)``, here the number of splits ≤ x, counted by one vectorised compa
 ``searchsorted(side="right")`` beyond ``_COMPARED_SPLITS`` splits — which is the same). A value listed in
 ``special_codes`` scores the Special bin; NaN scores the Missing bin. Text, booleans and infinities are
 refused in a batch (``not_numeric`` / ``not_finite``, naming the first bad row).
+
+A variable may state the range its bins were designed for, ``"range": {"from": a, "below": b}`` (either
+end optional; a value is inside when a ≤ x < b, the same right-open rule as the bins). A value outside
+still scores the bin it falls in — the first or the last, the nearest — and a single applicant's score
+reports it (``out_of_range``, :mod:`.applicant`). Without ``range`` nothing is reported (the trained
+German Credit card has none).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import numpy.typing as npt
 from creditdesk.scoring.errors import ScoringError
 from creditdesk.scoring.scorer.fields import invalid, mapping, number, sequence
 from creditdesk.scoring.scorer.results import VariableSpec
-from creditdesk.scoring.scorer.values import format_number
+from creditdesk.scoring.scorer.values import format_number, interval_label
 from creditdesk.scoring.scorer.variable import FloatArray, IntArray, Variable
 
 _COMPARED_SPLITS = 16
@@ -48,6 +54,15 @@ class NumericalVariable(Variable):
         self.minimum = number(bounds["min"], f"{where}.bounds.min") if "min" in bounds else None
         self.maximum = number(bounds["max"], f"{where}.bounds.max") if "max" in bounds else None
         self.integer = bool(bounds.get("integer", False))
+        designed = mapping(data.get("range", {}), f"{where}.range")
+        self.range_from = number(designed["from"], f"{where}.range.from") if "from" in designed else None
+        self.range_below = number(designed["below"], f"{where}.range.below") if "below" in designed else None
+        if (
+            self.range_from is not None
+            and self.range_below is not None
+            and self.range_below <= self.range_from
+        ):
+            raise invalid(f"变量 {self.name} 的设计范围下限应小于上限", field=self.name)
         # searchsorted(side="right") on [splits..., NaN]: a number lands in its right-open bin (+inf in
         # the last one), NaN sorts after everything and lands one past the regular bins, where the
         # lookup table holds the Missing bin's points.
@@ -72,6 +87,15 @@ class NumericalVariable(Variable):
         if x in self.special_codes:
             return self.special_id
         return bisect.bisect_right(self.splits, x)
+
+    def outside_range(self, x: float) -> bool:
+        """Whether ``x`` lies outside the range the bins were designed for (never, without one)."""
+        return (self.range_from is not None and x < self.range_from) or (
+            self.range_below is not None and x >= self.range_below
+        )
+
+    def range_label(self) -> str:
+        return interval_label(self.range_from, self.range_below)
 
     def value_label(self, x: float) -> str:
         return format_number(x)

@@ -4,7 +4,8 @@ Rule: for each variable, points lost = the best points any of its regular bins g
 obtained; the ``top_n`` variables with a loss > 0, largest loss first (ties in the model's variable
 order), each as a sentence such as 「支票账户状态」为「余额低于 0 马克」，比该项最佳档少 35 分. The
 sentence says what the value was: a category by its Chinese label, a number as written, a special value,
-"unknown" for the explicit marker, and an unseen category as such.
+"unknown" for the explicit marker, and an unseen category as such. A variable marked ``NOT_APPLICABLE``
+is no reason: it does not apply to the applicant.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from creditdesk.scoring.scorer.applicant import UNKNOWN
+from creditdesk.scoring.scorer.applicant import NOT_APPLICABLE, UNKNOWN
 from creditdesk.scoring.scorer.categorical import CategoricalVariable
 from creditdesk.scoring.scorer.results import Contribution, Reason
 from creditdesk.scoring.scorer.values import format_points
@@ -25,7 +26,7 @@ def reasons(
     contributions: Sequence[Contribution], variables: Mapping[str, Variable], *, top_n: int
 ) -> tuple[Reason, ...]:
     """The ``top_n`` contributions that lost points, largest loss first (stable for ties)."""
-    losing = [item for item in contributions if item.points_lost > 0]
+    losing = [item for item in contributions if item.points_lost > 0 and item.value != NOT_APPLICABLE]
     losing.sort(key=lambda item: -item.points_lost)
     found = []
     for item in losing[:top_n]:

@@ -82,10 +82,11 @@ class ScoreWarning:
 
 @dataclass(frozen=True)
 class ScoreResult:
-    """One applicant's score: points, PD, grade, per-variable contributions, reasons and warnings."""
+    """One applicant's score: points, PD, grade, per-variable contributions, reasons and warnings. A card
+    that gives no probability (an expert card) has ``probability_of_default`` None: 评分 and 等级 only."""
 
     points: float
-    probability_of_default: float
+    probability_of_default: float | None
     grade: str
     contributions: tuple[Contribution, ...]
     reasons: tuple[Reason, ...]

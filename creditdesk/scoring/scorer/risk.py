@@ -8,6 +8,11 @@ Rules, with factor = PDO / ln 2 and offset = base_points − factor · ln(base_o
   null}]``: bounds strictly increasing between 0 and 1, the last grade unbounded. A PD gets the first
   grade whose ``max_pd`` is above it (``pd < max_pd``): a PD equal to a threshold falls in the worse
   grade.
+
+A card that gives no probability (an expert card: ``scaling.method`` ``"points"``) grades its points
+directly: ``[{"grade": "A", "min_points": 650}, …, {"grade": "E", "min_points": null}]``, minimums
+strictly decreasing, the last grade unbounded below. Points get the first grade whose ``min_points``
+they reach (``points ≥ min_points``): points equal to a cut-off are in the better grade.
 """
 
 from __future__ import annotations
@@ -69,5 +74,33 @@ def grade_for(grades: Grades, pd: float) -> str:
     """The grade of a PD: the first whose ``max_pd`` is above it; the last grade otherwise."""
     for grade, bound in grades:
         if bound is None or pd < bound:
+            return grade
+    return grades[-1][0]
+
+
+def read_point_grades(items: Sequence[Any]) -> Grades:
+    """A points card's grades as ``[(grade, min_points or None)]``, checked (``model_invalid``)."""
+    grades: Grades = []
+    for i, item in enumerate(items):
+        data = mapping(item, f"grades[{i}]")
+        grade = text(data.get("grade"), f"grades[{i}].grade")
+        bound = data.get("min_points")
+        grades.append((grade, None if bound is None else number(bound, f"grades[{i}].min_points")))
+    bounds = [bound for _, bound in grades]
+    inner = [bound for bound in bounds[:-1] if bound is not None]
+    if (
+        not grades
+        or bounds[-1] is not None
+        or len(inner) != len(bounds) - 1
+        or any(b >= a for a, b in itertools.pairwise(inner))
+    ):
+        raise invalid("等级的最低分应严格递减，最后一级不设下限", field="grades")
+    return grades
+
+
+def grade_for_points(grades: Grades, points: float) -> str:
+    """The grade of a points card's score: the first whose ``min_points`` it reaches; the last otherwise."""
+    for grade, minimum in grades:
+        if minimum is None or points >= minimum:
             return grade
     return grades[-1][0]

@@ -39,9 +39,11 @@ class Variable:
         self.row_points: list[float] = [
             number(row.get("points"), f"{where}.bins[{i}].points") for i, row in enumerate(rows)
         ]
+        # the Special and Missing rows may name themselves (an expert card's "不适用或未提供"); a trained
+        # card's are always 特殊值 and 缺失
         self.bin_labels: list[str] = [str(row.get("label") or row.get("bin") or "") for row in self.bins] + [
-            "特殊值",
-            "缺失",
+            str(self.special.get("label") or "特殊值"),
+            str(self.missing.get("label") or "缺失"),
         ]
         self.n_bins = len(self.bins)
         self.special_id = self.n_bins
