@@ -158,7 +158,8 @@ def _baseline_frame(data: TrainingData) -> pd.DataFrame:
     for name in data.variables:
         if data.kinds[name] == "categorical":
             column = frame[name].to_numpy(dtype=object)
-            frame[name] = np.where(np.equal(column, None), MISSING_CATEGORY, column)
+            is_missing = np.fromiter((value is None for value in column), dtype=bool, count=len(column))
+            frame[name] = np.where(is_missing, MISSING_CATEGORY, column)
     return frame
 
 

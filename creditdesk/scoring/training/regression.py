@@ -28,6 +28,8 @@ from sklearn.linear_model import LogisticRegression
 class BalancedSlopesLogisticRegression(LogisticRegression):
     """Slopes fitted with balanced class weights, intercept refitted unweighted (module docstring)."""
 
+    intercept_: np.ndarray  # set by LogisticRegression.fit (typed for mypy, which cannot see it)
+
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> BalancedSlopesLogisticRegression:
         super().fit(X, y, sample_weight=sample_weight)
         z = np.asarray(X, dtype=np.float64) @ self.coef_.ravel()
