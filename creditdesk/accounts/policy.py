@@ -15,7 +15,7 @@ this module as the answerer there.
 
 Not here yet, each to be a rule with its source when its issue lands: approval authority (an approver
 decides only within their ``approval_authority`` and only applications routed to them), maker-checker
-(whoever prepares a scorecard version or a product change is not the one who approves it), concession
+on a product change (a scorecard version's is here: ``SCORING_MODEL_APPROVE`` / ``_ACTIVATE``), concession
 limits on rates and fees, and the risk manager's rights over warnings, classification, restructuring and
 write-off. Until then no action stands for them: nothing here pretends to check what is not checked.
 """
@@ -77,6 +77,11 @@ def _in_my_team(user: Any, person: Any) -> bool:
 
 def _active_in_my_team(user: Any, person: Any) -> bool:
     return bool(person.is_active) and _in_my_team(user, person)
+
+
+def _not_registered_by_me(user: Any, model: Any) -> bool:
+    """Maker-checker: the person is not the one who registered the version (a system one has no maker)."""
+    return model.created_by_id is None or model.created_by_id != user.pk
 
 
 def _customer_rule(code: str, message: Promise, why: str) -> Rule:
@@ -217,12 +222,29 @@ RULES: dict[Action, Rule] = {
         "not excluded yet. obj: the assessment, which must be in the person's scope.",
         on_object=scope.can_see,
     ),
-    Action.SCORING_MODEL_MANAGE: Rule(
+    Action.SCORING_MODEL_APPROVE: Rule(
         frozenset({Role.RISK_MANAGER}),
         "score_model_not_allowed",
-        _("只有风险经理可以审核或启用评分模型。"),
-        "Risk managers approve and activate scorecard versions (PRODUCT.md §3, 'an expert card written by "
-        "risk managers'; 'maker-checker activation' — the maker/checker split is a later rule).",
+        _("只有风险经理可以审核评分模型。"),
+        "Risk managers approve scorecard versions (PRODUCT.md §3, 'an expert card written by risk "
+        "managers'); maker-checker (PRODUCT.md §3 'versioned, maker-checker activation'; issue 14: 'risk "
+        "managers edit it in a versioned draft, another risk manager (or the head) activates it'): whoever "
+        "registered a version does not approve it. A version registered by the system (created_by empty: "
+        "a data migration) has no maker among the people. obj: the model version.",
+        on_object=_not_registered_by_me,
+        object_code="score_model_own_draft",
+        object_message=_("不能审核自己登记的模型版本，请由另一位风险经理审核。"),
+    ),
+    Action.SCORING_MODEL_ACTIVATE: Rule(
+        frozenset({Role.RISK_MANAGER, Role.BRANCH_HEAD}),
+        "score_model_not_allowed",
+        _("只有风险经理或支行行长可以启用评分模型。"),
+        "A risk manager or the branch head puts an approved version in use (issue 14: 'another risk "
+        "manager (or the head) activates it (maker-checker)'; PRODUCT.md §3 'maker-checker activation'); "
+        "never whoever registered it. obj: the model version.",
+        on_object=_not_registered_by_me,
+        object_code="score_model_own_draft",
+        object_message=_("不能启用自己登记的模型版本，请由另一位风险经理或支行行长启用。"),
     ),
     # --- products and solutions ---------------------------------------------------------------------------
     Action.PRODUCT_MANAGE: Rule(

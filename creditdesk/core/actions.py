@@ -39,11 +39,13 @@ class Action(StrEnum):
     CONSENT_RECORD = "consent.record"
     # Sensitive personal information (obj: the customer whose value it is)
     SENSITIVE_UNMASK = "sensitive.unmask"
-    # Needs, pre-assessment and scorecards (obj: the customer; for ``SCORE_OVERRIDE``: the assessment)
+    # Needs, pre-assessment and scorecards (obj: the customer; for ``SCORE_OVERRIDE``: the assessment; for
+    # ``SCORING_MODEL_APPROVE`` / ``SCORING_MODEL_ACTIVATE``: the model version)
     NEED_RECORD = "need.record"
     ASSESSMENT_RUN = "assessment.run"
     SCORE_OVERRIDE = "score.override"
-    SCORING_MODEL_MANAGE = "scoring_model.manage"
+    SCORING_MODEL_APPROVE = "scoring_model.approve"
+    SCORING_MODEL_ACTIVATE = "scoring_model.activate"
     # Products and solutions (obj for ``PROPOSAL_ISSUE``: the customer)
     PRODUCT_MANAGE = "product.manage"
     COMPETITOR_OFFER_RECORD = "competitor_offer.record"

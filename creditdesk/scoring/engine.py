@@ -2,17 +2,27 @@
 variable's value comes from (the customer's profile, the latest needs analysis, or asked), the form a CM
 fills in, and the figures the pages and the API show.
 
-Where values come from: a model's variable is filled from the customer's profile or from the customer's
-latest need where they say the same thing (``PROFILE_SOURCES``, ``NEED_SOURCES``, by variable name —
-the German Credit names of the shipped model: age, housing, property; loan duration, amount, purpose);
-everything else is asked. An answer typed by the CM wins over the profile (it may be out of date), and
-the stored inputs say which values were typed.
+Where values come from, by the card's kind (one path, two sources of what is known):
+
+- a registry card (every variable a feature of ``scoring.features``: the shipped expert card, a card
+  trained on the bank's history) is fed from CreditDesk's own facts (``assessment_facts``: the customer
+  record, the 征信 summary, the latest need, LTV and the DTI after the new loan computed from it):
+  every feature CreditDesk holds is filled and shown with its source, a feature that does not apply to
+  the applicant is 不适用 (``NOT_APPLICABLE``: the card's neutral Missing band, no reason), and only the
+  rest is asked; its reasons are also said in the customer's terms (``scoring.adverse``);
+- the benchmark card (German Credit, never used on customers, kept as the trainer's benchmark and a
+  test fixture) is fed from the profile or the latest need where they say the same thing
+  (``PROFILE_SOURCES``, ``NEED_SOURCES``, by its variable names: age, housing, property; loan duration,
+  amount, purpose); everything else is asked.
+
+An answer typed by the CM wins over what CreditDesk holds (it may be out of date), and the stored inputs
+say which values were typed (``asked``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -25,18 +35,27 @@ from django.utils.translation import gettext_lazy
 from creditdesk.core.exceptions import DomainError
 from creditdesk.customers.identity import age_on
 from creditdesk.customers.models import Customer
+from creditdesk.products.facts import FACTS, FactType
 from creditdesk.products.models import Need
 from creditdesk.products.selectors import latest_need
+from creditdesk.scoring.adverse import customer_reasons
+from creditdesk.scoring.assessment_facts import facts_at_assessment
+from creditdesk.scoring.features import FEATURES, prefill
 from creditdesk.scoring.models import ScoreModel
+from creditdesk.scoring.scorer.applicant import NOT_APPLICABLE, UNKNOWN
 
 if TYPE_CHECKING:
     from creditdesk.scoring.scorecard import Scorecard, VariableSpec
 
 SOURCE_CUSTOMER, SOURCE_NEED, SOURCE_ASKED = "customer", "need", "asked"
+SOURCE_CREDIT, SOURCE_COLLATERAL, SOURCE_NOT_APPLICABLE = "credit", "collateral", "not_applicable"
 SOURCE_LABELS = {
     SOURCE_CUSTOMER: gettext_lazy("客户资料"),
     SOURCE_NEED: gettext_lazy("需求分析"),
+    SOURCE_CREDIT: gettext_lazy("征信摘要"),
+    SOURCE_COLLATERAL: gettext_lazy("抵押物"),
     SOURCE_ASKED: gettext_lazy("询问客户"),
+    SOURCE_NOT_APPLICABLE: gettext_lazy("不适用"),
 }
 
 # 需求分析 purposes → German Credit's purpose categories (the nearest the data set has).
@@ -104,12 +123,17 @@ def load(model: ScoreModel) -> Scorecard:
 
 @dataclass(frozen=True)
 class Outcome:
+    """A score for pages, the API and storage. ``probability_of_default`` is None for a card that gives
+    none (an expert card: 评分 and 等级 only); ``customer_reasons`` are the reasons in the customer's
+    terms with what would change each, for a card on the registry's features (empty otherwise)."""
+
     points: Decimal
-    probability_of_default: Decimal
+    probability_of_default: Decimal | None
     grade: str
     reasons: list[dict[str, Any]]
     contributions: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
+    customer_reasons: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +141,7 @@ class Outcome:
             "probability_of_default": self.probability_of_default,
             "grade": self.grade,
             "reasons": self.reasons,
+            "customer_reasons": self.customer_reasons,
             "contributions": self.contributions,
             "warnings": self.warnings,
         }
@@ -155,27 +180,41 @@ def applicant_values(card: Scorecard, applicant: Mapping[str, Any]) -> dict[str,
     variable when they are not numbers)."""
     values = dict(applicant)
     for variable in card.variables:
+        if values.get(variable.name) in (NOT_APPLICABLE, UNKNOWN):
+            continue
         if variable.kind == "numerical" and variable.name in values:
             values[variable.name] = _number(variable, values[variable.name])
     return values
 
 
+def is_registry_card(card: Scorecard) -> bool:
+    """Whether every variable of ``card`` is a feature of the registry (``scoring.features``: an expert
+    card, or a card trained on the bank's own history): such a card is fed from CreditDesk's own facts
+    and its reasons are said in the customer's terms. Any other card (German Credit, the trainer's
+    benchmark) is fed by the variable names of ``PROFILE_SOURCES`` / ``NEED_SOURCES`` and asked."""
+    return all(name in FEATURES for name in card.variable_names)
+
+
 def score_applicant(card: Scorecard, applicant: Mapping[str, Any]) -> Outcome:
-    """Score one applicant (variable → value) and say why: the points, the probability of default, the
-    grade, the reason codes and the per-variable contributions."""
+    """Score one applicant (variable → value) and say why: the points, the grade, the probability of
+    default (None for a card that gives none), the reason codes (in the customer's terms too, for a
+    registry card) and the per-variable contributions."""
     result = card.score(applicant_values(card, applicant))
     contributions = []
     for item in result.contributions:
         row = item.to_dict()
         row["value"] = str(row["value"])  # JSON-safe and as typed
         contributions.append(row)
+    pd = result.probability_of_default
+    said = customer_reasons(card, result) if is_registry_card(card) else ()
     return Outcome(
         points=_decimal(result.points, 2),
-        probability_of_default=_decimal(result.probability_of_default, 6),
+        probability_of_default=None if pd is None else _decimal(pd, 6),
         grade=result.grade,
         reasons=[reason.to_dict() for reason in result.reasons],
         contributions=contributions,
         warnings=[warning.to_dict() for warning in result.warnings],
+        customer_reasons=[reason.to_dict() for reason in said],
     )
 
 
@@ -206,16 +245,33 @@ def score_rows(card: Scorecard, rows: Sequence[Mapping[str, Any]]) -> list[dict[
     return scores
 
 
+UNKNOWN_WORDS = frozenset({"不详", "未知", UNKNOWN})
+"""What a CM types (or picks) for an answer the customer cannot give: scored with the card's Missing band
+and reported (``missing_value`` warning), never guessed."""
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
         value = value.strip()
+        if value in UNKNOWN_WORDS:
+            return UNKNOWN
     return None if value in ("", None) else value
 
 
-def _known_values(card: Scorecard, customer: Customer, today: date) -> dict[str, tuple[Any, str]]:
-    """What the profile and the latest need say, per variable of the model: (value, source)."""
+@dataclass(frozen=True)
+class Known:
+    """A variable's value CreditDesk already holds, where it came from (``SOURCE_LABELS``) and how it was
+    obtained (a computed feature's note; for 不适用, the condition that fails)."""
+
+    value: Any
+    source: str
+    note: str = ""
+
+
+def _german_known(card: Scorecard, customer: Customer, today: date) -> dict[str, Known]:
+    """The benchmark card (German Credit names): the profile and the latest need where they say it."""
     need = latest_need(customer=customer)
-    known: dict[str, tuple[Any, str]] = {}
+    known: dict[str, Known] = {}
     for variable in card.variables:
         value = None
         if variable.name in PROFILE_SOURCES:
@@ -223,8 +279,29 @@ def _known_values(card: Scorecard, customer: Customer, today: date) -> dict[str,
         if value is None and need is not None and variable.name in NEED_SOURCES:
             value, source = NEED_SOURCES[variable.name](need), SOURCE_NEED
         if value is not None:
-            known[variable.name] = (value, source)
+            known[variable.name] = Known(value, source)
     return known
+
+
+def _registry_known(card: Scorecard, customer: Customer, today: date) -> dict[str, Known]:
+    """A registry card: every feature CreditDesk holds (``assessment_facts``), 不适用 where it does not
+    apply; the rest is asked."""
+    held = facts_at_assessment(customer, today=today)
+    known: dict[str, Known] = {}
+    for item in prefill(card.variable_names, held.facts):
+        if item.status == "known":
+            known[item.key] = Known(item.value, item.source.value, held.notes.get(item.key, ""))
+        elif item.status == "not_applicable":
+            known[item.key] = Known(NOT_APPLICABLE, SOURCE_NOT_APPLICABLE, item.note)
+    return known
+
+
+def known_values(card: Scorecard, customer: Customer, today: date) -> dict[str, Known]:
+    """What CreditDesk holds for each variable of ``card`` (by the card's kind: a registry card from the
+    customer's facts, the benchmark card from its German Credit names)."""
+    if is_registry_card(card):
+        return _registry_known(card, customer, today)
+    return _german_known(card, customer, today)
 
 
 def _same(left: Any, right: Any) -> bool:
@@ -234,11 +311,29 @@ def _same(left: Any, right: Any) -> bool:
         return str(left) == str(right)
 
 
+def _stored(variable: VariableSpec, value: Any) -> Any:
+    """A value as the inputs keep it (JSON): numbers as floats, categories as their text (a yes/no as
+    "True" / "False"), the markers as they are."""
+    if value in (NOT_APPLICABLE, UNKNOWN):
+        return value
+    if variable.kind == "numerical":
+        return _number(variable, value) if not isinstance(value, int | float) else value
+    text = str(value)
+    if variable.categories and text not in {c.value for c in variable.categories}:
+        raise DomainError(
+            "invalid_value",
+            _("“%(label)s”请从选项中选择。") % {"label": variable.label},
+            {"field": variable.name},
+        )
+    return text
+
+
 def collect_inputs(
     card: Scorecard, *, customer: Customer, answers: Mapping[str, Any], today: date
 ) -> dict[str, dict[str, Any]]:
     """Every variable of ``card`` with its value and where it came from; a variable with neither an
-    answer nor a known value is refused, naming it (nothing is guessed)."""
+    answer nor a known value is refused, naming it (nothing is guessed). An answer typed by the CM wins
+    and is recorded as asked (unless it says what CreditDesk holds)."""
     names = {variable.name for variable in card.variables}
     unknown = sorted(set(answers) - names)
     if unknown:
@@ -247,11 +342,12 @@ def collect_inputs(
             _("模型中没有“%(name)s”这一项。") % {"name": unknown[0][:40]},
             {"field": unknown[0][:40]},
         )
-    known = _known_values(card, customer, today)
+    known = known_values(card, customer, today)
     inputs: dict[str, dict[str, Any]] = {}
     for variable in card.variables:
         answer = _clean(answers.get(variable.name))
-        value, origin = known.get(variable.name, (None, SOURCE_ASKED))
+        held = known.get(variable.name)
+        value, origin = (held.value, held.source) if held is not None else (None, SOURCE_ASKED)
         if answer is not None:
             origin = origin if value is not None and _same(value, answer) else SOURCE_ASKED
             value = answer
@@ -261,19 +357,20 @@ def collect_inputs(
                 _("请填写“%(label)s”。") % {"label": variable.label},
                 {"field": variable.name},
             )
-        if variable.kind == "numerical":
-            value = _number(variable, value) if not isinstance(value, int | float) else value
-        elif variable.categories and str(value) not in {c.value for c in variable.categories}:
-            raise DomainError(
-                "invalid_value",
-                _("“%(label)s”请从选项中选择。") % {"label": variable.label},
-                {"field": variable.name},
-            )
-        inputs[variable.name] = {
-            "value": value if variable.kind == "numerical" else str(value),
-            "source": origin,
-        }
+        inputs[variable.name] = {"value": _stored(variable, value), "source": origin}
     return inputs
+
+
+def _shown(variable: VariableSpec, value: Any) -> str:
+    """A value as a person reads it: a registry feature in its unit, a category by its label."""
+    if value == NOT_APPLICABLE:
+        return str(SOURCE_LABELS[SOURCE_NOT_APPLICABLE])
+    if value == UNKNOWN:
+        return _("不详")
+    if variable.name in FEATURES:
+        return FEATURES[variable.name].display(value)
+    labels = {c.value: c.label for c in variable.categories}
+    return labels.get(str(value), str(value))
 
 
 def form_fields(
@@ -284,29 +381,36 @@ def form_fields(
     submitted: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The pre-assessment form: one field per variable, pre-filled from the profile or the latest need
-    where they say it, the rest asked."""
-    known = _known_values(card, customer, today)
+    """The pre-assessment form: one field per variable. What CreditDesk holds is shown with where it came
+    from (``status`` ``known``, with an empty box to correct it), 不适用 where a feature does not apply
+    (``not_applicable``), and only the rest is asked (``ask``)."""
+    known = known_values(card, customer, today)
     fields = []
     for variable in card.variables:
-        value, source = known.get(variable.name, (None, SOURCE_ASKED))
-        if submitted is not None:
-            value = submitted.get(variable.name)
+        held = known.get(variable.name)
+        status = "ask" if held is None else "not_applicable" if held.value == NOT_APPLICABLE else "known"
+        typed = (submitted or {}).get(variable.name)
         help_text = ""
         if variable.kind == "numerical" and variable.minimum is not None and variable.maximum is not None:
             help_text = _("训练数据范围：%(low)s – %(high)s") % {
                 "low": f"{variable.minimum:g}",
                 "high": f"{variable.maximum:g}",
             }
+        feature = FEATURES.get(variable.name)
         fields.append(
             {
                 "name": variable.name,
                 "label": variable.label,
+                "unit": feature.unit if feature is not None else "",
+                "ratio": feature is not None and FACTS[feature.fact].type == FactType.RATIO,
                 "kind": "choice" if variable.kind == "categorical" else "number",
                 "choices": [(category.value, category.label) for category in variable.categories],
-                "value": "" if value is None else str(value),
-                "source": source,
-                "source_label": str(SOURCE_LABELS[source]),
+                "status": status,
+                "value": "" if typed is None else str(typed),
+                "shown": "" if held is None else _shown(variable, held.value),
+                "source": "" if held is None else held.source,
+                "source_label": str(SOURCE_LABELS[held.source if held is not None else SOURCE_ASKED]),
+                "note": "" if held is None else held.note,
                 "help": help_text,
                 "error": (errors or {}).get(variable.name, ""),
             }
@@ -318,33 +422,50 @@ def input_rows(
     assessment_contributions: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
     """An assessment's inputs as table rows: label, value as a person reads it, source, points."""
-    return [
-        {
-            "label": item["label"],
-            "value_label": item["value_label"],
-            "source_label": str(
-                SOURCE_LABELS.get((inputs.get(item["variable"]) or {}).get("source", ""), "—")
-            ),
-            "points": _decimal(item["points"], 2),
-            "best_points": _decimal(item["best_points"], 2),
-        }
-        for item in assessment_contributions
-    ]
+    rows = []
+    for item in assessment_contributions:
+        source = (inputs.get(item["variable"]) or {}).get("source", "")
+        value = (inputs.get(item["variable"]) or {}).get("value")
+        feature = FEATURES.get(item["variable"])
+        if value == NOT_APPLICABLE:
+            shown = str(SOURCE_LABELS[SOURCE_NOT_APPLICABLE])
+        elif feature is not None and value not in (None, UNKNOWN):
+            shown = feature.display(value)
+        else:
+            shown = item["value_label"]
+        rows.append(
+            {
+                "variable": item["variable"],
+                "label": item["label"],
+                "not_applicable": value == NOT_APPLICABLE,
+                "value_label": shown,
+                "bin_label": item.get("bin_label", ""),
+                "source_label": str(SOURCE_LABELS.get(source, "—")),
+                "points": _decimal(item["points"], 2),
+                "best_points": _decimal(item["best_points"], 2),
+            }
+        )
+    return rows
 
 
 def variable_list(card: Scorecard) -> list[dict[str, Any]]:
     """The variables for programs: name, label, kind, categories or bounds, and where the product
-    fills them from (``customer`` / ``need`` / ``asked``)."""
+    fills them from (a registry card: the feature's source — ``customer`` / ``need`` / ``credit`` /
+    ``collateral``; the benchmark card: ``customer`` / ``need`` / ``asked``)."""
     rows = []
+    registry = is_registry_card(card)
     for variable in card.variables:
         row = variable.to_dict()
-        row["from"] = (
-            SOURCE_CUSTOMER
-            if variable.name in PROFILE_SOURCES
-            else SOURCE_NEED
-            if variable.name in NEED_SOURCES
-            else SOURCE_ASKED
-        )
+        if registry:
+            row["from"] = FEATURES[variable.name].source.value
+        else:
+            row["from"] = (
+                SOURCE_CUSTOMER
+                if variable.name in PROFILE_SOURCES
+                else SOURCE_NEED
+                if variable.name in NEED_SOURCES
+                else SOURCE_ASKED
+            )
         rows.append(row)
     return rows
 
@@ -353,13 +474,19 @@ def stability(card: Scorecard, recent: Sequence[tuple[Any, Any]], *, days: int) 
     """Population stability of recent pre-assessments against the training population: PSI of the
     score (on the training deciles) and of each variable (on its bins), each with its status against
     the usual thresholds (below 0.1 stable, 0.1–0.25 watch, from 0.25 unstable). Needs at least
-    ``MIN_MONITORED`` recent scores to say anything."""
+    ``MIN_MONITORED`` recent scores, and a development sample to compare with (``reference``: a card
+    written by people has none, so nothing is computed for it yet)."""
     from creditdesk.scoring import psi
 
-    result: dict[str, Any] = {"days": days, "count": len(recent), "enough": len(recent) >= MIN_MONITORED}
-    if not result["enough"]:
-        return result
     reference = card.score_reference
+    result: dict[str, Any] = {
+        "days": days,
+        "count": len(recent),
+        "enough": len(recent) >= MIN_MONITORED,
+        "reference": bool(reference.get("counts")),
+    }
+    if not result["enough"] or not result["reference"]:  # an expert card has no development sample
+        return result
     edges = np.asarray(reference.get("edges", []), dtype=np.float64)
     scores = np.asarray([float(points) for points, _contributions in recent], dtype=np.float64)
     actual = np.bincount(np.searchsorted(edges, scores, side="right"), minlength=len(edges) + 1)

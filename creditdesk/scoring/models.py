@@ -85,8 +85,12 @@ CUSTOMER_SCOPE = ScopePaths(
 
 class Assessment(models.Model):
     """预评估 — a customer scored by one model version: the answers used (and where each came from:
-    the customer's profile or asked), the points, the probability of default, the grade, the reason
-    codes (the factors that cost the most points) and any warnings. The score never decides alone: a
+    the customer's profile or asked), the points, the grade, the probability of default only for a card that
+    gives one (a trained card; an expert card gives 评分 and 等级 only: RULES.md, a PD only after calibration
+    to the book), the reason codes (the factors that cost the most points), the same reasons in the
+    customer's terms with what would change each (``customer_reasons``, a card on the registry's
+    features: ``scoring.adverse``) and the warnings (an unknown answer, a value outside the card's range,
+    a category it does not know: shown, never silent). The score never decides alone: a
     second person may override the grade with a reason (``override_*``, audited); ``final_grade`` is
     what later steps read. Scoped through the customer.
     """
@@ -99,9 +103,12 @@ class Assessment(models.Model):
     )
     inputs = models.JSONField(_("评分输入"), default=dict)
     points = models.DecimalField(_("评分"), max_digits=9, decimal_places=2)
-    probability_of_default = models.DecimalField(_("违约概率"), max_digits=8, decimal_places=6)
+    probability_of_default = models.DecimalField(
+        _("违约概率"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
     grade = models.CharField(_("评分等级"), max_length=1, choices=Grade.choices)
     reasons = models.JSONField(_("主要扣分因素"), default=list)
+    customer_reasons = models.JSONField(_("可告知客户的原因"), default=list, blank=True)
     contributions = models.JSONField(_("各项得分"), default=list)
     warnings = models.JSONField(_("提示"), default=list)
     override_grade = models.CharField(_("人工调整等级"), max_length=1, choices=Grade.choices, blank=True)

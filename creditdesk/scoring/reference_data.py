@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 GERMAN_CREDIT_TARGET: Final = "creditability"
+BENCHMARK_CARD_NAMES: Final = frozenset({"german_credit"})
+"""Artefact names of cards trained on public benchmark data (the shipped ``shipped/german_credit.json``):
+the trainer's benchmark and a test fixture, never activated for customers (issue 14, item 7)."""
 GERMAN_CREDIT_EVENT: Final = "bad"
 """The target value that means a bad loan (the event, coded 1)."""
 

@@ -1,37 +1,80 @@
-"""Demo scorecard: the shipped German Credit model registered, approved and activated by the demo risk
-manager (risk1), and pre-assessments of about 150 demo individuals whose answers are real German Credit
-applicants (so the score distribution and the stability monitoring show something real).
+"""Demo scorecard: the shipped expert card (零售及小微贷款预筛专家评分卡, ``shipped/expert_retail_sme.json``)
+compiled and registered by the demo risk manager risk1, approved and activated by a second risk manager,
+risk2 (maker-checker: whoever registers a version neither approves nor activates it), and
+pre-assessments of about 150 demo individuals made with it: what CreditDesk holds about each (profile,
+征信 summary, latest need, the DTI and LTV computed from it) is used as it is, and what it does not hold
+is answered with a plausible value (reproducible: fixed seed), as a CM would have asked it — so the
+score distribution and the stability monitoring show something.
+
+The German Credit card is not registered in the demo: it is the trainer's benchmark (``make bench``) and
+a test fixture, never a card for customers (issue 14, item 7).
 
 Idempotent: skipped when a model version exists.
 """
 
 from __future__ import annotations
 
-import csv
 import random
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record
 from creditdesk.customers.choices import CustomerKind
 from creditdesk.customers.models import Customer
 from creditdesk.scoring import engine, services
-from creditdesk.scoring.engine import SOURCE_ASKED
+from creditdesk.scoring.expert import compile_to_artefact, load_shipped
 from creditdesk.scoring.models import Assessment, ScoreModel
-from creditdesk.scoring.reference_data import GERMAN_CREDIT_TARGET, german_credit_path
+from creditdesk.scoring.scorecard import Scorecard, dump_artefact
 
-SHIPPED = Path(__file__).resolve().parent / "shipped" / "german_credit.json"
 SEED = 20261124
 ASSESSMENTS = 150
+MAKER, CHECKER = "risk1", "risk2"
 
 
-def _applicants(rng: random.Random, count: int) -> list[dict[str, str]]:
-    with german_credit_path().open(encoding="utf-8", newline="") as handle:
-        rows = [{k: v for k, v in row.items() if k != GERMAN_CREDIT_TARGET} for row in csv.DictReader(handle)]
-    return rng.sample(rows, count)
+def expert_artefact() -> str:
+    """The shipped expert card as the artefact a version is registered from (JSON text, checksummed)."""
+    return dump_artefact(compile_to_artefact(load_shipped()))
+
+
+def _answer(rng: random.Random, variable: dict[str, Any]) -> Any:
+    """A plausible answer for one variable of the card: a value inside one of its bands, at random."""
+    if variable["kind"] == "categorical":
+        return rng.choice(variable["categories"])["value"]
+    splits = [float(edge) for edge in variable["splits"]]
+    designed = variable.get("range", {})
+    edges = [float(designed.get("from", 0.0)), *splits]
+    edges.append(float(designed.get("below", splits[-1] * 1.5 if splits else 1.0)))
+    band = rng.randrange(len(edges) - 1)
+    low, high = edges[band], edges[band + 1]
+    value = low + rng.random() * (high - low)
+    if (variable.get("bounds") or {}).get("integer"):
+        return max(int(low), min(int(value), int(high) - 1 if high > low + 1 else int(low)))
+    return round(value, 4)
+
+
+def _assessment(card: Scorecard, model: ScoreModel, customer: Customer, rng: random.Random) -> Assessment:
+    today = timezone.localdate()
+    known = engine.known_values(card, customer, today)
+    variables = {variable["name"]: variable for variable in card.content["variables"]}
+    answers = {name: _answer(rng, variables[name]) for name in card.variable_names if name not in known}
+    inputs = engine.collect_inputs(card, customer=customer, answers=answers, today=today)
+    outcome = engine.score(card, inputs)
+    return Assessment(
+        customer=customer,
+        model=model,
+        inputs=inputs,
+        points=outcome.points,
+        probability_of_default=outcome.probability_of_default,
+        grade=outcome.grade,
+        reasons=outcome.reasons,
+        customer_reasons=outcome.customer_reasons,
+        contributions=outcome.contributions,
+        warnings=outcome.warnings,
+        created_by_id=customer.owner_id,
+    )
 
 
 def run(*, stdout: Any = None) -> dict[str, int]:
@@ -39,40 +82,22 @@ def run(*, stdout: Any = None) -> dict[str, int]:
         if stdout is not None:
             stdout.write(f"评分模型：已存在（共 {ScoreModel.objects.count()} 个版本）")
         return {"created_models": 0, "created_assessments": 0}
-    risk = User.objects.filter(username="risk1").first()
-    if risk is None:
+    maker = User.objects.filter(username=MAKER).first()
+    checker = User.objects.filter(username=CHECKER).first()
+    if maker is None or checker is None:
         return {"created_models": 0, "created_assessments": 0}
-    model = services.score_model_register(actor=risk, artefact=SHIPPED.read_text(encoding="utf-8"))
-    services.score_model_approve(actor=risk, model_id=model.pk)
-    model = services.score_model_activate(actor=risk, model_id=model.pk)
+    model = services.score_model_register(actor=maker, artefact=expert_artefact())
+    services.score_model_approve(actor=checker, model_id=model.pk)
+    model = services.score_model_activate(actor=checker, model_id=model.pk)
     card = engine.load(model)
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
     people = list(
         Customer.objects.filter(kind=CustomerKind.INDIVIDUAL, merged_into__isnull=True)
         .exclude(name__in=("张三", "李四", "王五"))  # left for a person to assess in the demo
         .order_by("pk")
-        .values_list("pk", "owner_id")
     )
     chosen = rng.sample(people, min(ASSESSMENTS, len(people)))
-    assessments = []
-    for (customer_id, owner_id), answers in zip(chosen, _applicants(rng, len(chosen)), strict=True):
-        values = engine.applicant_values(card, {k: v for k, v in answers.items() if k in card.variable_names})
-        inputs = {name: {"value": value, "source": SOURCE_ASKED} for name, value in values.items()}
-        outcome = engine.score(card, inputs)
-        assessments.append(
-            Assessment(
-                customer_id=customer_id,
-                model=model,
-                inputs=inputs,
-                points=outcome.points,
-                probability_of_default=outcome.probability_of_default,
-                grade=outcome.grade,
-                reasons=outcome.reasons,
-                contributions=outcome.contributions,
-                warnings=outcome.warnings,
-                created_by_id=owner_id,
-            )
-        )
+    assessments = [_assessment(card, model, customer, rng) for customer in chosen]
     with transaction.atomic():
         Assessment.objects.bulk_create(assessments, batch_size=200)
         audit_record(actor=None, action="seed.assessments", after={"created_assessments": len(assessments)})

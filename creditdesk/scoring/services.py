@@ -1,8 +1,10 @@
 """Writes to scorecards and pre-assessments. Each service is one durable transaction with its audit row.
 
 Rules: a model version is registered as a draft from its checksummed artefact (a tampered file is
-refused); only a risk manager approves a draft and activates an approved version, and activating one
-retires the version in use (one active version, enforced by the database too). A pre-assessment is
+refused); a risk manager other than the one who registered it approves the draft, and a risk manager or
+the branch head other than that person activates it (maker-checker, the policy's rules); the German
+Credit benchmark card is never activated for customers; activating one retires the version in use (one
+active version, enforced by the database too). A pre-assessment is
 made by the customer's CM or team lead with the active version and keeps that version; its grade may
 be overridden, with a reason, by a second person (team lead, risk manager, approver, branch head) —
 never by the CM alone, so the score never silently decides and the seller never decides alone either.
@@ -26,17 +28,27 @@ from creditdesk.customers.locks import customer_for_change
 from creditdesk.scoring import engine
 from creditdesk.scoring.choices import MODEL_TRANSITIONS, Grade, ModelStatus
 from creditdesk.scoring.models import Assessment, ScoreModel
+from creditdesk.scoring.reference_data import BENCHMARK_CARD_NAMES
 
 REASON_MIN = 4
 REASON_MAX = 200
 
 
-def _model_for_change(*, actor: User, model_id: int | str) -> ScoreModel:
-    policy.require(actor, Action.SCORING_MODEL_MANAGE)
+def _model_for_change(*, actor: User, model_id: int | str, action: Action) -> ScoreModel:
+    """The version, locked, once the policy let ``actor`` do ``action`` to it: the role first (403
+    whichever version), then maker-checker on the version itself (``score_model_own_draft``)."""
+    policy.require(actor, action)
     model = ScoreModel.objects.select_for_update().filter(pk=model_id).first()
     if model is None:
         raise NotFound("not_found", _("评分模型不存在。"))
+    policy.require(actor, action, model)
     return model
+
+
+def is_benchmark(model: ScoreModel) -> bool:
+    """Whether the version is the trainer's benchmark card (German Credit, recognised by its artefact's
+    name): kept for ``make bench`` and as a test fixture, never used on customers (issue 14, item 7)."""
+    return model.name in BENCHMARK_CARD_NAMES
 
 
 def _move(model: ScoreModel, to: str) -> None:
@@ -84,8 +96,9 @@ def score_model_register(
 
 @transaction.atomic(durable=True)
 def score_model_approve(*, actor: User, model_id: int | str) -> ScoreModel:
-    """审核模型: a risk manager approves a draft version after reading its report."""
-    model = _model_for_change(actor=actor, model_id=model_id)
+    """审核模型: a risk manager approves a draft version after reading its report — never one they
+    registered themselves (maker-checker, ``score_model_own_draft``: the policy's rule)."""
+    model = _model_for_change(actor=actor, model_id=model_id, action=Action.SCORING_MODEL_APPROVE)
     _move(model, ModelStatus.APPROVED)
     model.approved_by, model.approved_at = actor, timezone.now()
     model.save(update_fields=["status", "approved_by", "approved_at"])
@@ -101,9 +114,17 @@ def score_model_approve(*, actor: User, model_id: int | str) -> ScoreModel:
 
 @transaction.atomic(durable=True)
 def score_model_activate(*, actor: User, model_id: int | str) -> ScoreModel:
-    """启用模型: a risk manager puts an approved (or retired) version in use; the version in use until
-    now is retired in the same transaction. Pre-assessments already made keep their version."""
-    model = _model_for_change(actor=actor, model_id=model_id)
+    """启用模型: a risk manager or the branch head puts an approved (or retired) version in use — never
+    one they registered (maker-checker, ``score_model_own_draft``), never the benchmark card
+    (``benchmark_card_not_for_customers``); the version in use until now is retired in the same
+    transaction. Pre-assessments already made keep their version."""
+    model = _model_for_change(actor=actor, model_id=model_id, action=Action.SCORING_MODEL_ACTIVATE)
+    if is_benchmark(model):
+        raise Conflict(
+            "benchmark_card_not_for_customers",
+            _("「%(title)s」是训练基准（公开数据集 German Credit），不能用于本行客户的预评估。")
+            % {"title": model.title},
+        )
     before = model.status
     _move(model, ModelStatus.ACTIVE)
     previous = ScoreModel.objects.select_for_update().filter(status=ModelStatus.ACTIVE).first()
@@ -155,6 +176,7 @@ def assessment_create(*, actor: User, customer_id: int | str, answers: dict[str,
         probability_of_default=result.probability_of_default,
         grade=result.grade,
         reasons=result.reasons,
+        customer_reasons=result.customer_reasons,
         contributions=result.contributions,
         warnings=result.warnings,
         created_by=actor,

@@ -36,17 +36,20 @@ def _assessment_form(
     if model is not None:
         card = engine.load(model)
         submitted = request.POST if request.method == "POST" else None
-        context["fields"] = engine.form_fields(
+        fields = engine.form_fields(
             card, customer=customer, today=timezone.localdate(), submitted=submitted, errors=errors
         )
+        context["known_fields"] = [field for field in fields if field["status"] != "ask"]
+        context["asked_fields"] = [field for field in fields if field["status"] == "ask"]
     return render(request, "scoring/assessment_form.html", context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest, customer_id: int) -> HttpResponse:
-    """预评估: the active model's variables, filled from the customer's profile where it can, asked
-    otherwise; a refused answer is shown next to its field and nothing is stored."""
+    """预评估: the active model's variables — what CreditDesk holds shown with its source (and a box to
+    correct it), 不适用 where a feature does not apply, the rest asked; a refused answer is shown next to
+    its field and nothing is stored."""
     customer = customer_get_visible(user=request.user, customer_id=customer_id)
     with refusals_as_http():  # the form is the action's: asked before it is drawn, again by the service
         policy.require(request.user, Action.ASSESSMENT_RUN, customer)
@@ -134,11 +137,18 @@ def model_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scoring/model_list.html",
-        {
-            "models": selectors.model_list(),
-            "can_manage": policy.can(request.user, Action.SCORING_MODEL_MANAGE),
-        },
+        {"models": selectors.model_list()},
     )
+
+
+def _table(card: Any) -> list[dict[str, Any]]:
+    """The scorecard table, each row with the rationale an expert card gives its band (else blank)."""
+    rationale = {}
+    for variable in card.content["variables"]:
+        rows = [*variable["bins"], variable.get("special", {}), variable.get("missing", {})]
+        for bin_id, row in enumerate(rows):
+            rationale[(variable["name"], bin_id)] = row.get("rationale", "")
+    return [{**row, "rationale": rationale.get((row["variable"], row["bin_id"]), "")} for row in card.table()]
 
 
 @login_required
@@ -149,16 +159,21 @@ def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
     model = selectors.model_get(model_id=model_id)
     card = engine.load(model)
     report = model.report or {}
+    benchmark = services.is_benchmark(model)
     context = {
         "model": model,
         "card": card,
         "report": report,
         "pipeline": (report.get("models") or {}).get("pipeline"),
         "baselines": [row for name, row in (report.get("models") or {}).items() if name != "pipeline"],
-        "table": card.table(),
+        "table": _table(card),
+        "expert": card.content.get("kind") == "expert",
         "variables": engine.variable_list(card),
         "monitoring": selectors.monitoring(model=model),
-        "can_manage": policy.can(request.user, Action.SCORING_MODEL_MANAGE),
+        "can_approve": policy.can(request.user, Action.SCORING_MODEL_APPROVE, model),
+        "can_activate": policy.can(request.user, Action.SCORING_MODEL_ACTIVATE, model) and not benchmark,
+        "benchmark": benchmark,
+        "own_version": model.created_by_id is not None and model.created_by_id == request.user.pk,
         "chart": {
             "distribution": report.get("score_distribution"),
             "calibration": report.get("calibration"),

@@ -68,7 +68,7 @@ LIBRARY_KEEPERS = Grid.by_role(
 MODEL_KEEPERS = Grid.by_role(
     FORBIDDEN,
     risk_manager=ALLOW,
-    why="scorecard versions are approved and put in use by risk managers",
+    why="scorecard versions are approved by risk managers (another than the one who registered them)",
 )
 
 AUDIT_READERS = Grid.by_role(

@@ -51,7 +51,8 @@ TABLE: dict[Action, tuple[frozenset[Role], str]] = {
     Action.NEED_RECORD: (frozenset({M, L}), "need_read_only"),
     Action.ASSESSMENT_RUN: (frozenset({M, L}), "assessment_not_allowed"),
     Action.SCORE_OVERRIDE: (frozenset({L, R, A, H}), "override_not_allowed"),
-    Action.SCORING_MODEL_MANAGE: (frozenset({R}), "score_model_not_allowed"),
+    Action.SCORING_MODEL_APPROVE: (frozenset({R}), "score_model_not_allowed"),
+    Action.SCORING_MODEL_ACTIVATE: (frozenset({R, H}), "score_model_not_allowed"),
     Action.PRODUCT_MANAGE: (frozenset({R, D}), "product_edit_forbidden"),
     Action.COMPETITOR_OFFER_RECORD: (frozenset({M, L}), "competitor_offer_forbidden"),
     Action.PROPOSAL_ISSUE: (frozenset({M, L}), "proposal_read_only"),
@@ -284,3 +285,18 @@ def test_core_asks_the_policy_accounts_registered(org):
     with pytest.raises(NotAllowed) as refused:
         actions.require(org.cm_a, Action.AUDIT_READ)
     assert refused.value.code == "permission_denied"
+
+
+def test_a_scorecard_version_is_approved_and_activated_by_someone_other_than_its_maker(org):
+    from creditdesk.scoring.models import ScoreModel
+
+    mine = ScoreModel(name="m", version="1", title="测试", created_by=org.risk1)
+    system = ScoreModel(name="m", version="2", title="测试", created_by=None)
+    for action in (Action.SCORING_MODEL_APPROVE, Action.SCORING_MODEL_ACTIVATE):
+        assert not policy.can(org.risk1, action, mine)  # maker-checker
+        assert policy.can(org.risk2, action, mine) and policy.can(org.risk1, action, system)
+        with pytest.raises(NotAllowed) as refused:
+            policy.require(org.risk1, action, mine)
+        assert (refused.value.code, refused.value.status) == ("score_model_own_draft", 403)
+    assert policy.can(org.head1, Action.SCORING_MODEL_ACTIVATE, mine)
+    assert not policy.can(org.head1, Action.SCORING_MODEL_APPROVE, mine)

@@ -111,7 +111,7 @@ def world(org, settings, tmp_path) -> dict[str, str]:
     from creditdesk.customers.services import CustomerInput
     from creditdesk.products import services as product_services
     from creditdesk.scoring import services as scoring_services
-    from creditdesk.scoring.tests.conftest import SHIPPED_MODEL
+    from creditdesk.scoring.seed import expert_artefact
     from creditdesk.solutions import services as solution_services
     from creditdesk.solutions.tests.conftest import LI_ID, NEED, grade
     from creditdesk.solutions.tests.small_catalogue import DYD, FQ, JYD, XYD, ZYD
@@ -120,11 +120,9 @@ def world(org, settings, tmp_path) -> dict[str, str]:
     settings.MEDIA_ROOT = tmp_path / "media"
     for spec in (XYD, DYD, FQ, JYD, ZYD):
         product_services.product_create(actor=org.risk1, spec=copy.deepcopy(spec), note="首版")
-    model = scoring_services.score_model_register(
-        actor=org.risk1, artefact=SHIPPED_MODEL.read_text(encoding="utf-8")
-    )
-    scoring_services.score_model_approve(actor=org.risk1, model_id=model.pk)
-    scoring_services.score_model_activate(actor=org.risk1, model_id=model.pk)
+    model = scoring_services.score_model_register(actor=org.risk1, artefact=expert_artefact())
+    scoring_services.score_model_approve(actor=org.risk2, model_id=model.pk)
+    scoring_services.score_model_activate(actor=org.risk2, model_id=model.pk)
 
     li = customer_services.customer_create(
         actor=org.cm_a,

@@ -71,10 +71,19 @@ class BatchRequestSerializer(serializers.Serializer):
 
 class ScoreResultSerializer(serializers.Serializer):
     model = serializers.CharField()
-    points = serializers.DecimalField(max_digits=9, decimal_places=2)
-    probability_of_default = serializers.DecimalField(max_digits=8, decimal_places=6)
-    grade = serializers.ChoiceField(choices=Grade.choices)
+    points = serializers.DecimalField(max_digits=9, decimal_places=2, help_text="评分")
+    probability_of_default = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        allow_null=True,
+        help_text="仅对给出概率的评分卡（经校准的训练卡）；专家评分卡为 null：只有评分和等级",
+    )
+    grade = serializers.ChoiceField(choices=Grade.choices, help_text="等级")
     reasons = serializers.ListField(child=serializers.DictField())
+    customer_reasons = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="可告知客户的原因（feature, label, points_lost, sentence, advice：怎样改变它）",
+    )
     contributions = serializers.ListField(child=serializers.DictField())
     warnings = serializers.ListField(child=serializers.DictField())
 
@@ -158,6 +167,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "grade",
             "final_grade",
             "reasons",
+            "customer_reasons",
             "contributions",
             "warnings",
             "override_grade",

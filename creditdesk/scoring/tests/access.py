@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from creditdesk.accounts.tests.grids import CHANGES, EVERYONE, MODEL_KEEPERS, SEES
-from creditdesk.core.testing.access import api, page
+from creditdesk.core.testing.access import ALLOW, FORBIDDEN, Grid, api, page
 from creditdesk.scoring import services
-from creditdesk.scoring.tests.conftest import SHIPPED_MODEL
+from creditdesk.scoring.seed import expert_artefact
 from creditdesk.solutions.tests.conftest import grade
 
 
 def build(w) -> None:
-    """The shipped scorecard, active (``w.score_model``), and 张三's pre-assessment graded B."""
-    model = services.score_model_register(actor=w.risk1, artefact=SHIPPED_MODEL.read_text(encoding="utf-8"))
+    """The shipped expert card, active (``w.score_model``: registered by risk2, so that risk1 and the
+    branch head of the matrix are checkers of it, not its maker), and 张三's pre-assessment graded B."""
+    model = services.score_model_register(actor=w.risk2, artefact=expert_artefact())
     services.score_model_approve(actor=w.risk1, model_id=model.pk)
     w.score_model = services.score_model_activate(actor=w.risk1, model_id=model.pk)
     w.model = w.score_model
@@ -36,6 +37,15 @@ ASSESS_API = CHANGES.but(
         "(403 whichever customer, so nothing is learnt); the page looks the customer up first (404)"
     ),
 )
+MODEL_ACTIVATORS = Grid.by_role(
+    FORBIDDEN,
+    risk_manager=ALLOW,
+    branch_head=ALLOW,
+    why=(
+        "a scorecard version is put in use by a risk manager or the branch head (issue 14: 'another risk "
+        "manager (or the head) activates it'), never by whoever registered it"
+    ),
+)
 OVERRIDE_BODY = {"grade": "A", "reason": "补充了收入证明"}
 
 DECLARATIONS = [
@@ -48,7 +58,7 @@ DECLARATIONS = [
     page("scoring:models", EVERYONE),  # reference data, no customer in it
     page("scoring:model", EVERYONE),
     page("scoring:approve", MODEL_KEEPERS, method="POST"),
-    page("scoring:activate", MODEL_KEEPERS, method="POST"),
+    page("scoring:activate", MODEL_ACTIVATORS, method="POST"),
     page("scoring:assess", ASSESS, subject="customer"),
     page("scoring:assess", ASSESS, method="POST", subject="customer"),
     page("scoring:panel", SEES, subject="customer"),
@@ -63,7 +73,7 @@ DECLARATIONS = [
     ),
     api(
         "POST /api/v1/score-models/{id}/activate/",
-        MODEL_KEEPERS,
+        MODEL_ACTIVATORS,
         params={"id": lambda w, me: w.score_model.pk},
     ),
     api("POST /api/v1/score-models/score/", EVERYONE),  # scores given figures, stores nothing
