@@ -5,7 +5,9 @@ combinations when no single product covers the amount.
 (``offers.quote``: its own amount, term, method, price and payment, and the facts computed for it) and
 evaluates its rules. Products that pass are ranked; those with a failed rule are listed with the failed
 rules (and, with ``with_what_if``, the gap to approval); those with no failure but a missing fact are
-listed as pending, with the facts to collect.
+listed as pending, with the facts to collect. A product that cannot be priced on the day because its rate
+table has no row in force (the LPR or 公积金 table not kept up: ``RATE_TABLE_GAPS``) is listed as
+unpriced with the table's own sentence — the other products are still matched.
 
 Ranking — a weighted score in [0, 1] (floats: a ranking, not money):
 
@@ -46,7 +48,7 @@ from creditdesk.finance.apr import AnnualizedRate, annualize, irr
 from creditdesk.finance.pricing import LprQuote
 from creditdesk.finance.provident import ProvidentQuote
 from creditdesk.finance.schedule import PRECISION
-from creditdesk.finance.terms import Method
+from creditdesk.finance.terms import CalculationError, Method
 from creditdesk.products.capacity import (
     AMOUNT_STEP,
     Assessment,
@@ -82,6 +84,8 @@ WEIGHTS: dict[str, tuple[float, float, float, float]] = {
 COMPONENTS = ("coverage", "cost", "payment", "speed")
 COMBINATION_CANDIDATES = 4
 MAX_COMBINATIONS = 3
+RATE_TABLE_GAPS = frozenset({"lpr_missing", "lpr_before_reform", "provident_rate_missing"})
+"""Refusals of the pricing that mean "the rate table has no row in force", not "this input is wrong"."""
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,25 @@ class Combination:
 
 
 @dataclass(frozen=True)
+class Unpriced:
+    """A product that cannot be quoted on the day: its rate table has no row in force. ``code`` is the
+    pricing's refusal, ``message`` its sentence ("… 没有生效的公积金贷款利率，请先维护公积金利率表。")."""
+
+    spec: ProductSpec
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "product": self.spec.code,
+            "version": self.spec.version,
+            "name": self.spec.name,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
 class MatchResult:
     need: Need
     assessment: Assessment
@@ -182,6 +205,7 @@ class MatchResult:
     pending: tuple[Pending, ...]
     ineligible: tuple[Rejected, ...]
     combinations: tuple[Combination, ...]
+    unpriced: tuple[Unpriced, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -191,6 +215,7 @@ class MatchResult:
             "pending": [p.to_dict() for p in self.pending],
             "ineligible": [r.to_dict() for r in self.ineligible],
             "combinations": [c.to_dict() for c in self.combinations],
+            "unpriced": [u.to_dict() for u in self.unpriced],
         }
 
 
@@ -237,8 +262,15 @@ def match(
     passing: list[Quote] = []
     pending: list[Pending] = []
     rejected: list[Rejected] = []
+    unpriced: list[Unpriced] = []
     for spec in products:
-        q = quote(ctx, spec)
+        try:
+            q = quote(ctx, spec)
+        except CalculationError as exc:
+            if exc.code not in RATE_TABLE_GAPS:
+                raise
+            unpriced.append(Unpriced(spec, exc.code, exc.message))
+            continue
         evaluation = q.evaluation
         if evaluation.failed:
             gap = what_if(ctx, spec, q) if with_what_if else None
@@ -258,6 +290,7 @@ def match(
         pending=tuple(pending),
         ineligible=tuple(rejected),
         combinations=combinations,
+        unpriced=tuple(unpriced),
     )
 
 

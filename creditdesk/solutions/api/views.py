@@ -76,7 +76,7 @@ MatchResponse = inline_serializer(
         "assessment": serializers.IntegerField(allow_null=True),
         "on": serializers.DateField(),
         "result": serializers.JSONField(
-            help_text="MatchResult.to_dict()：eligible, pending, ineligible, combinations"
+            help_text="MatchResult.to_dict()：eligible, pending, ineligible, combinations, unpriced"
         ),
     },
 )

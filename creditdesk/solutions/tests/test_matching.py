@@ -14,7 +14,7 @@ from creditdesk.finance.pricing import SEEDED_LPR
 from creditdesk.finance.provident import SEEDED_PROVIDENT
 from creditdesk.finance.schedule import annuity_payment
 from creditdesk.products.capacity import Capacity, NeedError
-from creditdesk.products.catalogue import SEED_CATALOGUE
+from creditdesk.products.catalogue import SEED_CATALOGUE, ProvidentPricing
 from creditdesk.products.facts import FactError
 from creditdesk.solutions.matching import WEIGHTS, match
 from creditdesk.solutions.tests.small_catalogue import CAPACITY, CATALOGUE, CUSTOMER, LPR, ON, need
@@ -167,6 +167,22 @@ def test_bad_input_is_refused():
         match(need("1000.00"), CAPACITY, {**CUSTOMER, "age": 35.5}, CATALOGUE, LPR, ON)
 
 
+def test_a_product_whose_rate_table_has_no_row_is_listed_unpriced_and_the_rest_still_match():
+    """No 公积金 table: the 公积金 products cannot be priced; they are listed with the table's sentence,
+    every other product is matched as before (it used to stop the whole match with a 400)."""
+    the_need, capacity = need("300000.00"), CAPACITY
+    full = match(
+        the_need, capacity, CUSTOMER, SEED_CATALOGUE, SEEDED_LPR, ON, provident_table=SEEDED_PROVIDENT
+    )
+    without = match(the_need, capacity, CUSTOMER, SEED_CATALOGUE, SEEDED_LPR, ON, provident_table=())
+    provident = {spec.code for spec in SEED_CATALOGUE if isinstance(spec.pricing, ProvidentPricing)}
+    assert provident and {u.spec.code for u in without.unpriced} == provident
+    assert {u.code for u in without.unpriced} == {"provident_rate_missing"}
+    assert all("公积金利率表" in u.message for u in without.unpriced)
+    assert codes(without.eligible) == codes(full.eligible)
+    assert json.loads(json.dumps(without.to_dict()))["unpriced"][0]["code"] == "provident_rate_missing"
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(situations())
 def test_properties_of_any_match(situation):
@@ -177,6 +193,7 @@ def test_properties_of_any_match(situation):
         the_need, capacity, facts, SEED_CATALOGUE, SEEDED_LPR, ON, provident_table=SEEDED_PROVIDENT
     )
     assert len(result.eligible) + len(result.pending) + len(result.ineligible) == len(SEED_CATALOGUE)
+    assert result.unpriced == ()
     assert all(o.quote.evaluation.passed for o in result.eligible)
     assert [o.score for o in result.eligible] == sorted((o.score for o in result.eligible), reverse=True)
     assert [o.rank for o in result.eligible] == list(range(1, len(result.eligible) + 1))
