@@ -25,6 +25,7 @@ import binascii
 import functools
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
@@ -326,3 +327,37 @@ class EncryptedTextField(models.TextField):
 
     def get_transform(self, lookup_name: str) -> Any:
         raise self._refuse(lookup_name)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (a dict or a list) encrypted at rest: Python sees the value, the column holds a ``v1.``
+    token of its JSON text (``EncryptedTextField``: the column bound as associated data).
+
+    For records whose JSON may quote a sensitive value (a pre-assessment's inputs, contributions and
+    reasons quote the income it was scored on). Like every encrypted field, only ``__isnull`` can be
+    queried: no key lookups, no containment. Reading gives back exactly what was written (``json``
+    round trip: numbers, text, lists and dicts). ``None`` stays ``NULL``.
+    """
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        if text is None or text == "":
+            return None
+        return json.loads(text)
+
+    def to_python(self, value: Any) -> Any:
+        # Text is JSON (a fixture's or a form's); this field never holds a bare string value.
+        return json.loads(value) if isinstance(value, str) and value else value
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def value_to_string(self, obj: Any) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+
+        return models.Field.formfield(self, **{"form_class": forms.JSONField, **kwargs})

@@ -18,18 +18,23 @@ module only says them differently:
 
 ``advice`` is the feature's, with the same edges filled in. The internal score and grade are never in
 these sentences (RULES.md: not printed on anything given to the customer).
+
+A sensitive feature (``Feature.sensitive``: income) has a second, masked form of its sentence — the
+registry's ``too_high_masked`` / ``too_low_masked``, the same edges without the value ("月收入低于
+50,000.00 元") — for a person who may not see the value in clear (:func:`masked_reason`, built from the
+stored contribution's band, so assessments made before the masks existed are said the same way).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from creditdesk.scoring.features import Feature, feature
+from creditdesk.scoring.features import MASKED, Feature, feature
 from creditdesk.scoring.scorer.applicant import UNKNOWN
 from creditdesk.scoring.scorer.card import Scorecard
-from creditdesk.scoring.scorer.results import Contribution, ScoreResult
+from creditdesk.scoring.scorer.results import ScoreResult
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,22 @@ class CustomerReason:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+class _Placed(Protocol):
+    """Where a value fell: the value and its bin (a ``Contribution``, or one read back from storage)."""
+
+    @property
+    def value(self) -> object: ...
+
+    @property
+    def bin(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class _Stored:
+    value: object
+    bin: int
 
 
 class _Blank(dict[str, str]):
@@ -69,27 +90,32 @@ def _edges(variable: Mapping[str, Any], index: int) -> tuple[float | None, float
     return lower, upper
 
 
-def _numerical(item: Feature, variable: Mapping[str, Any], placed: Contribution) -> tuple[str, _Blank]:
-    values = _Blank(value=item.display(placed.value))
+def _numerical(
+    item: Feature, variable: Mapping[str, Any], placed: _Placed, *, masked: bool
+) -> tuple[str, _Blank]:
+    values = _Blank() if masked else _Blank(value=item.display(placed.value))
+    fallback = f"{item.label}（{MASKED}）" if masked else "{label}为 {value}"
     points = [float(row["points"]) for row in variable["bins"]]
     if placed.bin >= len(points):  # Special: not used by expert cards
-        return f"{item.label}为 {values['value']}", values
+        return fallback.format_map(_Blank(values, label=item.label)), values
     better = _nearest_better(points, placed.bin)
     lower, upper = _edges(variable, placed.bin)
     if better is not None and better < placed.bin and lower is not None:
         values["at_least"] = item.display(lower)
         if item.integer:
             values["more_than"] = item.display(lower - 1)
-        template = item.too_high
+        template = item.too_high_masked if masked else item.too_high
     elif better is not None and better > placed.bin and upper is not None:
         values["below"] = item.display(upper)
-        template = item.too_low
+        template = item.too_low_masked if masked else item.too_low
     else:
         template = ""
-    return (template or "{label}为 {value}").format_map(_Blank(values, label=item.label)), values
+    return (template or fallback).format_map(_Blank(values, label=item.label)), values
 
 
-def _sentence(item: Feature, variable: Mapping[str, Any], placed: Contribution) -> tuple[str, str]:
+def _sentence(
+    item: Feature, variable: Mapping[str, Any], placed: _Placed, *, masked: bool = False
+) -> tuple[str, str]:
     if placed.value == UNKNOWN:
         return f"未提供「{item.label}」", f"补充提供「{item.label}」的相关材料后重新评估"
     if item.kind == "categorical":
@@ -102,7 +128,7 @@ def _sentence(item: Feature, variable: Mapping[str, Any], placed: Contribution) 
             _Blank(values, label=item.label)
         )
         return sentence, item.advice.format_map(values)
-    sentence, values = _numerical(item, variable, placed)
+    sentence, values = _numerical(item, variable, placed, masked=masked)
     return sentence, item.advice.format_map(values)
 
 
@@ -117,3 +143,19 @@ def customer_reasons(card: Scorecard, result: ScoreResult) -> tuple[CustomerReas
         sentence, advice = _sentence(item, variables[reason.variable], placed[reason.variable])
         said.append(CustomerReason(item.key, item.label, reason.points_lost, sentence, advice))
     return tuple(said)
+
+
+def masked_reason(
+    card: Scorecard, reason: Mapping[str, Any], contribution: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A stored customer reason (``CustomerReason.to_dict``) as a person who may not see a sensitive
+    value reads it: the feature's masked sentence and advice, from the band of the stored contribution
+    (``Contribution.to_dict``: its ``bin`` and ``value``). A reason on a feature that is not sensitive is
+    returned as it is."""
+    item = feature(str(reason["feature"]))
+    if not item.sensitive:
+        return dict(reason)
+    variables = {variable["name"]: variable for variable in card.content["variables"]}
+    placed = _Stored(contribution.get("value"), int(contribution["bin"]))
+    sentence, advice = _sentence(item, variables[item.key], placed, masked=True)
+    return {**reason, "sentence": sentence, "advice": advice}

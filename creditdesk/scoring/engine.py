@@ -21,7 +21,7 @@ say which values were typed (``asked``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from creditdesk.core.exceptions import DomainError
 from creditdesk.customers.identity import age_on
 from creditdesk.customers.models import Customer
+from creditdesk.customers.sensitive import mask_amount
 from creditdesk.products.facts import FACTS, FactType
 from creditdesk.products.models import Need
 from creditdesk.products.selectors import latest_need
@@ -361,12 +362,15 @@ def collect_inputs(
     return inputs
 
 
-def _shown(variable: VariableSpec, value: Any) -> str:
-    """A value as a person reads it: a registry feature in its unit, a category by its label."""
+def _shown(variable: VariableSpec, value: Any, hidden: Collection[str] = ()) -> str:
+    """A value as a person reads it: a registry feature in its unit, a category by its label; a
+    ``hidden`` feature's as the mask ("已登记")."""
     if value == NOT_APPLICABLE:
         return str(SOURCE_LABELS[SOURCE_NOT_APPLICABLE])
     if value == UNKNOWN:
         return _("不详")
+    if variable.name in hidden:
+        return str(mask_amount(value))
     if variable.name in FEATURES:
         return FEATURES[variable.name].display(value)
     labels = {c.value: c.label for c in variable.categories}
@@ -380,10 +384,12 @@ def form_fields(
     today: date,
     submitted: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
+    hidden: Collection[str] = (),
 ) -> list[dict[str, Any]]:
     """The pre-assessment form: one field per variable. What CreditDesk holds is shown with where it came
     from (``status`` ``known``, with an empty box to correct it), 不适用 where a feature does not apply
-    (``not_applicable``), and only the rest is asked (``ask``)."""
+    (``not_applicable``), and only the rest is asked (``ask``). A value of a ``hidden`` feature (a
+    sensitive one, for a person who may not see it: ``scoring.disclosure``) is shown as the mask."""
     known = known_values(card, customer, today)
     fields = []
     for variable in card.variables:
@@ -407,7 +413,7 @@ def form_fields(
                 "choices": [(category.value, category.label) for category in variable.categories],
                 "status": status,
                 "value": "" if typed is None else str(typed),
-                "shown": "" if held is None else _shown(variable, held.value),
+                "shown": "" if held is None else _shown(variable, held.value, hidden),
                 "source": "" if held is None else held.source,
                 "source_label": str(SOURCE_LABELS[held.source if held is not None else SOURCE_ASKED]),
                 "note": "" if held is None else held.note,
@@ -419,9 +425,12 @@ def form_fields(
 
 
 def input_rows(
-    assessment_contributions: Sequence[Mapping[str, Any]], inputs: Mapping[str, Any]
+    assessment_contributions: Sequence[Mapping[str, Any]],
+    inputs: Mapping[str, Any],
+    hidden: Collection[str] = (),
 ) -> list[dict[str, Any]]:
-    """An assessment's inputs as table rows: label, value as a person reads it, source, points."""
+    """An assessment's inputs as table rows: label, value as a person reads it (a ``hidden`` feature's
+    as the mask, "已登记": ``scoring.disclosure``), source, points."""
     rows = []
     for item in assessment_contributions:
         source = (inputs.get(item["variable"]) or {}).get("source", "")
@@ -429,6 +438,8 @@ def input_rows(
         feature = FEATURES.get(item["variable"])
         if value == NOT_APPLICABLE:
             shown = str(SOURCE_LABELS[SOURCE_NOT_APPLICABLE])
+        elif item["variable"] in hidden and value not in (None, UNKNOWN):
+            shown = str(mask_amount(value))
         elif feature is not None and value not in (None, UNKNOWN):
             shown = feature.display(value)
         else:

@@ -21,6 +21,16 @@ feature adds:
   edge of their band: ``{at_least}`` (the band's lower edge: value ≥ it), ``{more_than}`` (lower edge
   − 1, for a whole-number feature: value > it) and ``{below}`` (the band's upper edge: value < it). The
   words of each template match its edge ("多于 {more_than}", "不足 {below}", "达到或超过 {at_least}").
+- ``sensitive``: the feature is read from a value encrypted at rest (RULES.md "Personal information":
+  income is sensitive personal information; ``Customer.monthly_income`` and ``Need.monthly_income`` are
+  encrypted, shown "已登记" except to whom ``Action.SENSITIVE_UNMASK`` allows). A pre-assessment keeps
+  such a value sealed (``Assessment``'s JSON fields are encrypted) and shows it, and any sentence that
+  quotes it, in clear only to those people; everyone else reads ``MASKED`` for the value and the
+  feature's masked sentence (``too_high_masked`` / ``too_low_masked``: the same sentence without
+  ``{value}``, "月收入低于 {below}"), checked at import to exist and to name no value. Ratios computed
+  from such values (贷后负债收入比) are not sensitive: like the needs analysis's flags (``products.capacity``)
+  they say a ratio, never an amount. The credit-report counts are read from the encrypted 征信 summary but
+  follow the credit-report rules (shown through their inquiry), not the unmask rule; they are not marked.
 
 Protected attributes (RULES.md "Personal information": sex, ethnicity, religion and similar are not used
 in credit decisions; PIPL art. 24): sex, gender, ethnicity (民族), religion, nationality (国籍, 外籍),
@@ -166,6 +176,9 @@ class Feature:
     adverse_by_category: Mapping[str, str] = field(default_factory=dict)
     applies_when: Applicability | None = None
     description: str = ""
+    sensitive: bool = False
+    too_high_masked: str = ""
+    too_low_masked: str = ""
 
     @property
     def category_values(self) -> tuple[str, ...]:
@@ -200,6 +213,9 @@ def _feature(
     yes_no: tuple[str, str] | None = None,
     applies_when: Applicability | None = None,
     description: str = "",
+    sensitive: bool = False,
+    too_high_masked: str = "",
+    too_low_masked: str = "",
 ) -> Feature:
     """A registry entry whose label, unit, type and choices are the fact's (one vocabulary)."""
     fact = FACTS[key]
@@ -228,6 +244,9 @@ def _feature(
         adverse_by_category=dict(adverse_by_category or {}),
         applies_when=applies_when,
         description=description or fact.description,
+        sensitive=sensitive,
+        too_high_masked=too_high_masked,
+        too_low_masked=too_low_masked,
     )
 
 
@@ -298,6 +317,8 @@ FEATURES: Final[dict[str, Feature]] = {
             "monthly_income",
             _N,
             too_low="月收入 {value}，低于 {below}",
+            too_low_masked="月收入低于 {below}",
+            sensitive=True,
             advice="提供完整的收入证明（工资流水、经营流水、纳税记录等），或增加有收入的共同借款人",
         ),
         _feature(
@@ -392,6 +413,13 @@ FEATURES: Final[dict[str, Feature]] = {
 """The registry, in the order a form asks (customer, need, credit report, collateral)."""
 
 
+MASKED: Final = "已登记"
+"""What a sensitive value reads as for a person who may not see it (``customers.sensitive.mask_amount``)."""
+
+SENSITIVE: Final = frozenset(key for key, item in FEATURES.items() if item.sensitive)
+"""The keys of the sensitive features."""
+
+
 def _check_registry(features: Iterable[Feature]) -> None:
     """A protected attribute in the registry, or a template naming an edge its feature cannot have, is
     a bug in this module: it fails the import."""
@@ -401,6 +429,20 @@ def _check_registry(features: Iterable[Feature]) -> None:
             raise ValueError(f"feature registry: {item.key!r} is a protected attribute")
         if not item.integer and "{more_than}" in item.too_high:
             raise ValueError(f"feature registry: {item.key!r} is not whole-numbered: no {{more_than}}")
+        if item.sensitive:
+            _check_masked(item)
+
+
+def _check_masked(item: Feature) -> None:
+    """A sensitive feature is numerical, has a masked sentence for each sentence it has, and no masked
+    sentence (nor its advice) names the value."""
+    if item.kind != "numerical":
+        raise ValueError(f"feature registry: sensitive {item.key!r} must be numerical (masked sentences)")
+    for clear, masked in ((item.too_high, item.too_high_masked), (item.too_low, item.too_low_masked)):
+        if bool(clear) != bool(masked):
+            raise ValueError(f"feature registry: sensitive {item.key!r} needs a masked sentence for each")
+        if "{value}" in masked or "{value}" in item.advice:
+            raise ValueError(f"feature registry: {item.key!r}: a masked sentence names no {{value}}")
 
 
 _check_registry(FEATURES.values())

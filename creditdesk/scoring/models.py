@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.accounts.scope import ScopePaths
+from creditdesk.core.crypto import EncryptedJSONField
 from creditdesk.customers.models import Customer
 from creditdesk.scoring.choices import Grade, ModelStatus
 
@@ -93,6 +94,11 @@ class Assessment(models.Model):
     a category it does not know: shown, never silent). The score never decides alone: a
     second person may override the grade with a reason (``override_*``, audited); ``final_grade`` is
     what later steps read. Scoped through the customer.
+
+    The inputs, contributions, reasons and warnings quote the values scored, income among them
+    (sensitive personal information, RULES.md): they are encrypted at rest (``EncryptedJSONField``), and
+    pages and the API show a sensitive feature's value only to whom the policy lets unmask it
+    (``scoring.disclosure``). The points and grades stay in clear (monitoring, lists).
     """
 
     customer = models.ForeignKey(
@@ -101,16 +107,16 @@ class Assessment(models.Model):
     model = models.ForeignKey(
         ScoreModel, verbose_name=_("评分模型"), on_delete=models.PROTECT, related_name="assessments"
     )
-    inputs = models.JSONField(_("评分输入"), default=dict)
+    inputs = EncryptedJSONField(_("评分输入"), default=dict)
     points = models.DecimalField(_("评分"), max_digits=9, decimal_places=2)
     probability_of_default = models.DecimalField(
         _("违约概率"), max_digits=8, decimal_places=6, null=True, blank=True
     )
     grade = models.CharField(_("评分等级"), max_length=1, choices=Grade.choices)
-    reasons = models.JSONField(_("主要扣分因素"), default=list)
-    customer_reasons = models.JSONField(_("可告知客户的原因"), default=list, blank=True)
-    contributions = models.JSONField(_("各项得分"), default=list)
-    warnings = models.JSONField(_("提示"), default=list)
+    reasons = EncryptedJSONField(_("主要扣分因素"), default=list)
+    customer_reasons = EncryptedJSONField(_("可告知客户的原因"), default=list, blank=True)
+    contributions = EncryptedJSONField(_("各项得分"), default=list)
+    warnings = EncryptedJSONField(_("提示"), default=list)
     override_grade = models.CharField(_("人工调整等级"), max_length=1, choices=Grade.choices, blank=True)
     override_reason = models.CharField(_("调整原因"), max_length=200, blank=True)
     overridden_by = models.ForeignKey(

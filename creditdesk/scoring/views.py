@@ -21,7 +21,7 @@ from creditdesk.core.exceptions import DomainError
 from creditdesk.core.views.errors import refusals_as_http
 from creditdesk.customers.models import Customer
 from creditdesk.customers.selectors import customer_get_visible
-from creditdesk.scoring import engine, selectors, services
+from creditdesk.scoring import disclosure, engine, selectors, services
 from creditdesk.scoring.choices import Grade
 from creditdesk.scoring.models import Assessment
 
@@ -36,8 +36,14 @@ def _assessment_form(
     if model is not None:
         card = engine.load(model)
         submitted = request.POST if request.method == "POST" else None
+        clear = disclosure.may_see_sensitive(request.user, customer)
         fields = engine.form_fields(
-            card, customer=customer, today=timezone.localdate(), submitted=submitted, errors=errors
+            card,
+            customer=customer,
+            today=timezone.localdate(),
+            submitted=submitted,
+            errors=errors,
+            hidden=disclosure.hidden_features(clear=clear),
         )
         context["known_fields"] = [field for field in fields if field["status"] != "ask"]
         context["asked_fields"] = [field for field in fields if field["status"] == "ask"]
@@ -72,9 +78,14 @@ def assessment_new(request: HttpRequest, customer_id: int) -> HttpResponse:
 def _detail(
     request: HttpRequest, assessment: Assessment, *, status: int = 200, error: str = ""
 ) -> HttpResponse:
+    # The income and any sentence quoting it in clear only for whom the policy lets unmask it.
+    shown = disclosure.shown(
+        assessment, clear=disclosure.may_see_sensitive(request.user, assessment.customer)
+    )
     context = {
         "assessment": assessment,
-        "inputs": engine.input_rows(assessment.contributions, assessment.inputs),
+        "shown": shown,
+        "inputs": engine.input_rows(shown.contributions, shown.inputs, hidden=shown.hidden),
         "can_override": policy.can(request.user, Action.SCORE_OVERRIDE, assessment),
         "grades": Grade.choices,
         "override_error": error,

@@ -18,7 +18,7 @@ from creditdesk.accounts import scope
 from creditdesk.core.api.ids import IdField
 from creditdesk.core.api.schema import may_conflict
 from creditdesk.core.exceptions import DomainError
-from creditdesk.scoring import engine, selectors, services
+from creditdesk.scoring import disclosure, engine, selectors, services
 from creditdesk.scoring.choices import Grade
 from creditdesk.scoring.filtersets import AssessmentFilterSet
 from creditdesk.scoring.models import Assessment, ScoreModel
@@ -150,9 +150,56 @@ class ScoreModelViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"model": str(model), "scores": scores})
 
 
+_MASK_HELP = (
+    "敏感要素（月收入）的取值只对可查看该客户明文的人（Action.SENSITIVE_UNMASK：客户经理、团队主管、"
+    "风险经理、审批人）给出；其他人看到“已登记”，引用该取值的句子改为不含数额的说法"
+)
+
+
 class AssessmentSerializer(serializers.ModelSerializer):
+    """A pre-assessment as the person asking may read it (``scoring.disclosure``): the context's
+    ``sensitive_clear`` (the viewset's answer for rows in scope) or the policy asked for the customer."""
+
     final_grade = serializers.ChoiceField(choices=Grade.choices, read_only=True)
     model_version = serializers.CharField(source="model.__str__", read_only=True)
+    inputs = serializers.SerializerMethodField(help_text=f"评分输入（变量 → value, source）。{_MASK_HELP}")
+    reasons = serializers.SerializerMethodField(help_text=f"主要扣分因素。{_MASK_HELP}")
+    customer_reasons = serializers.SerializerMethodField(
+        help_text=f"可告知客户的原因（feature, label, points_lost, sentence, advice）。{_MASK_HELP}"
+    )
+    contributions = serializers.SerializerMethodField(help_text=f"各项得分。{_MASK_HELP}")
+    warnings = serializers.SerializerMethodField(help_text=f"提示。{_MASK_HELP}")
+    sensitive_masked = serializers.SerializerMethodField(
+        help_text="true：本次应答中的敏感取值已显示为“已登记”（提问人不能查看明文）；false：均为明文"
+    )
+
+    def _shown(self, obj: Assessment) -> disclosure.Shown:
+        cache: dict[int, disclosure.Shown] = self.context.setdefault("_shown", {})
+        if obj.pk not in cache:
+            clear = self.context.get("sensitive_clear")
+            if clear is None:
+                request = self.context.get("request")
+                clear = disclosure.may_see_sensitive(getattr(request, "user", None), obj.customer)
+            cache[obj.pk] = disclosure.shown(obj, clear=bool(clear))
+        return cache[obj.pk]
+
+    def get_inputs(self, obj: Assessment) -> dict[str, Any]:
+        return self._shown(obj).inputs
+
+    def get_reasons(self, obj: Assessment) -> list[dict[str, Any]]:
+        return self._shown(obj).reasons
+
+    def get_customer_reasons(self, obj: Assessment) -> list[dict[str, Any]]:
+        return self._shown(obj).customer_reasons
+
+    def get_contributions(self, obj: Assessment) -> list[dict[str, Any]]:
+        return self._shown(obj).contributions
+
+    def get_warnings(self, obj: Assessment) -> list[dict[str, Any]]:
+        return self._shown(obj).warnings
+
+    def get_sensitive_masked(self, obj: Assessment) -> bool:
+        return self._shown(obj).masked
 
     class Meta:
         model = Assessment
@@ -170,6 +217,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "customer_reasons",
             "contributions",
             "warnings",
+            "sensitive_masked",
             "override_grade",
             "override_reason",
             "overridden_by",
@@ -202,6 +250,14 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_object(self) -> Assessment:
         return scope.get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if self.action == "list":
+            # Every row comes through the person's scope, and an assessment is in scope exactly when its
+            # customer is: the policy's role check is then the whole answer, without a query per row.
+            context["sensitive_clear"] = disclosure.may_see_sensitive(self.request.user)
+        return context
+
     @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentSerializer})
     @may_conflict
     def create(self, request: Request) -> Response:
@@ -212,7 +268,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             customer_id=data.validated_data["customer"],
             answers=data.validated_data["answers"],
         )
-        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+        data = AssessmentSerializer(assessment, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OverrideSerializer, responses=AssessmentSerializer)
     @action(detail=True, methods=["post"])
@@ -223,4 +280,4 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         assessment = services.assessment_override(
             actor=request.user, assessment_id=assessment.pk, **data.validated_data
         )
-        return Response(AssessmentSerializer(assessment).data)
+        return Response(AssessmentSerializer(assessment, context=self.get_serializer_context()).data)

@@ -74,6 +74,15 @@ def one_category(raw: object, variable: CategoricalVariable) -> str:
     return text
 
 
+def out_of_range(variable: NumericalVariable, value_label: str, bin_id: int) -> str:
+    """The warning for a value outside the card's designed range (``value_label`` may be a mask: the page
+    of a person who may not see a sensitive value says it with the mask in the value's place)."""
+    return (
+        f"「{variable.label}」为 {value_label}，超出评分卡设计的范围（{variable.range_label()}），"
+        f"已按最接近的一档「{variable.bin_labels[bin_id]}」计分，请人工复核。"
+    )
+
+
 def contribution(
     variable: NumericalVariable | CategoricalVariable, applicant: Mapping[str, object]
 ) -> tuple[Contribution, ScoreWarning | None]:
@@ -94,12 +103,7 @@ def contribution(
         number = one_number(raw, variable)
         value, bin_id, value_label = number, variable.locate(number), variable.value_label(number)
         if bin_id < variable.n_bins and variable.outside_range(number):
-            warning = ScoreWarning(
-                "out_of_range",
-                variable.name,
-                f"「{variable.label}」为 {value_label}，超出评分卡设计的范围（{variable.range_label()}），"
-                f"已按最接近的一档「{variable.bin_labels[bin_id]}」计分，请人工复核。",
-            )
+            warning = ScoreWarning("out_of_range", variable.name, out_of_range(variable, value_label, bin_id))
     else:
         text = value = one_category(raw, variable)
         if text in variable.bin_of:

@@ -87,6 +87,10 @@ class Scorecard:
         self._variables = compiled
         self._by_name = {variable.name: variable for variable in compiled}
 
+    def variable(self, name: str) -> NumericalVariable | CategoricalVariable:
+        """The compiled variable ``name`` (``KeyError`` if the card has none)."""
+        return self._by_name[name]
+
     # construction
 
     @classmethod

@@ -30,11 +30,16 @@ def reasons(
     losing.sort(key=lambda item: -item.points_lost)
     found = []
     for item in losing[:top_n]:
-        variable = variables[item.variable]
-        lost = format_points(item.points_lost)
-        message = f"「{item.label}」{_what(item, variable)}，比该项最佳档少 {lost} 分"
+        message = reason_message(item, variables[item.variable])
         found.append(Reason(item.variable, item.label, item.points_lost, message))
     return tuple(found)
+
+
+def reason_message(item: Contribution, variable: Variable) -> str:
+    """The sentence of one reason code (a contribution whose ``value_label`` may be a mask: the page of a
+    person who may not see a sensitive value says it with the mask in the value's place)."""
+    lost = format_points(item.points_lost)
+    return f"「{item.label}」{_what(item, variable)}，比该项最佳档少 {lost} 分"
 
 
 def _what(item: Contribution, variable: Variable) -> str:
