@@ -13,6 +13,7 @@ from creditdesk.customers.api.industries import IndustryViewSet
 from creditdesk.customers.api.views import CustomerViewSet
 from creditdesk.products.api.views import NeedViewSet, ProductViewSet
 from creditdesk.rates.api.views import LprRateViewSet, ProvidentRateViewSet
+from creditdesk.scoring.api.cards import CardDraftView
 from creditdesk.scoring.api.views import AssessmentViewSet, ScoreModelViewSet
 from creditdesk.solutions.api.views import CompetitorOfferViewSet, MatchViewSet, ProposalViewSet
 
@@ -36,6 +37,7 @@ router.register("proposals", ProposalViewSet, basename="proposal")
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
     path("", include("creditdesk.rates.api.urls")),
+    path("score-models/<id:id>/drafts/", CardDraftView.as_view(), name="score-model-drafts"),
     path("", include(router.urls)),
 ]
 

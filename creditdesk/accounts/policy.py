@@ -246,6 +246,15 @@ RULES: dict[Action, Rule] = {
         object_code="score_model_own_draft",
         object_message=_("不能启用自己登记的模型版本，请由另一位风险经理或支行行长启用。"),
     ),
+    Action.SCORING_CARD_DRAFT: Rule(
+        frozenset({Role.RISK_MANAGER}),
+        "score_card_draft_not_allowed",
+        _("只有风险经理可以编辑专家评分卡。"),
+        "Risk managers write the expert card (issue 14, item 2: 'points per band of each feature, written by "
+        "risk managers'; 'risk managers edit it in a versioned draft, another risk manager (or the head) "
+        "activates it (maker-checker)'): an edit is a new draft version, never a change to a version in "
+        "use; whoever drafts it is its maker (SCORING_MODEL_APPROVE / _ACTIVATE refuse them).",
+    ),
     # --- products and solutions ---------------------------------------------------------------------------
     Action.PRODUCT_MANAGE: Rule(
         frozenset({Role.RISK_MANAGER, Role.ADMIN}),

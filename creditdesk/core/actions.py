@@ -40,12 +40,14 @@ class Action(StrEnum):
     # Sensitive personal information (obj: the customer whose value it is)
     SENSITIVE_UNMASK = "sensitive.unmask"
     # Needs, pre-assessment and scorecards (obj: the customer; for ``SCORE_OVERRIDE``: the assessment; for
-    # ``SCORING_MODEL_APPROVE`` / ``SCORING_MODEL_ACTIVATE``: the model version)
+    # ``SCORING_MODEL_APPROVE`` / ``SCORING_MODEL_ACTIVATE``: the model version; ``SCORING_CARD_DRAFT``:
+    # none — any expert card version may be the base of a new draft)
     NEED_RECORD = "need.record"
     ASSESSMENT_RUN = "assessment.run"
     SCORE_OVERRIDE = "score.override"
     SCORING_MODEL_APPROVE = "scoring_model.approve"
     SCORING_MODEL_ACTIVATE = "scoring_model.activate"
+    SCORING_CARD_DRAFT = "scoring_card.draft"
     # Products and solutions (obj for ``PROPOSAL_ISSUE``: the customer)
     PRODUCT_MANAGE = "product.manage"
     COMPETITOR_OFFER_RECORD = "competitor_offer.record"

@@ -67,6 +67,12 @@ def score_model_register(
 ) -> ScoreModel:
     """登记模型: a new draft version from a scorecard artefact (JSON text). The checksum is verified and
     the artefact kept byte for byte; the same name and version twice is refused."""
+    return register_draft(actor=actor, artefact=artefact, report=report)
+
+
+def register_draft(*, actor: User | None, artefact: str, report: dict[str, Any] | None = None) -> ScoreModel:
+    """``score_model_register`` inside a transaction the caller holds (a service that registers a draft
+    as part of its own change, e.g. ``card_drafts.card_draft_create``, so both commit or neither)."""
     card = engine.parse(artefact)
     if ScoreModel.objects.filter(name=card.name, version=card.version).exists():
         raise Conflict(

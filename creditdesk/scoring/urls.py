@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creditdesk.scoring import views
+from creditdesk.scoring import card_views, views
 
 app_name = "scoring"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("models/<int:model_id>/", views.model_detail, name="model"),
     path("models/<int:model_id>/approve/", views.model_approve, name="approve"),
     path("models/<int:model_id>/activate/", views.model_activate, name="activate"),
+    path("models/<int:model_id>/edit/", card_views.card_edit, name="card_edit"),
 ]

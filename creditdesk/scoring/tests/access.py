@@ -46,7 +46,26 @@ MODEL_ACTIVATORS = Grid.by_role(
         "manager (or the head) activates it'), never by whoever registered it"
     ),
 )
+CARD_EDITORS = Grid.by_role(
+    FORBIDDEN,
+    risk_manager=ALLOW,
+    why=(
+        "an expert card is edited as a new draft version by risk managers (issue 14: 'risk managers edit it "
+        "in a versioned draft'); a CM, the head or an approver may not"
+    ),
+)
 OVERRIDE_BODY = {"grade": "A", "reason": "补充了收入证明"}
+
+
+def _edited_card(w, me) -> dict:
+    """A valid edit of the shipped card (one band's points) as a new version: a risk manager gets 201."""
+    from creditdesk.scoring.expert import load_shipped
+
+    card = dict(load_shipped().data)
+    card.pop("score_range")
+    card["base_points"] = 201
+    return {"version": "9.0.0", "note": "矩阵测试：基础分加 1", "card": card}
+
 
 DECLARATIONS = [
     page(
@@ -59,6 +78,8 @@ DECLARATIONS = [
     page("scoring:model", EVERYONE),
     page("scoring:approve", MODEL_KEEPERS, method="POST"),
     page("scoring:activate", MODEL_ACTIVATORS, method="POST"),
+    page("scoring:card_edit", CARD_EDITORS),
+    page("scoring:card_edit", CARD_EDITORS, method="POST"),
     page("scoring:assess", ASSESS, subject="customer"),
     page("scoring:assess", ASSESS, method="POST", subject="customer"),
     page("scoring:panel", SEES, subject="customer"),
@@ -75,6 +96,12 @@ DECLARATIONS = [
         "POST /api/v1/score-models/{id}/activate/",
         MODEL_ACTIVATORS,
         params={"id": lambda w, me: w.score_model.pk},
+    ),
+    api(
+        "POST /api/v1/score-models/{id}/drafts/",
+        CARD_EDITORS,
+        params={"id": lambda w, me: w.score_model.pk},
+        body=_edited_card,
     ),
     api("POST /api/v1/score-models/score/", EVERYONE),  # scores given figures, stores nothing
     api("POST /api/v1/score-models/score-batch/", EVERYONE),
