@@ -20,6 +20,7 @@ annual_revenue, employees, tax_credit_grade
                            the customer record (revenue decrypted and parsed; blank is missing)
 provident_fund_months, provident_fund_base, payroll_with_bank
                            the customer record (a person's 公积金 and 代发工资)
+owns_property              the customer record's 名下房产 (yes / no; unknown is missing)
 monthly_income             the need's income counted (income + the business's net cash flow), else the
                            profile's ``monthly_income``; a 个体工商户 with no income of its own on file:
                            its operator's profile income (and the operator's monthly payments are added
@@ -172,6 +173,8 @@ def facts_for(
             facts["age"] = age_on(born, today)
     if customer.industry.strip():
         facts["industry"] = customer.industry.strip()
+    if customer.has_property is not None:
+        facts["owns_property"] = customer.has_property
     if business:
         facts.update(_business_facts(customer, today))
     else:

@@ -23,7 +23,8 @@ Business facts (PRODUCT.md §1, issue 13): ``business_years`` (经营年限, who
 date), ``industry_code``, ``size_class`` (大/中/小/微, 工信部联企业〔2011〕300号, computed from employees and
 revenue by ``customers.size_class``), ``annual_revenue``, ``employees``, ``tax_credit_grade`` (纳税信用等级).
 A person's 公积金: ``provident_fund_months`` and ``provident_fund_base``; ``payroll_with_bank`` (在本行代发
-工资). Of the need: ``collateral_prior_liens`` (the balance of earlier liens on the collateral, ranking
+工资); ``owns_property`` (名下自有房产, the customer record's 名下房产: the housing a scorecard may weigh).
+Of the need: ``collateral_prior_liens`` (the balance of earlier liens on the collateral, ranking
 ahead: the loan-to-value is taken on the value less them) and ``home_purchase_order`` (首套/二套).
 """
 
@@ -212,6 +213,7 @@ FACTS: dict[str, Fact] = {
         Fact("provident_fund_months", "公积金连续缴存月数", _I, "个月"),
         Fact("provident_fund_base", "公积金缴存基数", _M, "元", description="每月缴存基数"),
         Fact("payroll_with_bank", "在本行代发工资", _B),
+        Fact("owns_property", "名下自有房产", _B, description="住房情况：客户名下有无房产（客户资料）"),
         Fact("business_years", "经营年限", _I, "年", description="自成立日期起的整年数"),
     )
 }

@@ -312,6 +312,13 @@ FEATURES: Final[dict[str, Feature]] = {
             advice="工资改由本行代发后，本行可据代发记录核实收入",
             applies_when=_PERSON,
         ),
+        _feature(
+            "owns_property",
+            _C,
+            yes_no=("名下有房产", "名下无房产"),
+            adverse="名下没有登记自有房产",
+            advice="如有自有房产，可提供房产证明后重新评估",
+        ),
         # 需求与测算
         _feature(
             "monthly_income",

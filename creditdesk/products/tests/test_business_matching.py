@@ -355,6 +355,10 @@ def test_a_person_carries_provident_fund_and_payroll(org):
         True,
     )
     assert "industry_code" not in facts and "size_class" not in facts
+    assert "owns_property" not in facts  # 名下房产 not recorded: missing, never a silent "no"
+    type(li).objects.filter(pk=li.pk).update(has_property=False)
+    li.refresh_from_db()
+    assert facts_for(li, today=TODAY)["owns_property"] is False
 
 
 @pytest.mark.django_db

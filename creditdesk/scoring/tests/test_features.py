@@ -55,6 +55,7 @@ def test_the_registry_holds_the_features_the_issue_names():
         "business_years",
         "size_class",
         "provident_fund_months",
+        "owns_property",  # housing: the customer record's 名下房产
         "monthly_income",
         "debt_to_income_after",
         "current_overdue",
@@ -71,6 +72,7 @@ def test_the_registry_holds_the_features_the_issue_names():
 
 def test_sources_say_where_a_value_comes_from():
     assert FEATURES["age"].source == FeatureSource.CUSTOMER
+    assert FEATURES["owns_property"].source == FeatureSource.CUSTOMER
     assert FEATURES["debt_to_income_after"].source.label == "需求与测算"
     assert FEATURES["inquiries_6m"].source.label == "征信摘要"
     assert FEATURES["loan_to_value"].source.label == "抵押物"
