@@ -66,3 +66,7 @@ class ReportSummaryForm(Form):
     monthly_obligation = forms.CharField(
         label=_("月还款额合计（元，报告有则填）"), required=False, max_length=30
     )
+    revolving_limit = forms.CharField(
+        label=_("信用卡及循环额度授信总额（元，报告有则填）"), required=False, max_length=30
+    )
+    revolving_used = forms.CharField(label=_("信用卡及循环额度已用额度（元）"), required=False, max_length=30)

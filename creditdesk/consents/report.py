@@ -19,6 +19,10 @@ C      account closed (结清)
 A month is an *overdue month* when its mark is 1–7. ``consecutive_overdue_months`` is the longest run of
 overdue months, ``cumulative_overdue_months`` their number in the 24 months: the two numbers of the
 banks' "连三累六" rule (refused at 3 consecutive or 6 cumulative overdue months in 24).
+
+Credit lines (贷记卡 and other revolving lines), when the report gives them: ``revolving_limit`` (the total
+limit granted) and ``revolving_used`` (the balance in use), both or neither; ``credit_line_usage`` is used ÷
+limit (above 1 when over the limit, which cards allow).
 """
 
 from __future__ import annotations
@@ -88,6 +92,15 @@ class ReportSummary:
     debt_count: int
     debt_balance: Decimal
     monthly_obligation: Decimal | None = None
+    revolving_limit: Decimal | None = None
+    revolving_used: Decimal | None = None
+
+    @property
+    def credit_line_usage(self) -> Decimal | None:
+        """授信额度使用率: the credit lines' balance in use ÷ their total limit (None without lines)."""
+        if self.revolving_limit is None or self.revolving_used is None:
+            return None
+        return self.revolving_used / self.revolving_limit
 
     @property
     def consecutive_overdue_months(self) -> int:
@@ -108,6 +121,8 @@ class ReportSummary:
             "debt_count": self.debt_count,
             "debt_balance": str(self.debt_balance),
             "monthly_obligation": None if self.monthly_obligation is None else str(self.monthly_obligation),
+            "revolving_limit": None if self.revolving_limit is None else str(self.revolving_limit),
+            "revolving_used": None if self.revolving_used is None else str(self.revolving_used),
         }
 
     @classmethod
@@ -124,13 +139,17 @@ def parse_summary(
     debt_count: object,
     debt_balance: object,
     monthly_obligation: object = None,
+    revolving_limit: object = None,
+    revolving_used: object = None,
 ) -> ReportSummary:
     """A ``ReportSummary`` from what was typed or sent; ``DomainError`` (``extra["field"]``) otherwise.
 
     Refused: ``current_overdue`` not a yes/no; a current overdue without an amount above zero, or an
     amount without a current overdue (``summary_overdue_amount``); a status that is not exactly 24 marks
     of ``N * / C 1–7`` (``summary_status_invalid``); a count outside 0–999 or an amount below zero or
-    beyond the fen; debts with a balance but no account (``summary_debts_inconsistent``)."""
+    beyond the fen; debts with a balance but no account (``summary_debts_inconsistent``); a credit-line
+    limit without its balance in use or the other way round, or a limit of 0
+    (``summary_revolving_invalid``)."""
     if not isinstance(current_overdue, bool):
         raise _refuse("summary_field_required", "current_overdue", "请选择「当前是否逾期」。")
     amount = _amount(current_overdue_amount, "current_overdue_amount", "当前逾期金额", required=False)
@@ -157,6 +176,14 @@ def parse_summary(
         raise _refuse(
             "summary_debts_inconsistent", "debt_count", "负债余额大于 0 时，未结清负债笔数不能为 0。"
         )
+    limit = _amount(revolving_limit, "revolving_limit", "信用卡及循环额度授信总额", required=False)
+    used = _amount(revolving_used, "revolving_used", "信用卡及循环额度已用额度", required=False)
+    if (limit is None) != (used is None) or limit == 0:
+        raise _refuse(
+            "summary_revolving_invalid",
+            "revolving_limit" if limit is None or limit == 0 else "revolving_used",
+            "信用卡及循环额度须同时填写授信总额（大于 0）和已用额度，报告没有则都不填。",
+        )
     return ReportSummary(
         current_overdue=current_overdue,
         current_overdue_amount=amount if current_overdue else None,
@@ -165,4 +192,6 @@ def parse_summary(
         debt_count=debts,
         debt_balance=balance,
         monthly_obligation=_amount(monthly_obligation, "monthly_obligation", "月还款额合计", required=False),
+        revolving_limit=limit,
+        revolving_used=used,
     )

@@ -356,6 +356,8 @@ def credit_report_summary_record(
     debt_balance: object,
     current_overdue_amount: object = None,
     monthly_obligation: object = None,
+    revolving_limit: object = None,
+    revolving_used: object = None,
 ) -> CreditReportSummary:
     """登记征信报告摘要. Rule (RULES.md, "Personal information"): a report summary belongs to the dated
     inquiry that fetched it and serves that inquiry's purpose only — so it is recorded on the inquiry,
@@ -390,6 +392,8 @@ def credit_report_summary_record(
         debt_count=debt_count,
         debt_balance=debt_balance,
         monthly_obligation=monthly_obligation,
+        revolving_limit=revolving_limit,
+        revolving_used=revolving_used,
     )
     row = CreditReportSummary.objects.create(
         inquiry=inquiry,

@@ -196,6 +196,8 @@ def inquiry_summary(request: HttpRequest, inquiry_id: int) -> HttpResponse:
                         debt_count=data["debt_count"],
                         debt_balance=data["debt_balance"],
                         monthly_obligation=data.get("monthly_obligation") or None,
+                        revolving_limit=data.get("revolving_limit") or None,
+                        revolving_used=data.get("revolving_used") or None,
                     )
             except DomainError as exc:
                 refusal_on_form(form, exc)

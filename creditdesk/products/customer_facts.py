@@ -31,6 +31,7 @@ current_overdue            the latest structured credit-report summary (``consen
                            of a 贷款审批 inquiry, ``consents.selectors.latest_report_summaries``); without
                            one, the legacy free-text summary on the customer: an overdue amount above 0
 inquiries_6m               the latest structured summary; without one, the legacy summary
+credit_line_usage          the latest structured summary's credit lines: used ÷ limit (missing without them)
 overdue_months_consecutive_24m, overdue_months_cumulative_24m
                            the latest structured summary only (its 24-month status: 连三累六)
 worst_overdue_days_24m     the legacy summary (the structured one records months, not days)
@@ -42,9 +43,9 @@ home_purchase_order, has_guarantor, has_co_borrower, co_borrower_monthly_income
 Whose own credit and income count (PRODUCT.md §1: the persons behind a business "whose own credit and
 income count"): for an enterprise or a 个体工商户, the credit facts combine the business's own report with
 those of the persons behind it (经营者, 法定代表人): ``current_overdue`` is true when any of them has one;
-``inquiries_6m``, the 连三累六 counts and the worst overdue days are the largest of theirs. A party with no
-report adds nothing; with no report from anyone the facts stay missing. Two queries whatever the number
-of persons: one for the persons, one for all their summaries.
+``inquiries_6m``, the credit-line usage, the 连三累六 counts and the worst overdue days are the largest
+of theirs. A party with no report adds nothing; with no report from anyone the facts stay missing. Two
+queries whatever the number of persons: one for the persons, one for all their summaries.
 
 Anything unknown is left out (missing → a rule that needs it answers "unknown", never a silent pass).
 ``risk_grade`` is not known here: the scorecard (``scoring``, a higher layer) provides it, and callers
@@ -79,6 +80,7 @@ BUSINESS_KINDS = ("enterprise", "individual_business")
 _CREDIT_ANY = ("current_overdue",)
 _CREDIT_MAX = (
     "inquiries_6m",
+    "credit_line_usage",
     "worst_overdue_days_24m",
     "overdue_months_consecutive_24m",
     "overdue_months_cumulative_24m",
@@ -121,6 +123,8 @@ def _credit_facts(customer: Customer, summary: CreditReportSummary | None) -> di
             overdue_months_consecutive_24m=opened.consecutive_overdue_months,
             overdue_months_cumulative_24m=opened.cumulative_overdue_months,
         )
+        if opened.credit_line_usage is not None:
+            facts["credit_line_usage"] = opened.credit_line_usage
     return facts
 
 

@@ -151,6 +151,12 @@ FACTS: dict[str, Fact] = {
         Fact("worst_overdue_days_24m", "近 24 个月最长逾期天数", _I, "天"),
         Fact("inquiries_6m", "近 6 个月征信查询次数", _I, "次"),
         Fact(
+            "credit_line_usage",
+            "授信额度使用率",
+            _R,
+            description="信用卡及循环额度已用额度 ÷ 授信总额（征信摘要）",
+        ),
+        Fact(
             "overdue_months_consecutive_24m",
             "近 24 个月最长连续逾期期数",
             _I,

@@ -400,6 +400,12 @@ FEATURES: Final[dict[str, Feature]] = {
             too_high="近 6 个月征信查询 {value}，多于 {more_than}",
             advice="减少新的贷款申请和征信查询，6 个月后再申请",
         ),
+        _feature(
+            "credit_line_usage",
+            _R,
+            too_high="信用卡及循环额度已用 {value}，达到或超过 {at_least}",
+            advice="按时足额还款、降低信用卡和循环额度的使用后再申请",
+        ),
         # 抵押物
         _feature(
             "collateral_type",

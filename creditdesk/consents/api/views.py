@@ -123,6 +123,20 @@ class ReportSummaryWriteSerializer(serializers.Serializer):
     debt_count = serializers.IntegerField(min_value=0, max_value=999)
     debt_balance = serializers.CharField(max_length=30)
     monthly_obligation = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    revolving_limit = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="信用卡及循环额度授信总额（元）",
+    )
+    revolving_used = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="信用卡及循环额度已用额度（元）",
+    )
 
 
 class CreditReportSummarySerializer(serializers.ModelSerializer):
@@ -230,5 +244,7 @@ class CreditInquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             debt_count=values["debt_count"],
             debt_balance=values["debt_balance"],
             monthly_obligation=values["monthly_obligation"] or None,
+            revolving_limit=values["revolving_limit"] or None,
+            revolving_used=values["revolving_used"] or None,
         )
         return Response(CreditReportSummarySerializer(row).data, status=status.HTTP_201_CREATED)

@@ -42,7 +42,26 @@ def test_parse_reads_every_field_exactly():
         "debt_count": 3,
         "debt_balance": "180000",
         "monthly_obligation": None,
+        "revolving_limit": None,
+        "revolving_used": None,
     }
+
+
+def test_credit_lines_give_their_usage_and_come_in_pairs():
+    lines = parse_summary(**GOOD, revolving_limit="50000", revolving_used="41000")
+    assert lines.credit_line_usage == Decimal("0.82")
+    assert ReportSummary.from_json(lines.to_json()) == lines
+    over = parse_summary(**GOOD, revolving_limit="10000", revolving_used="10500")  # cards allow 超限
+    assert over.credit_line_usage == Decimal("1.05")
+    assert parse_summary(**GOOD).credit_line_usage is None
+    for given in (
+        {"revolving_limit": "50000"},
+        {"revolving_used": "100"},
+        {"revolving_limit": "0", "revolving_used": "0"},
+    ):
+        with pytest.raises(DomainError) as refused:
+            parse_summary(**GOOD, **given)
+        assert refused.value.code == "summary_revolving_invalid"
 
 
 @pytest.mark.parametrize(

@@ -303,7 +303,9 @@ def test_a_business_reads_its_own_figures_and_its_operators_age_credit_and_incom
         customer_services.relationship_add(
             actor=org.cm_a, from_customer_id=wang.pk, to_customer_id=shop.pk, kind=kind
         )
-    _summary(org, wang, inquiries_6m=3, status_24m="N" * 22 + "1N")
+    _summary(
+        org, wang, inquiries_6m=3, status_24m="N" * 22 + "1N", revolving_limit="50000", revolving_used="20000"
+    )
     facts = facts_for(shop, today=TODAY)
     assert facts["customer_type"] == "individual_business"
     assert facts["industry_code"] == "H6210"
@@ -316,6 +318,7 @@ def test_a_business_reads_its_own_figures_and_its_operators_age_credit_and_incom
         3,
         1,
     )
+    assert facts["credit_line_usage"] == D("0.4")  # the operator's cards: 20,000 of 50,000 in use
     assert facts["monthly_income"] == D("20000")  # no income of its own: the operator's
     assert facts["monthly_debt_payments"] == D("1000")
     assert "provident_fund_months" not in facts
