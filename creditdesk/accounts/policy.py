@@ -255,6 +255,14 @@ RULES: dict[Action, Rule] = {
         "activates it (maker-checker)'): an edit is a new draft version, never a change to a version in "
         "use; whoever drafts it is its maker (SCORING_MODEL_APPROVE / _ACTIVATE refuse them).",
     ),
+    Action.SCORING_MONITOR: Rule(
+        frozenset({Role.RISK_MANAGER, Role.BRANCH_HEAD}),
+        "score_monitor_not_allowed",
+        _("只有风险经理或支行行长可以查看评分卡稳定性监测。"),
+        "The stability of a card in use (PSI of the score and of each feature against the development sample "
+        "or the baseline) is for the risk managers who own the card and the head who activates it (issue 14, "
+        "item 8: 'on a page for risk managers'); the version page itself stays reference data for everyone.",
+    ),
     # --- products and solutions ---------------------------------------------------------------------------
     Action.PRODUCT_MANAGE: Rule(
         frozenset({Role.RISK_MANAGER, Role.ADMIN}),

@@ -48,6 +48,7 @@ class Action(StrEnum):
     SCORING_MODEL_APPROVE = "scoring_model.approve"
     SCORING_MODEL_ACTIVATE = "scoring_model.activate"
     SCORING_CARD_DRAFT = "scoring_card.draft"
+    SCORING_MONITOR = "scoring.monitor"
     # Products and solutions (obj for ``PROPOSAL_ISSUE``: the customer)
     PRODUCT_MANAGE = "product.manage"
     COMPETITOR_OFFER_RECORD = "competitor_offer.record"

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,6 +47,7 @@ from creditdesk.scoring.models import ScoreModel
 from creditdesk.scoring.scorer.applicant import NOT_APPLICABLE, UNKNOWN
 
 if TYPE_CHECKING:
+    from creditdesk.scoring.psi import FloatArray
     from creditdesk.scoring.scorecard import Scorecard, VariableSpec
 
 SOURCE_CUSTOMER, SOURCE_NEED, SOURCE_ASKED = "customer", "need", "asked"
@@ -495,6 +497,8 @@ def stability(card: Scorecard, recent: Sequence[tuple[Any, Any]], *, days: int) 
         "count": len(recent),
         "enough": len(recent) >= MIN_MONITORED,
         "reference": bool(reference.get("counts")),
+        "reference_kind": "development",
+        "reference_label": _("开发样本"),
     }
     if not result["enough"] or not result["reference"]:  # an expert card has no development sample
         return result
@@ -518,3 +522,113 @@ def stability(card: Scorecard, recent: Sequence[tuple[Any, Any]], *, days: int) 
 
 
 MIN_MONITORED = 30
+BASELINE_DAYS = 90
+
+
+def has_development_sample(card: Scorecard) -> bool:
+    """Whether the card carries its training scores' distribution (a trained card) — the reference of
+    its monitoring; a card written by people has none and is compared with its own baseline."""
+    return bool(card.score_reference.get("counts"))
+
+
+def _bins_by_variable(card: Scorecard, rows: Sequence[tuple[Any, Any]]) -> dict[str, FloatArray]:
+    """Per variable, how many of ``rows`` (points, contributions) fell in each bin id (regular bins,
+    Special, Missing), from the bin each stored contribution names."""
+    counts = {
+        name: np.zeros(len(bins), dtype=np.float64) for name, bins in card.training_bin_counts().items()
+    }
+    for _points, contributions in rows:
+        for item in contributions or ():
+            found = counts.get(item.get("variable"))
+            index = int(item.get("bin", -1))
+            if found is not None and 0 <= index < len(found):
+                found[index] += 1
+    return counts
+
+
+def baseline_stability(
+    card: Scorecard,
+    baseline: Sequence[tuple[datetime, Any, Any]],
+    recent: Sequence[tuple[Any, Any]],
+    *,
+    days: int,
+    activated_at: datetime | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """Population stability of a card without a development sample (an expert card): the reference is
+    the version's own baseline — its pre-assessments (``baseline``: created_at, points, contributions,
+    oldest first) in its first ``BASELINE_DAYS`` days in use, from the earlier of its activation and its
+    first pre-assessment (a version re-activated keeps the baseline of its first period in use; one
+    never activated in this database starts at its first pre-assessment). The baseline counts once the
+    period is over and holds at least ``MIN_MONITORED`` pre-assessments; until then the result says
+    which is missing (``baseline["missing"]``) and computes nothing. Then, as for a trained card, PSI of
+    the score (on the baseline's deciles) and of each variable (on the card's bins, Missing included),
+    each with its status against 0.1 / 0.25; ``variables`` most shifted first."""
+    from creditdesk.scoring import psi
+
+    starts = [moment for moment in (activated_at, baseline[0][0] if baseline else None) if moment]
+    start = min(starts) if starts else None
+    end = start + timedelta(days=BASELINE_DAYS) if start else None
+    first_day = timezone.localtime(start).date() if start else None
+    last_day = timezone.localtime(end).date() if end else None
+    ended = end is not None and now >= end
+    missing: list[dict[str, str]] = []
+    if start is None:
+        missing.append(
+            {"code": "baseline_not_started", "message": _("基线期尚未开始：该版本尚未启用，也没有预评估。")}
+        )
+    elif not ended:
+        missing.append(
+            {
+                "code": "baseline_period_open",
+                "message": _("基线期（启用后 %(days)s 天）尚未结束：自 %(start)s 起，至 %(end)s 结束。")
+                % {"days": BASELINE_DAYS, "start": first_day, "end": last_day},
+            }
+        )
+    if len(baseline) < MIN_MONITORED:
+        missing.append(
+            {
+                "code": "baseline_too_few",
+                "message": _("基线期预评估不足 %(minimum)s 次：目前 %(count)s 次。")
+                % {"minimum": MIN_MONITORED, "count": len(baseline)},
+            }
+        )
+    complete = not missing
+    result: dict[str, Any] = {
+        "days": days,
+        "count": len(recent),
+        "enough": len(recent) >= MIN_MONITORED,
+        "reference": complete,
+        "reference_kind": "baseline",
+        "reference_label": (
+            _("基线期 %(start)s 至 %(end)s 的 %(count)s 次预评估")
+            % {"start": first_day, "end": last_day, "count": len(baseline)}
+            if start
+            else ""
+        ),
+        "baseline": {
+            "start": first_day.isoformat() if first_day else None,
+            "end": last_day.isoformat() if last_day else None,
+            "days": BASELINE_DAYS,
+            "count": len(baseline),
+            "minimum": MIN_MONITORED,
+            "ended": ended,
+            "complete": complete,
+            "missing": missing,
+        },
+    }
+    if not complete or not result["enough"]:
+        return result
+    expected_scores = [float(points) for _created, points, _contributions in baseline]
+    result["score"] = psi.psi(expected_scores, [float(points) for points, _contributions in recent]).to_dict()
+    expected_bins = _bins_by_variable(card, [(points, items) for _created, points, items in baseline])
+    actual_bins = _bins_by_variable(card, recent)
+    variables = []
+    for variable in card.variables:
+        expected, actual = expected_bins[variable.name], actual_bins[variable.name]
+        if expected.sum() <= 0 or actual.sum() <= 0:  # a variable no stored contribution names
+            continue
+        measured = psi.psi_by_bins(expected, actual)
+        variables.append({"name": variable.name, "label": variable.label, **measured.to_dict()})
+    result["variables"] = sorted(variables, key=lambda row: -row["value"])
+    return result

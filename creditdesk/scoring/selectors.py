@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,11 +55,28 @@ def active_model_or_none() -> ScoreModel | None:
 
 
 def monitoring(*, model: ScoreModel, days: int = MONITORING_DAYS) -> dict[str, Any]:
-    """Population stability of the version's recent pre-assessments (all of them, every scope: a model
-    statistic with no customer in it) against its training population: PSI of the score and of each
-    variable, with the 0.1 / 0.25 thresholds."""
-    since = timezone.now() - timedelta(days=days)
+    """Population stability of the version's recent pre-assessments (the last ``days``; all of them,
+    every scope: a model statistic with no customer in it) against its reference population: a trained
+    card's development sample, or — a card without one (an expert card) — the version's own baseline,
+    its pre-assessments in its first ``engine.BASELINE_DAYS`` days in use (``engine.baseline_stability``).
+    PSI of the score and of each variable, with the 0.1 / 0.25 thresholds. Two queries at most, however
+    many pre-assessments: the recent ones, and the baseline (bounded in SQL by the activation and the
+    first pre-assessment, so only the baseline period's rows are read)."""
+    card = engine.load(model)
+    now = timezone.now()
+    since = now - timedelta(days=days)
     recent = list(
         Assessment.objects.filter(model=model, created_at__gte=since).values_list("points", "contributions")
     )
-    return engine.stability(engine.load(model), recent, days=days)
+    if engine.has_development_sample(card):
+        return engine.stability(card, recent, days=days)
+    period = timedelta(days=engine.BASELINE_DAYS)
+    first = Assessment.objects.filter(model=model).order_by("created_at").values("created_at")[:1]
+    baseline = Assessment.objects.filter(
+        model=model,
+        created_at__lt=ExpressionWrapper(Subquery(first) + Value(period), output_field=DateTimeField()),
+    )
+    if model.activated_at is not None:
+        baseline = baseline.filter(created_at__lt=model.activated_at + period)
+    rows = list(baseline.order_by("created_at", "pk").values_list("created_at", "points", "contributions"))
+    return engine.baseline_stability(card, rows, recent, days=days, activated_at=model.activated_at, now=now)

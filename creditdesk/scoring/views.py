@@ -180,7 +180,10 @@ def model_detail(request: HttpRequest, model_id: int) -> HttpResponse:
         "table": _table(card),
         "expert": card.content.get("kind") == "expert",
         "variables": engine.variable_list(card),
-        "monitoring": selectors.monitoring(model=model),
+        # Stability monitoring is the risk managers' and the head's (policy); the page is for everyone.
+        "monitoring": selectors.monitoring(model=model)
+        if policy.can(request.user, Action.SCORING_MONITOR)
+        else None,
         "can_approve": policy.can(request.user, Action.SCORING_MODEL_APPROVE, model),
         "can_activate": policy.can(request.user, Action.SCORING_MODEL_ACTIVATE, model) and not benchmark,
         "benchmark": benchmark,

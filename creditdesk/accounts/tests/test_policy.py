@@ -54,6 +54,7 @@ TABLE: dict[Action, tuple[frozenset[Role], str]] = {
     Action.SCORING_MODEL_APPROVE: (frozenset({R}), "score_model_not_allowed"),
     Action.SCORING_MODEL_ACTIVATE: (frozenset({R, H}), "score_model_not_allowed"),
     Action.SCORING_CARD_DRAFT: (frozenset({R}), "score_card_draft_not_allowed"),
+    Action.SCORING_MONITOR: (frozenset({R, H}), "score_monitor_not_allowed"),
     Action.PRODUCT_MANAGE: (frozenset({R, D}), "product_edit_forbidden"),
     Action.COMPETITOR_OFFER_RECORD: (frozenset({M, L}), "competitor_offer_forbidden"),
     Action.PROPOSAL_ISSUE: (frozenset({M, L}), "proposal_read_only"),

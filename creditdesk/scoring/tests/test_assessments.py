@@ -387,6 +387,9 @@ def test_pages_form_result_and_report(client, org, active, li):
     page = client.get(f"/scoring/assessments/{assessment.pk}/").content.decode()
     assert 'data-testid="final-grade">C<' in page and f'data-testid="grade">{assessment.grade}<' in page
     assert "期限过长需复核" in page
+    report = client.get(f"/scoring/models/{active.pk}/")  # the team lead: the version, not its monitoring
+    assert report.status_code == 200 and "稳定性监测" not in report.content.decode()
+    client.force_login(org.risk1)
     report = client.get(f"/scoring/models/{active.pk}/")
     assert report.status_code == 200 and "稳定性监测" in report.content.decode()
     client.force_login(org.cm_c)  # another team
