@@ -41,6 +41,7 @@ def test_cm_pre_assesses_a_customer_with_the_expert_card(
             name="赵六",
             id_number=LI_ID,
             monthly_income="30000",
+            profile={"has_property": "yes"},
             monthly_debt_payments="2000",
             credit_current_overdue="0",
             credit_worst_overdue_days="0",
@@ -70,7 +71,7 @@ def test_cm_pre_assesses_a_customer_with_the_expert_card(
 
     result = page.locator("[data-testid=assessment-result]")
     expect(result.locator("[data-testid=grade]")).to_have_text(re.compile(r"^[A-E]$"))
-    expect(result.locator("[data-testid=points]")).to_have_text("646.00")
+    expect(result.locator("[data-testid=points]")).to_have_text("696.00")
     reason = page.locator("[data-testid=customer-reason]").first
     expect(reason.locator("[data-testid=reason]")).to_have_text("月收入 30,000.00 元，低于 50,000.00 元")
     expect(reason.locator("[data-testid=advice]")).to_contain_text("提供完整的收入证明")

@@ -6,8 +6,8 @@ A card (JSON, ``CARD_FORMAT``)::
 
     {"name": "expert_retail_sme", "version": "1.0.0", "title": "…", "description": "…",
      "base_points": 200, "top_n": 4,
-     "grades": [{"grade": "A", "min_points": 600}, …, {"grade": "E", "min_points": null}],
-     "score_range": {"min": 222, "max": 685},                        (optional: checked when given)
+     "grades": [{"grade": "A", "min_points": 630}, …, {"grade": "E", "min_points": null}],
+     "score_range": {"min": 230, "max": 735},                        (optional: checked when given)
      "features": [
        {"key": "inquiries_6m",
         "bands": [{"lower": null, "upper": 3, "points": 40, "rationale": "近期无密集融资"},

@@ -99,7 +99,8 @@ def customer(org):
 
 
 # 李四 (born 1990-03-07), a teacher with a clean legacy credit summary (2 inquiries in 6 months, nothing
-# overdue), and a renovation need: 150,000.00 over 36 months, a house worth 1,000,000.00 offered.
+# overdue), who owns his home (名下房产: 有), and a renovation need: 150,000.00 over 36 months, that house
+# (worth 1,000,000.00) offered.
 LI_ID = "110105199003071239"
 NEED = {
     "purpose": "renovation",
@@ -110,11 +111,13 @@ NEED = {
     "monthly_income": "30000.00",
     "monthly_debt_payments": "2000.00",
 }
-# What CreditDesk does not hold about 李四: 公积金 and the 24-month 连三累六 counts (no structured summary).
+# What CreditDesk does not hold about 李四: 公积金, the 24-month 连三累六 counts and the credit-line usage
+# (no structured summary): he uses 20 % of his credit-card limits.
 LI_ASKED = {
     "provident_fund_months": "36",
     "overdue_months_consecutive_24m": "0",
     "overdue_months_cumulative_24m": "0",
+    "credit_line_usage": "0.2",
 }
 
 
@@ -129,6 +132,7 @@ def li(org):
             name="李四",
             id_number=LI_ID,
             monthly_income="30000",
+            profile={"has_property": "yes"},
             monthly_debt_payments="2000",
             credit_current_overdue="0",
             credit_worst_overdue_days="0",
@@ -260,11 +264,12 @@ def test_the_expert_card_prefills_what_creditdesk_holds_and_asks_the_rest(org, a
 
 def test_the_expert_card_scores_a_worked_applicant_with_reasons_in_the_customers_terms(org, active, li):
     assessment = services.assessment_create(actor=org.cm_a, customer_id=li.pk, answers=LI_ASKED)
-    # 200 base + 30 age + 15 / 12 不适用 (business years, size) + 30 公积金 36 months + 28 income 30,000
-    # + 60 DTI 21% + 60 no overdue + 40 + 30 no overdue months + 40 inquiries 2 + 40 residential
-    # + 30 LTV 15% + 16 amount 150,000 + 15 term 36 = 646 → A (≥ 600)
+    # 200 base + 30 age + 15 / 12 不适用 (business years, size) + 30 公积金 36 months + 20 owns property
+    # + 28 income 30,000 + 60 DTI 21% + 60 no overdue + 40 + 30 no overdue months + 40 inquiries 2
+    # + 30 credit-line usage 20% + 40 residential + 30 LTV 15% + 16 amount 150,000 + 15 term 36 = 696
+    # → A (≥ 630)
     assert (assessment.points, assessment.grade, assessment.probability_of_default) == (
-        Decimal("646.00"),
+        Decimal("696.00"),
         "A",
         None,
     )
@@ -438,7 +443,7 @@ def test_api_score_batch_assess_and_override(api_client, org, active, benchmark,
     created = api_client.post("/api/v1/assessments/", {"customer": li.pk, "answers": LI_ASKED}, format="json")
     body = created.json()
     assert created.status_code == 201 and body["model"] == active.pk
-    assert (body["points"], body["grade"], body["probability_of_default"]) == ("646.00", "A", None)
+    assert (body["points"], body["grade"], body["probability_of_default"]) == ("696.00", "A", None)
     assert body["customer_reasons"][0]["sentence"] == "月收入 30,000.00 元，低于 50,000.00 元"
     assert "违约概率" not in created.content.decode()
     assert body["inputs"]["loan_to_value"]["source"] == "collateral"
@@ -489,12 +494,14 @@ def test_api_expert_card_scores_without_a_probability(api_client, org, active):
         "business_years": "__not_applicable__",
         "size_class": "__not_applicable__",
         "provident_fund_months": 36,
+        "owns_property": "True",
         "monthly_income": "30000",
         "debt_to_income_after": "0.2121",
         "current_overdue": "False",
         "overdue_months_consecutive_24m": 0,
         "overdue_months_cumulative_24m": 0,
         "inquiries_6m": 2,
+        "credit_line_usage": "0.2",
         "collateral_type": "residential_property",
         "loan_to_value": "0.15",
         "requested_amount": "150000",
@@ -502,10 +509,10 @@ def test_api_expert_card_scores_without_a_probability(api_client, org, active):
     }
     one = api_client.post("/api/v1/score-models/score/", {"applicant": applicant}, format="json")
     assert one.status_code == 200, one.json()
-    assert (one.json()["points"], one.json()["probability_of_default"]) == (646.0, None)
+    assert (one.json()["points"], one.json()["probability_of_default"]) == (696.0, None)
     assert one.json()["customer_reasons"][0]["feature"] == "monthly_income"
     batch = api_client.post("/api/v1/score-models/score-batch/", {"rows": [applicant]}, format="json")
-    assert batch.json()["scores"] == [{"points": 646.0, "probability_of_default": None, "grade": "A"}]
+    assert batch.json()["scores"] == [{"points": 696.0, "probability_of_default": None, "grade": "A"}]
 
 
 def test_cli_register_list_and_batch(org, artefact, tmp_path, capsys):
@@ -628,7 +635,7 @@ def test_an_answer_the_customer_cannot_give_is_said_unknown_scored_missing_and_f
     assert [(w["code"], w["variable"]) for w in assessment.warnings] == [
         ("missing_value", "overdue_months_cumulative_24m")
     ]
-    # the Missing band of the card: 8 points instead of 30 (未取得征信摘要，按审慎原则计低分)
-    assert assessment.points == Decimal("624.00")
+    # the Missing band of the card: 8 points instead of 30 (未取得征信摘要，按审慎原则计低分): 696 − 30 + 8
+    assert assessment.points == Decimal("674.00")
     said = {r["feature"]: r for r in assessment.customer_reasons}
     assert said["overdue_months_cumulative_24m"]["sentence"] == "未提供「近 24 个月累计逾期期数」"

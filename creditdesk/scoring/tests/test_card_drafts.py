@@ -76,7 +76,7 @@ def test_changes_match_bands_by_what_they_cover_not_by_position():
         "「近 6 个月征信查询次数」删除档位「3–4 次」（原 30 分）",
         "「近 6 个月征信查询次数」删除档位「5–6 次」（原 15 分）",
         "「近 6 个月征信查询次数」新增档位「3–6 次」：25 分",
-        "等级 A 最低分 600 → 610",
+        "等级 A 最低分 630 → 610",
     ]
 
 
@@ -121,9 +121,9 @@ def test_risk1_saves_an_edit_as_a_draft_that_scores_the_edit_and_is_audited(org,
     base, edited = engine.load(active), engine.load(model)
     before = base.score(applicant_values(base.variable_names, WORKED))
     after = edited.score(applicant_values(edited.variable_names, WORKED))
-    assert (before.points, after.points) == (477.0, 485.0)  # the DTI of 52 % is in the edited band
-    assert after.grade == "D"
-    assert edited.content["score_range"] == {"min": 222.0, "max": 685.0}
+    assert (before.points, after.points) == (519.0, 527.0)  # the DTI of 52 % is in the edited band
+    assert after.grade == "D"  # 465 ≤ 527 < 530
+    assert edited.content["score_range"] == {"min": 230.0, "max": 735.0}
     dti = next(v for v in edited.content["variables"] if v["name"] == "debt_to_income_after")
     assert dti["bins"][3]["rationale"] == "一半以上收入用于还款，但经营流水可佐证"
     assert card_drafts.base_card(model).version == "1.0.1"  # the next edit starts from it
@@ -163,7 +163,7 @@ def _band(data, key, number):
         (lambda d: _band(d, "inquiries_6m", 2).update(lower=2), "band_overlap", {"band": 2}),
         (lambda d: _band(d, "inquiries_6m", 2).update(lower=4), "band_gap", {"band": 2}),
         (lambda d: _band(d, "inquiries_6m", 1).update(points="abc"), "points_invalid", {"band": 1}),
-        (lambda d: d["grades"][0].update(min_points=700), "cutoff_out_of_range", {"grade": "A"}),
+        (lambda d: d["grades"][0].update(min_points=750), "cutoff_out_of_range", {"grade": "A"}),
     ],
 )
 def test_a_bad_card_is_refused_with_its_code_and_place_and_nothing_is_saved(org, active, edit, code, where):
@@ -294,7 +294,7 @@ def test_the_page_is_prefilled_saves_a_draft_and_shows_its_button_to_risk_manage
         ("inquiries_6m-1-lower", "2", "重叠", "inquiries_6m-1"),
         ("inquiries_6m-1-lower", "4", "空档", "inquiries_6m-1"),
         ("inquiries_6m-0-points", "abc", "分值应为数值（收到「abc」）", "inquiries_6m-0"),
-        ("cutoff-A", "700", "超出本评分卡能给出的分数范围", "cutoff-A"),
+        ("cutoff-A", "750", "超出本评分卡能给出的分数范围", "cutoff-A"),
     ],
 )
 def test_the_page_shows_a_refusal_next_to_its_band_and_keeps_what_was_typed(

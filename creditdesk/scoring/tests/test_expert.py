@@ -49,19 +49,21 @@ def test_the_shipped_card_is_valid_and_says_what_it_is():
     card = load_shipped()
     assert card.name == "expert_retail_sme"
     assert "专家评分卡（示例参数，须经本行风险管理部门审定）" in card.description
-    assert card.score_range == (222.0, 685.0)
-    assert card.grades == (("A", 600.0), ("B", 550.0), ("C", 500.0), ("D", 440.0), ("E", None))
+    assert card.score_range == (230.0, 735.0)
+    assert card.grades == (("A", 630.0), ("B", 580.0), ("C", 530.0), ("D", 465.0), ("E", None))
     assert card.keys == (
         "age",
         "business_years",
         "size_class",
         "provident_fund_months",
+        "owns_property",
         "monthly_income",
         "debt_to_income_after",
         "current_overdue",
         "overdue_months_consecutive_24m",
         "overdue_months_cumulative_24m",
         "inquiries_6m",
+        "credit_line_usage",
         "collateral_type",
         "loan_to_value",
         "requested_amount",
@@ -91,12 +93,14 @@ WORKED = {
     "age": 41,
     "business_years": 2,
     "size_class": "micro",
+    "owns_property": True,
     "monthly_income": Decimal("18000"),
     "debt_to_income_after": Decimal("0.52"),
     "current_overdue": False,
     "overdue_months_consecutive_24m": 1,
     "overdue_months_cumulative_24m": 2,
     "inquiries_6m": 9,
+    "credit_line_usage": Decimal("0.45"),
     "collateral_type": "residential_property",
     "loan_to_value": Decimal("0.65"),
     "requested_amount": Decimal("500000"),
@@ -105,7 +109,8 @@ WORKED = {
 
 
 def test_a_worked_applicant_scores_to_the_exact_total_with_reasons_a_customer_can_be_told(expert):
-    """A 个体工商户 (41, trading for 2 years, 微型) asks for 500,000 over 36 months against a home:
+    """A 个体工商户 (41, trading for 2 years, 微型, owning the home pledged, using 45 % of the card and
+    revolving limits) asks for 500,000 over 36 months against that home:
 
     ===============================  =====================  ========  ======  ====
     feature                          value                  band      points  lost
@@ -115,31 +120,33 @@ def test_a_worked_applicant_scores_to_the_exact_total_with_reasons_a_customer_ca
     business_years                   2                      1–2 年        10    20
     size_class                       micro                  微型           8    12
     provident_fund_months            (a business: 不适用)   缺失档        15     —
+    owns_property                    True                   名下有房产    20     0
     monthly_income                   18,000                 1–2 万        20    15
     debt_to_income_after             52 %                   50–60 %       12    48
     current_overdue                  no                     无            60     0
     overdue_months_consecutive_24m   1                      1 期          25    15
     overdue_months_cumulative_24m    2                      1–2 期        20    10
     inquiries_6m                     9                      7 次及以上     0    40
+    credit_line_usage                45 %                   30–50 %       22     8
     collateral_type                  residential_property   住宅…         40     0
     loan_to_value                    65 %                   60–70 %       12    18
     requested_amount                 500,000                30–100 万     10    10
     term_months                      36                     13–36 个月    15     5
     ===============================  =====================  ========  ======  ====
 
-    200 + 30 + 10 + 8 + 15 + 20 + 12 + 60 + 25 + 20 + 0 + 40 + 12 + 10 + 15 = 477 → grade D (440 ≤ 477
-    < 500). The top four losses: DTI 48, inquiries 40, business years 20, LTV 18 (公积金 does not apply
-    to a business: no reason).
+    200 + 30 + 10 + 8 + 15 + 20 + 20 + 12 + 60 + 25 + 20 + 0 + 22 + 40 + 12 + 10 + 15 = 519 → grade D
+    (465 ≤ 519 < 530). The top four losses: DTI 48, inquiries 40, business years 20, LTV 18 (credit-line
+    usage loses 8, less than those; 公积金 does not apply to a business: no reason).
     """
     applicant = applicant_values(expert.variable_names, WORKED)
     assert applicant["provident_fund_months"] == NOT_APPLICABLE
     result = expert.score(applicant)
-    assert result.points == 477.0
+    assert result.points == 519.0
     assert result.grade == "D"
     assert result.probability_of_default is None
     assert result.warnings == ()
     assert [c.points for c in result.contributions] == [
-        30.0, 10.0, 8.0, 15.0, 20.0, 12.0, 60.0, 25.0, 20.0, 0.0, 40.0, 12.0, 10.0, 15.0,
+        30.0, 10.0, 8.0, 15.0, 20.0, 20.0, 12.0, 60.0, 25.0, 20.0, 0.0, 22.0, 40.0, 12.0, 10.0, 15.0,
     ]  # fmt: skip
     provident = result.contributions[3]
     assert (provident.value_label, provident.bin_label) == ("不适用", "不适用或未提供")
@@ -163,11 +170,11 @@ def test_a_worked_applicant_scores_to_the_exact_total_with_reasons_a_customer_ca
         ),
         ("贷款金额占抵押物可用价值的 65.00%，达到或超过 60.00%", "降低申请金额，或追加抵质押物"),
     ]
-    assert all("477" not in r.sentence and "D" not in r.sentence for r in told)  # no internal score
+    assert all("519" not in r.sentence and "D" not in r.sentence for r in told)  # no internal score
 
 
 def test_grades_at_their_cut_offs(expert):
-    assert [expert.grade_for_points(p) for p in (685, 600, 599.5, 550, 549, 500, 440, 439.99, 222)] == [
+    assert [expert.grade_for_points(p) for p in (735, 630, 629.5, 580, 579, 530, 465, 464.99, 230)] == [
         "A", "A", "B", "B", "C", "C", "D", "E", "E",
     ]  # fmt: skip
 
@@ -217,7 +224,7 @@ def test_an_unknown_answer_and_a_category_never_seen_are_scored_in_the_missing_b
         ("unknown_category", "size_class"),
         ("missing_value", "monthly_income"),
     ]
-    assert result.points == 477 - 8 + 12 - 20 + 0  # size 8 → 12 (missing band), income 20 → 0
+    assert result.points == 519 - 8 + 12 - 20 + 0  # size 8 → 12 (missing band), income 20 → 0
     told = {r.feature: (r.sentence, r.advice) for r in customer_reasons(expert, result)}
     assert told["monthly_income"] == ("未提供「月收入」", "补充提供「月收入」的相关材料后重新评估")
 
@@ -228,7 +235,7 @@ def test_a_feature_that_does_not_apply_is_never_a_reason(expert):
     with pytest.raises(ScoringError) as refused:
         expert.score(base)
     assert (refused.value.code, refused.value.extra) == ("missing_value", {"field": "provident_fund_months"})
-    result = expert.score({**base, "provident_fund_months": 3, "business_years": NOT_APPLICABLE}, top_n=14)
+    result = expert.score({**base, "provident_fund_months": 3, "business_years": NOT_APPLICABLE}, top_n=16)
     assert "business_years" not in [r.variable for r in result.reasons]
     assert "provident_fund_months" in [r.variable for r in result.reasons]
 
@@ -332,22 +339,22 @@ BAD_CARDS = [
     ),
     (lambda d: band(d, "age", 0).update(rationale="一行\n两行"), "rationale_missing", {"band": 1}, None),
     (
-        lambda d: d["grades"][0].update(min_points=700),
+        lambda d: d["grades"][0].update(min_points=750),
         "cutoff_out_of_range",
         {"grade": "A"},
-        "等级 A 的最低分 700 超出本评分卡能给出的分数范围（222–685），该等级永远达不到。",
+        "等级 A 的最低分 750 超出本评分卡能给出的分数范围（230–735），该等级永远达不到。",
     ),
     (
-        lambda d: d["grades"][3].update(min_points=222),
+        lambda d: d["grades"][3].update(min_points=230),
         "cutoff_out_of_range",
         {"grade": "D"},
-        "等级 D 的最低分 222 超出本评分卡能给出的分数范围（222–685），其下各级永远用不到。",
+        "等级 D 的最低分 230 超出本评分卡能给出的分数范围（230–735），其下各级永远用不到。",
     ),
     (
-        lambda d: d["grades"][1].update(min_points=610),
+        lambda d: d["grades"][1].update(min_points=640),
         "cutoff_not_descending",
         {"grade": "B"},
-        "等级 B 的最低分 610 应低于等级 A 的最低分 600。",
+        "等级 B 的最低分 640 应低于等级 A 的最低分 630。",
     ),
     (lambda d: d["grades"][2].update(min_points="500"), "cutoff_invalid", {"grade": "C"}, None),
     (lambda d: d["grades"].pop(), "grades_invalid", {"field": "grades"}, None),
@@ -356,7 +363,7 @@ BAD_CARDS = [
         lambda d: d.update(score_range={"min": 0, "max": 1000}),
         "score_range_mismatch",
         {"field": "score_range"},
-        "评分卡写明的分数范围与各档分值算出的范围（222–685）不一致。",
+        "评分卡写明的分数范围与各档分值算出的范围（230–735）不一致。",
     ),
     (
         lambda d: feature_of(d, "age").update(key="housing"),

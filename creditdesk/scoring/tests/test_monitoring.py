@@ -48,6 +48,7 @@ def li(org):
             name="李四",
             id_number=LI_ID,
             monthly_income="30000",
+            profile={"has_property": "yes"},
             monthly_debt_payments="2000",
             credit_current_overdue="0",
             credit_worst_overdue_days="0",

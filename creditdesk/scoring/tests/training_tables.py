@@ -91,6 +91,8 @@ def with_more_features(rows: Sequence[Mapping[str, object]], seed: int = 11) -> 
         "loan_to_value": rng.uniform(0.3, 0.9, n).round(4),
         "requested_amount": rng.integers(5, 200, n) * 10000,
         "term_months": rng.choice([12, 24, 36, 60], n),
+        "owns_property": rng.choice(["True", "False", ""], n),
+        "credit_line_usage": rng.uniform(0.0, 1.1, n).round(4),
     }
     return [
         {
