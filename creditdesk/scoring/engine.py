@@ -208,7 +208,7 @@ def score_applicant(card: Scorecard, applicant: Mapping[str, Any]) -> Outcome:
         row = item.to_dict()
         row["value"] = str(row["value"])  # JSON-safe and as typed
         contributions.append(row)
-    pd = result.probability_of_default
+    pd = result.probability_of_default if card.shows_probability else None  # grades still use it
     said = customer_reasons(card, result) if is_registry_card(card) else ()
     return Outcome(
         points=_decimal(result.points, 2),

@@ -168,6 +168,13 @@ class Scorecard:
         """Whether the card turns points into a PD (a trained card) or gives points and a grade only."""
         return self.factor is not None
 
+    @property
+    def shows_probability(self) -> bool:
+        """Whether a person may be shown the PD (违约概率): only a card calibrated to the bank's own book
+        (its content states ``calibration``, ``scoring.training.bank``). A sample's bad rate is not the
+        book's (German Credit is 30 % bad): until calibrated, a card says 评分 and 等级 only (issue 14)."""
+        return self.gives_probability and bool(self.content.get("calibration"))
+
     def _scale(self) -> tuple[float, float]:
         if self.factor is None or self.offset is None:
             raise ScoringError(

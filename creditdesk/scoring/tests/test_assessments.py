@@ -311,7 +311,8 @@ def test_assessment_with_the_benchmark_card_fills_from_the_profile_and_keeps_the
     )
     assert assessment.model == german
     assert assessment.points == Decimal(repr(round(expected.points, 2)))
-    assert assessment.probability_of_default == Decimal(repr(round(expected.probability_of_default, 6)))
+    # The card grades by its PD, but a 30 %-bad sample's PD is not the customer's: uncalibrated, none is kept.
+    assert expected.probability_of_default is not None and assessment.probability_of_default is None
     assert assessment.grade == expected.grade and assessment.final_grade == expected.grade
     if "housing" in card.variable_names:
         assert assessment.inputs["housing"] == {"value": "own", "source": "customer"}
@@ -405,7 +406,8 @@ def test_pages_form_result_and_report(client, org, active, li):
     assert client.get("/scoring/").status_code == 302
 
 
-def test_the_benchmark_card_pages_still_say_its_probability(client, org, german, customer):
+def test_the_benchmark_card_pages_say_score_and_grade_not_a_probability(client, org, german, customer):
+    """German Credit is 30 % bad and not calibrated to the book: no 违约概率 on its pages (issue 14)."""
     client.force_login(org.cm_a)
     form = client.get(f"/scoring/customers/{customer.pk}/new/")
     assert form.status_code == 200 and 'data-testid="source">客户资料<' in form.content.decode()
@@ -413,7 +415,7 @@ def test_the_benchmark_card_pages_still_say_its_probability(client, org, german,
     done = client.post(f"/scoring/customers/{customer.pk}/new/", answers)
     assert done.status_code == 302
     page = client.get(done["Location"]).content.decode()
-    assert "违约概率" in page and "比该项最佳档少" in page
+    assert "违约概率" not in page and "比该项最佳档少" in page
     report = client.get(f"/scoring/models/{german.pk}/").content.decode()
     assert "WoE" in report and "不能启用于本行客户" in report
 
@@ -457,7 +459,7 @@ def test_api_score_batch_assess_and_override(api_client, org, active, benchmark,
         "/api/v1/score-models/score/", {"model": german.pk, "applicant": applicant}, format="json"
     )
     assert one.status_code == 200 and one.json()["grade"] in "ABCDE"
-    assert one.json()["probability_of_default"] is not None
+    assert one.json()["probability_of_default"] is None  # uncalibrated: a grade, no probability
     batch = api_client.post(
         "/api/v1/score-models/score-batch/",
         {"model": german.pk, "rows": [applicant, applicant]},

@@ -565,3 +565,26 @@ def test_text_encoding_when_no_two_characters_tell_categories_apart():
     assert card.encode("housing", values).tolist() == [5, 0, -2, -1, -2, -2]
     codes = card.encode("housing", np.array(categories * 3000))  # more than one block of rows
     assert codes.tolist() == list(range(8)) * 3000
+
+
+def test_a_probability_is_shown_only_by_a_card_calibrated_to_the_book():
+    """issue 14: a sample's bad rate is not the book's — pages say 评分 and 等级 until the card states its
+    calibration (``scoring.training.bank``); the grade still comes from the card's own PD."""
+    from pathlib import Path
+
+    from creditdesk.scoring import engine
+    from creditdesk.scoring.scorer.artefact import dump_artefact, seal
+
+    shipped = Path(engine.__file__).parent / "shipped" / "german_credit.json"
+    german = Scorecard.from_json(shipped.read_text(encoding="utf-8"))
+    calibrated = Scorecard.from_json(
+        dump_artefact(
+            seal({**german.content, "calibration": {"book_bad_rate": 0.02, "sample_bad_rate": 0.3}})
+        )
+    )
+    assert german.gives_probability and not german.shows_probability
+    assert calibrated.shows_probability
+    applicant = {name: UNKNOWN for name in german.variable_names}
+    plain, shown = engine.score_applicant(german, applicant), engine.score_applicant(calibrated, applicant)
+    assert plain.probability_of_default is None and shown.probability_of_default is not None
+    assert plain.grade == shown.grade and plain.points == shown.points
