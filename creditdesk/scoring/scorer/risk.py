@@ -49,20 +49,27 @@ def probabilities_of_default(
     return result
 
 
-def read_grades(items: Sequence[Any]) -> Grades:
-    """The artefact's grades as ``[(grade, max_pd or None)]``, checked (``model_invalid``)."""
+def _read_bounds(items: Sequence[Any], key: str) -> tuple[Grades, list[float]]:
+    """The artefact's grades as ``[(grade, bound or None)]`` read from ``key`` (``max_pd`` or
+    ``min_points``), and the bounds of all but the last grade; refuses a shape that cannot grade."""
     grades: Grades = []
     for i, item in enumerate(items):
         data = mapping(item, f"grades[{i}]")
         grade = text(data.get("grade"), f"grades[{i}].grade")
-        bound = data.get("max_pd")
-        grades.append((grade, None if bound is None else number(bound, f"grades[{i}].max_pd")))
+        bound = data.get(key)
+        grades.append((grade, None if bound is None else number(bound, f"grades[{i}].{key}")))
     bounds = [bound for _, bound in grades]
     inner = [bound for bound in bounds[:-1] if bound is not None]
+    if not grades or bounds[-1] is not None or len(inner) != len(bounds) - 1:
+        return [], inner
+    return grades, inner
+
+
+def read_grades(items: Sequence[Any]) -> Grades:
+    """The artefact's grades as ``[(grade, max_pd or None)]``, checked (``model_invalid``)."""
+    grades, inner = _read_bounds(items, "max_pd")
     if (
         not grades
-        or bounds[-1] is not None
-        or len(inner) != len(bounds) - 1
         or any(not 0 < b < 1 for b in inner)
         or any(b <= a for a, b in itertools.pairwise(inner))
     ):
@@ -80,20 +87,8 @@ def grade_for(grades: Grades, pd: float) -> str:
 
 def read_point_grades(items: Sequence[Any]) -> Grades:
     """A points card's grades as ``[(grade, min_points or None)]``, checked (``model_invalid``)."""
-    grades: Grades = []
-    for i, item in enumerate(items):
-        data = mapping(item, f"grades[{i}]")
-        grade = text(data.get("grade"), f"grades[{i}].grade")
-        bound = data.get("min_points")
-        grades.append((grade, None if bound is None else number(bound, f"grades[{i}].min_points")))
-    bounds = [bound for _, bound in grades]
-    inner = [bound for bound in bounds[:-1] if bound is not None]
-    if (
-        not grades
-        or bounds[-1] is not None
-        or len(inner) != len(bounds) - 1
-        or any(b >= a for a, b in itertools.pairwise(inner))
-    ):
+    grades, inner = _read_bounds(items, "min_points")
+    if not grades or any(b >= a for a, b in itertools.pairwise(inner)):
         raise invalid("等级的最低分应严格递减，最后一级不设下限", field="grades")
     return grades
 
