@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -172,17 +173,22 @@ def task_reassign(*, actor: User, task_id: int, owner: User) -> Task:
     _check_assignable(actor=actor, owner=owner)
     if task.customer_id is not None:
         _require_owner_sees(owner=owner, customer=Customer(pk=task.customer_id), field="owner")
+    _move_to(task, owner, actor=actor, action="task.reassign")
+    return task
+
+
+def _move_to(task: Task, owner: User, *, actor: User, action: str, **said: Any) -> None:
+    """Give ``task`` to ``owner`` with its audit row (``said``: what else the row records)."""
     before = audit_snapshot(task, ("owner",))
     task.owner = owner
     task.save(update_fields=["owner"])
     audit_record(
         actor=actor,
-        action="task.reassign",
+        action=action,
         target=task,
         before=before,
-        after=audit_snapshot(task, ("owner",)),
+        after={**audit_snapshot(task, ("owner",)), **said},
     )
-    return task
 
 
 @transaction.atomic(durable=True)
@@ -226,13 +232,6 @@ def tasks_follow_handover(
         held |= Q(owner_id=owner_id, customer_id__in=customer_ids)
     tasks = list(Task.objects.filter(held, status=TaskStatus.OPEN).select_for_update().order_by("pk"))
     for task in tasks:
-        before = audit_snapshot(task, ("owner",))
-        task.owner = new_owner
-        task.save(update_fields=["owner"])
-        audit_record(
-            actor=actor,
-            action="task.handover",
-            target=task,
-            before=before,
-            after={**audit_snapshot(task, ("owner",)), "customer": task.customer_id, "reason": reason},
+        _move_to(
+            task, new_owner, actor=actor, action="task.handover", customer=task.customer_id, reason=reason
         )
