@@ -68,11 +68,7 @@ def _read_bounds(items: Sequence[Any], key: str) -> tuple[Grades, list[float]]:
 def read_grades(items: Sequence[Any]) -> Grades:
     """The artefact's grades as ``[(grade, max_pd or None)]``, checked (``model_invalid``)."""
     grades, inner = _read_bounds(items, "max_pd")
-    if (
-        not grades
-        or any(not 0 < b < 1 for b in inner)
-        or any(b <= a for a, b in itertools.pairwise(inner))
-    ):
+    if not grades or any(not 0 < b < 1 for b in inner) or any(b <= a for a, b in itertools.pairwise(inner)):
         raise invalid("等级阈值应在 0 与 1 之间严格递增，最后一级不设上限", field="grades")
     return grades
 
