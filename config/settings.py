@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "csp",
     "creditdesk.core",
     "creditdesk.accounts",
+    "creditdesk.notifications",
     "creditdesk.customers",
     "creditdesk.consents",
     "creditdesk.agenda",
@@ -110,6 +111,7 @@ INSTALLED_APPS = [
     "creditdesk.products",
     "creditdesk.scoring",
     "creditdesk.solutions",
+    "creditdesk.applications",
     "creditdesk.loans",
     "creditdesk.workbench",
 ]

@@ -13,11 +13,15 @@ answers for the action in general — whether the person may do it to anything a
 ``core/actions.py`` (core asks too: the navigation, the audit trail); ``AccountsConfig.ready()`` registers
 this module as the answerer there.
 
-Not here yet, each to be a rule with its source when its issue lands: approval authority (an approver
-decides only within their ``approval_authority`` and only applications routed to them), maker-checker
-on a product change (a scorecard version's is here: ``SCORING_MODEL_APPROVE`` / ``_ACTIVATE``), concession
-limits on rates and fees, and the risk manager's rights over warnings, classification, restructuring and
-write-off. Until then no action stands for them: nothing here pretends to check what is not checked.
+Applications (issue 15): maker-checker on a credit decision (``APPLICATION_NOT_OWN_CASE``), approval
+authority (``APPLICATION_WITHIN_AUTHORITY``), 审贷分离 (the decider is the person the level is routed
+to, ``APPLICATION_DECIDE``; the 放款审核 is a risk manager's, ``CONDITIONS_CHECK``). Concession limits are
+data (``applications.ConcessionLimit``, read by ``applications.routing.check_concession``).
+
+Not here yet, each to be a rule with its source when its issue lands: maker-checker on a product change
+(a scorecard version's is here: ``SCORING_MODEL_APPROVE`` / ``_ACTIVATE``) and the risk manager's rights
+over warnings, classification, restructuring and write-off. Until then no action stands for them:
+nothing here pretends to check what is not checked.
 """
 
 from __future__ import annotations
@@ -82,6 +86,29 @@ def _active_in_my_team(user: Any, person: Any) -> bool:
 def _not_registered_by_me(user: Any, model: Any) -> bool:
     """Maker-checker: the person is not the one who registered the version (a system one has no maker)."""
     return model.created_by_id is None or model.created_by_id != user.pk
+
+
+def _routed_to_me(user: Any, application: Any) -> bool:
+    """审贷分离: a level is decided by the person it is routed to, nobody else."""
+    return application.assigned_to_id is not None and application.assigned_to_id == user.pk
+
+
+def _not_my_case(user: Any, application: Any) -> bool:
+    """Maker-checker: not the CM who manages the customer or the application, not who created it."""
+    return user.pk not in {application.owner_id, application.created_by_id, application.customer.owner_id}
+
+
+def _within_authority(user: Any, application: Any) -> bool:
+    """An approver decides up to their ``approval_authority`` (the total the application asks, or the
+    total as the decision would approve it: ``decided_total`` when the service sets it)."""
+    total = getattr(application, "decided_total", None)
+    if total is None:
+        total = sum(p.amount for p in application.parts.all())
+    return user.approval_authority is not None and total <= user.approval_authority
+
+
+def _same_branch_not_my_case(user: Any, application: Any) -> bool:
+    return application.owner.branch_id == user.branch_id and _not_my_case(user, application)
 
 
 def _customer_rule(code: str, message: Promise, why: str) -> Rule:
@@ -283,6 +310,89 @@ RULES: dict[Action, Rule] = {
         "proposal_read_only",
         _("您可以查看该客户，但不能为其出具方案书。"),
         "A proposal is issued to a customer by whoever works the customer (PRODUCT.md §4).",
+    ),
+    # --- applications -------------------------------------------------------------------------------------
+    Action.APPLICATION_CREATE: _customer_rule(
+        "application_read_only",
+        _("您可以查看该客户，但不能为其发起贷款申请。"),
+        "The CM is the project manager of every application of their customers; the team lead may act for "
+        "the team (PRODUCT.md §5). obj: the customer.",
+    ),
+    Action.APPLICATION_WORK: Rule(
+        CUSTOMER_WORKERS,
+        "application_read_only",
+        _("您可以查看该申请，但不能修改。"),
+        "Parties, terms, the investigation, documents, collateral, identity checks, interviews, submission, "
+        "signing and withdrawal are the CM's work (or the team lead's for the team) (PRODUCT.md §5). obj: "
+        "the application.",
+        on_object=scope.can_change,
+    ),
+    Action.APPLICATION_DECIDE: Rule(
+        frozenset({Role.TEAM_LEAD, Role.APPROVER, Role.BRANCH_HEAD}),
+        "decide_not_allowed",
+        _("只有团队主管、审批人和支行行长可以出具审批意见。"),
+        "审贷分离 (贷款调查、审查、审批分离, 《个人贷款管理办法》《流动资金贷款管理办法》): each "
+        "level is decided by the person it is routed to — the team lead recommends, an approver within "
+        "authority approves, the branch head decides a concession beyond the lead's (PRODUCT.md §5). obj: "
+        "the application.",
+        on_object=_routed_to_me,
+        object_code="not_routed_to_you",
+        object_message=_("该申请当前不在您的审批环节。"),
+    ),
+    Action.APPLICATION_NOT_OWN_CASE: Rule(
+        frozenset({Role.TEAM_LEAD, Role.APPROVER, Role.BRANCH_HEAD, Role.RISK_MANAGER}),
+        "own_case",
+        _("不能审批自己提交或自己管户客户的申请。"),
+        "Maker-checker (PRODUCT.md §5): nobody approves an application they submitted or whose customer they "
+        "manage. obj: the application.",
+        on_object=_not_my_case,
+    ),
+    Action.APPLICATION_WITHIN_AUTHORITY: Rule(
+        frozenset({Role.APPROVER}),
+        "beyond_authority",
+        _("申请金额超过您的审批权限。"),
+        "An approver approves within an amount authority (PRODUCT.md, 'Users and what each may see'; "
+        "accounts.User.approval_authority). obj: the application (``decided_total`` when the decision "
+        "changes the amount).",
+        on_object=_within_authority,
+    ),
+    Action.COMMITTEE_VOTE: Rule(
+        frozenset({Role.APPROVER, Role.BRANCH_HEAD, Role.RISK_MANAGER}),
+        "vote_not_allowed",
+        _("只有本支行贷审会委员（审批人、风险经理、支行行长）可以投票。"),
+        "The credit committee (贷审会) of the branch: its approvers, risk managers and head, never on a "
+        "case of their own (PRODUCT.md §5 'level by level up to a committee'). obj: the application.",
+        on_object=_same_branch_not_my_case,
+        object_code="vote_not_allowed",
+    ),
+    Action.CONDITIONS_CHECK: Rule(
+        frozenset({Role.RISK_MANAGER}),
+        "conditions_check_not_allowed",
+        _("放款审核须由风险经理完成，客户经理不能审核自己的申请。"),
+        "放款审核 / 落实放款条件: a person other than the CM checks that every approval condition is met "
+        "before disbursement (issue 15, item 9; 《个人贷款管理办法》: 贷款发放 is controlled separately). "
+        "obj: the application.",
+        on_object=_same_branch_not_my_case,
+    ),
+    Action.LOAN_DISBURSE: Rule(
+        CUSTOMER_WORKERS,
+        "disburse_not_allowed",
+        _("只有该申请的客户经理或团队主管可以发起放款。"),
+        "The CM (or the team lead) starts the disbursement of a signed contract whose conditions a risk "
+        "manager has checked (PRODUCT.md §5). obj: the application.",
+        on_object=scope.can_change,
+    ),
+    Action.COLLATERAL_RECORD: _customer_rule(
+        "collateral_read_only",
+        _("您可以查看该客户，但不能为其登记押品。"),
+        "The collateral register is kept by whoever works the customer (PRODUCT.md §5). obj: the customer.",
+    ),
+    Action.APPROVAL_MATRIX_MANAGE: Rule(
+        frozenset({Role.RISK_MANAGER, Role.ADMIN}),
+        "approval_matrix_not_allowed",
+        _("只有风险经理或系统管理员可以维护审批路由、优惠授权和授信限额。"),
+        "The routing matrix, the concession matrix and the exposure limits are credit policy (PRODUCT.md §5; "
+        "issue 15, item 7: 'an editable matrix').",
     ),
     # --- the agenda ---------------------------------------------------------------------------------------
     Action.TASK_ASSIGN: Rule(

@@ -53,6 +53,17 @@ class Action(StrEnum):
     PRODUCT_MANAGE = "product.manage"
     COMPETITOR_OFFER_RECORD = "competitor_offer.record"
     PROPOSAL_ISSUE = "proposal.issue"
+    # Applications (obj: the application; for ``APPLICATION_CREATE`` and ``COLLATERAL_RECORD``: the customer)
+    APPLICATION_CREATE = "application.create"
+    APPLICATION_WORK = "application.work"
+    APPLICATION_DECIDE = "application.decide"
+    APPLICATION_NOT_OWN_CASE = "application.not_own_case"
+    APPLICATION_WITHIN_AUTHORITY = "application.within_authority"
+    COMMITTEE_VOTE = "committee.vote"
+    CONDITIONS_CHECK = "conditions.check"
+    LOAN_DISBURSE = "loan.disburse"
+    COLLATERAL_RECORD = "collateral.record"
+    APPROVAL_MATRIX_MANAGE = "approval_matrix.manage"
     # The agenda (obj for ``TASK_ASSIGN``: the person to own the task)
     TASK_ASSIGN = "task.assign"
     TASK_REASSIGN = "task.reassign"

@@ -43,3 +43,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.target_repr}"
+
+
+class IdempotencyRecord(models.Model):
+    """幂等记录 — the first answer to a request that carried an ``Idempotency-Key``: a replay of the same key
+    by the same person on the same operation gets this answer again instead of doing the work twice
+    (submit, decide, disburse). ``request_hash`` refuses the same key reused for a different request."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.CASCADE, related_name="+"
+    )
+    operation = models.CharField(_("操作"), max_length=100)
+    key = models.CharField(_("幂等键"), max_length=100)
+    request_hash = models.CharField(_("请求摘要"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("响应状态"))
+    response = models.JSONField(_("响应内容"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "operation", "key"], name="idempotency_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.key}"
