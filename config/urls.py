@@ -37,6 +37,8 @@ router.register("proposals", ProposalViewSet, basename="proposal")
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
     path("", include("creditdesk.rates.api.urls")),
+    path("", include("creditdesk.applications.api.urls")),
+    path("", include("creditdesk.notifications.api.urls")),
     path("score-models/<id:id>/drafts/", CardDraftView.as_view(), name="score-model-drafts"),
     path("", include(router.urls)),
 ]
@@ -51,6 +53,8 @@ urlpatterns = [
     path("products/", include("creditdesk.products.urls")),
     path("scoring/", include("creditdesk.scoring.urls")),
     path("solutions/", include("creditdesk.solutions.urls")),
+    path("applications/", include("creditdesk.applications.urls")),
+    path("notifications/", include("creditdesk.notifications.urls")),
     path("", include("creditdesk.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+
+def build(w) -> None:
+    return None
+
+
+DECLARATIONS: list = []

@@ -1,0 +1,3 @@
+"""Pages of the collateral register (owned by the collateral module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of application documents (owned by the documents module)."""
+
+urlpatterns: list = []
