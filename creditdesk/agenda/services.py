@@ -117,6 +117,34 @@ def task_create(
     return task
 
 
+def task_schedule(
+    *,
+    actor: User,
+    owner: User,
+    customer: Customer | None,
+    title: str,
+    due_date: date,
+    kind: str = TaskKind.FOLLOW_UP,
+    notes: str = "",
+) -> Task:
+    """A task a business service puts on the agenda of the person who must follow it up, inside that
+    service's own transaction (not durable): e.g. collecting the proof of use after a 自主支付
+    disbursement, or the mortgage registration after signing. The service has checked who may act; the
+    owner is the one who works ``customer``. Audited like a task created by hand."""
+    title = _validate(title=title, kind=kind, due_date=due_date, notes=notes, today=timezone.localdate())
+    task = Task.objects.create(
+        owner=owner,
+        customer=customer,
+        title=title,
+        kind=kind,
+        due_date=due_date,
+        notes=notes or "",
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="task.create", target=task, after=audit_snapshot(task, AUDIT_FIELDS))
+    return task
+
+
 def _locked_changeable(*, actor: User, task_id: int) -> Task:
     """The task, row-locked, if ``actor`` may change it; 404-equivalent otherwise."""
     return scope.get_for_change(

@@ -9,19 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from creditdesk.accounts.roles import Role
 from creditdesk.accounts.scope import ScopePaths
-
-
-class Channel(models.TextChoices):
-    IN_APP = "in_app", _("站内通知")
-    SMS = "sms", _("短信")
-    WECHAT = "wechat", _("微信")
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败")
+from creditdesk.notifications.choices import Channel, Event, OutboxStatus
 
 
 class OutboxMessage(models.Model):
@@ -41,7 +31,7 @@ class OutboxMessage(models.Model):
         related_name="+",
     )
     address = models.CharField(_("外部地址"), max_length=200, blank=True)
-    event = models.CharField(_("事件"), max_length=50)
+    event = models.CharField(_("事件"), max_length=50, choices=Event.choices)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), max_length=2000)
     link = models.CharField(_("链接"), max_length=300, blank=True)
@@ -78,14 +68,18 @@ class Notification(models.Model):
     message = models.OneToOneField(
         OutboxMessage, verbose_name=_("消息"), on_delete=models.CASCADE, related_name="notification"
     )
-    event = models.CharField(_("事件"), max_length=50)
+    event = models.CharField(_("事件"), max_length=50, choices=Event.choices)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), max_length=2000)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
-    scope_paths: ClassVar[ScopePaths] = ScopePaths(owner="recipient", team=None, branch=None)
+    # Only its recipient sees a notification, whatever their role — and every recipient may mark their own
+    # read (an approver or a branch head is told things too), so every role "changes" what it sees.
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="recipient", team=None, branch=None, change_roles=frozenset(Role)
+    )
 
     class Meta:
         verbose_name = _("站内通知")

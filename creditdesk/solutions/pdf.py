@@ -1,4 +1,5 @@
-"""The proposal as a PDF (WeasyPrint), drawn from its stored snapshot.
+"""Customer documents as PDF (WeasyPrint): the proposal, drawn from its stored snapshot, and through
+``render_document`` the loan contract and the repayment notice.
 
 Chinese must print on a server with no CJK font installed: the PDF's stylesheet declares the vendored
 Noto Sans SC (``static/vendor/fonts/``, OFL) by file URL, and WeasyPrint embeds the glyphs used. The
@@ -57,19 +58,29 @@ def _fetcher() -> Any:
 
 
 def render_html(content: dict[str, Any]) -> str:
+    return _html("solutions/proposal_pdf.html", {"p": content})
+
+
+def _html(template: str, context: dict[str, Any]) -> str:
     with translation.override("zh-hans"):
-        return render_to_string("solutions/proposal_pdf.html", {"p": content, "font_family": FAMILY})
+        return render_to_string(template, {**context, "font_family": FAMILY})
 
 
 def render_pdf(content: dict[str, Any]) -> bytes:
     """The proposal's PDF bytes from its snapshot."""
+    return render_document("solutions/proposal_pdf.html", {"p": content})
+
+
+def render_document(template: str, context: dict[str, Any]) -> bytes:
+    """A customer document (proposal, loan contract, repayment notice) as PDF bytes: ``template``
+    rendered in Chinese with ``context``, printed with the vendored font and nothing else fetched."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     fetcher = _fetcher()
     font_config = FontConfiguration()
     fonts = CSS(string=font_css(), font_config=font_config, url_fetcher=fetcher)
-    document = HTML(string=render_html(content), url_fetcher=fetcher)
+    document = HTML(string=_html(template, context), url_fetcher=fetcher)
     pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
     assert isinstance(pdf, bytes)
     return pdf

@@ -1,0 +1,46 @@
+"""The channels a message goes out through, the outbox's statuses with their moves, and the events a
+person is told about (每种通知的事件), with their Chinese labels — written once, here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("站内通知")
+    SMS = "sms", _("短信")
+    WECHAT = "wechat", _("微信")
+
+
+# Channels that leave CreditDesk: delivered by a sender (``senders.py``) to the message's ``address``.
+EXTERNAL_CHANNELS: frozenset[str] = frozenset({Channel.SMS, Channel.WECHAT})
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+# Only delivery moves a message: pending → sent, or pending → failed after the last attempt.
+OUTBOX_TRANSITIONS: dict[str, frozenset[str]] = {
+    OutboxStatus.PENDING: frozenset({OutboxStatus.SENT, OutboxStatus.FAILED}),
+    OutboxStatus.SENT: frozenset(),
+    OutboxStatus.FAILED: frozenset(),
+}
+
+
+class Event(models.TextChoices):
+    """What a notification announces. A new kind of notification adds its event here first."""
+
+    APPROVAL_ROUTED = "approval_routed", _("待审批")
+    DECISION_MADE = "decision_made", _("审批结果")
+    SLA_OVERDUE = "sla_overdue", _("审批超时")
+    LOAN_DISBURSED = "loan_disbursed", _("已放款")
+    REPAYMENT_DUE = "repayment_due", _("还款提醒")
+
+
+class ReadState(models.TextChoices):
+    """The list's filter: unread or read notifications."""
+
+    UNREAD = "unread", _("未读")
+    READ = "read", _("已读")
