@@ -57,6 +57,10 @@ class CustomerDocument(models.Model):
         verbose_name_plural = _("客户资料")
         ordering = ["customer", "kind", "-uploaded_at"]
         indexes = [models.Index(fields=["customer", "kind", "-uploaded_at"])]
+        constraints = [
+            # the same file of the same kind is one document of the customer's file (reused, not stored twice)
+            models.UniqueConstraint(fields=["customer", "kind", "sha256"], name="customer_document_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.original_name}"
@@ -65,7 +69,8 @@ class CustomerDocument(models.Model):
 class ChecklistItem(models.Model):
     """资料清单项 — one document an application needs, generated from the product × customer type ×
     collateral (``ProductSpec.documents_for``) plus the rules every application has (the borrower's ID,
-    the credit-report authorization): whether it is mandatory, its validity rule (``max_age_days``: issued
+    the credit-report authorization): whose document it is (``customer``; ``kind``, the kind on their
+    file), whether it is mandatory, its validity rule (``max_age_days``: issued
     no longer ago than that; ``must_be_unexpired``), and the document that fills it (uploaded for it or
     reused from the customer's file)."""
 
@@ -74,6 +79,18 @@ class ChecklistItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("资料名称"), max_length=100)
+    # whose document and which kind on their file: the borrower's, or a co-borrower's / guarantor's
+    # (``身份证（共同借款人 王五）`` is 王五's 身份证); null only for the credit-report authorization, which
+    # the application's credit inquiry satisfies
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("资料所属客户"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("资料类型"), max_length=100, blank=True, default="")
     mandatory = models.BooleanField(_("必备"), default=True)
     max_age_days = models.PositiveSmallIntegerField(_("出具后有效天数"), null=True, blank=True)
     must_be_unexpired = models.BooleanField(_("须在有效期内"), default=False)
