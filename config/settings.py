@@ -326,6 +326,13 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "creditdesk.agenda.choices.TaskStatus",
         "QuoteKindEnum": "creditdesk.solutions.models.QuoteKind",
         "RepaymentMethodEnum": "creditdesk.rates.choices.RepaymentMethod",
+        "ApplicationKindEnum": "creditdesk.applications.choices.ApplicationKind",
+        "ApplicationStatusEnum": "creditdesk.applications.choices.ApplicationStatus",
+        "IdentityResultEnum": "creditdesk.applications.models.identity.IdentityResult",
+        "InterviewKindEnum": "creditdesk.applications.models.identity.InterviewKind",
+        "CollateralKindEnum": "creditdesk.applications.models.collateral.CollateralKind",
+        "LoanStatusEnum": "creditdesk.loans.choices.LoanStatus",
+        "PaymentModeEnum": "creditdesk.loans.choices.PaymentMode",
     },
     # The schema and its docs describe internal interfaces: signed-in staff and API clients only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -39,6 +39,7 @@ api_v1 = [
     path("", include("creditdesk.rates.api.urls")),
     path("", include("creditdesk.applications.api.urls")),
     path("", include("creditdesk.notifications.api.urls")),
+    path("", include("creditdesk.loans.api.urls")),
     path("score-models/<id:id>/drafts/", CardDraftView.as_view(), name="score-model-drafts"),
     path("", include(router.urls)),
 ]
@@ -55,6 +56,7 @@ urlpatterns = [
     path("solutions/", include("creditdesk.solutions.urls")),
     path("applications/", include("creditdesk.applications.urls")),
     path("notifications/", include("creditdesk.notifications.urls")),
+    path("loans/", include("creditdesk.loans.urls")),
     path("", include("creditdesk.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -93,7 +93,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "applications",
         _("申请与审批"),
-        None,
+        "applications:list",
         LENDING,
         _("资料清单、贷前调查、按权限审批、合同与放款。"),
         _("方案与办理"),
@@ -101,7 +101,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "loans",
         _("贷款与贷后"),
-        None,
+        "loans:list",
         LENDING,
         _("贷款账户、还款入账、日终批处理、五级分类与贷后回访。"),
         _("贷后与关系"),

@@ -6,3 +6,11 @@ class LoansConfig(AppConfig):
     name = "creditdesk.loans"
     label = "loans"
     verbose_name = _("贷款")
+
+    def ready(self) -> None:
+        # 统一授信 counts the loans' outstanding principal (applications is below loans in the layers:
+        # it asks through a registry, never by importing this app).
+        from creditdesk.applications.selectors.exposure import register_balance_source
+        from creditdesk.loans.selectors import loan_balances
+
+        register_balance_source(loan_balances)

@@ -14,26 +14,12 @@ from creditdesk.applications.models import Application, ApplicationPart
 from creditdesk.core.crypto import EncryptedTextField
 from creditdesk.core.fields import AmountField, PercentRateField
 from creditdesk.customers.models import Customer
+from creditdesk.loans.choices import LoanStatus, PaymentMode
 from creditdesk.products.models import ProductVersion
 from creditdesk.rates.choices import RepaymentMethod
 
 LOAN_SCOPE = ScopePaths(owner="owner", team="owner__team", branch="owner__branch")
 ON_LOAN_SCOPE = ScopePaths(owner="loan__owner", team="loan__owner__team", branch="loan__owner__branch")
-
-
-class PaymentMode(models.TextChoices):
-    """支付方式 (RULES.md, 受托支付)."""
-
-    ENTRUSTED = "entrusted", _("受托支付")
-    SELF = "self", _("自主支付")
-
-
-class LoanStatus(models.TextChoices):
-    ACTIVE = "active", _("正常")
-    OVERDUE = "overdue", _("逾期")
-    CLOSED = "closed", _("已结清")
-    WRITTEN_OFF = "written_off", _("已核销")
-    RESTRUCTURED = "restructured", _("已重组")
 
 
 class Disbursement(models.Model):

@@ -236,6 +236,34 @@ def proposals(org, w, first: bool) -> list[str]:
     return numbers
 
 
+def _applications(org, w, first: bool, **fields: Any) -> list[str]:
+    """Applications of 张三 made directly (``make_application``), alternating cm_a and cm_b as owner."""
+    from creditdesk.applications.tests.factories import make_application
+    from creditdesk.products.models import ProductVersion
+
+    if first:
+        _small_catalogue(org, w)
+    version = ProductVersion.objects.filter(product__code="XYD").latest("number")
+    numbers = []
+    for i in _n(first):
+        owner = [org.cm_a, org.cm_b][i % 2]
+        made = make_application(customer=w.customer, product_version=version, owner=owner, **fields)
+        numbers.append(made.number)
+    return numbers
+
+
+def applications(org, w, first: bool) -> list[str]:
+    return _applications(org, w, first)
+
+
+def approval_queue(org, w, first: bool) -> list[str]:
+    from creditdesk.applications.models import Application
+
+    numbers = _applications(org, w, first, status="submitted")
+    Application.objects.filter(number__in=numbers).update(assigned_to=org.approver1)
+    return numbers
+
+
 def _small_catalogue(org, w) -> None:
     from creditdesk.products import services as product_services
     from creditdesk.solutions.tests.conftest import NEED, grade
@@ -270,25 +298,27 @@ def _read(
 
 
 READS: dict[str, Read] = {
-    # pages
-    "customers:list": _read("/customers/", "lead1", customers, 7),
+    # pages (each + the unread notifications badge of the top bar: one COUNT)
+    "customers:list": _read("/customers/", "lead1", customers, 8),
     "customers:detail (360)": _read(lambda w: f"/customers/{w.customer.pk}/", "lead1", relationships, 14),
-    "agenda:list": _read("/agenda/", "lead1", tasks, 5),
+    "agenda:list": _read("/agenda/", "lead1", tasks, 6),
     "agenda:customer_panel (360)": _read(
         lambda w: f"/agenda/customers/{w.customer.pk}/panel/", "lead1", customer_tasks, 4
     ),
-    "core:audit_list": _read("/audit/", "admin", audit_events, 4),
+    "core:audit_list": _read("/audit/", "admin", audit_events, 5),
     # products: + the 公积金 rate table, read once per request (a provident product is priced from it)
-    "products:list": _read("/products/", "cm_a", products, 7),
+    "products:list": _read("/products/", "cm_a", products, 8),
     "products:detail (versions)": _read(
-        lambda w: f"/products/{w.product.code}/", "cm_a", product_versions, 8
+        lambda w: f"/products/{w.product.code}/", "cm_a", product_versions, 9
     ),
-    "scoring:list": _read("/scoring/", "head1", assessments, 5),
-    "scoring:models": _read("/scoring/models/", "risk1", score_models, 3),
-    "solutions:competitors": _read("/solutions/competitors/", "cm_b", offers, 5),
-    "accounts:staff_list": _read("/accounts/staff/", "head1", staff, 4),
+    "scoring:list": _read("/scoring/", "head1", assessments, 6),
+    "scoring:models": _read("/scoring/models/", "risk1", score_models, 4),
+    "solutions:competitors": _read("/solutions/competitors/", "cm_b", offers, 6),
+    "accounts:staff_list": _read("/accounts/staff/", "head1", staff, 5),
+    "applications:list": _read("/applications/", "lead1", applications, 6),
+    "applications:queue": _read("/applications/queue/", "approver1", approval_queue, 6),
     "consents:customer": _read(
-        lambda w: f"/consents/customer/{w.customer.pk}/", "lead1", consents, 8, 'data-testid="consent-row"'
+        lambda w: f"/consents/customer/{w.customer.pk}/", "lead1", consents, 9, 'data-testid="consent-row"'
     ),
     # the API's lists
     "GET /api/v1/customers/": _read("/api/v1/customers/", "lead1", customers, 5),
@@ -301,6 +331,8 @@ READS: dict[str, Read] = {
     "GET /api/v1/consents/": _read("/api/v1/consents/", "lead1", consents, 4, '"kind":'),
     "GET /api/v1/needs/": _read("/api/v1/needs/", "lead1", needs, 5),  # + the debts, prefetched
     "GET /api/v1/proposals/": _read("/api/v1/proposals/", "lead1", proposals, 4),
+    "GET /api/v1/applications/": _read("/api/v1/applications/", "lead1", applications, 4),
+    "GET /api/v1/approval-queue/": _read("/api/v1/approval-queue/", "approver1", approval_queue, 4),
 }
 
 
