@@ -368,6 +368,8 @@ CREDITDESK_SEEDERS = [
     "creditdesk.consents.seed",
     "creditdesk.products.seed",
     "creditdesk.scoring.seed",
+    "creditdesk.applications.seed",
+    "creditdesk.loans.seed",
 ]
 
 # axes.W006 warns that rotating user agents bypasses lockout when locking by user agent or cookie; we

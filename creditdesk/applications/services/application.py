@@ -84,7 +84,7 @@ def _visible_customer(actor: User, customer_id: int, field: str) -> Customer:
     return customer
 
 
-def _current_version(code: str) -> ProductVersion:
+def current_version(code: str) -> ProductVersion:
     product = product_selectors.product_list().filter(code=code, is_active=True).first()
     if product is None or product.current_version is None:
         raise DomainError(
@@ -93,7 +93,7 @@ def _current_version(code: str) -> ProductVersion:
     return product.current_version
 
 
-def _grade_of(customer: Customer) -> str:
+def grade_of(customer: Customer) -> str:
     assessment = assessments_of(customer=customer).order_by("-created_at", "-id").first()
     return assessment.final_grade if assessment is not None else ""
 
@@ -142,7 +142,9 @@ def _check_kind(kind: str, specs: Sequence[ProductSpec]) -> None:
         )
 
 
-def _priced(spec: ProductSpec, grade: str, part: PartInput, today: date) -> tuple[Decimal, dict[str, Any]]:
+def price_on_the_day(
+    spec: ProductSpec, grade: str, part: PartInput, today: date
+) -> tuple[Decimal, dict[str, Any]]:
     """The product's price for the grade on ``today`` (percent, four places) and its breakdown."""
     used_grade, _note = pricing_grade(spec, grade or None)
     try:
@@ -215,7 +217,7 @@ def application_create(
         raise DomainError("purpose_required", _("请填写贷款用途。"), {"field": "purpose"})
     if not parts:
         raise DomainError("parts_required", _("请至少选择一笔贷款。"), {"field": "parts"})
-    versions = [_current_version(p.product_code) for p in parts]
+    versions = [current_version(p.product_code) for p in parts]
     specs = [v.as_spec() for v in versions]
     _check_kind(kind, specs)
     for n, (spec, part) in enumerate(zip(specs, parts, strict=True), start=1):
@@ -237,7 +239,7 @@ def application_create(
             )
     inquiry = _credit_inquiry(customer, credit_inquiry_id)
     today = timezone.localdate()
-    grade = _grade_of(customer)
+    grade = grade_of(customer)
     now = timezone.now()
     application = Application.objects.create(
         number=new_number(today),
@@ -254,7 +256,7 @@ def application_create(
         created_by=actor,
     )
     for n, (version, spec, part) in enumerate(zip(versions, specs, parts, strict=True), start=1):
-        priced, breakdown = _priced(spec, grade, part, today)
+        priced, breakdown = price_on_the_day(spec, grade, part, today)
         ApplicationPart.objects.create(
             application=application,
             position=n,
