@@ -36,6 +36,7 @@ from creditdesk.customers.selectors import customer_get_visible
 from creditdesk.products.choices import LoanPurpose
 
 REVIEWING = {s.value for s in IN_REVIEW}
+QUEUE_ROWS = 50  # per section of the queue page: the longest waiting first, the rest by the list's filter
 
 
 @login_required
@@ -54,10 +55,12 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     """审批队列: what waits for the person's decision (the longest waiting, then the largest, first), the
     committee's cases for its members, and every level past its SLA the person sees."""
     user = request.user
+    waiting = selectors.approval_queue(user=user)
     context = {
-        "queue": list(selectors.approval_queue(user=user)[:200]),
-        "committee": list(selectors.committee_queue(user=user)[:200]),
-        "overdue": list(selectors.overdue_steps_visible_to(user=user)[:200]),
+        "queue": list(waiting[:QUEUE_ROWS]),
+        "queue_total": waiting.count(),
+        "committee": list(selectors.committee_queue(user=user)[:QUEUE_ROWS]),
+        "overdue": list(selectors.overdue_steps_visible_to(user=user)[:QUEUE_ROWS]),
         "now": timezone.now(),
     }
     return render(request, "applications/queue.html", context)

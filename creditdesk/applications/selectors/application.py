@@ -24,6 +24,27 @@ from creditdesk.applications.routing import Level
 from creditdesk.core.actions import Action
 
 REVIEWING = [s.value for s in IN_REVIEW]
+# What a queue row shows (page, workbench, API list): the customer's name only, so none of the
+# customer's encrypted fields is loaded and decrypted for every waiting application.
+QUEUE_COLUMNS = (
+    "id",
+    "number",
+    "kind",
+    "status",
+    "customer_id",
+    "owner_id",
+    "assigned_to_id",
+    "stage_entered_at",
+    "created_at",
+    "customer__id",
+    "customer__name",
+    "owner__id",
+    "owner__username",
+    "owner__full_name",
+    "assigned_to__id",
+    "assigned_to__username",
+    "assigned_to__full_name",
+)
 
 
 def _with_total(rows: QuerySet[Application]) -> QuerySet[Application]:
@@ -70,8 +91,10 @@ def _at_committee(application: Application) -> bool:
 def approval_queue(*, user: User) -> QuerySet[Application]:
     """审批队列: the applications waiting for ``user``'s decision, the longest waiting first, then the
     largest amount."""
-    rows = Application.objects.select_related("customer", "owner", "assigned_to").filter(
-        assigned_to=user, status__in=REVIEWING
+    rows = (
+        Application.objects.select_related("customer", "owner", "assigned_to")
+        .only(*QUEUE_COLUMNS)
+        .filter(assigned_to=user, status__in=REVIEWING)
     )
     return _with_total(rows).order_by("stage_entered_at", F("total_amount").desc(nulls_last=True), "pk")
 
@@ -86,8 +109,10 @@ def committee_queue(*, user: User) -> QuerySet[Application]:
         ended_at__isnull=True,
         position=OuterRef("current_level"),
     )
-    rows = Application.objects.select_related("customer", "owner", "assigned_to").filter(
-        status__in=REVIEWING, owner__branch_id=user.branch_id
+    rows = (
+        Application.objects.select_related("customer", "owner", "assigned_to")
+        .only(*QUEUE_COLUMNS)
+        .filter(status__in=REVIEWING, owner__branch_id=user.branch_id)
     )
     rows = rows.annotate(at_committee=Subquery(waiting.values("pk")[:1])).filter(at_committee__isnull=False)
     return _with_total(rows).order_by("stage_entered_at", "pk")
@@ -100,6 +125,21 @@ def overdue_steps_visible_to(*, user: User, now: datetime | None = None) -> Quer
     seen = scope.visible(user, Application.objects.all()).values("pk")
     return (
         ApprovalStep.objects.select_related("application", "application__customer", "assigned_to")
+        .only(
+            "id",
+            "level",
+            "due_at",
+            "application_id",
+            "assigned_to_id",
+            "application__id",
+            "application__number",
+            "application__customer_id",
+            "application__customer__id",
+            "application__customer__name",
+            "assigned_to__id",
+            "assigned_to__username",
+            "assigned_to__full_name",
+        )
         .filter(ended_at__isnull=True, started_at__isnull=False, due_at__lt=now)
         .filter(Q(assigned_to=user) | Q(application__in=seen))
         .filter(application__status__in=REVIEWING)

@@ -22,6 +22,7 @@ from creditdesk.applications.models import (
     Pledge,
     PriorLien,
 )
+from creditdesk.applications.selectors import application as application_selectors
 from creditdesk.core.fields import AmountField
 from creditdesk.core.money import ZERO
 
@@ -158,11 +159,8 @@ def collateral_of_parties(*, application: Application) -> QuerySet[Collateral]:
     )
 
 
-def application_get_visible(*, user: User, application_id: int | str) -> Application:
-    """One application ``user`` may see, or 404 (for the collateral and exposure pages)."""
-    return scope.get_visible_or_404(
-        user, Application.objects.select_related("customer", "owner"), pk=application_id
-    )
+# The one lookup of an application for a person (``selectors.application``), for this topic's pages.
+application_get_visible = application_selectors.application_get_visible
 
 
 def latest_appraisal(collateral: Collateral) -> Appraisal | None:

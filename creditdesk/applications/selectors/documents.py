@@ -12,6 +12,7 @@ from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.applications import documents as rules
 from creditdesk.applications.models import Application, ChecklistItem, CustomerDocument
+from creditdesk.applications.selectors import application as application_selectors
 from creditdesk.consents.choices import WRITTEN_CHANNEL_VALUES
 
 
@@ -113,11 +114,8 @@ def checklist_state(*, application: Application, today: date) -> ChecklistState:
     )
 
 
-def application_get_visible(*, user: User, application_id: int | str) -> Application:
-    """The application if ``user`` sees it, else 404."""
-    return scope.get_visible_or_404(
-        user, Application.objects.select_related("customer", "owner"), pk=application_id
-    )
+# The one lookup of an application for a person (``selectors.application``), for this topic's pages.
+application_get_visible = application_selectors.application_get_visible
 
 
 def document_list_visible_to(*, user: User) -> QuerySet[CustomerDocument]:

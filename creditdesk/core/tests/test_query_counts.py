@@ -316,7 +316,7 @@ READS: dict[str, Read] = {
     "solutions:competitors": _read("/solutions/competitors/", "cm_b", offers, 6),
     "accounts:staff_list": _read("/accounts/staff/", "head1", staff, 5),
     "applications:list": _read("/applications/", "lead1", applications, 6),
-    "applications:queue": _read("/applications/queue/", "approver1", approval_queue, 6),
+    "applications:queue": _read("/applications/queue/", "approver1", approval_queue, 7),  # + the total
     "consents:customer": _read(
         lambda w: f"/consents/customer/{w.customer.pk}/", "lead1", consents, 9, 'data-testid="consent-row"'
     ),

@@ -236,5 +236,5 @@ def test_lists_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):
         assert api.get("/api/v1/competitor-offers/").json()["count"] == 3
     client.force_login(org.cm_a)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # + the unread notifications badge
         assert client.get("/solutions/competitors/").status_code == 200

@@ -70,7 +70,18 @@ def test_navigation_depends_on_role(org):
 def test_navigation_of_a_manager_lists_only_built_areas(client, org):
     """No "即将推出" entries: an area that is not built is not shown, and there is no coming-soon page."""
     shown = [e["key"] for g in navigation_for(org.cm_a, "/") for e in g["entries"]]
-    built = ["workbench", "agenda", "customers", "assessment", "products", "calculator", "staff", "api"]
+    built = [
+        "workbench",
+        "agenda",
+        "customers",
+        "assessment",
+        "products",
+        "calculator",
+        "applications",
+        "loans",
+        "staff",
+        "api",
+    ]
     assert shown == built
     assert not {e.key for e in NAVIGATION if not e.built} & set(shown)
     client.force_login(org.cm_a)
