@@ -518,7 +518,6 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             actor=request.user,
             application_id=application.pk,
             concession_reason=data.validated_data["concession_reason"],
-            idempotency_key=request_key(request) or "",
         )
         return self._detail(application.pk)
 

@@ -25,6 +25,7 @@ from creditdesk.applications.models import (
     ApprovalStep,
     StageEvent,
 )
+from creditdesk.applications.services import documents
 from creditdesk.applications.services.transitions import application_lock, application_move
 from creditdesk.consents.models import CreditInquiry
 from creditdesk.core.actions import Action
@@ -277,7 +278,7 @@ def application_create(
     StageEvent.objects.create(
         application=application, from_status="", to_status=Status.DRAFT, entered_at=now, actor=actor
     )
-    _build_checklist(application)
+    documents.checklist_build(application=application)  # the 资料清单 is built with the application
     audit_record(
         actor=actor,
         action="application.create",
@@ -291,13 +292,6 @@ def application_create(
         },
     )
     return application
-
-
-def _build_checklist(application: Application) -> None:
-    """The documents checklist (``services.documents``) is built with the application."""
-    from creditdesk.applications.services import documents
-
-    documents.checklist_build(application=application)
 
 
 def _editable(actor: User, application_id: int) -> Application:

@@ -34,6 +34,8 @@ from creditdesk.applications.models import (
     RoutingRule,
 )
 from creditdesk.applications.routing import Level, Outcome
+from creditdesk.applications.selectors import exposure
+from creditdesk.applications.services import documents, signing
 from creditdesk.applications.services.transitions import application_lock, application_move
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
@@ -102,9 +104,6 @@ def _require_ready(application: Application, today: date) -> None:
     """What must be true before an application goes to approval: the investigation concluded, the
     borrower's identity verified (联网核查, ID not expired), every mandatory document present and valid,
     and the customer's and the group's exposure within the limits."""
-    from creditdesk.applications.selectors import exposure
-    from creditdesk.applications.services import documents, signing
-
     if not application.recommendation:
         raise DomainError(
             "investigation_incomplete",
@@ -175,23 +174,15 @@ def _begin(step: ApprovalStep, sla_hours: int) -> None:
 
 
 @transaction.atomic(durable=True)
-def application_submit(
-    *, actor: User, application_id: int, concession_reason: str = "", idempotency_key: str = ""
-) -> Application:
+def application_submit(*, actor: User, application_id: int, concession_reason: str = "") -> Application:
     """提交审批. Rules: by the CM (or team lead) while the application is theirs to shape; the file is
     ready (``_require_ready``); the routing matrix names a route for the amount, product and grade
     (``no_route``); a rate below the product's price is a concession asked with a reason and within the
     bank's highest concession authority (beyond it: head office, ``concession_needs_head_office``);
-    every level has a person. The levels are created with their SLA; the first level starts now."""
+    every level has a person. The levels are created with their SLA; the first level starts now. (A
+    replayed API request is answered by its ``Idempotency-Key`` record; a second submission of the same
+    application is refused for its status.)"""
     application = _visible(actor, application_id)
-    if idempotency_key and application.status in {s.value for s in IN_REVIEW}:
-        submitted = application.stage_events.filter(to_status=Status.SUBMITTED).order_by("-id").first()
-        if (
-            submitted is not None
-            and submitted.actor_id == actor.pk
-            and submitted.note.endswith(f"[{idempotency_key}]")
-        ):
-            return application
     policy.require(actor, Action.APPLICATION_WORK, application)
     if application.status not in {s.value for s in EDITABLE}:
         raise Conflict(
@@ -234,8 +225,6 @@ def application_submit(
         if bp
         else ""
     )
-    if idempotency_key:
-        note = f"{note} [{idempotency_key}]".strip()
     if application.status != Status.DOCUMENTS_COMPLETE:
         application_move(application=application, to=Status.DOCUMENTS_COMPLETE, actor=actor)
     application_move(application=application, to=Status.SUBMITTED, actor=actor, note=note)
