@@ -55,10 +55,9 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     """审批队列: what waits for the person's decision (the longest waiting, then the largest, first), the
     committee's cases for its members, and every level past its SLA the person sees."""
     user = request.user
-    waiting = selectors.approval_queue(user=user)
     context = {
-        "queue": list(waiting[:QUEUE_ROWS]),
-        "queue_total": waiting.count(),
+        "queue": list(selectors.approval_queue(user=user)[:QUEUE_ROWS]),
+        "queue_total": selectors.approval_queue_count(user=user),
         "committee": list(selectors.committee_queue(user=user)[:QUEUE_ROWS]),
         "overdue": list(selectors.overdue_steps_visible_to(user=user)[:QUEUE_ROWS]),
         "now": timezone.now(),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -99,6 +99,11 @@ def approval_queue(*, user: User) -> QuerySet[Application]:
     return _with_total(rows).order_by("stage_entered_at", F("total_amount").desc(nulls_last=True), "pk")
 
 
+def approval_queue_count(*, user: User) -> int:
+    """How many applications wait for ``user``'s decision (counted without the queue's amount total)."""
+    return Application.objects.filter(assigned_to=user, status__in=REVIEWING).count()
+
+
 def committee_queue(*, user: User) -> QuerySet[Application]:
     """The applications before the committee of ``user``'s branch (empty for anyone not a member)."""
     if not policy.can(user, Action.COMMITTEE_VOTE) or user.branch_id is None:
@@ -122,9 +127,11 @@ def overdue_steps_visible_to(*, user: User, now: datetime | None = None) -> Quer
     """审批超时: open levels past their SLA — the approver's own, and those of the applications the
     person sees (a CM's, a team's, a branch's)."""
     now = now or timezone.now()
-    seen = scope.visible(user, Application.objects.all()).values("pk")
+    # the steps of the applications the person sees (an open step is the one its application waits
+    # at, so the approver's own are among them): one join, no subquery
     return (
-        ApprovalStep.objects.select_related("application", "application__customer", "assigned_to")
+        scope.visible(user, ApprovalStep.objects.all())
+        .select_related("application", "application__customer", "assigned_to")
         .only(
             "id",
             "level",
@@ -141,7 +148,6 @@ def overdue_steps_visible_to(*, user: User, now: datetime | None = None) -> Quer
             "assigned_to__full_name",
         )
         .filter(ended_at__isnull=True, started_at__isnull=False, due_at__lt=now)
-        .filter(Q(assigned_to=user) | Q(application__in=seen))
         .filter(application__status__in=REVIEWING)
         .order_by("due_at")
     )
