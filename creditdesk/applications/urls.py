@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.application_list, name="list"),
     path("new/", views.application_create, name="create"),
     path("queue/", views.approval_queue, name="queue"),
+    path("customers/<id:customer_id>/panel/", views.customer_panel, name="customer_panel"),
     path("<id:application_id>/", views.application_detail, name="detail"),
     path("<id:application_id>/investigation/", views.investigation, name="investigation"),
     path("<id:application_id>/identity-checks/", views.identity_check, name="identity_check"),

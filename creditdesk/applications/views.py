@@ -49,6 +49,27 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/list.html", {"filter": filterset, "page": paginate(request, shown)})
 
 
+CUSTOMER_PANEL_ROWS = 5
+
+
+@login_required
+@require_GET
+def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The 申请 section of the customer 360 page (loaded by htmx): the customer's latest applications the
+    viewer sees, and the way to a new one, to the collateral register and to the customer's documents."""
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    rows = selectors.application_list_visible_to(user=request.user).filter(customer=customer)
+    applications = list(rows.order_by("-created_at", "-id")[: CUSTOMER_PANEL_ROWS + 1])
+    context = {
+        "customer": customer,
+        "applications": applications[:CUSTOMER_PANEL_ROWS],
+        "more": len(applications) > CUSTOMER_PANEL_ROWS,
+        "can_create": policy.can(request.user, Action.APPLICATION_CREATE, customer),
+        "proposal": customer.proposals.order_by("-created_at", "-id").first(),
+    }
+    return render(request, "applications/_customer_panel.html", context)
+
+
 @login_required
 @require_GET
 def approval_queue(request: HttpRequest) -> HttpResponse:

@@ -14,3 +14,16 @@ class LoansConfig(AppConfig):
         from creditdesk.loans.selectors import loan_balances
 
         register_balance_source(loan_balances)
+
+        from creditdesk.core.panels import CustomerPanel, register_customer_panel
+
+        register_customer_panel(
+            CustomerPanel(
+                key="loans",
+                title=_("贷款与还款"),
+                order=60,
+                url_name="loans:customer_panel",
+                fallback_url_name="loans:customer_panel",
+                fallback_label=_("该客户的贷款"),
+            )
+        )

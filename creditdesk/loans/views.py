@@ -22,6 +22,7 @@ from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import format_yuan
 from creditdesk.core.paging import paginate
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
+from creditdesk.customers.selectors import customer_get_visible
 from creditdesk.loans import pdf, selectors, services
 from creditdesk.loans.filtersets import LoanFilterSet
 from creditdesk.loans.forms import DisburseForm
@@ -121,6 +122,19 @@ def disburse(request: HttpRequest, application_id: int) -> HttpResponse:
         "open": bool(open_rows),
     }
     return render(request, "loans/disburse.html", context)
+
+
+@login_required
+@require_GET
+def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The 贷款与还款 section of the customer 360 page (htmx): the customer's loans the viewer sees."""
+    customer = customer_get_visible(user=request.user, customer_id=customer_id)
+    loans = list(
+        selectors.loan_list_visible_to(user=request.user)
+        .filter(customer=customer)
+        .order_by("-value_date", "-id")[:10]
+    )
+    return render(request, "loans/_customer_panel.html", {"customer": customer, "loans": loans})
 
 
 @login_required

@@ -101,6 +101,7 @@ DECLARATIONS = [
         data={"product": "NOPE"},
     ),
     page("applications:queue", EVERYONE),
+    page("applications:customer_panel", SEES, subject="customer"),  # the 360 page's 申请 panel
     page("applications:detail", SEES, subject="application"),
     page("applications:investigation", CHANGES, method="POST", subject="application"),
     page("applications:identity_check", CHANGES, method="POST", subject="application"),

@@ -159,3 +159,17 @@ def test_an_approval_past_its_sla_shows_on_the_approver_and_the_cm_workbench(
         assert application.number in home
     client.force_login(org.cm_c)
     assert application.number not in client.get(reverse("workbench:home")).content.decode()
+
+
+def test_the_customer_360_panel_lists_applications_and_starts_a_new_one(client, org, small_catalogue, li):
+    application = flow.create(org.cm_a, li)
+    client.force_login(org.cm_a)
+    panel = client.get(reverse("applications:customer_panel", args=[li.pk])).content.decode()
+    assert application.number in panel
+    assert 'data-testid="new-application"' in panel
+    client.force_login(org.head1)  # reads the branch's customers, does not apply for them
+    panel = client.get(reverse("applications:customer_panel", args=[li.pk])).content.decode()
+    assert application.number in panel
+    assert 'data-testid="new-application"' not in panel
+    client.force_login(org.cm_c)
+    assert client.get(reverse("applications:customer_panel", args=[li.pk])).status_code == 404

@@ -56,6 +56,7 @@ ON_APPLICATION = {"application_id": lambda w, me: w.loan_application.pk}
 
 
 DECLARATIONS = [
+    page("loans:customer_panel", SEES, subject="customer"),  # the 360 page's 贷款与还款 panel
     page("loans:disburse", DISBURSE, subject="loan_application", params=ON_APPLICATION),
     page(
         "loans:disburse",

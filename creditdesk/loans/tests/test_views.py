@@ -135,3 +135,13 @@ def test_the_loan_list_runs_a_fixed_number_of_queries(client, org, li, xyd):
     text = response.content.decode()
     assert all(f'href="/loans/{loan.pk}/"' in text for loan in Loan.objects.all())
     assert Loan.objects.count() == 3
+
+
+def test_the_customer_360_panel_lists_the_loans(client, org, signed):
+    client.force_login(org.cm_a)
+    client.post(f"/loans/applications/{signed.pk}/disburse/", form_data(signed))
+    loan = Loan.objects.get()
+    panel = client.get(f"/loans/customers/{loan.customer_id}/panel/").content.decode()
+    assert loan.number in panel
+    client.force_login(org.cm_c)
+    assert client.get(f"/loans/customers/{loan.customer_id}/panel/").status_code == 404
