@@ -157,7 +157,13 @@ def _detail_context(request: HttpRequest, application: Application, **extra: Any
         context.setdefault("identity_form", forms.IdentityCheckForm(parties=parties))
         context.setdefault("sign_form", forms.SignForm(initial={"value_date": timezone.localdate()}))
     if abilities["can_decide"]:
-        context.setdefault("decision_form", forms.DecisionForm(outcomes=_outcomes_at(application)))
+        first = application.parts.order_by("position").first()
+        context.setdefault(
+            "decision_form",
+            forms.DecisionForm(
+                outcomes=_outcomes_at(application), initial={"part": first.pk if first else None}
+            ),
+        )
     if abilities["can_vote"]:
         context.setdefault("vote_form", forms.VoteForm())
     if abilities["can_check"]:

@@ -136,7 +136,12 @@ def approve(page: Page, base: str, application: Application, screenshot_dir) -> 
     page.screenshot(path=screenshot_dir / "applications-detail-phone.png", full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
     form = page.locator("[data-testid=decision-form]")
+    expect(form.locator("[data-outcome-for=reject]")).to_be_hidden()  # nothing chosen yet: no reasons
+    form.locator("[name=outcome]").select_option("reject")
+    expect(form.locator("[data-outcome-for=reject]")).to_be_visible()  # a rejection asks its reasons
     form.locator("[name=outcome]").select_option("approve")
+    expect(form.locator("[data-outcome-for=reject]")).to_be_hidden()
+    expect(form.locator("[data-outcome-for=approve_with_changes]")).to_be_hidden()
     form.locator("[name=comment]").fill("同意发放。")
     form.locator("[name=conditions]").fill(CONDITION)
     with page.expect_navigation():
