@@ -165,9 +165,10 @@ def test_application_from_submission_to_disbursed_loan(
     approve(page, base, application, screenshot_dir)
     application.refresh_from_db()
     assert application.status == "approved" and application.conditions == [CONDITION]
-    # the approved application left the approver's hands: back to the queue, told so
-    expect(page).to_have_url(f"{base}/applications/queue/")
+    # back on the application (an approver keeps what they decided, read only), told so
+    expect(page).to_have_url(detail_url)
     expect(page.locator("[role=alert]").first).to_contain_text("审批意见已提交")
+    expect(page.locator("[data-testid=decision-form]")).to_have_count(0)
     page.goto(f"{base}/applications/queue/")
     expect(page.locator("[data-testid=queue-row]")).to_have_count(0)
     expect(page.locator("[data-testid=queue]")).to_contain_text("没有等待您审批的申请")

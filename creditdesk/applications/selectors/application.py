@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -63,10 +63,18 @@ def application_list_visible_to(*, user: User) -> QuerySet[Application]:
 
 
 def application_get_visible(*, user: User, application_id: int | str) -> Application:
-    rows = Application.objects.select_related(
-        "customer", "owner", "owner__team", "assigned_to", "created_by", "proposal", "credit_inquiry"
+    """The application for ``user``: in their scope (the CM's, the team's, the branch's, the approver it
+    waits for); one they decided or voted on (an approver keeps the cases they decided, read only); one
+    before their branch's committee (``committee_application``); else 404."""
+    rows = _with_total(
+        Application.objects.select_related(
+            "customer", "owner", "owner__team", "assigned_to", "created_by", "proposal", "credit_inquiry"
+        )
     )
-    found = _with_total(scope.visible(user, rows)).filter(pk=application_id).first()
+    found = scope.visible(user, rows).filter(pk=application_id).first()
+    if found is None and user.is_authenticated:
+        took_part = Q(decisions__decided_by=user) | Q(steps__votes__member=user)
+        found = rows.filter(took_part, pk=application_id).distinct().first()
     if found is None:
         found = committee_application(user=user, application_id=application_id)
     return found

@@ -173,3 +173,13 @@ def test_the_customer_360_panel_lists_applications_and_starts_a_new_one(client, 
     assert 'data-testid="new-application"' not in panel
     client.force_login(org.cm_c)
     assert client.get(reverse("applications:customer_panel", args=[li.pk])).status_code == 404
+
+
+def test_an_approver_keeps_the_cases_they_decided_read_only(client, org, small_catalogue, li):
+    application = flow.approved(org, li)
+    client.force_login(org.approver1)
+    page = client.get(_detail(application))
+    assert page.status_code == 200
+    assert 'data-testid="decision-form"' not in page.content.decode()
+    other = flow.create(org.cm_a, li)  # never routed to approver1
+    assert client.get(_detail(other)).status_code == 404
