@@ -55,6 +55,10 @@ ADMIN_PERMISSIONS = [
     ("accounts", "team"),
     ("accounts", "user"),
     ("auth", "group"),
+    # the approval matrices (credit policy; the audited admin of the applications app)
+    ("applications", "routingrule"),
+    ("applications", "concessionlimit"),
+    ("applications", "exposurelimit"),
 ]
 
 

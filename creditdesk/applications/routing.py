@@ -6,9 +6,10 @@ a sequence of levels. ``route`` picks the first matching rule by position; no ru
 ``min_amount ≤ amount ≤ max_amount`` (both inclusive; ``max_amount`` None: no upper bound).
 
 A concession (利率/额度优惠) is a rate below the product's price for the grade (in basis points) or an
-amount above what the level may grant; the concession matrix (``ConcessionLimit`` rows) names the
-largest concession each role grants (e.g. team lead 20 bp, branch head 50 bp); beyond every limit it
-needs head office (总行), which CreditDesk does not decide: refused with ``concession_needs_head_office``.
+amount above the product's maximum (in percent of it); the concession matrix (``ConcessionLimit`` rows)
+names the largest concession each role grants (e.g. team lead 20 bp and no limit concession, branch head
+50 bp and 20 %); beyond every limit it needs head office (总行), which CreditDesk does not decide: refused
+with ``concession_needs_head_office`` / ``limit_concession_needs_head_office``.
 """
 
 from __future__ import annotations
@@ -104,11 +105,13 @@ def rate_concession_bp(priced_rate: Decimal, offered_rate: Decimal) -> int:
 
 @dataclass(frozen=True)
 class ConcessionAuthority:
-    """The largest rate concession (bp) one role grants, with the source of the limit."""
+    """The largest concessions one role grants: a rate (bp below the product's price) and a limit
+    (percent above the product's maximum amount), with the source of the limits."""
 
     role: str
     max_rate_bp: int
     source: str = ""
+    max_amount_pct: int = 0
 
 
 class ConcessionRefused(DomainError):
@@ -140,4 +143,41 @@ def check_concession(
         "concession_beyond_authority",
         f"利率优惠 {concession_bp} 个基点超过您的授权（{mine} 个基点），须由有权限的人员审批。",
         {"field": "annual_rate", "concession_bp": concession_bp, "limit_bp": mine},
+    )
+
+
+def limit_concession_pct(product_max: Decimal, amount: Decimal) -> int:
+    """额度优惠: how many percent ``amount`` is above the product's maximum ``product_max``; 0 when not
+    above. Rounded up: 10.2 % above needs the authority for 11 %."""
+    if amount <= product_max or product_max <= 0:
+        return 0
+    over = (amount - product_max) / product_max * BP_PER_PERCENT
+    return int(over.to_integral_value(rounding="ROUND_CEILING"))
+
+
+def check_limit_concession(
+    limits: Sequence[ConcessionAuthority], role: str, concession_pct: int, reason: str
+) -> None:
+    """A limit above the product's maximum by ``concession_pct`` percent, granted by a person of
+    ``role``: within the role's limit and with a reason; beyond every limit of the matrix: head office."""
+    if concession_pct <= 0:
+        return
+    if not reason.strip():
+        raise ConcessionRefused(
+            "concession_reason_required", "额度优惠须写明理由。", {"field": "concession_reason"}
+        )
+    mine = max((lim.max_amount_pct for lim in limits if lim.role == role), default=0)
+    if concession_pct <= mine:
+        return
+    highest = max((lim.max_amount_pct for lim in limits), default=0)
+    if concession_pct > highest:
+        raise ConcessionRefused(
+            "limit_concession_needs_head_office",
+            f"额度超过产品上限 {concession_pct}%，超过本行最高授权 {highest}%，须报总行审批。",
+            {"field": "amount", "concession_pct": concession_pct, "limit_pct": highest},
+        )
+    raise ConcessionRefused(
+        "limit_concession_beyond_authority",
+        f"额度超过产品上限 {concession_pct}%，超过您的授权（{mine}%），须由有权限的人员审批。",
+        {"field": "amount", "concession_pct": concession_pct, "limit_pct": mine},
     )

@@ -54,13 +54,36 @@ class RoutingRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The levels are known levels, in order, each once; a committee has a quorum; grades are A–E."""
+        from django.core.exceptions import ValidationError
+
+        from creditdesk.applications.routing import Level
+
+        known = {level.value for level in Level}
+        levels = [level.strip() for level in self.levels.split(",") if level.strip()]
+        errors = {}
+        if not levels or any(level not in known for level in levels) or len(set(levels)) != len(levels):
+            errors["levels"] = _("审批层级须为以逗号分隔、不重复的已知层级：%(known)s。") % {
+                "known": ", ".join(sorted(known))
+            }
+        elif "committee" in levels and self.quorum < 1:
+            errors["quorum"] = _("含贷审会的路由须设置法定票数。")
+        grades = [grade.strip() for grade in self.grades.split(",") if grade.strip()]
+        if any(grade not in ("A", "B", "C", "D", "E") for grade in grades):
+            errors["grades"] = _("风险等级须为 A–E，以逗号分隔。")
+        if errors:
+            raise ValidationError(errors)
+
 
 class ConcessionLimit(models.Model):
-    """优惠授权 — the largest rate concession (basis points below the product's price for the grade) a
-    person of ``role`` may grant; beyond the largest row: head office (总行)."""
+    """优惠授权 — the largest rate concession (basis points below the product's price for the grade) and
+    the largest limit concession (percent above the product's maximum amount) a person of ``role`` may
+    grant; beyond the largest row: head office (总行)."""
 
     role = models.CharField(_("岗位"), max_length=20, choices=ROLE_CHOICES, unique=True)
     max_rate_bp = models.PositiveSmallIntegerField(_("最大利率优惠（基点）"))
+    max_amount_pct = models.PositiveSmallIntegerField(_("最大额度优惠（超出产品上限的百分比）"), default=0)
     source = models.CharField(_("依据"), max_length=200, blank=True)
 
     scope_paths: ClassVar[ScopePaths] = CONFIGURATION

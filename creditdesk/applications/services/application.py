@@ -7,11 +7,11 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from creditdesk.applications.models import (
     ApplicationPart,
     ApplicationParty,
     ApprovalStep,
+    ConcessionLimit,
     StageEvent,
 )
 from creditdesk.applications.services import documents
@@ -101,11 +102,12 @@ def grade_of(customer: Customer) -> str:
 
 def _check_part(spec: ProductSpec, part: PartInput, n: int) -> None:
     where = {"field": "parts", "part": n}
-    if not spec.min_amount <= part.amount <= spec.max_amount:
+    ceiling = _concession_ceiling(spec)
+    if not spec.min_amount <= part.amount <= ceiling:
         raise DomainError(
             "amount_out_of_range",
-            _("%(name)s 的金额须在 %(lo)s–%(hi)s 元之间。")
-            % {"name": spec.name, "lo": spec.min_amount, "hi": spec.max_amount},
+            _("%(name)s 的金额须在 %(lo)s–%(hi)s 元之间（高于 %(max)s 元为额度优惠，须按授权审批）。")
+            % {"name": spec.name, "lo": spec.min_amount, "hi": ceiling, "max": spec.max_amount},
             where,
         )
     if not spec.min_term_months <= part.term_months <= spec.max_term_months:
@@ -123,6 +125,13 @@ def _check_part(spec: ProductSpec, part: PartInput, n: int) -> None:
         )
     if part.annual_rate is not None and not Decimal(0) < part.annual_rate < HUNDRED:
         raise DomainError("rate_invalid", _("年利率须大于 0 且小于 100%。"), where)
+
+
+def _concession_ceiling(spec: ProductSpec) -> Decimal:
+    """The most an application may ask of ``spec``: its maximum, or above it by the bank's highest limit
+    concession (额度优惠, ``ConcessionLimit.max_amount_pct``) — a concession the approval must grant."""
+    highest = ConcessionLimit.objects.aggregate(m=Max("max_amount_pct"))["m"] or 0
+    return (spec.max_amount * (HUNDRED + highest) / HUNDRED).quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
 
 
 def _check_kind(kind: str, specs: Sequence[ProductSpec]) -> None:

@@ -74,7 +74,9 @@ def route_for(amount: Decimal, product_code: str, grade: str | None) -> tuple[ro
 
 def concession_limits() -> list[routing.ConcessionAuthority]:
     return [
-        routing.ConcessionAuthority(role=row.role, max_rate_bp=row.max_rate_bp, source=row.source)
+        routing.ConcessionAuthority(
+            role=row.role, max_rate_bp=row.max_rate_bp, source=row.source, max_amount_pct=row.max_amount_pct
+        )
         for row in ConcessionLimit.objects.all()
     ]
 
@@ -87,6 +89,17 @@ def concession_bp(application: Application) -> int:
     """The largest rate concession of the application's parts (bp below the product's price)."""
     return max(
         (routing.rate_concession_bp(p.priced_rate, p.annual_rate) for p in application.parts.all()), default=0
+    )
+
+
+def limit_concession_pct(application: Application) -> int:
+    """The largest limit concession of the application's parts (percent above the product's maximum)."""
+    return max(
+        (
+            routing.limit_concession_pct(p.product_version.as_spec().max_amount, p.amount)
+            for p in application.parts.select_related("product_version")
+        ),
+        default=0,
     )
 
 
@@ -115,12 +128,13 @@ def _require_ready(application: Application, today: date) -> None:
     exposure.exposure_check(application=application)
 
 
-def _steps_for(application: Application, rule: routing.RouteRule, bp: int) -> list[Level]:
-    """The route's levels; a rate concession beyond the team lead's authority adds the branch head right
-    after the team lead; a team lead's own application skips the team lead's recommendation."""
+def _steps_for(application: Application, rule: routing.RouteRule, bp: int, pct: int) -> list[Level]:
+    """The route's levels; a rate or limit concession beyond the team lead's authority adds the branch
+    head right after the team lead; a team lead's own application skips the team lead's recommendation."""
     levels = list(rule.levels)
-    limits = {lim.role: lim.max_rate_bp for lim in concession_limits()}
-    if bp > limits.get(Role.TEAM_LEAD, 0) and Level.BRANCH_HEAD not in levels:
+    lead = next((lim for lim in concession_limits() if lim.role == Role.TEAM_LEAD), None)
+    beyond_lead = bp > (lead.max_rate_bp if lead else 0) or pct > (lead.max_amount_pct if lead else 0)
+    if beyond_lead and Level.BRANCH_HEAD not in levels:
         at = levels.index(Level.TEAM_LEAD) + 1 if Level.TEAM_LEAD in levels else 0
         levels.insert(at, Level.BRANCH_HEAD)
     made_by_lead = Role.TEAM_LEAD in (application.owner.role, application.created_by.role)
@@ -195,14 +209,16 @@ def application_submit(*, actor: User, application_id: int, concession_reason: s
     first = application.parts.order_by("position").first()
     assert first is not None
     rule, row = route_for(total, first.product_version.product.code, application.grade or None)
-    bp = concession_bp(application)
-    if bp:
-        limits = concession_limits()
-        highest = max((lim.max_rate_bp for lim in limits), default=0)
-        routing.check_concession(
-            [routing.ConcessionAuthority(role="bank", max_rate_bp=highest)], "bank", bp, concession_reason
-        )
-    levels = _steps_for(application, rule, bp)
+    bp, pct = concession_bp(application), limit_concession_pct(application)
+    limits = concession_limits()
+    bank = routing.ConcessionAuthority(
+        role="bank",
+        max_rate_bp=max((lim.max_rate_bp for lim in limits), default=0),
+        max_amount_pct=max((lim.max_amount_pct for lim in limits), default=0),
+    )
+    routing.check_concession([bank], "bank", bp, concession_reason)
+    routing.check_limit_concession([bank], "bank", pct, concession_reason)
+    levels = _steps_for(application, rule, bp, pct)
     round_no = (application.steps.order_by("-round").values_list("round", flat=True).first() or 0) + 1
     taken: set[int] = set()
     steps = []
@@ -345,16 +361,18 @@ def _check_outcome(step: ApprovalStep, last: bool, outcome: Outcome, data: dict[
 def _grant_concession(
     actor: User, application: Application, step: ApprovalStep, later: Sequence[ApprovalStep], reason: str
 ) -> int:
-    """The concession the decision grants, checked against the decider's authority — at the team lead's
-    level unless a branch head's level follows (then the head grants it), at the head's level, and at any
-    level whose decision lowers the rate further than what was submitted."""
-    bp = concession_bp(application)
-    if not bp:
+    """The concessions the decision grants (rate and limit), checked against the decider's authority — at
+    the team lead's level unless a branch head's level follows (then the head grants them), at the head's
+    level, and at any level whose decision lowers the rate further than what was submitted. Returns the
+    rate concession in bp (the limit concession is the parts' amounts, kept on the parts)."""
+    bp, pct = concession_bp(application), limit_concession_pct(application)
+    if not (bp or pct):
         return 0
     head_follows = any(s.level == Level.BRANCH_HEAD for s in later)
     granting = step.level == Level.BRANCH_HEAD or (step.level == Level.TEAM_LEAD and not head_follows)
     if granting:
         routing.check_concession(concession_limits(), actor.role, bp, reason)
+        routing.check_limit_concession(concession_limits(), actor.role, pct, reason)
     return bp
 
 

@@ -343,3 +343,56 @@ def test_an_approval_past_its_validity_expires_once(org, small_catalogue, li):
     out = io.StringIO()
     call_command("expire_applications", f"--date={after.isoformat()}", stdout=out)
     assert '"expired": []' in out.getvalue()
+
+
+def test_a_limit_above_the_product_maximum_is_a_concession_the_branch_head_grants(org, small_catalogue, li):
+    from creditdesk.applications import routing
+
+    assert routing.limit_concession_pct(Decimal("200000.00"), Decimal("230000.00")) == 15
+    assert routing.limit_concession_pct(Decimal("200000.00"), Decimal("220000.01")) == 11
+    assert routing.limit_concession_pct(Decimal("200000.00"), Decimal("200000.00")) == 0
+    with pytest.raises(DomainError) as refused:  # XYD's maximum is 200,000: +20 % at most, with approval
+        flow.create(org.cm_a, li, amount="240000.01")
+    assert refused.value.code == "amount_out_of_range"
+    application = flow.ready(org.cm_a, li, amount="230000.00")
+    with pytest.raises(DomainError) as refused:
+        approval.application_submit(actor=org.cm_a, application_id=application.pk)
+    assert refused.value.code == "concession_reason_required"
+    approval.application_submit(
+        actor=org.cm_a, application_id=application.pk, concession_reason="代发工资客户"
+    )
+    levels = list(application.steps.order_by("position").values_list("level", flat=True))
+    assert levels == ["team_lead", "branch_head", "approver"]
+    approval.application_decide(actor=org.lead1, application_id=application.pk, outcome="recommend")
+    ConcessionLimit.objects.filter(role="branch_head").update(max_amount_pct=10)
+    before = _state(application)
+    with pytest.raises(DomainError) as refused:
+        approval.application_decide(
+            actor=org.head1,
+            application_id=application.pk,
+            outcome="recommend",
+            concession_reason="代发工资客户",
+        )
+    assert refused.value.code == "limit_concession_needs_head_office"  # 15 % > every authority left
+    assert _state(application) == before
+    ConcessionLimit.objects.filter(role="branch_head").update(max_amount_pct=20)
+    approval.application_decide(
+        actor=org.head1, application_id=application.pk, outcome="recommend", concession_reason="代发工资客户"
+    )
+    application.refresh_from_db()
+    assert application.assigned_to == org.approver1
+
+
+def test_the_routing_matrix_refuses_rows_it_could_not_follow(org):
+    from django.core.exceptions import ValidationError
+
+    row = RoutingRule(position=9, name="x", min_amount=Decimal("0"), levels="team_lead,boss", sla_hours=24)
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+    assert "levels" in refused.value.message_dict
+    row.levels, row.grades = "team_lead,committee", "B,Z"
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+    assert set(refused.value.message_dict) == {"quorum", "grades"}
+    row.quorum, row.grades = 3, "B,C"
+    row.full_clean()
