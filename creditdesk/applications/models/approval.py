@@ -3,9 +3,10 @@ application's levels, decisions and committee votes (issue 15, items 4, 7, 8).""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from creditdesk.accounts.choices import ROLE_CHOICES
 from creditdesk.accounts.scope import ScopePaths
 from creditdesk.applications.choices import ApprovalLevel, DecisionOutcome
 from creditdesk.applications.models.application import ON_APPLICATION_SCOPE, Application
+from creditdesk.applications.routing import Level
 from creditdesk.core.fields import AmountField
 
 CONFIGURATION = ScopePaths(owner=None, team=None, branch=None, admin_sees_all=True)
@@ -56,13 +58,9 @@ class RoutingRule(models.Model):
 
     def clean(self) -> None:
         """The levels are known levels, in order, each once; a committee has a quorum; grades are A–E."""
-        from django.core.exceptions import ValidationError
-
-        from creditdesk.applications.routing import Level
-
         known = {level.value for level in Level}
         levels = [level.strip() for level in self.levels.split(",") if level.strip()]
-        errors = {}
+        errors: dict[str, Any] = {}
         if not levels or any(level not in known for level in levels) or len(set(levels)) != len(levels):
             errors["levels"] = _("审批层级须为以逗号分隔、不重复的已知层级：%(known)s。") % {
                 "known": ", ".join(sorted(known))
