@@ -73,14 +73,15 @@ def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    """审批队列: what waits for the person's decision (the longest waiting, then the largest, first), the
-    committee's cases for its members, and every level past its SLA the person sees."""
+    """审批队列: what waits for the person's decision (the longest waiting, then the largest, first; those
+    past their SLA marked), the committee's cases for its members, and the levels past their SLA that
+    wait for someone else among the applications the person sees."""
     user = request.user
     context = {
         "queue": list(selectors.approval_queue(user=user)[:QUEUE_ROWS]),
         "queue_total": selectors.approval_queue_count(user=user),
         "committee": list(selectors.committee_queue(user=user)[:QUEUE_ROWS]),
-        "overdue": list(selectors.overdue_steps_visible_to(user=user)[:QUEUE_ROWS]),
+        "overdue": list(selectors.overdue_steps_visible_to(user=user, others_only=True)[:QUEUE_ROWS]),
         "now": timezone.now(),
     }
     return render(request, "applications/queue.html", context)

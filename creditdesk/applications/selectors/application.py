@@ -98,11 +98,15 @@ def _at_committee(application: Application) -> bool:
 
 def approval_queue(*, user: User) -> QuerySet[Application]:
     """审批队列: the applications waiting for ``user``'s decision, the longest waiting first, then the
-    largest amount."""
+    largest amount, each with the SLA due time of its level (``due_at``)."""
+    due = ApprovalStep.objects.filter(
+        application=OuterRef("pk"), position=OuterRef("current_level"), ended_at__isnull=True
+    ).order_by("-round")
     rows = (
         Application.objects.select_related("customer", "owner", "assigned_to")
         .only(*QUEUE_COLUMNS)
         .filter(assigned_to=user, status__in=REVIEWING)
+        .annotate(due_at=Subquery(due.values("due_at")[:1]))
     )
     return _with_total(rows).order_by("stage_entered_at", F("total_amount").desc(nulls_last=True), "pk")
 
@@ -116,28 +120,31 @@ def committee_queue(*, user: User) -> QuerySet[Application]:
     """The applications before the committee of ``user``'s branch (empty for anyone not a member)."""
     if not policy.can(user, Action.COMMITTEE_VOTE) or user.branch_id is None:
         return Application.objects.none()
-    waiting = ApprovalStep.objects.filter(
-        application=OuterRef("pk"),
-        level=Level.COMMITTEE,
-        ended_at__isnull=True,
-        position=OuterRef("current_level"),
-    )
+    # joined from the open committee levels (few, indexed on level and ended_at), not tested row by row
     rows = (
         Application.objects.select_related("customer", "owner", "assigned_to")
         .only(*QUEUE_COLUMNS)
-        .filter(status__in=REVIEWING, owner__branch_id=user.branch_id)
+        .filter(
+            status__in=REVIEWING,
+            owner__branch_id=user.branch_id,
+            steps__level=Level.COMMITTEE,
+            steps__ended_at__isnull=True,
+            steps__position=F("current_level"),
+        )
     )
-    rows = rows.annotate(at_committee=Subquery(waiting.values("pk")[:1])).filter(at_committee__isnull=False)
     return _with_total(rows).order_by("stage_entered_at", "pk")
 
 
-def overdue_steps_visible_to(*, user: User, now: datetime | None = None) -> QuerySet[ApprovalStep]:
+def overdue_steps_visible_to(
+    *, user: User, now: datetime | None = None, others_only: bool = False
+) -> QuerySet[ApprovalStep]:
     """审批超时: open levels past their SLA — the approver's own, and those of the applications the
-    person sees (a CM's, a team's, a branch's)."""
+    person sees (a CM's, a team's, a branch's). ``others_only``: without the person's own levels (the
+    queue page marks those in its own list)."""
     now = now or timezone.now()
     # the steps of the applications the person sees (an open step is the one its application waits
     # at, so the approver's own are among them): one join, no subquery
-    return (
+    steps = (
         scope.visible(user, ApprovalStep.objects.all())
         .select_related("application", "application__customer", "assigned_to")
         .only(
@@ -159,6 +166,7 @@ def overdue_steps_visible_to(*, user: User, now: datetime | None = None) -> Quer
         .filter(application__status__in=REVIEWING)
         .order_by("due_at")
     )
+    return steps.exclude(assigned_to=user) if others_only else steps
 
 
 def timeline(*, application: Application) -> QuerySet[StageEvent]:

@@ -183,3 +183,18 @@ def test_an_approver_keeps_the_cases_they_decided_read_only(client, org, small_c
     assert 'data-testid="decision-form"' not in page.content.decode()
     other = flow.create(org.cm_a, li)  # never routed to approver1
     assert client.get(_detail(other)).status_code == 404
+
+
+def test_the_queue_marks_what_is_past_its_sla_and_lists_others_apart(client, org, small_catalogue, li):
+    application = flow.ready(org.cm_a, li)
+    client.force_login(org.cm_a)
+    client.post(reverse("applications:submit", args=[application.pk]), {})
+    application.steps.filter(position=1).update(due_at=timezone.now() - timedelta(hours=2))
+    client.force_login(org.lead1)  # it waits for lead1: marked in lead1's own list, not listed again
+    queue = client.get(reverse("applications:queue")).content.decode()
+    assert queue.count('data-testid="queue-overdue"') == 1
+    assert 'data-testid="overdue-row"' not in queue
+    client.force_login(org.head1)  # the branch head sees it late at someone else's desk
+    queue = client.get(reverse("applications:queue")).content.decode()
+    assert 'data-testid="queue-overdue"' not in queue
+    assert queue.count('data-testid="overdue-row"') == 1
