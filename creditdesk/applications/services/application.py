@@ -15,7 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creditdesk.accounts import policy, scope
+from creditdesk.accounts import policy
 from creditdesk.accounts.models import User
 from creditdesk.applications.lifecycle import EDITABLE, FINAL, Kind, PartyRole, Recommendation, Status
 from creditdesk.applications.models import (
@@ -27,7 +27,11 @@ from creditdesk.applications.models import (
     StageEvent,
 )
 from creditdesk.applications.services import documents
-from creditdesk.applications.services.transitions import application_lock, application_move
+from creditdesk.applications.services.transitions import (
+    application_lock,
+    application_lock_visible,
+    application_move,
+)
 from creditdesk.consents.models import CreditInquiry
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
@@ -304,9 +308,7 @@ def application_create(
 
 
 def _editable(actor: User, application_id: int) -> Application:
-    application = application_lock(application_id=application_id)
-    if not scope.can_see(actor, application):
-        raise NotFound("not_found", _("申请不存在或不在您的权限范围内。"))
+    application = application_lock_visible(actor=actor, application_id=application_id)
     policy.require(actor, Action.APPLICATION_WORK, application)
     if application.status not in {s.value for s in EDITABLE}:
         raise Conflict(
@@ -349,9 +351,7 @@ def application_update(*, actor: User, application_id: int, data: dict[str, str]
 def application_withdraw(*, actor: User, application_id: int, reason: str) -> Application:
     """撤回: the CM withdraws an application not yet signed (the customer gave up, or it must be redone);
     its open approval level is closed."""
-    application = application_lock(application_id=application_id)
-    if not scope.can_see(actor, application):
-        raise NotFound("not_found", _("申请不存在或不在您的权限范围内。"))
+    application = application_lock_visible(actor=actor, application_id=application_id)
     policy.require(actor, Action.APPLICATION_WORK, application)
     if not reason.strip():
         raise DomainError("reason_required", _("请填写撤回原因。"), {"field": "reason"})

@@ -36,7 +36,11 @@ from creditdesk.applications.models import (
 from creditdesk.applications.routing import Level, Outcome
 from creditdesk.applications.selectors import exposure
 from creditdesk.applications.services import documents, signing
-from creditdesk.applications.services.transitions import application_lock, application_move
+from creditdesk.applications.services.transitions import (
+    application_lock,
+    application_lock_visible,
+    application_move,
+)
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import Conflict, DomainError, NotFound
@@ -101,13 +105,6 @@ def limit_concession_pct(application: Application) -> int:
         ),
         default=0,
     )
-
-
-def _visible(actor: User, application_id: int) -> Application:
-    application = application_lock(application_id=application_id)
-    if not scope.can_see(actor, application):
-        raise NotFound("not_found", _("申请不存在或不在您的权限范围内。"))
-    return application
 
 
 # --- submission ------------------------------------------------------------------------------------------
@@ -196,7 +193,7 @@ def application_submit(*, actor: User, application_id: int, concession_reason: s
     every level has a person. The levels are created with their SLA; the first level starts now. (A
     replayed API request is answered by its ``Idempotency-Key`` record; a second submission of the same
     application is refused for its status.)"""
-    application = _visible(actor, application_id)
+    application = application_lock_visible(actor=actor, application_id=application_id)
     policy.require(actor, Action.APPLICATION_WORK, application)
     if application.status not in {s.value for s in EDITABLE}:
         raise Conflict(
@@ -467,7 +464,7 @@ def application_decide(
     authority, with its reason. Decisions: recommend (not at the last level), approve / approve with
     changes (lower amount, another rate or term, conditions), return (saying what is missing), reject
     (with reason codes). A replay of the same idempotency key returns the first decision."""
-    application = _visible(actor, application_id)
+    application = application_lock_visible(actor=actor, application_id=application_id)
     if idempotency_key:
         done = Decision.objects.filter(
             application=application, decided_by=actor, idempotency_key=idempotency_key

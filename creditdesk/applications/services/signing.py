@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from creditdesk.accounts import policy, scope
+from creditdesk.accounts import policy
 from creditdesk.accounts.models import User
 from creditdesk.agenda.services import task_schedule
 from creditdesk.applications.identity_verifier import RESULTS, identity_verifier
@@ -33,21 +33,17 @@ from creditdesk.applications.models import (
     Interview,
 )
 from creditdesk.applications.models.identity import InterviewKind
-from creditdesk.applications.services.transitions import application_lock, application_move
+from creditdesk.applications.services.transitions import (
+    application_lock_visible,
+    application_move,
+)
 from creditdesk.applications.terms import apr_percent, part_schedule, schedule_digest, schedule_rows
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
-from creditdesk.core.exceptions import Conflict, DomainError, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError
 
 SIGNERS = (PartyRole.BORROWER.value, PartyRole.CO_BORROWER.value, PartyRole.GUARANTOR.value)
 INTERVIEWED = (PartyRole.BORROWER.value, PartyRole.CO_BORROWER.value)
-
-
-def _visible(actor: User, application_id: int) -> Application:
-    application = application_lock(application_id=application_id)
-    if not scope.can_see(actor, application):
-        raise NotFound("not_found", _("申请不存在或不在您的权限范围内。"))
-    return application
 
 
 def _party(application: Application, customer_id: int) -> Any:
@@ -73,7 +69,7 @@ def identity_check_record(
 ) -> IdentityCheck:
     """联网核查: the result of verifying a party's ID (through the configured verifier), with its serial
     number and the ID's validity (an expiry date, or 长期). A mismatch is recorded too — it blocks."""
-    application = _visible(actor, application_id)
+    application = application_lock_visible(actor=actor, application_id=application_id)
     policy.require(actor, Action.APPLICATION_WORK, application)
     party = _party(application, customer_id)
     if result not in RESULTS:
@@ -149,7 +145,7 @@ def interview_record(
 ) -> Interview:
     """面签/双录: who was interviewed, by whom, when and where; a video interview (双录) names its
     recording; a face-to-face one its second witness (双人见证)."""
-    application = _visible(actor, application_id)
+    application = application_lock_visible(actor=actor, application_id=application_id)
     policy.require(actor, Action.APPLICATION_WORK, application)
     party = _party(application, customer_id)
     if kind not in InterviewKind.values:
@@ -208,7 +204,7 @@ def conditions_check(*, actor: User, application_id: int, items: Sequence[dict[s
     """放款审核 / 落实放款条件: a risk manager of the branch, not on their own case, says for every
     condition of the approval whether it is met (``items``: ``{condition, met, note}``, one per
     condition, none left out). Passed only when all are met; a failed check is kept too."""
-    application = _visible(actor, application_id)
+    application = application_lock_visible(actor=actor, application_id=application_id)
     policy.require(actor, Action.CONDITIONS_CHECK, application)
     if application.status not in {*(s.value for s in APPROVED), Status.CONTRACT_SIGNED.value}:
         raise Conflict("not_approved", _("申请尚未获批，不能进行放款审核。"))
@@ -335,7 +331,7 @@ def contract_sign(
     approval's expiry. The contract stores each part's schedule from that date and its PDF."""
     from creditdesk.solutions.pdf import render_document
 
-    application = _visible(actor, application_id)
+    application = application_lock_visible(actor=actor, application_id=application_id)
     policy.require(actor, Action.APPLICATION_WORK, application)
     if application.status not in {s.value for s in APPROVED}:
         raise Conflict(

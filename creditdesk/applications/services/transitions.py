@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.applications.lifecycle import check_move
 from creditdesk.applications.models import Application, StageEvent
 from creditdesk.core.audit import audit_record
+from creditdesk.core.exceptions import NotFound
 
 
 def application_lock(*, application_id: int) -> Application:
     """The application's row, locked for the rest of the transaction (every status change and every
     money movement on it takes this lock first, so concurrent requests queue instead of racing)."""
     return Application.objects.select_for_update().get(pk=application_id)
+
+
+def application_lock_visible(*, actor: User, application_id: int) -> Application:
+    """``application_lock`` for a person: the locked row if ``actor`` sees it, else ``not_found`` (404,
+    whether it exists elsewhere or not at all)."""
+    application = application_lock(application_id=application_id)
+    if not scope.can_see(actor, application):
+        raise NotFound("not_found", _("申请不存在或不在您的权限范围内。"))
+    return application
 
 
 def application_move(*, application: Application, to: str, actor: User | None, note: str = "") -> StageEvent:
