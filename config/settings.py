@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "creditdesk.scoring",
     "creditdesk.solutions",
     "creditdesk.applications",
+    "creditdesk.ledger",
     "creditdesk.loans",
     "creditdesk.workbench",
 ]
@@ -371,6 +372,10 @@ CREDITDESK_SEEDERS = [
     "creditdesk.applications.seed",
     "creditdesk.loans.seed",
 ]
+# The demo loan history (``creditdesk.loans.seed_history``): how many loans, booked over how many months
+# before today and serviced day by day by the real end-of-day batch.
+CREDITDESK_DEMO_LOANS = int(os.environ.get("CREDITDESK_DEMO_LOANS", "5000"))
+CREDITDESK_DEMO_HISTORY_MONTHS = int(os.environ.get("CREDITDESK_DEMO_HISTORY_MONTHS", "12"))
 
 # axes.W006 warns that rotating user agents bypasses lockout when locking by user agent or cookie; we
 # lock by username only (see AXES_LOCKOUT_PARAMETERS), which rotation does not bypass.

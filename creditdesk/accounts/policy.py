@@ -111,6 +111,16 @@ def _same_branch_not_my_case(user: Any, application: Any) -> bool:
     return application.owner.branch_id == user.branch_id and _not_my_case(user, application)
 
 
+def _loan_of_my_branch(user: Any, loan: Any) -> bool:
+    return loan.owner.branch_id == user.branch_id
+
+
+def _works_loan_or_branch_risk(user: Any, loan: Any) -> bool:
+    if user.role == Role.RISK_MANAGER:
+        return _loan_of_my_branch(user, loan)
+    return scope.can_change(user, loan)
+
+
 def _customer_rule(code: str, message: Promise, why: str) -> Rule:
     """Something done to one customer's record: by whoever may change the customer (the scope layer)."""
     return Rule(CUSTOMER_WORKERS, code, message, why, on_object=scope.can_change)
@@ -381,6 +391,63 @@ RULES: dict[Action, Rule] = {
         "The CM (or the team lead) starts the disbursement of a signed contract whose conditions a risk "
         "manager has checked (PRODUCT.md §5). obj: the application.",
         on_object=scope.can_change,
+    ),
+    Action.REPAYMENT_POST: Rule(
+        CUSTOMER_WORKERS | {Role.RISK_MANAGER},
+        "repayment_post_not_allowed",
+        _("只有贷款的客户经理、团队主管或本支行风险经理可以登记还款。"),
+        "A repayment received at the counter or by transfer is recorded by whoever works the loan, or by the "
+        "branch's risk manager; the core banking feed posts through the API with a service account "
+        "(PRODUCT.md §6). obj: the loan.",
+        on_object=_works_loan_or_branch_risk,
+    ),
+    Action.REPAYMENT_REVERSE: Rule(
+        frozenset({Role.RISK_MANAGER}),
+        "repayment_reverse_not_allowed",
+        _("还款冲正须由本支行风险经理办理。"),
+        "A repayment posted to the wrong loan is reversed by a risk manager of the branch, with a reason, "
+        "never by the CM who posted it (issue 16, item 3; maker-checker). obj: the loan.",
+        on_object=_loan_of_my_branch,
+    ),
+    Action.LOAN_CLASSIFY: Rule(
+        frozenset({Role.RISK_MANAGER}),
+        "classify_not_allowed",
+        _("只有本支行风险经理可以人工认定五级分类。"),
+        "Classification review is the risk manager's (PRODUCT.md roles table); judgement may only push a "
+        "loan below its floor (《商业银行金融资产风险分类办法》). obj: the loan.",
+        on_object=_loan_of_my_branch,
+    ),
+    Action.LOAN_RESTRUCTURE: Rule(
+        frozenset({Role.RISK_MANAGER}),
+        "restructure_not_allowed",
+        _("只有本支行风险经理可以办理展期等贷款重组。"),
+        "Restructuring is the risk manager's (PRODUCT.md §6: 'restructuring: extension (展期) and refinance "
+        "(借新还旧)'; roles table). obj: the loan.",
+        on_object=_loan_of_my_branch,
+    ),
+    Action.WRITE_OFF_PROPOSE: Rule(
+        frozenset({Role.RISK_MANAGER}),
+        "write_off_not_allowed",
+        _("只有本支行风险经理可以提出核销申请。"),
+        "核销 is proposed by the risk manager (PRODUCT.md §6: 'write-off and transfer by the risk manager') "
+        "and approved by someone else (issue 16, item 7: 'with approval'). obj: the loan.",
+        on_object=_loan_of_my_branch,
+    ),
+    Action.WRITE_OFF_DECIDE: Rule(
+        frozenset({Role.BRANCH_HEAD}),
+        "write_off_decide_not_allowed",
+        _("核销须由本支行行长审批，且不能由申请人本人审批。"),
+        "Maker-checker: the branch head approves a write-off the risk manager proposed (issue 16, item 7). "
+        "obj: the write-off.",
+        on_object=lambda user, write_off: write_off.loan.owner.branch_id == user.branch_id
+        and write_off.proposed_by_id != user.pk,
+    ),
+    Action.EOD_RUN: Rule(
+        frozenset({Role.RISK_MANAGER, Role.ADMIN}),
+        "eod_not_allowed",
+        _("只有风险经理或系统管理员可以运行日终批处理。"),
+        "The end-of-day batch runs from the scheduler (`creditdesk eod`); a person starts a catch-up run by "
+        "hand only as risk manager or administrator (PRODUCT.md §6).",
     ),
     Action.COLLATERAL_RECORD: _customer_rule(
         "collateral_read_only",

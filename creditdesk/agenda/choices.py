@@ -9,6 +9,7 @@ class TaskKind(models.TextChoices):
     VISIT = "visit", _("实地走访")
     DOCUMENTS = "documents", _("资料收集")
     POST_LOAN = "post_loan", _("贷后回访")
+    COLLECTION = "collection", _("逾期跟进")
     CARE = "care", _("客户关怀")
     OTHER = "other", _("其他")
 

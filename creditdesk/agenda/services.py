@@ -119,7 +119,7 @@ def task_create(
 
 def task_schedule(
     *,
-    actor: User,
+    actor: User | None,
     owner: User,
     customer: Customer | None,
     title: str,
@@ -130,7 +130,8 @@ def task_schedule(
     """A task a business service puts on the agenda of the person who must follow it up, inside that
     service's own transaction (not durable): e.g. collecting the proof of use after a 自主支付
     disbursement, or the mortgage registration after signing. The service has checked who may act; the
-    owner is the one who works ``customer``. Audited like a task created by hand."""
+    owner is the one who works ``customer``; ``actor`` None: the system (the end-of-day batch). Audited
+    like a task created by hand."""
     title = _validate(title=title, kind=kind, due_date=due_date, notes=notes, today=timezone.localdate())
     task = Task.objects.create(
         owner=owner,

@@ -62,6 +62,14 @@ class Action(StrEnum):
     COMMITTEE_VOTE = "committee.vote"
     CONDITIONS_CHECK = "conditions.check"
     LOAN_DISBURSE = "loan.disburse"
+    # Loan servicing (obj: the loan; for ``REPAYMENT_REVERSE``: the loan of the repayment)
+    REPAYMENT_POST = "repayment.post"
+    REPAYMENT_REVERSE = "repayment.reverse"
+    LOAN_CLASSIFY = "loan.classify"
+    EOD_RUN = "eod.run"
+    LOAN_RESTRUCTURE = "loan.restructure"
+    WRITE_OFF_PROPOSE = "write_off.propose"
+    WRITE_OFF_DECIDE = "write_off.decide"
     COLLATERAL_RECORD = "collateral.record"
     APPROVAL_MATRIX_MANAGE = "approval_matrix.manage"
     # The agenda (obj for ``TASK_ASSIGN``: the person to own the task)

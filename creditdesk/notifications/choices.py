@@ -37,6 +37,8 @@ class Event(models.TextChoices):
     SLA_OVERDUE = "sla_overdue", _("审批超时")
     LOAN_DISBURSED = "loan_disbursed", _("已放款")
     REPAYMENT_DUE = "repayment_due", _("还款提醒")
+    LOAN_OVERDUE = "loan_overdue", _("逾期通知")
+    RATE_RESET = "rate_reset", _("利率调整通知")
 
 
 class ReadState(models.TextChoices):

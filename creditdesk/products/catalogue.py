@@ -77,6 +77,7 @@ from creditdesk.finance.pricing import (
     tenor_for_term,
 )
 from creditdesk.finance.provident import ProvidentQuote
+from creditdesk.finance.servicing import DEFAULT_ORDER, Bucket, ServicingError, allocation_order
 from creditdesk.finance.terms import DEFAULT_MAX_ANNUAL_RATE, Fee, FeeTiming, Method
 from creditdesk.products.catalogue_data import SEED_CATALOGUE_DATA
 from creditdesk.products.facts import COLLATERAL_TYPES, CUSTOMER_TYPES, GRADES, PURPOSES
@@ -335,6 +336,10 @@ class ProductSpec:
     fees: tuple[FeeSpec, ...] = ()
     prepayment: PenaltyRule = field(default_factory=PenaltyRule)
     penalty_uplift: Decimal = DEFAULT_PENALTY_UPLIFT
+    # 还款冲抵顺序 (PRODUCT.md §6) and what an overpayment becomes: "credit" (挂账, applied to the next
+    # instalment on its due date) or "prepay" (提前还本, same term, lower payment)
+    allocation_order: tuple[Bucket, ...] = DEFAULT_ORDER
+    overpayment: str = "credit"
     collateral: tuple[CollateralSpec, ...] = ()
     guarantee_required: bool = False
     documents: tuple[DocumentSpec, ...] = ()
@@ -455,6 +460,8 @@ class ProductSpec:
                 "waived_after_months": self.prepayment.waived_after_months,
             },
             "penalty_uplift": str(self.penalty_uplift),
+            "allocation_order": [str(bucket) for bucket in self.allocation_order],
+            "overpayment": self.overpayment,
             "collateral": [{"type": c.type, "max_ltv": str(c.max_ltv)} for c in self.collateral],
             "guarantee_required": self.guarantee_required,
             "documents": [
@@ -642,6 +649,8 @@ def _spec_from_dict(data: Mapping[str, Any]) -> ProductSpec:
         fees=tuple(fees),
         prepayment=prepayment,
         penalty_uplift=_dec(_get(data, "penalty_uplift", (str, int), default="0.50"), "penalty_uplift"),
+        allocation_order=_allocation_order(data.get("allocation_order")),
+        overpayment=_overpayment(data.get("overpayment", "credit")),
         collateral=collateral,
         guarantee_required=_get(data, "guarantee_required", bool, default=False),
         documents=documents,
@@ -857,6 +866,28 @@ def _validate_fees(spec: ProductSpec) -> None:
             )
         if fee.amount is not None and fee.timing != FeeTiming.PER_PERIOD and fee.amount >= spec.min_amount:
             raise _refuse("fee_invalid", "fees", f"「{fee.name}」不低于最低贷款金额，借款人将拿不到钱。")
+
+
+OVERPAYMENT_POLICIES = ("credit", "prepay")
+
+
+def _allocation_order(raw: object) -> tuple[Bucket, ...]:
+    if raw is None:
+        return DEFAULT_ORDER
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise _refuse("spec_field_type", "allocation_order", "还款冲抵顺序应为项目列表。")
+    try:
+        return allocation_order(raw)
+    except ServicingError as exc:
+        raise _refuse("allocation_order_invalid", "allocation_order", exc.message) from exc
+
+
+def _overpayment(raw: object) -> str:
+    if raw not in OVERPAYMENT_POLICIES:
+        raise _refuse(
+            "overpayment_invalid", "overpayment", "溢缴款处理方式应为 credit（挂账）或 prepay（提前还本）。"
+        )
+    return str(raw)
 
 
 def _validate_prepayment(rule: PenaltyRule) -> None:

@@ -4,9 +4,11 @@ consumer credit product lending up to 500,000, and an application of 李四 sign
 from __future__ import annotations
 
 import copy
+from datetime import date
 
 import pytest
 
+from creditdesk.loans.services import loan_disburse
 from creditdesk.loans.tests.factories import make_signed_application
 from creditdesk.products import services as product_services
 from creditdesk.solutions.tests.conftest import li, small_catalogue  # noqa: F401 — fixtures
@@ -36,3 +38,38 @@ def large_consumer(org):
 def signed(org, li, xyd):  # noqa: F811
     """李四's 150,000 / 36 months / 等额本息 at 4.20 %, signed today, conditions checked by risk1."""
     return make_signed_application(customer=li, product_version=xyd, checked_by=org.risk1)
+
+
+VALUE_DATE = date(2026, 1, 10)
+
+
+def book_loan(org, customer, product_version, key: str = "booked-1"):
+    """A loan of ``customer``: 100,000 / 12 months / 等额本息 at 3.60 %, disbursed on 2026-01-10
+    (instalment 1 due 2026-02-10: 8,196.73 principal + 300.00 interest = 8,496.73, RULES.md's figure)."""
+    application = make_signed_application(
+        customer=customer,
+        product_version=product_version,
+        checked_by=org.risk1,
+        amount="100000.00",
+        term_months=12,
+        annual_rate="3.6000",
+        value_date=VALUE_DATE,
+    )
+    return loan_disburse(
+        actor=application.owner,
+        application_id=application.pk,
+        part_id=application.parts.get().pk,
+        value_date=VALUE_DATE,
+        mode="entrusted",
+        payee_name="北京美家装饰有限公司",
+        payee_account="6222021234567890",
+        payee_bank="工商银行北京分行",
+        payment_reference="装修合同 ZX-2026-001",
+        idempotency_key=key,
+    )
+
+
+@pytest.fixture
+def booked(org, li, xyd):  # noqa: F811
+    """李四's loan of ``book_loan``."""
+    return book_loan(org, li, xyd)

@@ -1,5 +1,6 @@
 """Booked loans (贷款账户): what disbursement creates — the loan, its schedule, and the disbursement
-itself. Servicing (repayments, the ledger, end of day, classification) builds on these (issue 16)."""
+itself — and the servicing state the repayments and the end-of-day batch keep on them: balances by bucket,
+days past due, the five-category class, and each instalment's paid parts (``finance.servicing``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from creditdesk.applications.models import Application, ApplicationPart
 from creditdesk.core.crypto import EncryptedTextField
 from creditdesk.core.fields import AmountField, PercentRateField
 from creditdesk.customers.models import Customer
-from creditdesk.loans.choices import LoanStatus, PaymentMode
+from creditdesk.loans.choices import InstallmentKind, LoanStatus, PaymentMode, RiskClassChoice
 from creditdesk.products.models import ProductVersion
 from creditdesk.rates.choices import RepaymentMethod
 
@@ -69,7 +70,11 @@ class Disbursement(models.Model):
 class Loan(models.Model):
     """贷款账户 — a booked loan: principal, rate, term, method, value date and maturity, with the schedule
     the contract was signed on (``Installment`` rows, from the loan-arithmetic core). ``owner`` is the CM
-    who manages it (the customer's manager)."""
+    who manages it (the customer's manager).
+
+    The servicing columns are the loan's sub-ledger on ``accrued_through`` (the last day penalty was
+    accrued and instalments billed): each receivable equals the loan's balance of the matching ledger
+    account (``loans.services.reconciliation`` checks it). Only ``loans.services.sync`` writes them."""
 
     number = models.CharField(_("借据号"), max_length=32, unique=True)
     disbursement = models.OneToOneField(
@@ -95,6 +100,52 @@ class Loan(models.Model):
     principal_outstanding = AmountField(_("本金余额（元）"))
     schedule_sha256 = models.CharField(_("还款计划摘要（SHA-256）"), max_length=64)
     created_at = models.DateTimeField(_("建账时间"), auto_now_add=True)
+    # --- servicing (sub-ledger) ---
+    interest_receivable = AmountField(_("应收未收利息（元）"), default=0)
+    penalty_receivable = AmountField(_("应收罚息及复利（元）"), default=0)
+    fee_receivable = AmountField(_("应收费用（元）"), default=0)
+    credit_balance = AmountField(_("溢缴款（元）"), default=0)
+    overdue_principal = AmountField(_("逾期本金（元）"), default=0)
+    overdue_interest = AmountField(_("逾期利息（元）"), default=0)
+    dpd = models.PositiveIntegerField(_("逾期天数"), default=0)
+    max_dpd = models.PositiveIntegerField(_("历史最长逾期天数"), default=0)
+    oldest_unpaid_due = models.DateField(_("最早未还应还日"), null=True, blank=True)
+    next_due_date = models.DateField(_("下一未结清应还日"), null=True, blank=True)
+    accrued_through = models.DateField(_("计息至"), null=True, blank=True)
+    first_dpd90_on = models.DateField(_("首次逾期满 90 天日期"), null=True, blank=True)
+    closed_on = models.DateField(_("结清日"), null=True, blank=True)
+    # The terms the schedule's open part was last built from (a prepayment or a restructuring rebuilds
+    # it): {"principal", "periods", "start_date", "first_due_date", "first_period", "annual_rate"};
+    # empty: the contract's terms (``loans.services.terms``)
+    schedule_basis = models.JSONField(_("还款计划基准"), default=dict, blank=True)
+    # the rate penalty and 复利 accrue on (×(1 + uplift)): the contract rate, moved by a rate reset unless
+    # the loan carries accrued penalty then (its basis is not split by rate period); null: annual_rate
+    penalty_rate = PercentRateField(_("罚息基准利率（%）"), null=True, blank=True)
+    # --- restructuring (重组) under observation (RULES.md): at best 关注 until ``observation_ends_on``;
+    # a missed payment or a second restructuring in it, or NPL when restructured: at best 次级
+    restructured_on = models.DateField(_("重组日"), null=True, blank=True)
+    observation_ends_on = models.DateField(_("重组观察期至"), null=True, blank=True)
+    observation_missed = models.BooleanField(_("观察期内逾期"), default=False)
+    observation_was_npl = models.BooleanField(_("重组时为不良"), default=False)
+    restructure_count = models.PositiveSmallIntegerField(_("重组次数"), default=0)
+    # --- five-category classification (五级分类) ---
+    risk_class = models.CharField(
+        _("五级分类"), max_length=20, choices=RiskClassChoice.choices, default=RiskClassChoice.NORMAL
+    )
+    risk_floor = models.CharField(
+        _("分类下限"), max_length=20, choices=RiskClassChoice.choices, default=RiskClassChoice.NORMAL
+    )
+    risk_manual = models.CharField(
+        _("人工认定分类"), max_length=20, choices=RiskClassChoice.choices, blank=True
+    )
+    # the borrower-level floor (a non-retail borrower with more than 10% of its debt here NPL), set by
+    # the end-of-day batch
+    borrower_floor = models.CharField(
+        _("借款人层面分类下限"),
+        max_length=20,
+        choices=RiskClassChoice.choices,
+        default=RiskClassChoice.NORMAL,
+    )
 
     scope_paths: ClassVar[ScopePaths] = LOAN_SCOPE
 
@@ -102,9 +153,17 @@ class Loan(models.Model):
         verbose_name = _("贷款账户")
         verbose_name_plural = _("贷款账户")
         ordering = ["-value_date", "-id"]
-        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["customer", "status"])]
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["customer", "status"]),
+            # the end-of-day batch's work list: open loans with an instalment due or overdue
+            models.Index(fields=["status", "next_due_date"]),
+        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(principal__gt=0), name="loan_principal_positive")
+            models.CheckConstraint(condition=models.Q(principal__gt=0), name="loan_principal_positive"),
+            models.CheckConstraint(
+                condition=models.Q(principal_outstanding__gte=0), name="loan_outstanding_nonneg"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +184,21 @@ class Installment(models.Model):
     fee = AmountField(_("费用（元）"))
     payment = AmountField(_("应还合计（元）"))
     balance = AmountField(_("期末本金余额（元）"))
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=InstallmentKind.choices, default=InstallmentKind.SCHEDULED
+    )
+    # what has been paid of it, and its penalty (罚息) and compound interest (复利): ``*_basis`` is the
+    # exact Σ unpaid amount (fen) × days the penalty is computed on (``finance.servicing``)
+    principal_paid = AmountField(_("已还本金（元）"), default=0)
+    interest_paid = AmountField(_("已还利息（元）"), default=0)
+    fee_paid = AmountField(_("已还费用（元）"), default=0)
+    penalty = AmountField(_("罚息（元）"), default=0)
+    penalty_paid = AmountField(_("已还罚息（元）"), default=0)
+    compound = AmountField(_("复利（元）"), default=0)
+    compound_paid = AmountField(_("已还复利（元）"), default=0)
+    penalty_basis = models.BigIntegerField(default=0, editable=False)
+    compound_basis = models.BigIntegerField(default=0, editable=False)
+    settled_on = models.DateField(_("结清日"), null=True, blank=True)
 
     scope_paths: ClassVar[ScopePaths] = ON_LOAN_SCOPE
 

@@ -30,6 +30,8 @@ from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import Conflict, DomainError, NotFound
 from creditdesk.core.money import format_yuan
 from creditdesk.finance.schedule import Schedule
+from creditdesk.ledger.chart import Account, EntryKind
+from creditdesk.ledger.services import signed_post
 from creditdesk.loans.models import Disbursement, Installment, Loan, PaymentMode
 from creditdesk.notifications.choices import Event
 from creditdesk.notifications.services import outbox_put
@@ -150,7 +152,7 @@ def _loan_number(value_date: date, disbursement: Disbursement) -> str:
     return f"LN{value_date:%Y%m%d}{disbursement.pk:08d}"
 
 
-def _book(
+def book_disbursed_part(
     *,
     actor: User,
     application: Application,
@@ -160,6 +162,9 @@ def _book(
     digest: str,
     apr: Decimal,
 ) -> Loan:
+    """Book the loan of a disbursed part: the loan row, its schedule, the ledger entry. Inside the
+    caller's transaction; used by ``loan_disburse`` and by the demo history (``loans.seed_history``),
+    which creates past disbursements directly."""
     rows = schedule.installments
     loan = Loan.objects.create(
         number=_loan_number(disbursement.value_date, disbursement),
@@ -176,6 +181,8 @@ def _book(
         maturity_date=rows[-1].due_date,
         principal_outstanding=part.amount,
         schedule_sha256=digest,
+        accrued_through=disbursement.value_date,
+        next_due_date=rows[0].due_date,
     )
     Installment.objects.bulk_create(
         Installment(
@@ -190,7 +197,27 @@ def _book(
         )
         for row in rows
     )
+    _post_disbursement(actor=actor, loan=loan, disbursement=disbursement, upfront_fees=schedule.upfront_fees)
     return loan
+
+
+def _post_disbursement(*, actor: User, loan: Loan, disbursement: Disbursement, upfront_fees: Decimal) -> None:
+    """The ledger entry of a disbursement: the loan's principal becomes receivable; the money paid out
+    leaves through clearing; a fee charged at drawdown is income at once (the borrower receives the
+    principal less that fee — never interest deducted up front, 砍头息, RULES.md)."""
+    signed_post(
+        kind=EntryKind.DISBURSEMENT,
+        business_date=disbursement.value_date,
+        deltas={
+            Account.LOANS_RECEIVABLE: loan.principal,
+            Account.CLEARING: -(loan.principal - upfront_fees),
+            Account.FEE_INCOME: upfront_fees,
+        },
+        loan_id=loan.pk,
+        reference=f"disbursement:{disbursement.pk}",
+        memo=_("放款 %(number)s") % {"number": loan.number},
+        actor=actor,
+    )
 
 
 def _follow_up_tasks(
@@ -414,7 +441,7 @@ def _disburse(
         disbursed_by=actor,
         disbursed_at=timezone.now(),
     )
-    loan = _book(
+    loan = book_disbursed_part(
         actor=actor,
         application=application,
         part=part,

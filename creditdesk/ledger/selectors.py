@@ -1,0 +1,112 @@
+"""Reads of the ledger (总账查询): balances per loan and account, the trial balance (试算平衡), a loan's
+entries.
+
+Unscoped: the ledger knows loans only by id, so the caller (loan servicing) decides who may see which
+loan and passes its ids. Every sum is done in SQL over integer fen (``AmountField``), so it is exact on
+SQLite and PostgreSQL alike; the ``Sum`` is given ``output_field=AmountField()`` so that its result comes
+back as yuan (``from_db_value``) on both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from creditdesk.core.fields import AmountField
+from creditdesk.core.money import ZERO
+from creditdesk.ledger.chart import Account, Side, normal_balance
+from creditdesk.ledger.models import JournalEntry, JournalLine
+
+
+def _sum() -> Sum:
+    return Sum("amount", output_field=AmountField())
+
+
+def _totals_by_account(rows: Iterable[Mapping[str, Any]]) -> dict[Account, tuple[Decimal, Decimal]]:
+    """``{account: (debit total, credit total)}`` from rows of (account, side, total)."""
+    totals: dict[Account, list[Decimal]] = {}
+    for row in rows:
+        pair = totals.setdefault(Account(row["account"]), [ZERO, ZERO])
+        pair[0 if row["side"] == Side.DEBIT else 1] += row["total"] or ZERO
+    return {account: (pair[0], pair[1]) for account, pair in totals.items()}
+
+
+def loan_account_balances(loan_ids: Iterable[int] | None = None) -> dict[int, dict[Account, Decimal]]:
+    """Each loan's balance per account, on the account's normal side (debits − credits for debit-normal
+    accounts, credits − debits for the others), in one GROUP BY query.
+
+    Every loan in the answer has every account of the chart (``ZERO`` where nothing was posted). With
+    ``loan_ids`` the answer has exactly those loans (a loan without entries has only zeros); without,
+    every loan that has a line. Entries without a loan are not counted here (see ``trial_balance``).
+    """
+    wanted = None if loan_ids is None else list(dict.fromkeys(loan_ids))
+    if wanted == []:
+        return {}
+    lines = JournalLine.objects.filter(loan_id__isnull=False)
+    if wanted is not None:
+        lines = lines.filter(loan_id__in=wanted)
+    rows = lines.values("loan_id", "account", "side").annotate(total=_sum()).order_by()
+    by_loan: dict[int, list[Mapping[str, Any]]] = {loan_id: [] for loan_id in wanted or ()}
+    for row in rows:
+        by_loan.setdefault(cast(int, row["loan_id"]), []).append(row)
+    return {loan_id: _balances(_totals_by_account(loan_rows)) for loan_id, loan_rows in by_loan.items()}
+
+
+def _balances(totals: dict[Account, tuple[Decimal, Decimal]]) -> dict[Account, Decimal]:
+    return {
+        account: normal_balance(account, *totals.get(account, (ZERO, ZERO)))  # every account, in chart order
+        for account in Account
+    }
+
+
+def _lines_until(on: date | None) -> QuerySet[JournalLine]:
+    lines = JournalLine.objects.all()
+    return lines if on is None else lines.filter(business_date__lte=on)
+
+
+def trial_balance(on: date | None = None) -> dict[Account, Decimal]:
+    """试算平衡表 — every account's balance on its normal side over all lines (of every loan and of none),
+    up to and including business date ``on`` when given. Every account of the chart is in the answer."""
+    rows = _lines_until(on).values("account", "side").annotate(total=_sum()).order_by()
+    return _balances(_totals_by_account(cast(Iterable[Mapping[str, Any]], rows)))
+
+
+@dataclass(frozen=True)
+class DebitCredit:
+    """Total debits and total credits of the ledger."""
+
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def balanced(self) -> bool:
+        return self.debit == self.credit
+
+
+def debit_credit_totals(on: date | None = None) -> DebitCredit:
+    """Total debits and credits over all lines (up to business date ``on`` when given)."""
+    rows = _lines_until(on).values("side").annotate(total=_sum()).order_by()
+    totals = {row["side"]: row["total"] or ZERO for row in rows}
+    return DebitCredit(debit=totals.get(Side.DEBIT, ZERO), credit=totals.get(Side.CREDIT, ZERO))
+
+
+def is_balanced(on: date | None = None) -> bool:
+    """Whether total debits equal total credits over all lines (up to business date ``on`` when given)."""
+    return debit_credit_totals(on).balanced
+
+
+def entries_for_loan(loan_id: int, limit: int = 200) -> list[JournalEntry]:
+    """A loan's journal entries with their lines (in posting order), newest first (by business date, then
+    by posting), at most ``limit``. Two queries whatever the number of entries."""
+    entries = (
+        JournalEntry.objects.filter(loan_id=loan_id)
+        .select_related("posted_by", "reverses", "reversed_by")
+        .prefetch_related(Prefetch("lines", queryset=JournalLine.objects.order_by("id")))
+        .order_by("-business_date", "-id")[:limit]
+    )
+    return list(entries)

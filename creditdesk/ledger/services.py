@@ -1,0 +1,182 @@
+"""The one writer of the ledger (总账记账): ``journal_post`` and what is built on it.
+
+Rules enforced here:
+- 有借必有贷，借贷必相等: an entry is posted only when its lines balance (``chart.balanced_lines``).
+- The ledger is append-only: nothing here updates or deletes; a correction is a reversal (冲正), and an
+  entry is reversed at most once.
+- A posting commits or rolls back with the business change it records: these functions run inside the
+  caller's ``transaction.atomic`` (loan servicing's own service, which locked the loan row first) and
+  refuse to run outside one. They open no transaction of their own and write no audit row — the entry is
+  the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
+from django.db import IntegrityError, transaction
+
+from creditdesk.core.exceptions import DomainError
+from creditdesk.ledger.chart import (
+    Account,
+    EntryKind,
+    JournalAlreadyReversed,
+    Line,
+    Side,
+    balanced_lines,
+    signed_lines,
+)
+from creditdesk.ledger.models import JournalEntry, JournalLine
+
+if TYPE_CHECKING:
+    from creditdesk.accounts.models import User
+
+
+class LedgerOutsideTransaction(RuntimeError):
+    """A posting was attempted outside ``transaction.atomic``: it could commit without the business change
+    it records (or the change without it)."""
+
+
+def _require_transaction(what: str) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise LedgerOutsideTransaction(f"{what} must run inside the caller's transaction.atomic")
+
+
+def _entry_invalid(field: str, message: str, value: Any) -> DomainError:
+    return DomainError("journal_entry_invalid", message, {"field": field, "value": str(value)})
+
+
+def journal_post(
+    *,
+    kind: str,
+    business_date: date,
+    lines: Sequence[Line],
+    loan_id: int | None = None,
+    reference: str = "",
+    memo: str = "",
+    actor: User | None = None,
+    reverses: JournalEntry | None = None,
+) -> JournalEntry:
+    """Post one journal entry (记账凭证) with its lines, inside the caller's transaction.
+
+    Refuses (nothing written): lines that do not balance or are not money (``chart.balanced_lines``'
+    errors), an unknown ``kind``, a ``business_date`` that is not a date, a ``loan_id`` that is not a
+    positive integer, a too long ``reference`` / ``memo`` (``journal_entry_invalid``), and a second
+    reversal of the same entry (``journal_already_reversed``). ``actor`` is the person who posted, or
+    ``None`` for the system (end of day).
+    """
+    _require_transaction("journal_post")
+    checked = balanced_lines(lines)
+    try:
+        kind = EntryKind(kind)
+    except ValueError:
+        raise _entry_invalid("kind", f"凭证类型 {kind!r} 不存在。", kind) from None
+    if not isinstance(business_date, date) or isinstance(business_date, datetime):
+        raise _entry_invalid("business_date", "会计日期须是日期（不含时间）。", business_date)
+    if loan_id is not None and (isinstance(loan_id, bool) or not isinstance(loan_id, int) or loan_id <= 0):
+        raise _entry_invalid("loan_id", f"贷款编号 {loan_id!r} 不正确。", loan_id)
+    if len(reference) > 100:
+        raise _entry_invalid("reference", "业务参考号最多 100 个字符。", reference)
+    if len(memo) > 200:
+        raise _entry_invalid("memo", "摘要最多 200 个字符。", memo)
+    if reverses is not None and JournalEntry.objects.filter(reverses_id=reverses.pk).exists():
+        raise JournalAlreadyReversed(reverses.pk)
+
+    fields = {
+        "business_date": business_date,
+        "kind": kind,
+        "loan_id": loan_id,
+        "reference": reference,
+        "memo": memo,
+        "reverses": reverses,
+        "posted_by": actor if actor is not None and getattr(actor, "pk", None) is not None else None,
+    }
+    if reverses is None:
+        entry = JournalEntry.objects.create(**fields)
+    else:
+        try:
+            # A savepoint (only for reversals, so the end-of-day batch pays nothing for it): when a
+            # concurrent reversal of the same entry won the race, the unique ``reverses_id`` refuses this
+            # one and the caller's transaction stays usable for the domain error.
+            with transaction.atomic():
+                entry = JournalEntry.objects.create(**fields)
+        except IntegrityError:
+            if JournalEntry.objects.filter(reverses_id=reverses.pk).exists():
+                raise JournalAlreadyReversed(reverses.pk) from None
+            raise
+    JournalLine.objects.bulk_create(
+        JournalLine(
+            entry=entry,
+            loan_id=loan_id,
+            business_date=business_date,
+            account=line.account,
+            side=line.side,
+            amount=line.amount,  # type: ignore[misc]  # AmountField takes Decimal; stubs see its int column
+        )
+        for line in checked
+    )
+    return entry
+
+
+def journal_reverse(
+    *, entry_id: int, business_date: date, actor: User | None, memo: str = ""
+) -> JournalEntry:
+    """Reverse (冲正) a journal entry: post its exact mirror — every line on the other side, same account
+    and amount — as a ``reversal`` entry of the same loan that points at it, dated ``business_date``.
+
+    An entry is reversed at most once (``journal_already_reversed``, 409); a reversal is itself an entry
+    and may be reversed like any other. The entry's row is locked first, so two concurrent reversals of
+    the same entry cannot both pass the check. Inside the caller's transaction.
+    """
+    _require_transaction("journal_reverse")
+    try:
+        entry = JournalEntry.objects.select_for_update().get(pk=entry_id)
+    except JournalEntry.DoesNotExist:
+        raise DomainError(
+            "journal_entry_not_found", f"凭证 {entry_id} 不存在。", {"entry": entry_id}
+        ) from None
+    mirror = [
+        Line(Account(line.account), Side(line.side), cast(Decimal, line.amount)).mirrored()
+        for line in JournalLine.objects.filter(entry_id=entry.pk).order_by("id")
+    ]
+    return journal_post(
+        kind=EntryKind.REVERSAL,
+        business_date=business_date,
+        lines=mirror,
+        loan_id=entry.loan_id,
+        reference=f"reversal:{entry.pk}",
+        memo=memo or f"冲正凭证 {entry.pk}",
+        actor=actor,
+        reverses=entry,
+    )
+
+
+def signed_post(
+    *,
+    kind: str,
+    business_date: date,
+    deltas: Mapping[Account, Decimal],
+    loan_id: int | None,
+    reference: str = "",
+    memo: str = "",
+    actor: User | None = None,
+) -> JournalEntry | None:
+    """Post the changes of account balances ``deltas`` (positive = grows on the account's normal side) as
+    one entry (``chart.signed_lines``); ``None`` and nothing posted when every delta is zero. The deltas
+    must balance like any posting. Inside the caller's transaction."""
+    _require_transaction("signed_post")
+    lines = signed_lines(deltas)
+    if not lines:
+        return None
+    return journal_post(
+        kind=kind,
+        business_date=business_date,
+        lines=lines,
+        loan_id=loan_id,
+        reference=reference,
+        memo=memo,
+        actor=actor,
+    )

@@ -1,0 +1,488 @@
+"""The ledger's one writer: a loan's story told as postings and balances, and every refusal leaving the
+ledger as it was."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from creditdesk.core.exceptions import DomainError
+from creditdesk.core.models import AuditEvent
+from creditdesk.ledger.chart import Account, EntryKind, Line, Side
+from creditdesk.ledger.models import JournalEntry, JournalLine, LedgerImmutable
+from creditdesk.ledger.selectors import (
+    debit_credit_totals,
+    entries_for_loan,
+    is_balanced,
+    loan_account_balances,
+    trial_balance,
+)
+from creditdesk.ledger.services import (
+    LedgerOutsideTransaction,
+    journal_post,
+    journal_reverse,
+    signed_post,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+LOAN = 42
+DAY1 = date(2026, 1, 15)
+
+
+def _zeros() -> dict[Account, Decimal]:
+    return dict.fromkeys(Account, D("0.00"))
+
+
+def _disburse(loan_id: int = LOAN, amount: str = "100000.00", actor=None, on: date = DAY1) -> JournalEntry:
+    with transaction.atomic():
+        return journal_post(
+            kind=EntryKind.DISBURSEMENT,
+            business_date=on,
+            lines=[
+                Line(Account.LOANS_RECEIVABLE, Side.DEBIT, D(amount)),
+                Line(Account.CLEARING, Side.CREDIT, D(amount)),
+            ],
+            loan_id=loan_id,
+            reference=f"disbursement:{loan_id}",
+            memo="放款",
+            actor=actor,
+        )
+
+
+def _rows() -> tuple[int, int]:
+    return JournalEntry.objects.count(), JournalLine.objects.count()
+
+
+def test_post_writes_the_entry_and_its_lines(clerk):
+    entry = _disburse(actor=clerk)
+
+    entry = JournalEntry.objects.get(pk=entry.pk)
+    assert (entry.kind, entry.business_date, entry.loan_id) == ("disbursement", DAY1, LOAN)
+    assert (entry.reference, entry.memo, entry.posted_by, entry.reverses) == (
+        "disbursement:42",
+        "放款",
+        clerk,
+        None,
+    )
+    assert entry.get_kind_display() == "放款"
+    assert [
+        (line.account, line.side, line.amount, line.loan_id, line.business_date)
+        for line in entry.lines.order_by("id")
+    ] == [
+        ("loans_receivable", "debit", D("100000.00"), LOAN, DAY1),
+        ("clearing", "credit", D("100000.00"), LOAN, DAY1),
+    ]
+    assert str(entry.lines.order_by("id")[0]) == "借 贷款本金 100000.00"
+    assert AuditEvent.objects.count() == 0  # the entry is the record
+
+
+def test_post_is_one_insert_of_the_entry_and_one_of_the_lines():
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        journal_post(
+            kind=EntryKind.ACCRUAL,
+            business_date=DAY1,
+            lines=[
+                Line(Account.INTEREST_RECEIVABLE, Side.DEBIT, D("13.70")),
+                Line(Account.INTEREST_INCOME, Side.CREDIT, D("13.70")),
+            ],
+            loan_id=LOAN,
+        )
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 2
+
+
+def test_a_loans_story_as_postings_and_balances(clerk):
+    """放款 100,000.00; 计息 300.00; 还款 8,496.73 (本金 8,196.73 + 利息 300.00); 多缴 50.00 挂账."""
+    _disburse(actor=clerk)
+    with transaction.atomic():
+        signed_post(
+            kind=EntryKind.ACCRUAL,
+            business_date=date(2026, 2, 14),
+            deltas={Account.INTEREST_RECEIVABLE: D("300.00"), Account.INTEREST_INCOME: D("300.00")},
+            loan_id=LOAN,
+            reference="eod:2026-02-14",
+            memo="",
+            actor=None,
+        )
+        signed_post(
+            kind=EntryKind.REPAYMENT,
+            business_date=date(2026, 2, 15),
+            deltas={
+                Account.CLEARING: D("8546.73"),
+                Account.LOANS_RECEIVABLE: D("-8196.73"),
+                Account.INTEREST_RECEIVABLE: D("-300.00"),
+                Account.CUSTOMER_CREDIT: D("50.00"),
+            },
+            loan_id=LOAN,
+            reference="repayment:1",
+            memo="第 1 期还款",
+            actor=clerk,
+        )
+    _disburse(loan_id=43, amount="0.10")  # another loan, and amounts that drift as floats
+    _disburse(loan_id=43, amount="0.20")
+
+    balances = loan_account_balances()
+    assert balances == {
+        LOAN: _zeros()
+        | {
+            Account.LOANS_RECEIVABLE: D("91803.27"),
+            Account.INTEREST_RECEIVABLE: D("0.00"),
+            Account.CLEARING: D("-91453.27"),
+            Account.CUSTOMER_CREDIT: D("50.00"),
+            Account.INTEREST_INCOME: D("300.00"),
+        },
+        43: _zeros() | {Account.LOANS_RECEIVABLE: D("0.30"), Account.CLEARING: D("-0.30")},
+    }
+    assert str(balances[43][Account.LOANS_RECEIVABLE]) == "0.30"
+    assert all(isinstance(v, Decimal) for v in balances[LOAN].values())
+    assert loan_account_balances([43, 99]) == {
+        43: _zeros() | {Account.LOANS_RECEIVABLE: D("0.30"), Account.CLEARING: D("-0.30")},
+        99: _zeros(),
+    }
+    assert loan_account_balances([]) == {}
+
+    assert trial_balance() == _zeros() | {
+        Account.LOANS_RECEIVABLE: D("91803.57"),
+        Account.CLEARING: D("-91453.57"),
+        Account.CUSTOMER_CREDIT: D("50.00"),
+        Account.INTEREST_INCOME: D("300.00"),
+    }
+    assert trial_balance(on=date(2026, 2, 14)) == _zeros() | {
+        Account.LOANS_RECEIVABLE: D("100000.30"),
+        Account.CLEARING: D("-100000.30"),
+        Account.INTEREST_RECEIVABLE: D("300.00"),
+        Account.INTEREST_INCOME: D("300.00"),
+    }
+    totals = debit_credit_totals()
+    assert (totals.debit, totals.credit) == (D("108847.03"), D("108847.03"))
+    assert is_balanced()
+    assert is_balanced(on=date(2026, 1, 1))
+
+
+def test_balances_are_one_query():
+    _disburse()
+    with CaptureQueriesContext(connection) as queries:
+        loan_account_balances([LOAN])
+    assert len(queries) == 1
+
+
+def test_signed_post_with_only_zeros_posts_nothing():
+    with transaction.atomic():
+        result = signed_post(
+            kind=EntryKind.ACCRUAL,
+            business_date=DAY1,
+            deltas={Account.INTEREST_RECEIVABLE: D("0.00"), Account.INTEREST_INCOME: D("0.00")},
+            loan_id=LOAN,
+            reference="",
+            memo="",
+            actor=None,
+        )
+    assert result is None
+    assert _rows() == (0, 0)
+
+
+def test_unbalanced_posting_is_refused_and_nothing_is_written():
+    _disburse()
+    before = (_rows(), trial_balance())
+    with pytest.raises(DomainError) as excinfo, transaction.atomic():
+        journal_post(
+            kind=EntryKind.REPAYMENT,
+            business_date=DAY1,
+            lines=[
+                Line(Account.CLEARING, Side.DEBIT, D("8496.73")),
+                Line(Account.LOANS_RECEIVABLE, Side.CREDIT, D("8196.73")),
+                Line(Account.INTEREST_RECEIVABLE, Side.CREDIT, D("300.01")),
+            ],
+            loan_id=LOAN,
+        )
+    assert excinfo.value.code == "journal_unbalanced"
+    assert excinfo.value.extra == {"debit": "8496.73", "credit": "8496.74"}
+    assert (_rows(), trial_balance()) == before
+    assert before[0] == (1, 2)
+
+
+def test_unbalanced_signed_post_is_refused():
+    with pytest.raises(DomainError) as excinfo, transaction.atomic():
+        signed_post(
+            kind=EntryKind.ACCRUAL,
+            business_date=DAY1,
+            deltas={Account.INTEREST_RECEIVABLE: D("1.00"), Account.INTEREST_INCOME: D("-1.00")},
+            loan_id=LOAN,
+            reference="",
+            memo="",
+            actor=None,
+        )
+    assert excinfo.value.code == "journal_unbalanced"
+    assert excinfo.value.extra == {"debit": "2.00", "credit": "0.00"}
+    assert _rows() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"kind": "gift"}, "kind"),
+        ({"business_date": datetime(2026, 1, 15, 9, 0)}, "business_date"),
+        ({"business_date": "2026-01-15"}, "business_date"),
+        ({"loan_id": 0}, "loan_id"),
+        ({"loan_id": "42"}, "loan_id"),
+        ({"reference": "x" * 101}, "reference"),
+        ({"memo": "摘" * 201}, "memo"),
+    ],
+)
+def test_invalid_entry_fields_are_refused_and_nothing_is_written(changes, field):
+    arguments = {
+        "kind": EntryKind.DISBURSEMENT,
+        "business_date": DAY1,
+        "lines": [
+            Line(Account.LOANS_RECEIVABLE, Side.DEBIT, D("1.00")),
+            Line(Account.CLEARING, Side.CREDIT, D("1.00")),
+        ],
+        "loan_id": LOAN,
+    } | changes
+    with pytest.raises(DomainError) as excinfo, transaction.atomic():
+        journal_post(**arguments)
+    assert (excinfo.value.code, excinfo.value.extra["field"]) == ("journal_entry_invalid", field)
+    assert _rows() == (0, 0)
+
+
+def test_bad_amounts_are_refused_and_nothing_is_written():
+    for amount, code in [(D("0.005"), "journal_amount_invalid"), (D("0.00"), "journal_amount_invalid")]:
+        with pytest.raises(DomainError) as excinfo, transaction.atomic():
+            journal_post(
+                kind=EntryKind.ACCRUAL,
+                business_date=DAY1,
+                lines=[
+                    Line(Account.INTEREST_RECEIVABLE, Side.DEBIT, amount),
+                    Line(Account.INTEREST_INCOME, Side.CREDIT, amount),
+                ],
+            )
+        assert excinfo.value.code == code
+    with pytest.raises(DomainError) as excinfo, transaction.atomic():
+        journal_post(
+            kind=EntryKind.ACCRUAL,
+            business_date=DAY1,
+            lines=[Line(Account.INTEREST_RECEIVABLE, Side.DEBIT, D("1.00"))],
+        )
+    assert excinfo.value.code == "journal_too_short"
+    assert _rows() == (0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posting_outside_a_transaction_is_refused():
+    """Without a transaction (autocommit; pytest-django's usual wrapping transaction is off here) every
+    writer refuses, and nothing is written."""
+    assert not transaction.get_connection().in_atomic_block
+    lines = [
+        Line(Account.LOANS_RECEIVABLE, Side.DEBIT, D("1.00")),
+        Line(Account.CLEARING, Side.CREDIT, D("1.00")),
+    ]
+    with pytest.raises(LedgerOutsideTransaction):
+        journal_post(kind=EntryKind.DISBURSEMENT, business_date=DAY1, lines=lines, loan_id=LOAN)
+    with pytest.raises(LedgerOutsideTransaction):
+        signed_post(
+            kind=EntryKind.DISBURSEMENT,
+            business_date=DAY1,
+            deltas={Account.LOANS_RECEIVABLE: D("1.00"), Account.CLEARING: D("-1.00")},
+            loan_id=LOAN,
+            reference="",
+            memo="",
+            actor=None,
+        )
+    assert _rows() == (0, 0)
+    entry = _disburse()
+    with pytest.raises(LedgerOutsideTransaction):
+        journal_reverse(entry_id=entry.pk, business_date=DAY1, actor=None)
+    assert _rows() == (1, 2)
+    assert not hasattr(JournalEntry.objects.get(pk=entry.pk), "reversed_by")
+
+
+def test_reverse_posts_the_exact_mirror(clerk):
+    entry = _disburse()
+    with transaction.atomic():
+        reversal = journal_reverse(
+            entry_id=entry.pk, business_date=date(2026, 1, 16), actor=clerk, memo="放款错误"
+        )
+
+    reversal = JournalEntry.objects.get(pk=reversal.pk)
+    assert (reversal.kind, reversal.business_date, reversal.loan_id, reversal.posted_by) == (
+        "reversal",
+        date(2026, 1, 16),
+        LOAN,
+        clerk,
+    )
+    assert (reversal.reverses, reversal.reference, reversal.memo) == (
+        entry,
+        f"reversal:{entry.pk}",
+        "放款错误",
+    )
+    assert JournalEntry.objects.get(pk=entry.pk).reversed_by == reversal
+    assert [(line.account, line.side, line.amount) for line in reversal.lines.order_by("id")] == [
+        ("loans_receivable", "credit", D("100000.00")),
+        ("clearing", "debit", D("100000.00")),
+    ]
+    assert loan_account_balances([LOAN]) == {LOAN: _zeros()}
+    assert trial_balance() == _zeros()
+    assert trial_balance(on=DAY1)[Account.LOANS_RECEIVABLE] == D("100000.00")
+    assert is_balanced()
+
+
+def test_a_second_reversal_is_refused_and_nothing_is_written():
+    entry = _disburse()
+    with transaction.atomic():
+        first = journal_reverse(entry_id=entry.pk, business_date=DAY1, actor=None)
+    before = (_rows(), trial_balance())
+
+    with pytest.raises(DomainError) as excinfo, transaction.atomic():
+        journal_reverse(entry_id=entry.pk, business_date=DAY1, actor=None)
+    assert (excinfo.value.code, excinfo.value.status, excinfo.value.extra) == (
+        "journal_already_reversed",
+        409,
+        {"entry": entry.pk},
+    )
+    assert (_rows(), trial_balance()) == before == ((2, 4), _zeros())
+
+    # a reversal is an entry like any other: it may be reversed (once), which restores the balances
+    with transaction.atomic():
+        journal_reverse(entry_id=first.pk, business_date=DAY1, actor=None)
+    assert loan_account_balances([LOAN])[LOAN][Account.LOANS_RECEIVABLE] == D("100000.00")
+    with pytest.raises(DomainError) as excinfo, transaction.atomic():
+        journal_reverse(entry_id=first.pk, business_date=DAY1, actor=None)
+    assert excinfo.value.code == "journal_already_reversed"
+
+
+def test_reversing_through_journal_post_twice_is_refused():
+    entry = _disburse()
+    mirror = [
+        Line(Account.LOANS_RECEIVABLE, Side.CREDIT, D("100000.00")),
+        Line(Account.CLEARING, Side.DEBIT, D("100000.00")),
+    ]
+    with transaction.atomic():
+        journal_post(kind=EntryKind.REVERSAL, business_date=DAY1, lines=mirror, loan_id=LOAN, reverses=entry)
+    with pytest.raises(DomainError) as excinfo, transaction.atomic():
+        journal_post(kind=EntryKind.REVERSAL, business_date=DAY1, lines=mirror, loan_id=LOAN, reverses=entry)
+    assert excinfo.value.code == "journal_already_reversed"
+    assert _rows() == (2, 4)
+
+
+def test_the_database_refuses_a_second_reversal_too():
+    entry = _disburse()
+    JournalEntry.objects.create(kind=EntryKind.REVERSAL, business_date=DAY1, reverses=entry)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JournalEntry.objects.create(kind=EntryKind.REVERSAL, business_date=DAY1, reverses=entry)
+
+
+def test_reversing_an_unknown_entry_is_refused():
+    with pytest.raises(DomainError) as excinfo, transaction.atomic():
+        journal_reverse(entry_id=999_999, business_date=DAY1, actor=None)
+    assert (excinfo.value.code, excinfo.value.extra) == ("journal_entry_not_found", {"entry": 999_999})
+
+
+def test_rows_cannot_be_changed_or_deleted():
+    entry = _disburse()
+    line = entry.lines.order_by("id").first()
+
+    entry.memo = "改过"
+    with pytest.raises(LedgerImmutable):
+        entry.save()
+    line.amount = D("1.00")
+    with pytest.raises(LedgerImmutable):
+        line.save()
+    with pytest.raises(LedgerImmutable):
+        entry.delete()
+    with pytest.raises(LedgerImmutable):
+        line.delete()
+    with pytest.raises(LedgerImmutable):
+        JournalEntry.objects.filter(pk=entry.pk).update(memo="改过")
+    with pytest.raises(LedgerImmutable):
+        JournalLine.objects.all().update(amount=1)
+    with pytest.raises(LedgerImmutable):
+        JournalLine.objects.all().delete()
+    with pytest.raises(LedgerImmutable):
+        JournalEntry.objects.all().delete()
+    with pytest.raises(LedgerImmutable):
+        entry.lines.all().delete()
+    with pytest.raises(LedgerImmutable), transaction.atomic():  # bulk_update's own atomic block is spoilt
+        JournalLine.objects.bulk_update([line], ["amount"])
+
+    # a new instance given an existing pk is an INSERT, refused by the primary key, never an overwrite
+    copy = JournalLine(
+        pk=line.pk, entry=entry, business_date=DAY1, account="clearing", side="debit", amount=D("1.00")
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+
+    assert JournalEntry.objects.get(pk=entry.pk).memo == "放款"
+    assert [(x.account, x.side, x.amount) for x in JournalLine.objects.order_by("id")] == [
+        ("loans_receivable", "debit", D("100000.00")),
+        ("clearing", "credit", D("100000.00")),
+    ]
+
+
+def test_the_database_refuses_a_line_of_zero():
+    entry = _disburse()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JournalLine.objects.create(
+            entry=entry, business_date=DAY1, account="clearing", side="debit", amount=D("0")
+        )
+    assert JournalLine.objects.count() == 2
+
+
+def test_entries_for_loan_newest_first_with_their_lines():
+    first = _disburse(on=date(2026, 1, 10))
+    second = _disburse(amount="5.00", on=date(2026, 1, 20))
+    third = _disburse(amount="7.00", on=date(2026, 1, 20))
+    _disburse(loan_id=7)
+
+    with CaptureQueriesContext(connection) as queries:
+        entries = entries_for_loan(LOAN)
+        shown = [
+            (e.pk, [(x.account, x.side, x.amount) for x in e.lines.all()], hasattr(e, "reversed_by"))
+            for e in entries
+        ]
+    assert len(queries) == 2
+    assert shown == [
+        (third.pk, [("loans_receivable", "debit", D("7.00")), ("clearing", "credit", D("7.00"))], False),
+        (second.pk, [("loans_receivable", "debit", D("5.00")), ("clearing", "credit", D("5.00"))], False),
+        (
+            first.pk,
+            [("loans_receivable", "debit", D("100000.00")), ("clearing", "credit", D("100000.00"))],
+            False,
+        ),
+    ]
+    assert [e.pk for e in entries_for_loan(LOAN, limit=1)] == [third.pk]
+
+
+def test_a_reversal_that_loses_a_race_is_refused_and_leaves_the_transaction_usable(monkeypatch):
+    """Two reversals of one entry pass the check at once: the unique ``reverses`` refuses the second one
+    (inside a savepoint), which becomes ``journal_already_reversed``; the caller's transaction goes on."""
+    from creditdesk.ledger.models import AppendOnlyQuerySet
+
+    entry = _disburse()
+    with transaction.atomic():
+        journal_reverse(entry_id=entry.pk, business_date=DAY1, actor=None)
+    real_exists = AppendOnlyQuerySet.exists
+    calls = []
+
+    def exists_misses_once(self):
+        calls.append(1)
+        return False if len(calls) == 1 else real_exists(self)
+
+    monkeypatch.setattr(AppendOnlyQuerySet, "exists", exists_misses_once)
+    mirror = [
+        Line(Account.LOANS_RECEIVABLE, Side.CREDIT, D("100000.00")),
+        Line(Account.CLEARING, Side.DEBIT, D("100000.00")),
+    ]
+    with transaction.atomic():
+        with pytest.raises(DomainError) as excinfo:
+            journal_post(
+                kind=EntryKind.REVERSAL, business_date=DAY1, lines=mirror, loan_id=LOAN, reverses=entry
+            )
+        assert excinfo.value.code == "journal_already_reversed"
+        assert len(calls) == 2
+        assert _rows() == (2, 4)  # the transaction is still usable

@@ -1,0 +1,436 @@
+"""日终批处理 — the end-of-day run for a business date (`creditdesk eod --date YYYY-MM-DD`).
+
+Rules (issue 16, item 5; PRODUCT.md §6):
+- Dates: never in the future (``eod_future_date``); never before the last completed run
+  (``eod_out_of_order``); never skipping a day (``eod_date_skipped`` — ``--until`` catches up day by day);
+  a date already run returns its report and changes nothing; a run left unfinished (killed) is finished
+  before any later date (``eod_unfinished``).
+- Steps, each committing with its own marker on the run, so a run killed at any point (``kill -9``)
+  finishes on the next call with exactly the state an uninterrupted run produces:
+  1. ``loans`` — only loans with an event: an open loan whose first unsettled instalment is due on or
+     before the date and that is not yet accrued through it. In chunks (one transaction each, rows locked
+     in id order) each is moved to the end of the day by ``loans.services.sync``: instalments due billed,
+     credit balances applied, penalty and 复利 accrued, days past due, status and class set, the CM told
+     when a loan turns overdue (agenda task + notification). A loan done is accrued through the date, so
+     a rerun skips it. ``worker=(k, n)`` takes the loans whose id ≡ k (mod n), so n workers share a day.
+  2. ``borrower_floor`` — the non-retail rule: a borrower (企业) with more than 10% of its balance here NPL
+     has every loan here at best 次级; loans whose borrower no longer is get their own floor back.
+  3. ``reminders`` — repayment reminders to the customer (SMS) for instalments due ``REMINDER_DAYS``
+     days after the next business day (default T-3 and the due day), once each.
+  4. ``reconcile`` — each loan posted to today: its sub-ledger equals its ledger balances; the day's
+     postings balance.
+  5. ``report`` — the run report: work done, postings by account, the book by class, NPL ratio.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Mod
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creditdesk.core.enums import CustomerKind
+from creditdesk.core.exceptions import Conflict
+from creditdesk.core.fields import AmountField
+from creditdesk.core.money import ZERO, format_yuan
+from creditdesk.finance.classification import NON_RETAIL_NPL_SHARE, NPL_CLASSES, RiskClass, borrower_floor
+from creditdesk.ledger.chart import Account
+from creditdesk.ledger.models import JournalEntry, JournalLine
+from creditdesk.loans import locks
+from creditdesk.loans.choices import EodStatus
+from creditdesk.loans.models import ClassificationChange, EodRun, Installment, Loan
+from creditdesk.loans.services import sync
+from creditdesk.loans.services.calendar import last_closed_date
+from creditdesk.loans.services.reconciliation import reconcile
+from creditdesk.loans.services.repricing import FLOATING, is_reset_day, loan_reprice
+from creditdesk.notifications.choices import Channel, Event
+from creditdesk.notifications.services import outbox_put
+from creditdesk.products import selectors as product_selectors
+
+CHUNK = 200
+STEPS = ("reprice", "loans", "borrower_floor", "reminders", "reconcile", "report")
+NON_RETAIL = (CustomerKind.ENTERPRISE,)
+NPL_DPD = 90  # more than 90 days past due: at best 次级 (RULES.md table)
+
+
+def reminder_days() -> tuple[int, ...]:
+    """Days before the due date a reminder goes out (configurable: ``CREDITDESK_REMINDER_DAYS``)."""
+    return tuple(getattr(settings, "CREDITDESK_REMINDER_DAYS", (3, 0)))
+
+
+class EodRefused(Conflict):
+    pass
+
+
+def _refuse(code: str, message: str, **extra: Any) -> EodRefused:
+    return EodRefused(code, message, {"field": "business_date", **extra})
+
+
+def check_date(day: date) -> EodRun | None:
+    """The completed run of ``day`` when there is one (a rerun changes nothing); refuses a date the
+    rules do not allow."""
+    if day > timezone.localdate():
+        raise _refuse("eod_future_date", _("不能为未来日期 %(date)s 运行日终。") % {"date": day.isoformat()})
+    done = EodRun.objects.filter(business_date=day, status=EodStatus.DONE).first()
+    if done is not None:
+        return done
+    last = last_closed_date()
+    if last is not None and day < last:
+        raise _refuse(
+            "eod_out_of_order",
+            _("日终已运行至 %(last)s，不能再为更早的 %(date)s 运行。")
+            % {"last": last.isoformat(), "date": day.isoformat()},
+            last=last.isoformat(),
+        )
+    if last is not None and day > last + timedelta(days=1):
+        expected = last + timedelta(days=1)
+        raise _refuse(
+            "eod_date_skipped",
+            _("日终不能跳日：下一个应运行的营业日是 %(next)s（可用 --until 逐日补跑）。")
+            % {"next": expected.isoformat()},
+            expected=expected.isoformat(),
+        )
+    unfinished = EodRun.objects.filter(status=EodStatus.RUNNING).exclude(business_date=day).first()
+    if unfinished is not None:
+        raise _refuse(
+            "eod_unfinished",
+            _("%(date)s 的日终尚未完成，请先完成它。") % {"date": unfinished.business_date.isoformat()},
+            unfinished=unfinished.business_date.isoformat(),
+        )
+    return None
+
+
+def eod_run(*, business_date: date, worker: tuple[int, int] | None = None, chunk: int = CHUNK) -> EodRun:
+    """Run (or finish) the end of day for ``business_date``; see the module docstring. With ``worker``,
+    only that worker's share of step 1 is done and the run is left for the others (the worker that finds
+    no loan left of any share finishes the run)."""
+    done = check_date(business_date)
+    if done is not None:
+        return done
+    run = _start(business_date)
+    if "reprice" not in run.steps:
+        if is_reset_day(business_date):
+            _reprice_step(run, chunk=chunk)
+        _mark(run, "reprice")
+    if "loans" not in run.steps:
+        _loans_step(run, worker=worker, chunk=chunk)
+        if worker is not None and _pending_loans(business_date).exists():
+            return run  # other workers still have loans of the day
+        _mark(run, "loans")
+    for name, step in (
+        ("borrower_floor", _borrower_floor_step),
+        ("reminders", _reminders_step),
+        ("reconcile", _reconcile_step),
+        ("report", _report_step),
+    ):
+        if name not in run.steps:
+            _step(run, name, step)
+    return EodRun.objects.get(pk=run.pk)
+
+
+def eod_catch_up(
+    *, until: date, chunk: int = CHUNK, on_day: Callable[[EodRun], None] | None = None
+) -> list[EodRun]:
+    """Run every business date from the one after the last completed run through ``until``, in order."""
+    last = last_closed_date()
+    day = until if last is None else last + timedelta(days=1)
+    runs = []
+    while day <= until:
+        run = eod_run(business_date=day, chunk=chunk)
+        runs.append(run)
+        if on_day is not None:
+            on_day(run)
+        day += timedelta(days=1)
+    return runs
+
+
+@transaction.atomic
+def _start(day: date) -> EodRun:
+    run, created = EodRun.objects.select_for_update().get_or_create(
+        business_date=day, defaults={"started_at": timezone.now(), "report": _empty_report()}
+    )
+    if not created:
+        run.attempts += 1
+        run.save(update_fields=["attempts"])
+    return run
+
+
+def _empty_report() -> dict[str, Any]:
+    return {"loans_processed": 0, "entries_posted": 0, "turned_overdue": 0, "closed": 0, "reclassified": 0}
+
+
+def _mark(run: EodRun, name: str) -> None:
+    with transaction.atomic():
+        locked = EodRun.objects.select_for_update().get(pk=run.pk)
+        if name not in locked.steps:
+            locked.steps = [*locked.steps, name]
+            locked.save(update_fields=["steps"])
+        run.steps = locked.steps
+
+
+def _step(run: EodRun, name: str, step: Callable[[EodRun], dict[str, Any]]) -> None:
+    """One step and its marker in one transaction (a rerun skips a step done)."""
+    with transaction.atomic():
+        locked = EodRun.objects.select_for_update().get(pk=run.pk)
+        if name in locked.steps:
+            run.steps, run.report = locked.steps, locked.report
+            return
+        locked.report = {**locked.report, **step(locked)}
+        locked.steps = [*locked.steps, name]
+        if name == STEPS[-1]:
+            locked.status = EodStatus.DONE
+            locked.finished_at = timezone.now()
+        locked.save()
+        run.steps, run.report, run.status = locked.steps, locked.report, locked.status
+
+
+# --- step 0: rate resets (1 January) -----------------------------------------------------------------------
+
+
+def _reprice_step(run: EodRun, *, chunk: int) -> None:
+    """Reset floating loans not yet on the new rate; a loan done is accrued through the day, so a rerun
+    after a crash skips it (and ``loan_reprice`` finds its rate already reset)."""
+    day = run.business_date
+    lpr, provident = product_selectors.lpr_table(), product_selectors.provident_table()
+    floating = (
+        Loan.objects.filter(status__in=sync.OPEN, disbursement__part__price__kind__in=FLOATING)
+        .filter(Q(accrued_through__lt=day) | Q(accrued_through__isnull=True))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(floating)
+    for start in range(0, len(ids), chunk):
+        with transaction.atomic():
+            repriced = sum(
+                loan_reprice(loan, day, lpr=lpr, provident=provident)
+                for loan in locks.loans_lock(ids[start : start + chunk])
+                if (loan.accrued_through or loan.value_date) < day
+            )
+            locked = EodRun.objects.select_for_update().get(pk=run.pk)
+            locked.report = {**locked.report, "repriced": locked.report.get("repriced", 0) + repriced}
+            locked.save(update_fields=["report"])
+
+
+# --- step 1: the loans with an event today ---------------------------------------------------------------
+
+
+def _pending_loans(day: date) -> Any:
+    return Loan.objects.filter(status__in=sync.OPEN, next_due_date__lte=day).filter(
+        Q(accrued_through__lt=day) | Q(accrued_through__isnull=True)
+    )
+
+
+def _chunks(day: date, worker: tuple[int, int] | None, size: int) -> Iterator[list[int]]:
+    after = 0
+    while True:
+        queryset = _pending_loans(day).filter(pk__gt=after)
+        if worker is not None:
+            k, n = worker
+            queryset = queryset.annotate(share=Mod(F("pk"), n)).filter(share=k)
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:size])
+        if not ids:
+            return
+        yield ids
+        after = ids[-1]
+
+
+def _loans_step(run: EodRun, *, worker: tuple[int, int] | None, chunk: int) -> None:
+    day = run.business_date
+    for ids in _chunks(day, worker, chunk):
+        with transaction.atomic():
+            _advance(run, day, ids)
+
+
+def _advance(run: EodRun, day: date, ids: list[int]) -> None:
+    loans = [
+        loan
+        for loan in locks.loans_lock(ids)
+        if loan.status in sync.OPEN and (loan.accrued_through or loan.value_date) < day
+    ]
+    rows: dict[int, list[Installment]] = {loan.pk: [] for loan in loans}
+    for item in Installment.objects.filter(loan_id__in=list(rows)).order_by("loan_id", "due_date", "period"):
+        rows[item.loan_id].append(item)
+    counts = {"loans_processed": 0, "entries_posted": 0, "turned_overdue": 0, "closed": 0, "reclassified": 0}
+    for loan in loans:
+        loaded = sync.load(loan, rows[loan.pk])
+        loaded.book.accrue(day)
+        saved = sync.save(loaded, business_date=day, reference=f"eod:{day.isoformat()}", memo=_("日终"))
+        counts["loans_processed"] += 1
+        counts["entries_posted"] += saved.entries
+        counts["turned_overdue"] += saved.turned_overdue
+        counts["closed"] += saved.closed
+        counts["reclassified"] += saved.reclassified
+    locked = EodRun.objects.select_for_update().get(pk=run.pk)
+    locked.report = {key: locked.report.get(key, 0) + value for key, value in counts.items()} | {
+        key: value for key, value in locked.report.items() if key not in counts
+    }
+    locked.save(update_fields=["report"])
+
+
+# --- step 2: the non-retail borrower rule ----------------------------------------------------------------
+
+
+def _own_npl() -> Q:
+    """A loan NPL by its own days past due or a risk manager's judgement (not by the borrower rule,
+    which would otherwise keep itself in force)."""
+    return Q(dpd__gt=NPL_DPD) | Q(risk_manual__in=NPL_CLASSES)
+
+
+def _borrower_floor_step(run: EodRun) -> dict[str, Any]:
+    day = run.business_date
+    open_non_retail = Loan.objects.filter(status__in=sync.OPEN, customer__kind__in=NON_RETAIL)
+    candidates = set(
+        open_non_retail.filter(_own_npl() | Q(borrower_floor=RiskClass.SUBSTANDARD)).values_list(
+            "customer_id", flat=True
+        )
+    )
+    rows = (
+        open_non_retail.filter(customer_id__in=candidates)
+        .values("customer_id")
+        .annotate(
+            total=Sum("principal_outstanding", output_field=AmountField()),
+            npl=Sum("principal_outstanding", filter=_own_npl(), output_field=AmountField()),
+        )
+    )
+    floored = {
+        row["customer_id"]
+        for row in rows
+        if borrower_floor(row["npl"] or ZERO, row["total"] or ZERO) != RiskClass.NORMAL
+    }
+    to_floor = open_non_retail.filter(customer_id__in=floored).exclude(borrower_floor=RiskClass.SUBSTANDARD)
+    to_release = Loan.objects.filter(borrower_floor=RiskClass.SUBSTANDARD).exclude(customer_id__in=floored)
+    changed = 0
+    for queryset, floor, reason in (
+        (to_floor, RiskClass.SUBSTANDARD, _("借款人在本行债务中不良占比超过 10%，其全部债务归为不良。")),
+        (to_release, RiskClass.NORMAL, _("借款人在本行不良占比已不超过 10%，恢复按本笔贷款认定。")),
+    ):
+        ids = list(queryset.values_list("pk", flat=True))
+        for loan in locks.loans_lock(ids):
+            loan.borrower_floor = floor
+            changed += sync.classify(loan, business_date=day, actor=None, reason=reason)
+            loan.save(update_fields=["borrower_floor", "risk_class", "risk_floor", "risk_manual"])
+    return {"borrower_floor_borrowers": len(floored), "borrower_floor_changes": changed}
+
+
+# --- step 3: reminders -----------------------------------------------------------------------------------
+
+
+def _reminders_step(run: EodRun) -> dict[str, Any]:
+    opening = run.business_date + timedelta(days=1)
+    sent = 0
+    for days in reminder_days():
+        due = opening + timedelta(days=days)
+        items = (
+            Installment.objects.filter(due_date=due, settled_on__isnull=True, loan__status__in=sync.OPEN)
+            .select_related("loan", "loan__customer")
+            .order_by("loan_id")
+        )
+        for item in items:
+            loan = item.loan
+            owed = item.payment + item.fee - item.principal_paid - item.interest_paid - item.fee_paid
+            if owed <= loan.credit_balance:
+                continue  # already paid in advance
+            when = (
+                _("今天") if days == 0 else _("%(n)s 天后（%(date)s）") % {"n": days, "date": due.isoformat()}
+            )
+            body = _(
+                "尊敬的%(name)s：您的贷款 %(number)s 第 %(period)s 期应还 %(amount)s 元，"
+                "还款日为%(when)s，请按时存入还款账户。"
+            ) % {
+                "name": loan.customer.name,
+                "number": loan.number,
+                "period": item.period,
+                "amount": format_yuan(owed - loan.credit_balance),
+                "when": when,
+            }
+            phone = loan.customer.phone or ""
+            outbox_put(
+                recipient=None,
+                event=Event.REPAYMENT_DUE,
+                title=_("还款提醒"),
+                body=body,
+                channels=(Channel.SMS,),
+                address=phone,
+                dedupe_key=f"loan:{loan.pk}:due:{due.isoformat()}:T-{days}",
+            )
+            sent += 1
+    return {"reminders": sent}
+
+
+# --- step 4 and 5: reconciliation and report ------------------------------------------------------------
+
+
+def _reconcile_step(run: EodRun) -> dict[str, Any]:
+    day = run.business_date
+    touched = list(
+        JournalEntry.objects.filter(business_date=day, loan_id__isnull=False)
+        .values_list("loan_id", flat=True)
+        .distinct()
+    )
+    mismatches = reconcile(touched)
+    sides = (
+        JournalLine.objects.filter(business_date=day)
+        .values("side")
+        .annotate(total=Sum("amount", output_field=AmountField()))
+    )
+    totals = {row["side"]: row["total"] or ZERO for row in sides}
+    return {
+        "reconciled_loans": len(touched),
+        "mismatches": [m.as_dict() for m in mismatches[:50]],
+        "mismatch_count": len(mismatches),
+        "day_debits": str(totals.get("debit", ZERO)),
+        "day_credits": str(totals.get("credit", ZERO)),
+        "day_balanced": totals.get("debit", ZERO) == totals.get("credit", ZERO),
+    }
+
+
+def _report_step(run: EodRun) -> dict[str, Any]:
+    day = run.business_date
+    book = (
+        Loan.objects.filter(status__in=sync.OPEN)
+        .values("risk_class")
+        .annotate(count=Count("pk"), balance=Sum("principal_outstanding", output_field=AmountField()))
+    )
+    by_class = {member.value: {"count": 0, "balance": "0.00"} for member in RiskClass}
+    total = npl = ZERO
+    for row in book:
+        balance = row["balance"] or ZERO
+        by_class[row["risk_class"]] = {"count": row["count"], "balance": str(balance)}
+        total += balance
+        if RiskClass(row["risk_class"]).is_npl:
+            npl += balance
+    postings = (
+        JournalLine.objects.filter(business_date=day)
+        .values("account", "side")
+        .annotate(total=Sum("amount", output_field=AmountField()))
+        .order_by("account", "side")
+    )
+    overdue = Loan.objects.filter(status__in=sync.OPEN, dpd__gt=0).aggregate(
+        count=Count("pk"), balance=Sum("principal_outstanding", output_field=AmountField())
+    )
+    return {
+        "by_class": by_class,
+        "book_balance": str(total),
+        "npl_balance": str(npl),
+        "npl_ratio": str((npl / total * 100).quantize(Decimal("0.01"))) if total else "0.00",
+        "overdue_loans": overdue["count"],
+        "overdue_balance": str(overdue["balance"] or ZERO),
+        "postings": [
+            {
+                "account": row["account"],
+                "label": Account(row["account"]).label,
+                "side": row["side"],
+                "amount": str(row["total"]),
+            }
+            for row in postings
+        ],
+        "classification_changes": ClassificationChange.objects.filter(business_date=day).count(),
+        "npl_share_rule": str(NON_RETAIL_NPL_SHARE),
+    }

@@ -1,0 +1,266 @@
+"""Repayments (还款): posted once per idempotency key, allocated in the product's order, and reversed
+only by a risk manager.
+
+Rules (issue 16, item 3; PRODUCT.md §6; RULES.md):
+- An amount is a positive number of yuan with at most two decimals (``amount_invalid``,
+  ``amount_not_positive``); the value date (起息日) is on or after the disbursement
+  (``value_date_before_disbursement``) and not after the bank's business date (``value_date_in_future``);
+  a loan that is closed or written off takes no repayment (``loan_closed``).
+- Once per key: the same key for the same loan returns the first repayment and posts nothing; the same key
+  with another amount or date is refused (``idempotency_key_reused``). Two repayments at the same instant
+  queue on the loan's row lock: both apply, one after the other.
+- A repayment dated on or after the date the loan is accrued through moves the loan forward; an earlier
+  one (backdated across an end-of-day run, a rate reset …) replays the loan's history from the schedule:
+  penalty and 复利 are recomputed from its value date and later repayments reallocated; the ledger gets
+  the difference (an adjustment entry for the accrual, the repayment entry for the money).
+- Reversal (冲正): the repayment stays, marked reversed with who, when and why; the loan is replayed
+  without it and the ledger posts the difference as a reversal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creditdesk.accounts import policy, scope
+from creditdesk.accounts.models import User
+from creditdesk.core.actions import Action
+from creditdesk.core.audit import audit_record
+from creditdesk.core.exceptions import Conflict, DomainError, NotFound
+from creditdesk.core.money import is_fen_amount, parse_decimal, to_fen
+from creditdesk.ledger.chart import EntryKind
+from creditdesk.loans import locks
+from creditdesk.loans.choices import RepaymentChannel, RepaymentStatus
+from creditdesk.loans.models import Loan, LoanStatus, Repayment
+from creditdesk.loans.services import sync
+from creditdesk.loans.services.calendar import business_date
+
+KEY_MAX, REFERENCE_MAX, REASON_MAX = 100, 64, 200
+AMOUNT_MAX = Decimal("1000000000")  # one billion yuan: far above any loan, below the field's range
+
+
+def _refuse(code: str, message: str, field: str, **extra: Any) -> DomainError:
+    return DomainError(code, message, {"field": field, **extra})
+
+
+def parse_repayment_amount(value: object) -> Decimal:
+    """What a person or a program typed, as an exact amount of yuan (see the module rules)."""
+    try:
+        amount = value if isinstance(value, Decimal) else parse_decimal(value)
+    except (ValueError, TypeError):
+        raise _refuse("amount_invalid", _("请输入有效的还款金额（元）。"), "amount") from None
+    if not amount.is_finite() or not is_fen_amount(amount) or amount > AMOUNT_MAX:
+        raise _refuse("amount_invalid", _("还款金额须为精确到分的金额。"), "amount")
+    if amount <= 0:
+        raise _refuse("amount_not_positive", _("还款金额须大于零。"), "amount")
+    return amount
+
+
+def _validate_key(key: object) -> str:
+    text = str(key or "").strip()
+    if not text or len(text) > KEY_MAX or not text.isprintable():
+        raise _refuse(
+            "idempotency_key_invalid",
+            _("幂等键须为 1–%(n)s 个可打印字符。") % {"n": KEY_MAX},
+            "idempotency_key",
+        )
+    return text
+
+
+def _visible_loan(actor: User, loan_id: int) -> None:
+    """404 before anything else when the loan is outside the person's scope (never a leak)."""
+    if not scope.visible(actor, Loan.objects.filter(pk=loan_id)).exists():
+        raise NotFound("loan_not_found", _("没有这笔贷款。"))
+
+
+def repayment_post(
+    *,
+    actor: User,
+    loan_id: int,
+    amount: object,
+    idempotency_key: str,
+    value_date: date | None = None,
+    channel: str = RepaymentChannel.COUNTER,
+    reference: str = "",
+) -> Repayment:
+    """Post a repayment to a loan (the rules are the module's)."""
+    amount = parse_repayment_amount(amount)
+    key = _validate_key(idempotency_key)
+    if channel not in RepaymentChannel.values:
+        raise _refuse("channel_invalid", _("还款渠道无效。"), "channel")
+    reference = (reference or "").strip()
+    if len(reference) > REFERENCE_MAX:
+        raise _refuse(
+            "reference_too_long", _("交易流水号不能超过 %(n)s 个字符。") % {"n": REFERENCE_MAX}, "reference"
+        )
+    try:
+        return _post(
+            actor=actor,
+            loan_id=loan_id,
+            amount=amount,
+            key=key,
+            value_date=value_date,
+            channel=channel,
+            reference=reference,
+        )
+    except IntegrityError:
+        # the unique (loan, key) is the last word if two requests ever got past the lock together
+        first = Repayment.objects.filter(loan_id=loan_id, idempotency_key=key).first()
+        if first is not None:
+            return _replay(first, amount, value_date)
+        raise
+
+
+def _replay(first: Repayment, amount: Decimal, value_date: date | None) -> Repayment:
+    if first.amount != amount or (value_date is not None and first.value_date != value_date):
+        raise DomainError(
+            "idempotency_key_reused",
+            _("该幂等键已用于另一笔不同的还款，请换一个新的键。"),
+            {"field": "idempotency_key"},
+        )
+    first.replayed = True  # type: ignore[attr-defined]
+    return first
+
+
+@transaction.atomic(durable=True)
+def _post(
+    *,
+    actor: User,
+    loan_id: int,
+    amount: Decimal,
+    key: str,
+    value_date: date | None,
+    channel: str,
+    reference: str,
+) -> Repayment:
+    _visible_loan(actor, loan_id)
+    loan = locks.loan_lock(loan_id)
+    policy.require(actor, Action.REPAYMENT_POST, loan)
+    first = Repayment.objects.filter(loan=loan, idempotency_key=key).first()
+    if first is not None:
+        return _replay(first, amount, value_date)
+    if loan.status not in sync.OPEN:
+        raise Conflict(
+            "loan_closed", _("贷款已%(status)s，不能再登记还款。") % {"status": loan.get_status_display()}
+        )
+    today = business_date()
+    on = value_date or today
+    if on > today:
+        raise _refuse(
+            "value_date_in_future",
+            _("起息日不能晚于当前营业日 %(date)s。") % {"date": today.isoformat()},
+            "value_date",
+        )
+    if on < loan.value_date:
+        raise _refuse(
+            "value_date_before_disbursement",
+            _("起息日不能早于放款日 %(date)s。") % {"date": loan.value_date.isoformat()},
+            "value_date",
+        )
+    loaded = sync.load(loan)
+    repayment = Repayment.objects.create(
+        loan=loan,
+        value_date=on,
+        business_date=today,
+        amount=amount,
+        channel=channel,
+        reference=reference,
+        idempotency_key=key,
+        posted_by=actor,
+        posted_at=timezone.now(),
+    )
+    backdated = on < loaded.book.accrued_through
+    if backdated:
+        sync.replayed(loaded, sync.posted_payments(loan), loaded.book.accrued_through)
+        repayment.allocation = next(r.allocation for r in loaded.repayments_changed if r.pk == repayment.pk)
+    else:
+        repayment.allocation = sync.describe(loaded.book.pay(on, to_fen(amount)))
+        repayment.save(update_fields=["allocation"])
+    sync.save(
+        loaded,
+        business_date=today,
+        cash_kind=EntryKind.REPAYMENT,
+        accrual_kind=EntryKind.ADJUSTMENT if backdated else EntryKind.ACCRUAL,
+        reference=f"repayment:{repayment.pk}",
+        memo=_("还款 %(amount)s 元，起息日 %(date)s") % {"amount": amount, "date": on.isoformat()},
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="repayment.post",
+        target=repayment,
+        after={
+            "loan": loan.number,
+            "amount": amount,
+            "value_date": on,
+            "business_date": today,
+            "channel": channel,
+            "reference": reference,
+            "backdated": backdated,
+            "allocation": repayment.allocation,
+            "idempotency_key": key,
+        },
+    )
+    return repayment
+
+
+@transaction.atomic(durable=True)
+def repayment_reverse(*, actor: User, repayment_id: int, reason: str) -> Repayment:
+    """冲正 a repayment (a risk manager of the loan's branch, with a reason): see the module rules.
+    A repayment already reversed is refused (``repayment_already_reversed``)."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > REASON_MAX:
+        raise _refuse(
+            "reason_required", _("请填写冲正原因（不超过 %(n)s 字）。") % {"n": REASON_MAX}, "reason"
+        )
+    found = (
+        scope.visible(actor, Repayment.objects.filter(pk=repayment_id))
+        .values_list("loan_id", flat=True)
+        .first()
+    )
+    if found is None:
+        raise NotFound("repayment_not_found", _("没有这笔还款。"))
+    loan = locks.loan_lock(found)
+    policy.require(actor, Action.REPAYMENT_REVERSE, loan)
+    repayment = Repayment.objects.get(pk=repayment_id)
+    if repayment.status == RepaymentStatus.REVERSED:
+        raise Conflict("repayment_already_reversed", _("该笔还款已冲正。"))
+    if loan.status == LoanStatus.WRITTEN_OFF:
+        raise Conflict("loan_closed", _("贷款已核销，不能冲正其还款。"))
+    if loan.status == LoanStatus.CLOSED:
+        loan.status = LoanStatus.ACTIVE  # reopened: the sync sets 正常 or 逾期 from the replay
+        loan.closed_on = None
+    loaded = sync.load(loan)
+    repayment.status = RepaymentStatus.REVERSED
+    repayment.reversed_by = actor
+    repayment.reversed_at = timezone.now()
+    repayment.reversal_reason = reason
+    repayment.save(update_fields=["status", "reversed_by", "reversed_at", "reversal_reason"])
+    sync.replayed(loaded, sync.posted_payments(loan), loaded.book.accrued_through)
+    sync.save(
+        loaded,
+        business_date=business_date(),
+        cash_kind=EntryKind.REVERSAL,
+        accrual_kind=EntryKind.ADJUSTMENT,
+        reference=f"repayment:{repayment.pk}",
+        memo=_("冲正还款：%(reason)s") % {"reason": reason},
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="repayment.reverse",
+        target=repayment,
+        before={"status": RepaymentStatus.POSTED},
+        after={
+            "status": RepaymentStatus.REVERSED,
+            "reason": reason,
+            "loan": loan.number,
+            "amount": repayment.amount,
+        },
+    )
+    return repayment

@@ -1,0 +1,446 @@
+"""One way to change a loan's servicing state: load its book, move it, write it back, post the difference.
+
+Every money operation on a loan (a repayment, a backdated one, a reversal, the end-of-day accrual) goes
+through here, on a loan row its caller has locked (``loans.locks``):
+
+1. ``load`` reads the instalments and the loan's sub-ledger into a ``finance.servicing.LoanBook``;
+2. the caller moves the book (``pay``, ``accrue``) or replays it from the schedule (``replayed``);
+3. ``save`` writes the changed instalments and the loan's columns, and posts to the general ledger the
+   difference between the sub-ledger before and after — billing and penalty accrual as one entry, money
+   received or reallocated as another — so the ledger always equals the sub-ledger, whatever moved it.
+   It also keeps the loan's status (正常/逾期/已结清), days past due and five-category class, and tells the
+   CM when a loan turns overdue (a task on the agenda and a notification), once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creditdesk.accounts.models import User
+from creditdesk.agenda import services as agenda
+from creditdesk.agenda.choices import TaskKind
+from creditdesk.core.money import from_fen, to_fen
+from creditdesk.finance.classification import Observation, RiskClass, dpd_floor, restructuring_floor, worse
+from creditdesk.finance.servicing import (
+    Bucket,
+    Due,
+    LoanBook,
+    Payment,
+    PenaltyTerms,
+    Row,
+    Totals,
+    allocation_order,
+    replay,
+)
+from creditdesk.ledger.chart import Account, EntryKind
+from creditdesk.ledger.services import signed_post
+from creditdesk.loans.choices import RepaymentStatus
+from creditdesk.loans.models import ClassificationChange, Installment, Loan, LoanStatus, Repayment
+from creditdesk.notifications.choices import Event
+from creditdesk.notifications.services import outbox_put
+from creditdesk.products.models import ProductVersion
+
+HUNDRED = Decimal(100)
+OVERDUE_TASK_DAYS = 1  # the CM calls the customer the day after the loan turns overdue
+OPEN = (LoanStatus.ACTIVE, LoanStatus.OVERDUE)
+
+
+@dataclass(frozen=True)
+class ServicingRules:
+    """What the product says about servicing: penalty uplift, allocation order, overpayment policy."""
+
+    uplift: Decimal
+    order: tuple[Bucket, ...]
+    overpayment: str
+
+
+@lru_cache(maxsize=512)
+def _rules_of_version(version_id: int) -> ServicingRules:
+    spec = ProductVersion.objects.get(pk=version_id).as_spec()  # a version never changes once saved
+    return ServicingRules(spec.penalty_uplift, allocation_order(spec.allocation_order), spec.overpayment)
+
+
+def servicing_rules(loan: Loan) -> ServicingRules:
+    return _rules_of_version(loan.product_version_id)
+
+
+def penalty_terms(loan: Loan) -> PenaltyTerms:
+    rate = loan.penalty_rate if loan.penalty_rate is not None else loan.annual_rate
+    return PenaltyTerms(annual_rate=rate / HUNDRED, uplift=servicing_rules(loan).uplift)
+
+
+@dataclass
+class Loaded:
+    """A loan with its instalments (by period) and the book read from them."""
+
+    loan: Loan
+    installments: dict[int, Installment]
+    book: LoanBook
+    before: Totals
+    repayments_changed: list[Repayment] = field(default_factory=list)
+
+
+def _row(item: Installment) -> Row:
+    return Row(
+        period=item.period,
+        due_date=item.due_date,
+        principal=to_fen(item.principal),
+        interest=to_fen(item.interest),
+        fee=to_fen(item.fee),
+        principal_paid=to_fen(item.principal_paid),
+        interest_paid=to_fen(item.interest_paid),
+        fee_paid=to_fen(item.fee_paid),
+        penalty_basis=item.penalty_basis,
+        compound_basis=item.compound_basis,
+        penalty_paid=to_fen(item.penalty_paid),
+        compound_paid=to_fen(item.compound_paid),
+        settled_on=item.settled_on,
+    )
+
+
+def load(loan: Loan, installments: Sequence[Installment] | None = None) -> Loaded:
+    """The loan's book as stored (``installments``: already fetched, else read here)."""
+    items = list(installments) if installments is not None else list(loan.installments.all())
+    book = LoanBook(
+        rows=[_row(item) for item in items],
+        accrued_through=loan.accrued_through or loan.value_date,
+        terms=penalty_terms(loan),
+        order=servicing_rules(loan).order,
+        credit=to_fen(loan.credit_balance),
+    )
+    return Loaded(loan, {item.period: item for item in items}, book, book.totals())
+
+
+def posted_payments(loan: Loan, *, excluding: int | None = None) -> list[Repayment]:
+    """The loan's repayments in force (not reversed), in the order they apply."""
+    queryset = Repayment.objects.filter(loan=loan, status=RepaymentStatus.POSTED).order_by("value_date", "id")
+    if excluding is not None:
+        queryset = queryset.exclude(pk=excluding)
+    return list(queryset)
+
+
+def replayed(loaded: Loaded, repayments: Sequence[Repayment], through: date) -> None:
+    """Replace ``loaded.book`` by the replay of the schedule with ``repayments`` through ``through``, and
+    record each repayment's (possibly new) allocation."""
+    dues = [
+        Due(item.period, item.due_date, to_fen(item.principal), to_fen(item.interest), to_fen(item.fee))
+        for item in loaded.installments.values()
+    ]
+    book, allocations = replay(
+        dues,
+        [Payment(r.pk, r.value_date, to_fen(r.amount)) for r in repayments],
+        start=loaded.loan.value_date,
+        through=through,
+        terms=loaded.book.terms,
+        order=loaded.book.order,
+    )
+    loaded.book = book
+    for repayment in repayments:
+        described = describe(allocations[repayment.pk])
+        if repayment.allocation != described:
+            repayment.allocation = described
+            loaded.repayments_changed.append(repayment)
+
+
+def describe(allocation: Any) -> dict[str, Any]:
+    """A repayment's allocation as stored and shown: totals by bucket, shares by instalment, credit."""
+    return {
+        "buckets": {str(bucket): str(from_fen(amount)) for bucket, amount in allocation.by_bucket().items()},
+        "shares": [
+            [share.period, str(share.bucket), str(from_fen(share.amount))] for share in allocation.shares
+        ],
+        "credit": str(from_fen(allocation.credit)),
+    }
+
+
+# --- writing back --------------------------------------------------------------------------------------
+
+_ROW_FIELDS = (
+    "principal_paid",
+    "interest_paid",
+    "fee_paid",
+    "penalty",
+    "penalty_paid",
+    "compound",
+    "compound_paid",
+    "penalty_basis",
+    "compound_basis",
+    "settled_on",
+)
+
+
+def _changed_installments(loaded: Loaded) -> list[Installment]:
+    terms = loaded.book.terms
+    changed = []
+    for row in loaded.book.rows:
+        item = loaded.installments[row.period]
+        values = {
+            "principal_paid": from_fen(row.principal_paid),
+            "interest_paid": from_fen(row.interest_paid),
+            "fee_paid": from_fen(row.fee_paid),
+            "penalty": from_fen(terms.amount(row.penalty_basis)),
+            "penalty_paid": from_fen(row.penalty_paid),
+            "compound": from_fen(terms.amount(row.compound_basis)),
+            "compound_paid": from_fen(row.compound_paid),
+            "penalty_basis": row.penalty_basis,
+            "compound_basis": row.compound_basis,
+            "settled_on": row.settled_on,
+        }
+        if any(getattr(item, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(item, name, value)
+            changed.append(item)
+    return changed
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What ``save`` did: the totals after, the ledger entries posted, and whether the loan turned
+    overdue, closed or changed class."""
+
+    totals: Totals
+    entries: int
+    turned_overdue: bool
+    closed: bool
+    reclassified: bool
+
+
+def save(
+    loaded: Loaded,
+    *,
+    business_date: date,
+    cash_kind: str = EntryKind.REPAYMENT,
+    accrual_kind: str = EntryKind.ACCRUAL,
+    reference: str = "",
+    memo: str = "",
+    actor: User | None = None,
+) -> Saved:
+    """Write the book back and post the difference (see the module docstring)."""
+    loan, book, before = loaded.loan, loaded.book, loaded.before
+    after = book.totals()
+    entries = _post_difference(
+        loan=loan,
+        before=before,
+        after=after,
+        business_date=business_date,
+        cash_kind=cash_kind,
+        accrual_kind=accrual_kind,
+        reference=reference,
+        memo=memo,
+        actor=actor,
+    )
+    changed = _changed_installments(loaded)
+    if changed:
+        Installment.objects.bulk_update(changed, _ROW_FIELDS)
+    if loaded.repayments_changed:
+        Repayment.objects.bulk_update(loaded.repayments_changed, ["allocation"])
+    was_overdue = loan.dpd > 0
+    was_open = loan.status in OPEN
+    loan.principal_outstanding = from_fen(after.principal_outstanding)
+    loan.interest_receivable = from_fen(after.interest_receivable)
+    loan.penalty_receivable = from_fen(after.penalty_receivable)
+    loan.fee_receivable = from_fen(after.fee_receivable)
+    loan.credit_balance = from_fen(after.credit)
+    loan.overdue_principal = from_fen(after.overdue_principal)
+    loan.overdue_interest = from_fen(after.overdue_interest)
+    loan.dpd = after.dpd
+    loan.max_dpd = max(loan.max_dpd, after.dpd)
+    loan.oldest_unpaid_due = after.oldest_unpaid_due
+    loan.next_due_date = after.next_due
+    loan.accrued_through = book.accrued_through
+    if after.dpd > 0 and in_observation(loan, book.accrued_through):
+        loan.observation_missed = True
+    if after.dpd >= 90 and loan.first_dpd90_on is None and after.oldest_unpaid_due is not None:
+        loan.first_dpd90_on = after.oldest_unpaid_due + timedelta(days=90)
+    closed = False
+    if was_open:
+        if after.settled:
+            loan.status, loan.closed_on, closed = LoanStatus.CLOSED, book.accrued_through, True
+        else:
+            loan.status = LoanStatus.OVERDUE if after.dpd > 0 else LoanStatus.ACTIVE
+    reclassified = classify(loan, business_date=business_date, actor=None)
+    loan.save(update_fields=[*_LOAN_FIELDS])
+    turned_overdue = not was_overdue and after.dpd > 0 and loan.status == LoanStatus.OVERDUE
+    if turned_overdue:
+        _tell_overdue(loan, business_date)
+    return Saved(after, entries, turned_overdue, closed, reclassified)
+
+
+_LOAN_FIELDS = (
+    "principal_outstanding",
+    "interest_receivable",
+    "penalty_receivable",
+    "fee_receivable",
+    "credit_balance",
+    "overdue_principal",
+    "overdue_interest",
+    "dpd",
+    "max_dpd",
+    "oldest_unpaid_due",
+    "next_due_date",
+    "accrued_through",
+    "first_dpd90_on",
+    "status",
+    "closed_on",
+    "risk_class",
+    "risk_floor",
+    "risk_manual",
+    "observation_missed",
+)
+
+
+def _post_difference(
+    *,
+    loan: Loan,
+    before: Totals,
+    after: Totals,
+    business_date: date,
+    cash_kind: str,
+    accrual_kind: str,
+    reference: str,
+    memo: str,
+    actor: User | None,
+) -> int:
+    """Two entries at most: what became receivable (billing, penalty and 复利 accrual, their
+    recomputation), and what was paid (cash received, credit applied, a reallocation or a reversal)."""
+    billed_interest = after.interest_billed - before.interest_billed
+    billed_fee = after.fee_billed - before.fee_billed
+    accrued_penalty = (after.penalty + after.compound) - (before.penalty + before.compound)
+    paid_principal = after.principal_paid - before.principal_paid
+    paid_interest = after.interest_paid - before.interest_paid
+    paid_fee = after.fee_paid - before.fee_paid
+    paid_penalty = (after.penalty_paid + after.compound_paid) - (before.penalty_paid + before.compound_paid)
+    credit = after.credit - before.credit
+    cash = paid_principal + paid_interest + paid_fee + paid_penalty + credit
+    posted = 0
+    accrual = signed_post(
+        kind=accrual_kind,
+        business_date=business_date,
+        deltas={
+            Account.INTEREST_RECEIVABLE: from_fen(billed_interest),
+            Account.INTEREST_INCOME: from_fen(billed_interest),
+            Account.FEE_RECEIVABLE: from_fen(billed_fee),
+            Account.FEE_INCOME: from_fen(billed_fee),
+            Account.PENALTY_RECEIVABLE: from_fen(accrued_penalty),
+            Account.PENALTY_INCOME: from_fen(accrued_penalty),
+        },
+        loan_id=loan.pk,
+        reference=reference,
+        memo=memo,
+        actor=actor,
+    )
+    posted += accrual is not None
+    payment = signed_post(
+        kind=cash_kind,
+        business_date=business_date,
+        deltas={
+            Account.CLEARING: from_fen(cash),
+            Account.LOANS_RECEIVABLE: -from_fen(paid_principal),
+            Account.INTEREST_RECEIVABLE: -from_fen(paid_interest),
+            Account.FEE_RECEIVABLE: -from_fen(paid_fee),
+            Account.PENALTY_RECEIVABLE: -from_fen(paid_penalty),
+            Account.CUSTOMER_CREDIT: from_fen(credit),
+        },
+        loan_id=loan.pk,
+        reference=reference,
+        memo=memo,
+        actor=actor,
+    )
+    posted += payment is not None
+    return posted
+
+
+# --- classification ------------------------------------------------------------------------------------
+
+
+def in_observation(loan: Loan, on: date) -> bool:
+    """Whether a restructured loan is within its observation period on ``on``."""
+    return loan.restructured_on is not None and (
+        loan.observation_ends_on is None or on <= loan.observation_ends_on
+    )
+
+
+def rule_floor(loan: Loan) -> RiskClass:
+    """The floor the rules set: days past due (RULES.md table); the borrower-level floor of a non-retail
+    borrower (the 10% rule, kept on the loan by the end-of-day batch); and, for a loan restructured
+    because of financial difficulty, the observation-period floor (``finance.classification``)."""
+    floor = worse(dpd_floor(loan.dpd), loan.borrower_floor)
+    if loan.restructured_on is not None:
+        observation = Observation(
+            ends_on=loan.observation_ends_on,
+            missed=loan.observation_missed,
+            restructured_again=False,  # a restructuring inside the observation period sets ``missed``
+            was_npl=loan.observation_was_npl,
+        )
+        floor = worse(floor, restructuring_floor(observation, loan.accrued_through or loan.value_date))
+    return floor
+
+
+def classify(loan: Loan, *, business_date: date, actor: User | None, reason: str = "") -> bool:
+    """Set the loan's floor and class (a manual judgement stays while it is at or below the floor; a
+    floor that falls below it replaces it) and record a change of class. Returns whether it changed.
+    The caller saves the loan."""
+    floor = rule_floor(loan)
+    manual = RiskClass(loan.risk_manual) if loan.risk_manual else None
+    if manual is not None and manual.rank < floor.rank:
+        manual = None
+        loan.risk_manual = ""
+    current = manual or floor
+    previous = loan.risk_class
+    loan.risk_floor = floor
+    if current == previous:
+        return False
+    loan.risk_class = current
+    ClassificationChange.objects.create(
+        loan=loan,
+        business_date=business_date,
+        from_class=previous,
+        to_class=current,
+        floor=floor,
+        dpd=loan.dpd,
+        manual=False,
+        reason=reason
+        or _("逾期 %(dpd)s 天，规则下限为「%(floor)s」。")
+        % {"dpd": loan.dpd, "floor": RiskClass(floor).label},
+        changed_by=actor,
+    )
+    return True
+
+
+# --- telling people ------------------------------------------------------------------------------------
+
+
+def _tell_overdue(loan: Loan, business_date: date) -> None:
+    """A loan just turned overdue: a task on the CM's agenda (the post-loan work builds its warnings and
+    collection on it) and a notification, once per overdue episode (keyed by the oldest unpaid due date)."""
+    due = loan.oldest_unpaid_due
+    title = _("%(customer)s 贷款 %(number)s 逾期，请联系客户") % {
+        "customer": loan.customer.name,
+        "number": loan.number,
+    }
+    agenda.task_schedule(
+        actor=None,  # the system
+        owner=loan.owner,
+        customer=loan.customer,
+        title=title[:200],
+        due_date=max(business_date + timedelta(days=OVERDUE_TASK_DAYS), timezone.localdate()),
+        kind=TaskKind.COLLECTION,
+        notes=_("%(due)s 应还的款项未还：逾期本金 %(principal)s 元，逾期利息 %(interest)s 元。")
+        % {"due": due, "principal": loan.overdue_principal, "interest": loan.overdue_interest},
+    )
+    outbox_put(
+        recipient=loan.owner,
+        event=Event.LOAN_OVERDUE,
+        title=title[:200],
+        body=_("贷款 %(number)s 自 %(due)s 起逾期。") % {"number": loan.number, "due": due},
+        link=f"/loans/{loan.pk}/",
+        dedupe_key=f"loan:{loan.pk}:overdue:{due}",
+    )
