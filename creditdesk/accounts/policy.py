@@ -439,8 +439,17 @@ RULES: dict[Action, Rule] = {
         _("核销须由本支行行长审批，且不能由申请人本人审批。"),
         "Maker-checker: the branch head approves a write-off the risk manager proposed (issue 16, item 7). "
         "obj: the write-off.",
-        on_object=lambda user, write_off: write_off.loan.owner.branch_id == user.branch_id
-        and write_off.proposed_by_id != user.pk,
+        on_object=lambda user, write_off: (
+            write_off.loan.owner.branch_id == user.branch_id and write_off.proposed_by_id != user.pk
+        ),
+    ),
+    Action.EOD_READ: Rule(
+        frozenset({Role.RISK_MANAGER, Role.BRANCH_HEAD, Role.ADMIN}),
+        "eod_read_not_allowed",
+        _("只有风险经理、支行行长或系统管理员可以查看日终批处理。"),
+        "The end-of-day run reports (the book by class, postings, reconciliation) are the bank's, read by "
+        "those who watch the book: risk, the branch head, and the administrator who runs the batch "
+        "(PRODUCT.md §6, roles table).",
     ),
     Action.EOD_RUN: Rule(
         frozenset({Role.RISK_MANAGER, Role.ADMIN}),

@@ -55,7 +55,11 @@ class ApplicationForm(PartFields):
     """发起贷款申请 for one customer: kind, purpose, one loan (a 组合贷's second part below)."""
 
     customer = IdFormField(label=_("客户编号"), widget=forms.HiddenInput)
-    kind = forms.ChoiceField(label=_("申请类型"), choices=ApplicationKind.choices, initial="new")
+    kind = forms.ChoiceField(
+        label=_("申请类型"),
+        choices=[choice for choice in ApplicationKind.choices if choice[0] != ApplicationKind.REFINANCE],
+        initial="new",
+    )
     purpose = forms.ChoiceField(label=_("贷款用途"), choices=LoanPurpose.choices)
     purpose_detail = forms.CharField(label=_("用途说明"), max_length=300, required=False)
     second_product = forms.CharField(label=_("组合贷第二笔：产品代码"), max_length=20, required=False)

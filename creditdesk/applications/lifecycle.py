@@ -85,6 +85,9 @@ class Kind(LabelledEnum):
     # for eligible small businesses without financial difficulty: not a restructuring (RULES.md)
     RENEWAL_NO_REPAYMENT = "renewal_no_repayment", gettext_noop("无还本续贷")
     COMBINATION = "combination", gettext_noop("组合贷（公积金 + 商业）")
+    # 借新还旧: booked by a risk manager's restructuring of a loan (``loans.services.refinance``), never
+    # opened from the application form
+    REFINANCE = "refinance", gettext_noop("借新还旧")
 
 
 class PartyRole(LabelledEnum):

@@ -67,6 +67,7 @@ class Action(StrEnum):
     REPAYMENT_REVERSE = "repayment.reverse"
     LOAN_CLASSIFY = "loan.classify"
     EOD_RUN = "eod.run"
+    EOD_READ = "eod.read"
     LOAN_RESTRUCTURE = "loan.restructure"
     WRITE_OFF_PROPOSE = "write_off.propose"
     WRITE_OFF_DECIDE = "write_off.decide"

@@ -13,6 +13,7 @@ class PaymentMode(models.TextChoices):
 
     ENTRUSTED = "entrusted", _("受托支付")
     SELF = "self", _("自主支付")
+    REFINANCE = "refinance", _("借新还旧（偿还原贷款）")
 
 
 class LoanStatus(models.TextChoices):
@@ -54,6 +55,7 @@ class RepaymentKind(models.TextChoices):
     PREPAYMENT = "prepayment", _("提前还款")
     SETTLEMENT = "settlement", _("提前结清")
     RECOVERY = "recovery", _("核销后收回")
+    REFINANCE = "refinance", _("借新还旧结清")
 
 
 class RestructuringKind(models.TextChoices):

@@ -12,23 +12,20 @@ from creditdesk.loans.models import Loan
 
 def loan_lock(loan_id: int) -> Loan:
     """The loan's row, locked until the transaction ends (``select_for_update`` on PostgreSQL; SQLite
-    serialises writers anyway). Only the loan row is locked, not the customer or CM joined to it."""
-    loan = (
-        Loan.objects.select_for_update(of=("self",))
-        .select_related("customer", "owner", "product_version")
-        .filter(pk=loan_id)
-        .first()
-    )
+    serialises writers anyway). Only the loan row is locked, not the CM joined to it; the customer (whose
+    encrypted fields cost a decryption each) and the product are read when needed."""
+    loan = Loan.objects.select_for_update(of=("self",)).select_related("owner").filter(pk=loan_id).first()
     if loan is None:
         raise NotFound("loan_not_found", "没有这笔贷款。")
     return loan
 
 
 def loans_lock(loan_ids: Iterable[int]) -> list[Loan]:
-    """Several loans' rows, locked in ascending id order."""
+    """Several loans' rows, locked in ascending id order (for the batch: with the CM, not the customer —
+    whose encrypted fields cost a decryption each — read only for the few loans that need it)."""
     return list(
         Loan.objects.select_for_update(of=("self",))
-        .select_related("customer", "owner", "product_version")
+        .select_related("owner")
         .filter(pk__in=sorted(set(loan_ids)))
         .order_by("pk")
     )

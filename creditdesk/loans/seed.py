@@ -3,7 +3,12 @@ three so) are paid out through ``loan_disburse`` by their CM, on the contract's 
 the borrower's own account below the product's 受托支付 threshold, 受托支付 to the counterparty (the car
 dealer of a car loan, or anything above the threshold) — which books each loan with its schedule.
 
-Idempotent: does nothing when any loan exists.
+Before them, the demo history (``loans.seed_history``): thousands of loans booked over the past months and
+serviced day by day by the real end-of-day batch, up to yesterday. History first, so that the business
+date is already today when today's loans are paid out, and the past days' end-of-day reports count only
+the loans that existed then.
+
+Idempotent: the history is written once (see its module); a part already disbursed is not paid again.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from creditdesk.applications.models import Application
+from creditdesk.loans import seed_history
 from creditdesk.loans.choices import PaymentMode
 from creditdesk.loans.models import Loan
 from creditdesk.loans.services import contract_value_date, entrusted_requirement, loan_disburse
@@ -42,10 +48,7 @@ def _payee(application: Application, part: Any) -> dict[str, str]:
 
 
 def run(*, stdout: Any = None) -> dict[str, int]:
-    if Loan.objects.exists():
-        if stdout is not None:
-            stdout.write(f"贷款：已存在（共 {Loan.objects.count()} 笔）")
-        return {"created_loans": 0}
+    history = seed_history.run(stdout=stdout)
     ready = (
         Application.objects.filter(status="contract_signed", condition_checks__passed=True)
         .select_related("customer", "owner", "contract")
@@ -55,7 +58,8 @@ def run(*, stdout: Any = None) -> dict[str, int]:
     created = 0
     for application in ready:
         contract = application.contract
-        for part in application.parts.select_related("product_version").order_by("position"):
+        parts = application.parts.filter(disbursement__isnull=True).select_related("product_version")
+        for part in parts.order_by("position"):
             entry = next((p for p in contract.content.get("parts", []) if p.get("part_id") == part.pk), None)
             loan_disburse(
                 actor=application.owner,
@@ -68,4 +72,4 @@ def run(*, stdout: Any = None) -> dict[str, int]:
             created += 1
     if stdout is not None:
         stdout.write(f"贷款：放款 {created} 笔（共 {Loan.objects.count()} 笔）")
-    return {"created_loans": created}
+    return {"created_loans": created, **history}

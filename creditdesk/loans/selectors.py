@@ -1,18 +1,21 @@
 """Reads of the loans app, always scoped to the person asking (the loan's CM, the team lead, the
-branch's head and risk managers: ``LOAN_SCOPE``)."""
+branch's head and risk managers: ``LOAN_SCOPE``). The end-of-day runs are the bank's, not a customer's:
+their readers are decided by the views (``eod_runs``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.applications.models import Application, ApplicationPart
 from creditdesk.core.money import ZERO
-from creditdesk.loans.models import Installment, Loan, LoanStatus
+from creditdesk.loans.models import ClassificationChange, EodRun, Installment, Loan, LoanStatus, Repayment
 
 # The statuses whose principal is still owed to the bank (统一授信 counts them).
 OUTSTANDING = (LoanStatus.ACTIVE, LoanStatus.OVERDUE)
@@ -30,6 +33,80 @@ def loan_get_visible(*, user: User, loan_id: int | str) -> Loan:
         "customer", "owner", "product_version", "disbursement", "disbursement__application"
     ).prefetch_related(Prefetch("installments", queryset=Installment.objects.order_by("period")))
     return scope.get_visible_or_404(user, queryset, pk=loan_id)
+
+
+def loan_servicing_get_visible(*, user: User, loan_id: int | str) -> Loan:
+    """The loan for its page: schedule, repayments (with who posted and reversed them) and
+    classification history prefetched — a fixed number of queries whatever their numbers; 404 outside
+    the person's scope."""
+    queryset = Loan.objects.select_related(
+        "customer", "owner", "product_version", "disbursement", "disbursement__application"
+    ).prefetch_related(
+        Prefetch("installments", queryset=Installment.objects.order_by("period")),
+        Prefetch(
+            "repayments",
+            queryset=Repayment.objects.select_related("posted_by", "reversed_by").order_by(
+                "-value_date", "-id"
+            ),
+        ),
+        Prefetch(
+            "classification_changes",
+            queryset=ClassificationChange.objects.select_related("changed_by").order_by(
+                "-business_date", "-id"
+            ),
+        ),
+    )
+    return scope.get_visible_or_404(user, queryset, pk=loan_id)
+
+
+def installments_of_visible_loan(*, user: User, loan_id: int | str) -> list[Installment]:
+    """A loan's schedule with what has been paid of each instalment; 404 outside the scope."""
+    loan = scope.get_visible_or_404(user, Loan.objects.all(), pk=loan_id)
+    return list(Installment.objects.filter(loan=loan).order_by("period"))
+
+
+def repayments_of_visible_loan(*, user: User, loan_id: int | str) -> QuerySet[Repayment]:
+    """A loan's repayments, newest value date first; 404 outside the scope."""
+    loan = scope.get_visible_or_404(user, Loan.objects.all(), pk=loan_id)
+    return (
+        Repayment.objects.filter(loan=loan)
+        .select_related("loan", "posted_by", "reversed_by")
+        .order_by("-value_date", "-id")
+    )
+
+
+def repayment_get_visible(*, user: User, repayment_id: int | str) -> Repayment:
+    """A repayment with its loan; 404 outside the person's scope."""
+    queryset = Repayment.objects.select_related(
+        "loan", "loan__customer", "loan__owner", "posted_by", "reversed_by"
+    )
+    return scope.get_visible_or_404(user, queryset, pk=repayment_id)
+
+
+def classification_history_of_visible_loan(
+    *, user: User, loan_id: int | str
+) -> QuerySet[ClassificationChange]:
+    """A loan's five-category changes, newest first; 404 outside the scope."""
+    loan = scope.get_visible_or_404(user, Loan.objects.all(), pk=loan_id)
+    return (
+        ClassificationChange.objects.filter(loan=loan)
+        .select_related("changed_by")
+        .order_by("-business_date", "-id")
+    )
+
+
+def eod_runs() -> QuerySet[EodRun]:
+    """The end-of-day runs, newest business date first (the bank's, unscoped: the caller checks who
+    may read them)."""
+    return EodRun.objects.order_by("-business_date")
+
+
+def eod_run_get(business_date: date) -> EodRun:
+    """The run of one business date; 404 when there is none."""
+    run = EodRun.objects.filter(business_date=business_date).first()
+    if run is None:
+        raise Http404
+    return run
 
 
 def application_for_disbursement(*, user: User, application_id: int | str) -> Application:

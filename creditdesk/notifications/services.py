@@ -140,6 +140,7 @@ def outbox_put(
     channels: Sequence[str] = (Channel.IN_APP,),
     dedupe_key: str,
     address: str = "",
+    deliver_now: bool = True,
 ) -> list[OutboxMessage]:
     """Put one message per channel in the outbox, to be delivered once the caller's transaction commits.
 
@@ -150,7 +151,8 @@ def outbox_put(
     needs a ``recipient``; SMS and WeChat go to ``address`` (a phone number, an OpenID) — a message
     without one fails at delivery with the reason, it does not refuse the caller's change. ``link``: a
     page of CreditDesk (``/applications/42/``). Returns the messages of the event, one per channel, in
-    the order of ``channels`` (those put before included)."""
+    the order of ``channels`` (those put before included). ``deliver_now`` False: leave delivery to
+    `creditdesk deliver_notifications` (a batch putting thousands of reminders must not send them inline)."""
     if not transaction.get_connection().in_atomic_block:
         raise OutboxOutsideTransaction("outbox_put must run inside the caller's transaction.atomic")
     title, body, chosen = _validated(
@@ -187,7 +189,7 @@ def outbox_put(
     by_key = {m.dedupe_key: m for m in OutboxMessage.objects.filter(dedupe_key__in=keys.values())}
     messages = [by_key[key] for key in keys.values()]
     due = [m.pk for m in messages if m.status == OutboxStatus.PENDING]
-    if due:
+    if due and deliver_now:
         # robust: the caller's change has committed; a delivery problem is the retry's business, not an
         # error of the request that made the change.
         transaction.on_commit(partial(_deliver_after_commit, due), robust=True)

@@ -140,7 +140,7 @@ def _concession_ceiling(spec: ProductSpec) -> Decimal:
 
 def _check_kind(kind: str, specs: Sequence[ProductSpec]) -> None:
     """组合贷 is exactly one 公积金 part and one commercial part; every other kind asks for one loan."""
-    if kind not in {k.value for k in Kind}:
+    if kind not in {k.value for k in Kind} or kind == Kind.REFINANCE:
         raise DomainError("kind_unknown", _("申请类型无效。"), {"field": "kind"})
     if kind == Kind.COMBINATION:
         provident = [s for s in specs if isinstance(s.pricing, ProvidentPricing)]

@@ -45,10 +45,34 @@ class LoanInstallmentSerializer(serializers.ModelSerializer):
     fee = _money()
     payment = _money(help_text=_("本金 + 利息（费用另计）"))
     balance = _money(help_text=_("本期后剩余本金"))
+    principal_paid = _money()
+    interest_paid = _money()
+    fee_paid = _money()
+    penalty = _money(help_text=_("已计罚息"))
+    penalty_paid = _money()
+    compound = _money(help_text=_("已计复利"))
+    compound_paid = _money()
 
     class Meta:
         model = Installment
-        fields = ["period", "due_date", "payment", "principal", "interest", "fee", "balance"]
+        fields = [
+            "period",
+            "due_date",
+            "payment",
+            "principal",
+            "interest",
+            "fee",
+            "balance",
+            "principal_paid",
+            "interest_paid",
+            "fee_paid",
+            "penalty",
+            "penalty_paid",
+            "compound",
+            "compound_paid",
+            "settled_on",
+        ]
+        read_only_fields = fields
 
 
 class LoanSerializer(serializers.ModelSerializer):
@@ -61,6 +85,20 @@ class LoanSerializer(serializers.ModelSerializer):
     method_display = serializers.CharField(source="get_method_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     application = serializers.IntegerField(source="disbursement.application_id", read_only=True)
+    interest_receivable = _money()
+    penalty_receivable = _money(help_text=_("应收罚息及复利"))
+    fee_receivable = _money()
+    credit_balance = _money(help_text=_("溢缴款"))
+    overdue_principal = _money()
+    overdue_interest = _money()
+    # the five-category codes as strings: one schema enum per field would name the same choices four times
+    risk_class = serializers.CharField(
+        read_only=True, help_text=_("五级分类：normal、special_mention、substandard、doubtful、loss")
+    )
+    risk_class_display = serializers.CharField(source="get_risk_class_display", read_only=True)
+    risk_floor = serializers.CharField(read_only=True, help_text=_("规则下限（逾期天数等规则决定）"))
+    risk_manual = serializers.CharField(read_only=True, help_text=_("人工认定分类，空为未认定"))
+    borrower_floor = serializers.CharField(read_only=True, help_text=_("借款人层面分类下限"))
 
     class Meta:
         model = Loan
@@ -85,6 +123,23 @@ class LoanSerializer(serializers.ModelSerializer):
             "status_display",
             "principal_outstanding",
             "schedule_sha256",
+            "interest_receivable",
+            "penalty_receivable",
+            "fee_receivable",
+            "credit_balance",
+            "overdue_principal",
+            "overdue_interest",
+            "dpd",
+            "max_dpd",
+            "oldest_unpaid_due",
+            "next_due_date",
+            "accrued_through",
+            "closed_on",
+            "risk_class",
+            "risk_class_display",
+            "risk_floor",
+            "risk_manual",
+            "borrower_floor",
         ]
         read_only_fields = fields
 

@@ -121,6 +121,15 @@ class Loan(models.Model):
     # the rate penalty and 复利 accrue on (×(1 + uplift)): the contract rate, moved by a rate reset unless
     # the loan carries accrued penalty then (its basis is not split by rate period); null: annual_rate
     penalty_rate = PercentRateField(_("罚息基准利率（%）"), null=True, blank=True)
+    # 借新还旧: the loan this one was booked to repay (closed by it, status 已重组)
+    refinances = models.OneToOneField(
+        "self",
+        verbose_name=_("借新还旧所还原贷款"),
+        on_delete=models.PROTECT,
+        related_name="refinanced_by",
+        null=True,
+        blank=True,
+    )
     # --- restructuring (重组) under observation (RULES.md): at best 关注 until ``observation_ends_on``;
     # a missed payment or a second restructuring in it, or NPL when restructured: at best 次级
     restructured_on = models.DateField(_("重组日"), null=True, blank=True)

@@ -16,7 +16,8 @@ Rules (issue 16, item 5; PRODUCT.md §6):
   2. ``borrower_floor`` — the non-retail rule: a borrower (企业) with more than 10% of its balance here NPL
      has every loan here at best 次级; loans whose borrower no longer is get their own floor back.
   3. ``reminders`` — repayment reminders to the customer (SMS) for instalments due ``REMINDER_DAYS``
-     days after the next business day (default T-3 and the due day), once each.
+     days after the next business day (default T-3 and the due day), once each, queued for
+     `creditdesk deliver_notifications`; a catch-up run skips due dates already past.
   4. ``reconcile`` — each loan posted to today: its sub-ledger equals its ledger balances; the day's
      postings balance.
   5. ``report`` — the run report: work done, postings by account, the book by class, NPL ratio.
@@ -36,6 +37,8 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from creditdesk.accounts.models import User
+from creditdesk.core.audit import audit_record
 from creditdesk.core.enums import CustomerKind
 from creditdesk.core.exceptions import Conflict
 from creditdesk.core.fields import AmountField
@@ -107,14 +110,21 @@ def check_date(day: date) -> EodRun | None:
     return None
 
 
-def eod_run(*, business_date: date, worker: tuple[int, int] | None = None, chunk: int = CHUNK) -> EodRun:
+def eod_run(
+    *,
+    business_date: date,
+    worker: tuple[int, int] | None = None,
+    chunk: int = CHUNK,
+    actor: User | None = None,
+) -> EodRun:
     """Run (or finish) the end of day for ``business_date``; see the module docstring. With ``worker``,
     only that worker's share of step 1 is done and the run is left for the others (the worker that finds
-    no loan left of any share finishes the run)."""
+    no loan left of any share finishes the run). ``actor``: the person who started it by hand (audited;
+    their right to is checked by the caller, ``Action.EOD_RUN``); None: the scheduler."""
     done = check_date(business_date)
     if done is not None:
         return done
-    run = _start(business_date)
+    run = _start(business_date, actor)
     if "reprice" not in run.steps:
         if is_reset_day(business_date):
             _reprice_step(run, chunk=chunk)
@@ -152,13 +162,17 @@ def eod_catch_up(
 
 
 @transaction.atomic
-def _start(day: date) -> EodRun:
+def _start(day: date, actor: User | None) -> EodRun:
     run, created = EodRun.objects.select_for_update().get_or_create(
         business_date=day, defaults={"started_at": timezone.now(), "report": _empty_report()}
     )
     if not created:
         run.attempts += 1
         run.save(update_fields=["attempts"])
+    if actor is not None:
+        audit_record(
+            actor=actor, action="eod.run", target=run, after={"business_date": day, "attempt": run.attempts}
+        )
     return run
 
 
@@ -257,16 +271,21 @@ def _advance(run: EodRun, day: date, ids: list[int]) -> None:
     rows: dict[int, list[Installment]] = {loan.pk: [] for loan in loans}
     for item in Installment.objects.filter(loan_id__in=list(rows)).order_by("loan_id", "due_date", "period"):
         rows[item.loan_id].append(item)
-    counts = {"loans_processed": 0, "entries_posted": 0, "turned_overdue": 0, "closed": 0, "reclassified": 0}
+    outcomes = []
     for loan in loans:
         loaded = sync.load(loan, rows[loan.pk])
         loaded.book.accrue(day)
-        saved = sync.save(loaded, business_date=day, reference=f"eod:{day.isoformat()}", memo=_("日终"))
-        counts["loans_processed"] += 1
-        counts["entries_posted"] += saved.entries
-        counts["turned_overdue"] += saved.turned_overdue
-        counts["closed"] += saved.closed
-        counts["reclassified"] += saved.reclassified
+        outcomes.append(
+            sync.settle(loaded, business_date=day, reference=f"eod:{day.isoformat()}", memo=_("日终"))
+        )
+    sync.persist(outcomes)
+    counts = {
+        "loans_processed": len(outcomes),
+        "entries_posted": sum(o.saved.entries for o in outcomes),
+        "turned_overdue": sum(o.saved.turned_overdue for o in outcomes),
+        "closed": sum(o.saved.closed for o in outcomes),
+        "reclassified": sum(o.saved.reclassified for o in outcomes),
+    }
     locked = EodRun.objects.select_for_update().get(pk=run.pk)
     locked.report = {key: locked.report.get(key, 0) + value for key, value in counts.items()} | {
         key: value for key, value in locked.report.items() if key not in counts
@@ -324,9 +343,12 @@ def _borrower_floor_step(run: EodRun) -> dict[str, Any]:
 
 def _reminders_step(run: EodRun) -> dict[str, Any]:
     opening = run.business_date + timedelta(days=1)
+    today = timezone.localdate()
     sent = 0
     for days in reminder_days():
         due = opening + timedelta(days=days)
+        if due < today:
+            continue  # a catch-up of past dates does not remind customers of due dates already gone
         items = (
             Installment.objects.filter(due_date=due, settled_on__isnull=True, loan__status__in=sync.OPEN)
             .select_related("loan", "loan__customer")
@@ -359,6 +381,7 @@ def _reminders_step(run: EodRun) -> dict[str, Any]:
                 channels=(Channel.SMS,),
                 address=phone,
                 dedupe_key=f"loan:{loan.pk}:due:{due.isoformat()}:T-{days}",
+                deliver_now=False,
             )
             sent += 1
     return {"reminders": sent}

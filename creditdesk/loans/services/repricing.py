@@ -134,4 +134,5 @@ def _tell_customer(loan: Loan, old: Decimal, new: Decimal, day: date, first) -> 
         channels=(Channel.SMS,),
         address=loan.customer.phone or "",
         dedupe_key=f"loan:{loan.pk}:reprice:{day.isoformat()}",
+        deliver_now=False,
     )

@@ -1,13 +1,19 @@
 """The loans app in the generated access matrix (``creditdesk/core/testing/access.py``): the
-disbursement form and API on a signed application of cm_a's 张三, and a loan already booked."""
+disbursement form and API on a signed application of cm_a's 张三, a loan already booked with one
+repayment, and an end-of-day run left unfinished on a date long past (so that the bank's business date
+stays today for every other declaration)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.utils import timezone
 
 from creditdesk.accounts.tests.grids import CHANGES, SEES
-from creditdesk.core.testing.access import api, page
+from creditdesk.core.testing.access import ALLOW, FORBIDDEN, Grid, api, page
 from creditdesk.loans import services
+from creditdesk.loans.models import EodRun
+from creditdesk.loans.services.repayments import repayment_post
 from creditdesk.loans.tests.factories import make_signed_application
 
 
@@ -31,6 +37,15 @@ def build(w) -> None:
         payee_account="6222021234567890",
         idempotency_key="access-world",
     )
+    w.repayment = repayment_post(
+        actor=w.cm_a, loan_id=w.loan.pk, amount="100.00", idempotency_key="access-repayment"
+    )
+    EodRun.objects.create(
+        business_date=EOD_DAY, status="running", started_at=timezone.now(), report={"loans_processed": 0}
+    )
+
+
+EOD_DAY = date(2000, 1, 3)
 
 
 def _disbursement(w, me) -> dict:
@@ -55,6 +70,54 @@ DISBURSE = CHANGES
 ON_APPLICATION = {"application_id": lambda w, me: w.loan_application.pk}
 
 
+# 还款登记: Action.REPAYMENT_POST — whoever works the loan (its CM, the team lead) or a risk manager of the
+# branch; the head sees the loan and is refused.
+POSTS_REPAYMENT = SEES.but(
+    branch_head="--FN",
+    why="a repayment is recorded by whoever works the loan or by the branch's risk manager; the head reads",
+)
+# 冲正 and 人工认定五级分类: a risk manager of the loan's branch only (maker-checker: never the CM who
+# posted it); the others who see the loan are refused (403).
+RISK_OF_BRANCH = SEES.but(
+    manager="FNNN",
+    team_lead="-FNN",
+    branch_head="--FN",
+    why="reversal and classification are the branch risk manager's (maker-checker, 风险分类)",
+)
+# 日终: the bank's book, not a customer's — read by risk managers, branch heads and administrators
+# (anyone else 403, like the other monitoring pages); run by risk managers and administrators (EOD_RUN).
+EOD_READERS = Grid.by_role(
+    FORBIDDEN,
+    risk_manager=ALLOW,
+    branch_head=ALLOW,
+    admin=ALLOW,
+    why="the end-of-day reports (book by class, NPL ratio) are read by risk managers, heads and admins",
+)
+EOD_RUNNERS = Grid.by_role(
+    FORBIDDEN,
+    risk_manager=ALLOW,
+    admin=ALLOW,
+    why="an end-of-day run is started by hand only by a risk manager or an administrator (EOD_RUN)",
+)
+FUTURE = "2999-01-01"  # refused for its date (409 / a message) after the access check: nothing runs
+
+
+def _repayment(w, me) -> dict:
+    return {
+        "amount": "10.00",
+        "value_date": timezone.localdate().isoformat(),
+        "channel": "counter",
+        "reference": "",
+        "idempotency_key": "access-page",
+    }
+
+
+REPAYMENT_BODY = {"amount": "10.00", "channel": "counter"}
+REASON = {"reason": "款项误入本笔贷款"}
+CLASSIFY = {"risk_class": "special_mention", "reason": "借款人经营恶化"}
+ON_EOD_DAY = {"day": EOD_DAY.isoformat()}
+
+
 DECLARATIONS = [
     page("loans:customer_panel", SEES, subject="customer"),  # the 360 page's 贷款与还款 panel
     page("loans:disburse", DISBURSE, subject="loan_application", params=ON_APPLICATION),
@@ -76,7 +139,25 @@ DECLARATIONS = [
         subject="loan_application",
         body=_disbursement_body,
     ),
+    page("loans:repayment_new", POSTS_REPAYMENT, subject="loan"),
+    page("loans:repayment_new", POSTS_REPAYMENT, method="POST", subject="loan", data=_repayment),
+    page("loans:repayment_reverse", RISK_OF_BRANCH, subject="repayment"),
+    page("loans:repayment_reverse", RISK_OF_BRANCH, method="POST", subject="repayment", data=REASON),
+    page("loans:classify", RISK_OF_BRANCH, subject="loan"),
+    page("loans:classify", RISK_OF_BRANCH, method="POST", subject="loan", data=CLASSIFY),
+    page("loans:eod_list", EOD_READERS),
+    page("loans:eod_list", EOD_RUNNERS, method="POST", data={"business_date": FUTURE}),
+    page("loans:eod_detail", EOD_READERS, params=ON_EOD_DAY),
     api("GET /api/v1/loans/", SEES.as_list(), subject="loan", listed=True),
     api("GET /api/v1/loans/{id}/", SEES, subject="loan"),
     api("GET /api/v1/loans/{id}/repayment-notice/", SEES, subject="loan"),
+    api("GET /api/v1/loans/{id}/schedule/", SEES, subject="loan"),
+    api("GET /api/v1/loans/{id}/repayments/", SEES, subject="loan"),
+    api("POST /api/v1/loans/{id}/repayments/", POSTS_REPAYMENT, subject="loan", body=REPAYMENT_BODY),
+    api("POST /api/v1/repayments/{id}/reversal/", RISK_OF_BRANCH, subject="repayment", body=REASON),
+    api("POST /api/v1/loans/{id}/classification/", RISK_OF_BRANCH, subject="loan", body=CLASSIFY),
+    api("GET /api/v1/loans/{id}/classification-history/", SEES, subject="loan"),
+    api("GET /api/v1/eod-runs/", EOD_READERS),
+    api("POST /api/v1/eod-runs/", EOD_RUNNERS, body={"business_date": FUTURE}),
+    api("GET /api/v1/eod-runs/{date}/", EOD_READERS, params={"date": EOD_DAY.isoformat()}),
 ]

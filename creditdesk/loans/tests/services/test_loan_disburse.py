@@ -12,8 +12,9 @@ from creditdesk.agenda.models import Task
 from creditdesk.applications.models import Application, ConditionCheck, Contract, StageEvent
 from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
 from creditdesk.core.models import AuditEvent
-from creditdesk.loans import selectors, services
+from creditdesk.loans import selectors
 from creditdesk.loans.models import Disbursement, Installment, Loan
+from creditdesk.loans.services import disbursement as services
 from creditdesk.loans.tests.factories import make_signed_application
 
 pytestmark = pytest.mark.django_db

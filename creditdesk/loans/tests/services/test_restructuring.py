@@ -117,3 +117,33 @@ def test_a_write_off_needs_the_branch_heads_approval_and_keeps_recoveries(booked
     assert reconcile([loan.pk]) == [] and debit_credit_totals().balanced
     eod_run(business_date=date(2026, 5, 13))  # a written-off loan is not serviced any more
     assert Loan.objects.get(pk=booked.pk).accrued_through == loan.accrued_through
+
+
+def test_a_refinance_closes_the_old_loan_with_a_new_one_under_observation(booked, org):
+    from creditdesk.loans.services.refinance import loan_refinance
+
+    eod_run(business_date=date(2026, 1, 10))
+    eod_catch_up(until=date(2026, 2, 28))  # the business date is 03-01: instalment 1 is 19 days late
+    old = Loan.objects.get(pk=booked.pk)
+    new = loan_refinance(
+        actor=org.risk1,
+        loan_id=old.pk,
+        term_months=24,
+        method="equal_installment",
+        reason="经营困难，借新还旧",
+        financial_difficulty=True,
+    )
+    old.refresh_from_db()
+    # the payoff on 03-01: principal 100,000.00 + interest due 300.00 + 罚息 8,196.73 × 0.054 / 360 × 19 =
+    # 23.36 + 复利 300.00 × 0.054 / 360 × 19 = 0.86 + the running period's interest on the principal not
+    # yet due, 91,803.27 × 3.6% / 360 × 19 days = 174.43
+    assert new.principal == Decimal("100498.65")
+    assert (old.status, old.principal_outstanding, old.penalty_receivable) == (
+        "restructured",
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    assert new.refinances_id == old.pk and new.risk_class == "special_mention"
+    assert new.observation_ends_on is not None
+    assert Restructuring.objects.get(loan=old).kind == "refinance"
+    assert reconcile([old.pk, new.pk]) == [] and debit_credit_totals().balanced

@@ -240,7 +240,7 @@ def test_a_run_killed_half_way_finishes_with_the_same_state(booked, org, li, xyd
 
     close_days(date(2026, 1, 10), date(2026, 2, 10))
     calls = {"n": 0}
-    real = eod_module.sync.save
+    real = eod_module.sync.persist
 
     def crash_on_second(*args, **kwargs):
         calls["n"] += 1
@@ -250,12 +250,12 @@ def test_a_run_killed_half_way_finishes_with_the_same_state(booked, org, li, xyd
 
     # a second loan, so the day has two chunks of one loan each: the first commits, the second is killed
     second = book_loan(org, li, xyd, key="booked-2")
-    monkeypatch.setattr(eod_module.sync, "save", crash_on_second)
+    monkeypatch.setattr(eod_module.sync, "persist", crash_on_second)
     with pytest.raises(SystemExit):
         eod_run(business_date=date(2026, 2, 11), chunk=1)
     run = EodRun.objects.get(business_date=date(2026, 2, 11))
     assert run.status == "running"
-    monkeypatch.setattr(eod_module.sync, "save", real)
+    monkeypatch.setattr(eod_module.sync, "persist", real)
     eod_run(business_date=date(2026, 2, 11), chunk=1)
     run.refresh_from_db()
     first, other = Loan.objects.get(pk=booked.pk), Loan.objects.get(pk=second.pk)

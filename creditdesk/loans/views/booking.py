@@ -1,5 +1,5 @@
-"""Pages of the loans app: the disbursement form on an application, the loan list and page, and the
-repayment notice (page and PDF)."""
+"""Pages of booking: the disbursement form on an application, the loan list, the customer 360 panel
+and the repayment notice (page and PDF)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from creditdesk.loans import pdf, selectors, services
 from creditdesk.loans.filtersets import LoanFilterSet
 from creditdesk.loans.forms import DisburseForm
 from creditdesk.loans.models import Loan, PaymentMode
+from creditdesk.loans.services.disbursement import SIGNED
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def disburse(request: HttpRequest, application_id: int) -> HttpResponse:
         "application": application,
         "rows": rows,
         "form": form,
-        "signed": application.status == services.SIGNED,
+        "signed": application.status == SIGNED,
         "open": bool(open_rows),
     }
     return render(request, "loans/disburse.html", context)
@@ -144,13 +145,6 @@ def loan_list(request: HttpRequest) -> HttpResponse:
     loans = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = paginate(request, loans.order_by("-value_date", "-id"))
     return render(request, "loans/loan_list.html", {"filter": filterset, "page": page})
-
-
-@login_required
-@require_GET
-def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
-    loan = selectors.loan_get_visible(user=request.user, loan_id=loan_id)
-    return render(request, "loans/loan_detail.html", pdf.notice_context(loan))
 
 
 @login_required
