@@ -29,3 +29,11 @@ def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests hash with MD5 unless they test hashing itself
     (those set ``settings.PASSWORD_HASHERS`` back from ``config.settings``)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _small_demo_book(settings):
+    """`creditdesk seed` books a year of 5,000 loans for the demo; a test that runs the whole seed gets a
+    small book (a few loans over a month) unless it sets its own size (``test_seed_history``)."""
+    settings.CREDITDESK_DEMO_LOANS = 8
+    settings.CREDITDESK_DEMO_HISTORY_MONTHS = 1

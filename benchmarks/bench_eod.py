@@ -30,7 +30,8 @@ How:
    36 months / 等额本息 at 4.20 %) — that loan stays in the book (BENCH_EOD_LOANS + 1 loans in all).
 3. The synthetic book: BENCH_EOD_LOANS loans (default 30,000: at 100,000 the SQLite run took longer
    than run.py's 900 s BENCH_TIMEOUT on a 2-core host — 3.6 M instalments inserted in 263 s, then two
-   end-of-day runs of ~6,500 loans with events and ~6,700 reminders each at ~20–30 loans/s), all 36 months / 等额本息 at 4.20 % of
+   end-of-day runs of ~6,500 loans with events and ~6,700 reminders each at ~20–30 loans/s, before the
+   end-of-day writes were batched), all 36 months / 等额本息 at 4.20 % of
    30,000 / 80,000 / 150,000 / 200,000 yuan, manager1's, in "templates" computed with the real code:
    - 97 % are fresh: the schedule of ``applications.terms.part_schedule`` (digest, APR as the contract
      has them) for a value date one month before a first due date on D … D+29 (D = today, the typical
@@ -480,7 +481,8 @@ def write_book(
         else:
             cur.executemany("INSERT INTO bench_map VALUES (%s, %s, %s, %s, %s)", map_rows)
     log(
-        f"templates ({len(tpls)}) and map ({len(map_rows):,} loans) written in {time.perf_counter() - started:.1f} s"
+        f"templates ({len(tpls)}) and map ({len(map_rows):,} loans) written in "
+        f"{time.perf_counter() - started:.1f} s"
     )
 
     def insert(
@@ -587,15 +589,17 @@ def sql_pass(day: date) -> tuple[float, int]:
     if connection.vendor == "postgresql":
         dpd = "(%s::date - o.oldest)"
         update = (
-            "UPDATE loans_loan SET dpd = {dpd}, max_dpd = GREATEST(max_dpd, {dpd}), oldest_unpaid_due = o.oldest, "
-            "risk_floor = {floor}, risk_class = {floor}, status = CASE WHEN {dpd} > 0 THEN 'overdue' ELSE status END "
+            "UPDATE loans_loan SET dpd = {dpd}, max_dpd = GREATEST(max_dpd, {dpd}), "
+            "oldest_unpaid_due = o.oldest, risk_floor = {floor}, risk_class = {floor}, "
+            "status = CASE WHEN {dpd} > 0 THEN 'overdue' ELSE status END "
             "FROM ({sub}) o WHERE loans_loan.id = o.loan_id"
         )
     else:
         dpd = "CAST(julianday(%s) - julianday(o.oldest) AS INTEGER)"
         update = (
-            "UPDATE loans_loan SET dpd = {dpd}, max_dpd = MAX(max_dpd, {dpd}), oldest_unpaid_due = o.oldest, "
-            "risk_floor = {floor}, risk_class = {floor}, status = CASE WHEN {dpd} > 0 THEN 'overdue' ELSE status END "
+            "UPDATE loans_loan SET dpd = {dpd}, max_dpd = MAX(max_dpd, {dpd}), "
+            "oldest_unpaid_due = o.oldest, risk_floor = {floor}, risk_class = {floor}, "
+            "status = CASE WHEN {dpd} > 0 THEN 'overdue' ELSE status END "
             "FROM ({sub}) o WHERE loans_loan.id = o.loan_id"
         )
     floor = (
@@ -603,7 +607,8 @@ def sql_pass(day: date) -> tuple[float, int]:
         f"WHEN {dpd} <= 270 THEN 'substandard' WHEN {dpd} <= 360 THEN 'doubtful' ELSE 'loss' END"
     )
     sub = (
-        "SELECT i.loan_id, MIN(i.due_date) AS oldest FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id "
+        "SELECT i.loan_id, MIN(i.due_date) AS oldest FROM loans_installment i "
+        "JOIN loans_loan l ON l.id = i.loan_id "
         "WHERE i.due_date <= %s AND l.status IN ('active', 'overdue') AND (i.principal_paid < i.principal "
         "OR i.interest_paid < i.interest OR i.fee_paid < i.fee) GROUP BY i.loan_id"
     )
@@ -722,7 +727,8 @@ def run(postgres: bool) -> int:
     applications = max(1, -(-LOANS // PER_APPLICATION))
     rows = real_rows(applications)
     log(
-        f"organisation, XYD, {applications} customers and applications, 1 real loan: {time.perf_counter() - started:.1f} s"
+        f"organisation, XYD, {applications} customers and applications, 1 real loan: "
+        f"{time.perf_counter() - started:.1f} s"
     )
     rng = random.Random(SEED)
     began = time.perf_counter()
@@ -787,13 +793,20 @@ def run(postgres: bool) -> int:
     )
     typical_n = typical_report["loans_processed"]
     quiet_n = quiet_report["loans_processed"]
-    typical_how = f"eod_run({day}): {typical_n:,} loans with an event ({due_today:,} due that day + the overdue); {book_how}"
+    typical_how = (
+        f"eod_run({day}): {typical_n:,} loans with an event ({due_today:,} due that day + the overdue); "
+        f"{book_how}"
+    )
     quiet_how = (
         f"eod_run({quiet}): {quiet_n:,} loans with an event (the overdue; nothing falls due); {book_how}"
     )
-    sql_how = f"one UPDATE … FROM (unpaid instalments due ≤ {day} grouped by loan): {sql_rows:,} loans, rolled back; {book_how}"
+    sql_how = (
+        f"one UPDATE … FROM (unpaid instalments due ≤ {day} grouped by loan): {sql_rows:,} loans, "
+        f"rolled back; {book_how}"
+    )
     post_how = (
-        f"{postings} repayment_post of {REPAY_AMOUNT} by {writers} writer thread(s), own connection each, 1 in 5 "
+        f"{postings} repayment_post of {REPAY_AMOUNT} by {writers} writer thread(s), own connection each, "
+        "1 in 5 "
         f"to one of {HOT_LOANS} shared loans; {len(touched)} loans touched; {book_how}"
     )
     lines: list[tuple[str, Any, str, str, dict[str, Any]]] = [

@@ -15,7 +15,16 @@ from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.applications.models import Application, ApplicationPart
 from creditdesk.core.money import ZERO
-from creditdesk.loans.models import ClassificationChange, EodRun, Installment, Loan, LoanStatus, Repayment
+from creditdesk.loans.models import (
+    ClassificationChange,
+    EodRun,
+    Installment,
+    Loan,
+    LoanStatus,
+    Repayment,
+    Restructuring,
+    WriteOff,
+)
 
 # The statuses whose principal is still owed to the bank (统一授信 counts them).
 OUTSTANDING = (LoanStatus.ACTIVE, LoanStatus.OVERDUE)
@@ -132,3 +141,33 @@ def loan_balances(customer_ids: Iterable[int]) -> dict[int, Decimal]:
         .annotate(total=Sum("principal_outstanding"))
     )
     return {row["customer_id"]: row["total"] or ZERO for row in rows}
+
+
+# --- restructuring and write-off (展期, 借新还旧, 核销) ----------------------------------------------
+
+
+def restructurings_of_loan(loan: Loan) -> list[Restructuring]:
+    """A loan (already fetched through a scoped selector) 's extensions and refinance, newest first."""
+    return list(
+        Restructuring.objects.filter(loan=loan).select_related("done_by").order_by("-business_date", "-id")
+    )
+
+
+def write_off_of_loan(loan: Loan) -> WriteOff | None:
+    """A loan (already fetched through a scoped selector) 's write-off proposal or write-off, if any."""
+    return (
+        WriteOff.objects.filter(loan=loan).select_related("loan__owner", "proposed_by", "decided_by").first()
+    )
+
+
+def refinancing_loan_of(loan: Loan) -> Loan | None:
+    """The loan that repaid ``loan`` (借新还旧), if any (the same customer: the same scope)."""
+    return Loan.objects.filter(refinances=loan).only("pk", "number").first()
+
+
+def write_off_get_visible(*, user: User, write_off_id: int | str) -> WriteOff:
+    """A write-off with its loan; 404 outside the person's scope."""
+    queryset = WriteOff.objects.select_related(
+        "loan", "loan__customer", "loan__owner", "proposed_by", "decided_by"
+    )
+    return scope.get_visible_or_404(user, queryset, pk=write_off_id)

@@ -196,6 +196,58 @@ def outbox_put(
     return messages
 
 
+@dataclass(frozen=True)
+class Message:
+    """One event to announce with ``outbox_queue`` (the arguments of ``outbox_put``)."""
+
+    recipient: User | None
+    event: str
+    title: str
+    body: str
+    dedupe_key: str
+    link: str = ""
+    channels: tuple[str, ...] = (Channel.IN_APP,)
+    address: str = ""
+
+
+def outbox_queue(messages: Sequence[Message]) -> int:
+    """Put many events in the outbox at once (a batch's reminders): each checked as ``outbox_put`` checks
+    it, written with one insert (a key already there is left as it is), delivered later by
+    `creditdesk deliver_notifications`, never inline. Inside the caller's transaction. Returns the number
+    of messages offered."""
+    if not transaction.get_connection().in_atomic_block:
+        raise OutboxOutsideTransaction("outbox_queue must run inside the caller's transaction.atomic")
+    now = timezone.now()
+    rows = []
+    for message in messages:
+        title, body, chosen = _validated(
+            recipient=message.recipient,
+            event=message.event,
+            title=message.title,
+            body=message.body,
+            link=message.link,
+            channels=message.channels,
+            dedupe_key=message.dedupe_key,
+            address=message.address,
+        )
+        rows.extend(
+            OutboxMessage(
+                channel=channel,
+                recipient=message.recipient,
+                address=message.address or "",
+                event=message.event,
+                title=title,
+                body=body,
+                link=message.link or "",
+                dedupe_key=channel_key(message.dedupe_key, channel),
+                next_attempt_at=now,
+            )
+            for channel in chosen
+        )
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
 def _deliver_after_commit(message_ids: list[int]) -> None:
     outbox_deliver(message_ids=message_ids)
 

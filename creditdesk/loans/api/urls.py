@@ -3,6 +3,16 @@
 from django.urls import path
 
 from creditdesk.core.api.routers import ApiRouter
+from creditdesk.loans.api.restructuring import (
+    LoanExtensionPreviewView,
+    LoanExtensionsView,
+    LoanPrepaymentsView,
+    LoanRecoveriesView,
+    LoanRefinanceView,
+    LoanSettlementQuoteView,
+    LoanWriteOffView,
+    WriteOffDecisionView,
+)
 from creditdesk.loans.api.servicing import (
     EodRunDetailView,
     EodRunListView,
@@ -32,6 +42,18 @@ urlpatterns = [
         name="loan-classification-history",
     ),
     path("repayments/<id:id>/reversal/", RepaymentReversalView.as_view(), name="repayment-reversal"),
+    path("loans/<id:id>/settlement-quote/", LoanSettlementQuoteView.as_view(), name="loan-settlement-quote"),
+    path("loans/<id:id>/prepayments/", LoanPrepaymentsView.as_view(), name="loan-prepayments"),
+    path(
+        "loans/<id:id>/extension-preview/",
+        LoanExtensionPreviewView.as_view(),
+        name="loan-extension-preview",
+    ),
+    path("loans/<id:id>/extensions/", LoanExtensionsView.as_view(), name="loan-extensions"),
+    path("loans/<id:id>/refinance/", LoanRefinanceView.as_view(), name="loan-refinance"),
+    path("loans/<id:id>/write-off/", LoanWriteOffView.as_view(), name="loan-write-off"),
+    path("loans/<id:id>/recoveries/", LoanRecoveriesView.as_view(), name="loan-recoveries"),
+    path("write-offs/<id:id>/decision/", WriteOffDecisionView.as_view(), name="write-off-decision"),
     path("eod-runs/", EodRunListView.as_view(), name="eod-runs"),
     path("eod-runs/<str:date>/", EodRunDetailView.as_view(), name="eod-run"),
     *router.urls,

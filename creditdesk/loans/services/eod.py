@@ -54,7 +54,7 @@ from creditdesk.loans.services.calendar import last_closed_date
 from creditdesk.loans.services.reconciliation import reconcile
 from creditdesk.loans.services.repricing import FLOATING, is_reset_day, loan_reprice
 from creditdesk.notifications.choices import Channel, Event
-from creditdesk.notifications.services import outbox_put
+from creditdesk.notifications.services import Message, outbox_queue
 from creditdesk.products import selectors as product_selectors
 
 CHUNK = 200
@@ -344,7 +344,7 @@ def _borrower_floor_step(run: EodRun) -> dict[str, Any]:
 def _reminders_step(run: EodRun) -> dict[str, Any]:
     opening = run.business_date + timedelta(days=1)
     today = timezone.localdate()
-    sent = 0
+    messages: list[Message] = []
     for days in reminder_days():
         due = opening + timedelta(days=days)
         if due < today:
@@ -372,19 +372,19 @@ def _reminders_step(run: EodRun) -> dict[str, Any]:
                 "amount": format_yuan(owed - loan.credit_balance),
                 "when": when,
             }
-            phone = loan.customer.phone or ""
-            outbox_put(
-                recipient=None,
-                event=Event.REPAYMENT_DUE,
-                title=_("还款提醒"),
-                body=body,
-                channels=(Channel.SMS,),
-                address=phone,
-                dedupe_key=f"loan:{loan.pk}:due:{due.isoformat()}:T-{days}",
-                deliver_now=False,
+            messages.append(
+                Message(
+                    recipient=None,
+                    event=Event.REPAYMENT_DUE,
+                    title=_("还款提醒"),
+                    body=body,
+                    channels=(Channel.SMS,),
+                    address=loan.customer.phone or "",
+                    dedupe_key=f"loan:{loan.pk}:due:{due.isoformat()}:T-{days}",
+                )
             )
-            sent += 1
-    return {"reminders": sent}
+    outbox_queue(messages)
+    return {"reminders": len(messages)}
 
 
 # --- step 4 and 5: reconciliation and report ------------------------------------------------------------

@@ -393,7 +393,7 @@ def recovery_post(*, actor: User, loan_id: int, amount: object, idempotency_key:
         channel=RepaymentChannel.TRANSFER,
         kind=RepaymentKind.RECOVERY,
         idempotency_key=key,
-        allocation={"recovery": str(amount)},
+        allocation={"buckets": {}, "shares": [], "credit": "0.00", "recovery": str(amount)},
         posted_by=actor,
         posted_at=timezone.now(),
     )

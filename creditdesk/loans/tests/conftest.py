@@ -8,7 +8,10 @@ from datetime import date
 
 import pytest
 
+from creditdesk.loans.models import Loan
 from creditdesk.loans.services import loan_disburse
+from creditdesk.loans.services.eod import eod_catch_up, eod_run
+from creditdesk.loans.services.repayments import repayment_post
 from creditdesk.loans.tests.factories import make_signed_application
 from creditdesk.products import services as product_services
 from creditdesk.solutions.tests.conftest import li, small_catalogue  # noqa: F401 — fixtures
@@ -43,7 +46,7 @@ def signed(org, li, xyd):  # noqa: F811
 VALUE_DATE = date(2026, 1, 10)
 
 
-def book_loan(org, customer, product_version, key: str = "booked-1"):
+def book_loan(org, customer, product_version, key: str = "booked-1", value_date: date = VALUE_DATE):
     """A loan of ``customer``: 100,000 / 12 months / 等额本息 at 3.60 %, disbursed on 2026-01-10
     (instalment 1 due 2026-02-10: 8,196.73 principal + 300.00 interest = 8,496.73, RULES.md's figure)."""
     application = make_signed_application(
@@ -53,13 +56,13 @@ def book_loan(org, customer, product_version, key: str = "booked-1"):
         amount="100000.00",
         term_months=12,
         annual_rate="3.6000",
-        value_date=VALUE_DATE,
+        value_date=value_date,
     )
     return loan_disburse(
         actor=application.owner,
         application_id=application.pk,
         part_id=application.parts.get().pk,
-        value_date=VALUE_DATE,
+        value_date=value_date,
         mode="entrusted",
         payee_name="北京美家装饰有限公司",
         payee_account="6222021234567890",
@@ -73,3 +76,27 @@ def book_loan(org, customer, product_version, key: str = "booked-1"):
 def booked(org, li, xyd):  # noqa: F811
     """李四's loan of ``book_loan``."""
     return book_loan(org, li, xyd)
+
+
+@pytest.fixture
+def paid_once(booked, org):
+    """李四's loan with instalment 1 paid on its due date; the business date is then 2026-03-01."""
+    eod_run(business_date=date(2026, 1, 10))
+    eod_catch_up(until=date(2026, 2, 9))
+    repayment_post(
+        actor=org.cm_a,
+        loan_id=booked.pk,
+        amount="8496.73",
+        idempotency_key="p1",
+        value_date=date(2026, 2, 10),
+    )
+    eod_catch_up(until=date(2026, 2, 28))
+    return Loan.objects.get(pk=booked.pk)
+
+
+@pytest.fixture
+def npl(booked):
+    """李四's loan never repaid, 91 days past due on 2026-05-12: 次级 (NPL)."""
+    eod_run(business_date=date(2026, 1, 10))
+    eod_catch_up(until=date(2026, 5, 12))
+    return Loan.objects.get(pk=booked.pk)

@@ -15,25 +15,8 @@ from creditdesk.loans.models import Installment, Loan
 from creditdesk.loans.services.eod import eod_catch_up, eod_run
 from creditdesk.loans.services.prepayment import prepayment_post, settlement_quote
 from creditdesk.loans.services.reconciliation import reconcile
-from creditdesk.loans.services.repayments import repayment_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paid_once(booked, org):
-    """Instalment 1 paid on its due date; the bank's business date is then 2026-03-01."""
-    eod_run(business_date=date(2026, 1, 10))
-    eod_catch_up(until=date(2026, 2, 9))
-    repayment_post(
-        actor=org.cm_a,
-        loan_id=booked.pk,
-        amount="8496.73",
-        idempotency_key="p1",
-        value_date=date(2026, 2, 10),
-    )
-    eod_catch_up(until=date(2026, 2, 28))
-    return Loan.objects.get(pk=booked.pk)
 
 
 def test_a_partial_prepayment_keeps_the_term_with_the_cores_new_schedule(paid_once, org):

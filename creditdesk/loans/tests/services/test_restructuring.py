@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def paid_once(booked, org):
+def paid_in_advance(booked, org):
+    """Instalment 1 paid on the drawdown day (held as credit, applied on its due date)."""
     eod_run(business_date=date(2026, 1, 10))
     repayment_post(
         actor=org.cm_a,
@@ -41,8 +42,8 @@ def paid_once(booked, org):
     return Loan.objects.get(pk=booked.pk)
 
 
-def test_an_extension_rebuilds_the_open_schedule_and_starts_the_observation(paid_once, org):
-    preview = extension_preview(loan=paid_once, months=6)
+def test_an_extension_rebuilds_the_open_schedule_and_starts_the_observation(paid_in_advance, org):
+    preview = extension_preview(loan=paid_in_advance, months=6)
     expected = build_schedule(
         LoanTerms(
             method=Method.EQUAL_INSTALLMENT,
@@ -57,12 +58,12 @@ def test_an_extension_rebuilds_the_open_schedule_and_starts_the_observation(paid
     assert preview.schedule.installments == expected.installments
     restructuring = loan_extend(
         actor=org.risk1,
-        loan_id=paid_once.pk,
+        loan_id=paid_in_advance.pk,
         months=6,
         reason="经营周转困难，申请展期",
         financial_difficulty=True,
     )
-    loan = Loan.objects.get(pk=paid_once.pk)
+    loan = Loan.objects.get(pk=paid_in_advance.pk)
     # observed from the first due date after it (2026-03-10) for two periods and a year: to 2027-03-10
     assert (restructuring.observation_ends_on, loan.observation_ends_on) == (
         date(2027, 3, 10),
@@ -80,17 +81,19 @@ def test_an_extension_rebuilds_the_open_schedule_and_starts_the_observation(paid
     assert reconcile([loan.pk]) == [] and debit_credit_totals().balanced
 
 
-def test_extensions_beyond_the_limit_and_by_a_cm_are_refused(paid_once, org):
+def test_extensions_beyond_the_limit_and_by_a_cm_are_refused(paid_in_advance, org):
     with pytest.raises(DomainError) as beyond:
-        extension_preview(loan=paid_once, months=13)
+        extension_preview(loan=paid_in_advance, months=13)
     assert beyond.value.code == "extension_beyond_limit"
     with pytest.raises(DomainError) as cm:
-        loan_extend(actor=org.cm_a, loan_id=paid_once.pk, months=3, reason="x", financial_difficulty=False)
+        loan_extend(
+            actor=org.cm_a, loan_id=paid_in_advance.pk, months=3, reason="x", financial_difficulty=False
+        )
     assert cm.value.code == "restructure_not_allowed"
     assert Restructuring.objects.count() == 0
 
 
-def test_a_write_off_needs_the_branch_heads_approval_and_keeps_recoveries(booked, org):
+def test_a_write_off_needs_the_branch_heads_approval_and_keeps_recoveries(booked, org, api_client):
     eod_run(business_date=date(2026, 1, 10))
     eod_catch_up(until=date(2026, 5, 12))  # instalment 1 unpaid 91 days: 次级
     loan = Loan.objects.get(pk=booked.pk)
@@ -111,6 +114,9 @@ def test_a_write_off_needs_the_branch_heads_approval_and_keeps_recoveries(booked
         == write_off.principal + write_off.interest + write_off.penalty + write_off.fee
     )
     recovery_post(actor=org.cm_a, loan_id=loan.pk, amount="1000", idempotency_key="rec-1")
+    api_client.force_authenticate(org.cm_a)  # the repayments list shows a recovery (no buckets)
+    listed = api_client.get(f"/api/v1/loans/{loan.pk}/repayments/")
+    assert listed.status_code == 200 and listed.json()["results"][0]["allocation"]["buckets"] == {}
     write_off.refresh_from_db()
     assert write_off.recovered == Decimal("1000.00")
     assert loan_account_balances([loan.pk])[loan.pk][Account.RECOVERY_INCOME] == Decimal("1000.00")

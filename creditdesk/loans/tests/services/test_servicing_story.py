@@ -3,7 +3,7 @@ backdated one, a reversal — each figure worked by hand (RULES.md: penalty at R
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -289,3 +289,25 @@ def test_manual_classification_only_downwards(booked, org):
     eod_run(business_date=date(2026, 2, 21))  # the batch keeps the judgement below the floor
     assert Loan.objects.get(pk=booked.pk).risk_class == "substandard"
     assert ClassificationChange.objects.filter(loan=booked, manual=True).count() == 1
+
+
+def test_reminders_go_out_three_days_before_and_on_the_due_date_once(org, li, xyd):
+    from django.utils import timezone
+
+    from creditdesk.finance.terms import due_date
+    from creditdesk.notifications.models import OutboxMessage
+
+    today = timezone.localdate()
+    target = today + timedelta(days=4)  # the first instalment falls due four days after today
+    value_date = due_date(target, -1)
+    if due_date(value_date, 1) != target:
+        pytest.skip("no drawdown a month before falls due on that day (end of a longer month)")
+    loan = book_loan(org, li, xyd, key="remind", value_date=value_date)
+    first_due = Installment.objects.get(loan=loan, period=1).due_date
+    assert first_due == target
+    eod_run(business_date=today)  # prepares tomorrow: T-3 reminders for instalments due today + 4
+    reminder = OutboxMessage.objects.get(event="repayment_due")
+    assert reminder.channel == "sms" and reminder.dedupe_key == f"loan:{loan.pk}:due:{first_due}:T-3:sms"
+    assert "8,496.73" in reminder.body and reminder.status == "pending"
+    eod_run(business_date=today)  # a rerun changes nothing
+    assert OutboxMessage.objects.filter(event="repayment_due").count() == 1
