@@ -292,13 +292,14 @@ def templates(day: date, rows: dict[str, Any]) -> list[dict[str, Any]]:
                     )
                 ]
                 if kind == "overdue":
-                    loaded = sync.load(loan, insts)
+                    loaded = sync.load(loan, [sync.Stored.of(item) for item in insts])
+                    by_period = {item.period: item for item in insts}
                     loaded.book.accrue(accrued)
                     after = loaded.book.totals()
                     before = loaded.before
                     terms = loaded.book.terms
                     for row in loaded.book.rows:
-                        item = loaded.installments[row.period]
+                        item = by_period[row.period]
                         item.principal_paid = from_fen(row.principal_paid)
                         item.interest_paid = from_fen(row.interest_paid)
                         item.fee_paid = from_fen(row.fee_paid)

@@ -268,9 +268,7 @@ def _advance(run: EodRun, day: date, ids: list[int]) -> None:
         for loan in locks.loans_lock(ids)
         if loan.status in sync.OPEN and (loan.accrued_through or loan.value_date) < day
     ]
-    rows: dict[int, list[Installment]] = {loan.pk: [] for loan in loans}
-    for item in Installment.objects.filter(loan_id__in=list(rows)).order_by("loan_id", "due_date", "period"):
-        rows[item.loan_id].append(item)
+    rows = sync.stored_rows([loan.pk for loan in loans])
     outcomes = []
     for loan in loans:
         loaded = sync.load(loan, rows[loan.pk])

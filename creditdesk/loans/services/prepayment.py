@@ -141,7 +141,7 @@ def settlement_quote(*, loan: Loan, on: date) -> SettlementQuote:
             % {"today": today.isoformat(), "maturity": loan.maturity_date.isoformat()},
         )
     items = list(loan.installments.order_by("due_date", "period"))
-    loaded = sync.load(loan, items)
+    loaded = sync.load(loan)
     loaded.book.accrue(on)
     totals = loaded.book.totals()
     due_rows = [row for row in loaded.book.rows if row.due_date == on and row.settled_on is None]
@@ -198,7 +198,7 @@ def prepayment_post(
         )
     on = business_date()
     items = list(loan.installments.order_by("due_date", "period"))
-    loaded = sync.load(loan, items)
+    loaded = sync.load(loan)
     if on < loaded.book.accrued_through:
         raise _refuse("prepayment_date_invalid", _("提前还款只能在当前营业日办理。"))
     loaded.book.accrue(on)

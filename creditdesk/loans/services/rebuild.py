@@ -21,7 +21,7 @@ from creditdesk.finance.servicing import Row
 from creditdesk.finance.terms import LoanTerms
 from creditdesk.loans.choices import InstallmentKind
 from creditdesk.loans.models import Installment
-from creditdesk.loans.services.sync import Loaded
+from creditdesk.loans.services.sync import Loaded, Stored
 
 
 def replace_open_schedule(
@@ -60,7 +60,7 @@ def replace_open_schedule(
     ]
     Installment.objects.bulk_create(created)
     for item in created:
-        loaded.installments[item.period] = item
+        loaded.installments[item.period] = Stored.of(item)
         book.rows.append(
             Row(item.period, item.due_date, to_fen(item.principal), to_fen(item.interest), to_fen(item.fee))
         )

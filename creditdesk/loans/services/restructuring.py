@@ -189,8 +189,7 @@ def loan_extend(
     policy.require(actor, Action.LOAN_RESTRUCTURE, loan)
     preview = extension_preview(loan=loan, months=months)
     today = business_date()
-    items = list(loan.installments.order_by("due_date", "period"))
-    loaded = sync.load(loan, items)
+    loaded = sync.load(loan)
     loaded.book.accrue(today)
     created = replace_open_schedule(
         loaded,

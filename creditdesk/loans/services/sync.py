@@ -78,38 +78,114 @@ def penalty_terms(loan: Loan) -> PenaltyTerms:
     return PenaltyTerms(annual_rate=rate / HUNDRED, uplift=servicing_rules(loan).uplift)
 
 
+_ROW_FIELDS = (
+    "principal_paid",
+    "interest_paid",
+    "fee_paid",
+    "penalty",
+    "penalty_paid",
+    "compound",
+    "compound_paid",
+    "penalty_basis",
+    "compound_basis",
+    "settled_on",
+)
+_DUE_FIELDS = ("id", "loan_id", "period", "due_date", "principal", "interest", "fee")
+
+
+@dataclass(slots=True)
+class Stored:
+    """An instalment as the database holds it — amounts in fen, the columns' own integers — read and
+    written without model instances (the batch reads thousands a day; a model instance and a Decimal per
+    amount cost more than the arithmetic). ``state``: the values of ``_ROW_FIELDS``, in that order."""
+
+    pk: int
+    loan_id: int
+    period: int
+    due_date: date
+    principal: int
+    interest: int
+    fee: int
+    state: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, item: Installment) -> Stored:
+        """A freshly created instalment (nothing paid yet)."""
+        return cls(
+            item.pk,
+            item.loan_id,
+            item.period,
+            item.due_date,
+            to_fen(item.principal),
+            to_fen(item.interest),
+            to_fen(item.fee),
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, None),
+        )
+
+
+def _as_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def stored_rows(loan_ids: Sequence[int]) -> dict[int, list[Stored]]:
+    """The instalments of ``loan_ids`` by loan, in due-date order, read with one raw query."""
+    found: dict[int, list[Stored]] = {loan_id: [] for loan_id in loan_ids}
+    if not found:
+        return found
+    meta = Installment._meta
+    connection = connections[router.db_for_read(Installment)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in (*_DUE_FIELDS, *_ROW_FIELDS))
+    marks = ", ".join(["%s"] * len(found))
+    sql = (
+        f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote('loan_id')} IN ({marks}) "  # noqa: S608
+        f"ORDER BY {quote('loan_id')}, {quote('due_date')}, {quote('period')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(found))
+        for pk, loan_id, period, due, principal, interest, fee, *state in cursor.fetchall():
+            state[-1] = _as_date(state[-1])
+            found[loan_id].append(
+                Stored(pk, loan_id, period, _as_date(due), principal, interest, fee, tuple(state))  # type: ignore[arg-type]
+            )
+    return found
+
+
 @dataclass
 class Loaded:
     """A loan with its instalments (by period) and the book read from them."""
 
     loan: Loan
-    installments: dict[int, Installment]
+    installments: dict[int, Stored]
     book: LoanBook
     before: Totals
     repayments_changed: list[Repayment] = field(default_factory=list)
 
 
-def _row(item: Installment) -> Row:
+def _row(item: Stored) -> Row:
+    paid_p, paid_i, paid_f, _penalty, penalty_paid, _compound, compound_paid, p_basis, c_basis, settled = (
+        item.state
+    )
     return Row(
-        period=item.period,
-        due_date=item.due_date,
-        principal=to_fen(item.principal),
-        interest=to_fen(item.interest),
-        fee=to_fen(item.fee),
-        principal_paid=to_fen(item.principal_paid),
-        interest_paid=to_fen(item.interest_paid),
-        fee_paid=to_fen(item.fee_paid),
-        penalty_basis=item.penalty_basis,
-        compound_basis=item.compound_basis,
-        penalty_paid=to_fen(item.penalty_paid),
-        compound_paid=to_fen(item.compound_paid),
-        settled_on=item.settled_on,
+        item.period,
+        item.due_date,
+        item.principal,
+        item.interest,
+        item.fee,
+        principal_paid=paid_p,
+        interest_paid=paid_i,
+        fee_paid=paid_f,
+        penalty_basis=p_basis,
+        compound_basis=c_basis,
+        penalty_paid=penalty_paid,
+        compound_paid=compound_paid,
+        settled_on=settled,
     )
 
 
-def load(loan: Loan, installments: Sequence[Installment] | None = None) -> Loaded:
-    """The loan's book as stored (``installments``: already fetched, else read here)."""
-    items = list(installments) if installments is not None else list(loan.installments.all())
+def load(loan: Loan, installments: Sequence[Stored] | None = None) -> Loaded:
+    """The loan's book as stored (``installments``: already read with ``stored_rows``, else read here)."""
+    items = list(installments) if installments is not None else stored_rows([loan.pk])[loan.pk]
     book = LoanBook(
         rows=[_row(item) for item in items],
         accrued_through=loan.accrued_through or loan.value_date,
@@ -132,7 +208,7 @@ def replayed(loaded: Loaded, repayments: Sequence[Repayment], through: date) -> 
     """Replace ``loaded.book`` by the replay of the schedule with ``repayments`` through ``through``, and
     record each repayment's (possibly new) allocation."""
     dues = [
-        Due(item.period, item.due_date, to_fen(item.principal), to_fen(item.interest), to_fen(item.fee))
+        Due(item.period, item.due_date, item.principal, item.interest, item.fee)
         for item in loaded.installments.values()
     ]
     book, allocations = replay(
@@ -164,40 +240,27 @@ def describe(allocation: Any) -> dict[str, Any]:
 
 # --- writing back --------------------------------------------------------------------------------------
 
-_ROW_FIELDS = (
-    "principal_paid",
-    "interest_paid",
-    "fee_paid",
-    "penalty",
-    "penalty_paid",
-    "compound",
-    "compound_paid",
-    "penalty_basis",
-    "compound_basis",
-    "settled_on",
-)
 
-
-def _changed_installments(loaded: Loaded) -> list[Installment]:
+def _changed_installments(loaded: Loaded) -> list[Stored]:
+    """The instalments whose stored state differs from the book's (their ``state`` updated)."""
     terms = loaded.book.terms
     changed = []
     for row in loaded.book.rows:
         item = loaded.installments[row.period]
-        values = {
-            "principal_paid": from_fen(row.principal_paid),
-            "interest_paid": from_fen(row.interest_paid),
-            "fee_paid": from_fen(row.fee_paid),
-            "penalty": from_fen(terms.amount(row.penalty_basis)),
-            "penalty_paid": from_fen(row.penalty_paid),
-            "compound": from_fen(terms.amount(row.compound_basis)),
-            "compound_paid": from_fen(row.compound_paid),
-            "penalty_basis": row.penalty_basis,
-            "compound_basis": row.compound_basis,
-            "settled_on": row.settled_on,
-        }
-        if any(getattr(item, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(item, name, value)
+        state = (
+            row.principal_paid,
+            row.interest_paid,
+            row.fee_paid,
+            terms.amount(row.penalty_basis),
+            row.penalty_paid,
+            terms.amount(row.compound_basis),
+            row.compound_paid,
+            row.penalty_basis,
+            row.compound_basis,
+            row.settled_on,
+        )
+        if state != item.state:
+            item.state = state
             changed.append(item)
     return changed
 
@@ -221,7 +284,7 @@ class Outcome:
 
     loaded: Loaded
     business_date: date
-    rows: list[Installment]
+    rows: list[Stored]
     entries: list[EntrySpec]
     change: ClassificationChange | None
     saved: Saved
@@ -288,7 +351,7 @@ def persist(outcomes: Sequence[Outcome]) -> None:
     inserts, the instalments and the loans with one statement each (executemany), the changes of class,
     and the CM told of each loan that turned overdue."""
     journal_post_many([entry for outcome in outcomes for entry in outcome.entries])
-    _update(Installment, _ROW_FIELDS, [row for outcome in outcomes for row in outcome.rows])
+    _update_rows([row for outcome in outcomes for row in outcome.rows])
     _update(Loan, _LOAN_FIELDS, [outcome.loaded.loan for outcome in outcomes])
     changed = [r for outcome in outcomes for r in outcome.loaded.repayments_changed]
     if changed:
@@ -322,6 +385,21 @@ def save(
     )
     persist([outcome])
     return outcome.saved
+
+
+def _update_rows(rows: Sequence[Stored]) -> None:
+    """UPDATE the instalments' state (fen integers and the settled date, as stored) in one executemany."""
+    if not rows:
+        return
+    meta = Installment._meta
+    connection = connections[router.db_for_write(Installment)]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in _ROW_FIELDS)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    adapt = connection.ops.adapt_datefield_value
+    params = [[*row.state[:-1], adapt(row.state[-1]), row.pk] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _update(model: Any, fields: Sequence[str], objects: Sequence[Any]) -> None:
