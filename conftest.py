@@ -37,3 +37,14 @@ def _small_demo_book(settings):
     small book (a few loans over a month) unless it sets its own size (``test_seed_history``)."""
     settings.CREDITDESK_DEMO_LOANS = 8
     settings.CREDITDESK_DEMO_HISTORY_MONTHS = 1
+
+
+@pytest.fixture(autouse=True)
+def _fresh_servicing_rules():
+    """The servicing rules of a product version are cached by id (a saved version never changes); a test
+    database rolls back and may give the next test's version the same id, so each test starts afresh."""
+    from creditdesk.loans.services.sync import forget_servicing_rules
+
+    forget_servicing_rules()
+    yield
+    forget_servicing_rules()

@@ -73,6 +73,11 @@ def servicing_rules(loan: Loan) -> ServicingRules:
     return _rules_of_version(loan.product_version_id)
 
 
+def forget_servicing_rules() -> None:
+    """Drop the cached rules (tests: a rolled-back test database gives ids out again)."""
+    _rules_of_version.cache_clear()
+
+
 def penalty_terms(loan: Loan) -> PenaltyTerms:
     rate = loan.penalty_rate if loan.penalty_rate is not None else loan.annual_rate
     return PenaltyTerms(annual_rate=rate / HUNDRED, uplift=servicing_rules(loan).uplift)
