@@ -20,7 +20,7 @@ def loan_lock(loan_id: int) -> Loan:
     return loan
 
 
-def loans_lock(loan_ids: Iterable[int]) -> list[Loan]:
+def loans_lock(loan_ids: Iterable[int], *, related: tuple[str, ...] = ()) -> list[Loan]:
     """Several loans' rows, locked in ascending id order (for the batch: with the CM, not the customer —
     whose encrypted fields cost a decryption each — read only for the few loans that need it)."""
     return list(

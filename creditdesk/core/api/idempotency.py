@@ -59,6 +59,16 @@ def request_key(request: Request) -> str | None:
     return key
 
 
+def required_key(request: Request, message: str) -> str:
+    """The request's ``Idempotency-Key`` for an operation that cannot go without one (money received:
+    the key is also the service's own, so a resend by anyone posts once); ``idempotency_key_required``
+    (400) with ``message`` — saying which operation — when it is missing."""
+    key = request_key(request)
+    if key is None:
+        raise DomainError("idempotency_key_required", message, {"field": HEADER})
+    return key
+
+
 def _fingerprint(request: Request, kwargs: dict[str, Any]) -> str:
     body = json.dumps({"path": kwargs, "data": request.data}, sort_keys=True, default=str)
     return hashlib.sha256(body.encode()).hexdigest()

@@ -15,9 +15,12 @@ from rest_framework.response import Response
 
 from creditdesk.accounts import policy
 from creditdesk.core.actions import Action
-from creditdesk.core.api.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent, request_key
+from creditdesk.core.api.idempotency import (
+    IDEMPOTENCY_PARAMETER,
+    idempotent,
+    required_key,
+)
 from creditdesk.core.api.schema import may_conflict
-from creditdesk.core.exceptions import DomainError
 from creditdesk.finance.prepayment import KeepOption
 from creditdesk.loans import selectors
 from creditdesk.loans.api.servicing import RepaymentSerializer, _code
@@ -220,13 +223,6 @@ class RecoveryCreateSerializer(serializers.Serializer):
     )
 
 
-def _required_key(request: Request, message: str) -> str:
-    key = request_key(request)
-    if key is None:
-        raise DomainError("idempotency_key_required", message, {"field": HEADER})
-    return key
-
-
 REUSED = OpenApiResponse(description="同一幂等键已用于另一个不同的请求（idempotency_key_reused）。")
 
 
@@ -276,7 +272,7 @@ class LoanPrepaymentsView(GenericAPIView):
     def post(self, request: Request, id: int) -> Response:
         loan = selectors.loan_get_visible(user=request.user, loan_id=id)
         policy.require(request.user, Action.REPAYMENT_POST, loan)
-        key = _required_key(
+        key = required_key(
             request, _("提前还款须在请求头中提供 Idempotency-Key（同一笔提前还款重发时使用同一个键）。")
         )
         data = PrepaymentCreateSerializer(data=request.data)
@@ -430,7 +426,7 @@ class LoanRecoveriesView(GenericAPIView):
     def post(self, request: Request, id: int) -> Response:
         loan = selectors.loan_get_visible(user=request.user, loan_id=id)
         policy.require(request.user, Action.REPAYMENT_POST, loan)
-        key = _required_key(
+        key = required_key(
             request, _("登记核销后收回须在请求头中提供 Idempotency-Key（同一笔款项重发时使用同一个键）。")
         )
         data = RecoveryCreateSerializer(data=request.data)

@@ -17,9 +17,12 @@ from rest_framework.response import Response
 
 from creditdesk.accounts import policy
 from creditdesk.core.actions import Action
-from creditdesk.core.api.idempotency import HEADER, IDEMPOTENCY_PARAMETER, idempotent, request_key
+from creditdesk.core.api.idempotency import (
+    IDEMPOTENCY_PARAMETER,
+    idempotent,
+    required_key,
+)
 from creditdesk.core.api.schema import may_conflict
-from creditdesk.core.exceptions import DomainError
 from creditdesk.loans import selectors
 from creditdesk.loans.api.views import LoanInstallmentSerializer, LoanSerializer, _money
 from creditdesk.loans.choices import RepaymentChannel, RiskClassChoice
@@ -225,13 +228,9 @@ class LoanRepaymentsView(GenericAPIView):
         # asks the same again, under the loan's lock)
         loan = selectors.loan_get_visible(user=request.user, loan_id=id)
         policy.require(request.user, Action.REPAYMENT_POST, loan)
-        key = request_key(request)
-        if key is None:
-            raise DomainError(
-                "idempotency_key_required",
-                _("登记还款须在请求头中提供 Idempotency-Key（同一笔还款重发时使用同一个键）。"),
-                {"field": HEADER},
-            )
+        key = required_key(
+            request, _("登记还款须在请求头中提供 Idempotency-Key（同一笔还款重发时使用同一个键）。")
+        )
         data = RepaymentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -12,15 +12,15 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from creditdesk.accounts import policy, scope
+from creditdesk.accounts import policy
 from creditdesk.accounts.models import User
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
-from creditdesk.core.exceptions import Conflict, DomainError, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError
 from creditdesk.finance.classification import RiskClass
 from creditdesk.loans import locks
-from creditdesk.loans.models import ClassificationChange, Loan
-from creditdesk.loans.services import sync
+from creditdesk.loans.models import Loan
+from creditdesk.loans.services import inputs, sync
 from creditdesk.loans.services.calendar import business_date
 
 REASON_MAX = 300
@@ -29,17 +29,10 @@ REASON_MAX = 300
 @transaction.atomic(durable=True)
 def loan_classify(*, actor: User, loan_id: int, risk_class: str | None, reason: str) -> Loan:
     """Set (or withdraw, ``risk_class`` None) a risk manager's judgement of the loan's class."""
-    reason = (reason or "").strip()
-    if not reason or len(reason) > REASON_MAX:
-        raise DomainError(
-            "reason_required",
-            _("请填写认定理由（不超过 %(n)s 字）。") % {"n": REASON_MAX},
-            {"field": "reason"},
-        )
+    reason = inputs.reason(reason, limit=REASON_MAX, message=_("请填写认定理由（不超过 %(n)s 字）。"))
     if risk_class is not None and risk_class not in {member.value for member in RiskClass}:
         raise DomainError("risk_class_invalid", _("五级分类无效。"), {"field": "risk_class"})
-    if not scope.visible(actor, Loan.objects.filter(pk=loan_id)).exists():
-        raise NotFound("loan_not_found", _("没有这笔贷款。"))
+    inputs.require_loan_visible(actor, loan_id)
     loan = locks.loan_lock(loan_id)
     policy.require(actor, Action.LOAN_CLASSIFY, loan)
     if loan.status not in sync.OPEN:
@@ -56,23 +49,12 @@ def loan_classify(*, actor: User, loan_id: int, risk_class: str | None, reason: 
             {"field": "risk_class", "floor": str(floor)},
         )
     before = {"risk_class": loan.risk_class, "risk_manual": loan.risk_manual}
-    current = chosen or floor
-    today = business_date()
     loan.risk_manual = chosen.value if chosen is not None else ""
-    loan.risk_floor = floor
-    if current != loan.risk_class:
-        ClassificationChange.objects.create(
-            loan=loan,
-            business_date=today,
-            from_class=loan.risk_class,
-            to_class=current,
-            floor=floor,
-            dpd=loan.dpd,
-            manual=True,
-            reason=reason,
-            changed_by=actor,
-        )
-        loan.risk_class = current
+    change = sync.classification_change(
+        loan, business_date=business_date(), actor=actor, reason=reason, manual=True
+    )
+    if change is not None:
+        change.save()
     loan.save(update_fields=["risk_class", "risk_floor", "risk_manual"])
     audit_record(
         actor=actor,

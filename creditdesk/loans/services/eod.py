@@ -176,8 +176,11 @@ def _start(day: date, actor: User | None) -> EodRun:
     return run
 
 
+COUNTS = ("loans_processed", "entries_posted", "turned_overdue", "closed", "reclassified")
+
+
 def _empty_report() -> dict[str, Any]:
-    return {"loans_processed": 0, "entries_posted": 0, "turned_overdue": 0, "closed": 0, "reclassified": 0}
+    return dict.fromkeys(COUNTS, 0)
 
 
 def _mark(run: EodRun, name: str) -> None:
@@ -224,7 +227,9 @@ def _reprice_step(run: EodRun, *, chunk: int) -> None:
         with transaction.atomic():
             repriced = sum(
                 loan_reprice(loan, day, lpr=lpr, provident=provident)
-                for loan in locks.loans_lock(ids[start : start + chunk])
+                for loan in locks.loans_lock(
+                    ids[start : start + chunk], related=("customer", "disbursement__part__product_version")
+                )
                 if (loan.accrued_through or loan.value_date) < day
             )
             locked = EodRun.objects.select_for_update().get(pk=run.pk)
@@ -285,9 +290,7 @@ def _advance(run: EodRun, day: date, ids: list[int]) -> None:
         "reclassified": sum(o.saved.reclassified for o in outcomes),
     }
     locked = EodRun.objects.select_for_update().get(pk=run.pk)
-    locked.report = {key: locked.report.get(key, 0) + value for key, value in counts.items()} | {
-        key: value for key, value in locked.report.items() if key not in counts
-    }
+    locked.report = {**locked.report, **{key: locked.report.get(key, 0) + n for key, n in counts.items()}}
     locked.save(update_fields=["report"])
 
 

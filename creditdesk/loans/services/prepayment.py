@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 
 from creditdesk.accounts import policy
 from creditdesk.accounts.models import User
-from creditdesk.applications.terms import part_terms
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import Conflict, DomainError
@@ -37,35 +36,16 @@ from creditdesk.core.money import ZERO, from_fen, to_fen
 from creditdesk.finance.prepayment import KeepOption, PrepaymentResult, prepay
 from creditdesk.finance.schedule import Installment as Scheduled
 from creditdesk.finance.schedule import Schedule
-from creditdesk.finance.terms import CalculationError, FeeTiming, LoanTerms
+from creditdesk.finance.terms import CalculationError
 from creditdesk.ledger.chart import EntryKind
 from creditdesk.loans import locks
 from creditdesk.loans.choices import InstallmentKind, RepaymentChannel, RepaymentKind
 from creditdesk.loans.models import Installment, Loan, Repayment
-from creditdesk.loans.services import sync
+from creditdesk.loans.services import inputs, sync
 from creditdesk.loans.services.calendar import business_date
-from creditdesk.loans.services.rebuild import replace_open_schedule
-from creditdesk.loans.services.repayments import _validate_key, _visible_loan, parse_repayment_amount
+from creditdesk.loans.services.rebuild import contract_terms, replace_open_schedule
 
 HUNDRED = Decimal(100)
-
-
-def contract_terms(loan: Loan) -> LoanTerms:
-    """The terms the loan's open schedule is built on: the contract's, or those of the last rebuild."""
-    basis = loan.schedule_basis or {}
-    original = part_terms(loan.disbursement.part, loan.value_date)
-    if not basis:
-        return original
-    return LoanTerms(
-        method=original.method,
-        principal=Decimal(basis["principal"]),
-        annual_rate=Decimal(basis["annual_rate"]),
-        periods=int(basis["periods"]),
-        start_date=date.fromisoformat(basis["start_date"]),
-        frequency=original.frequency,
-        first_due_date=date.fromisoformat(basis["first_due_date"]),
-        fees=tuple(fee for fee in original.fees if fee.when != FeeTiming.UPFRONT),
-    )
 
 
 def open_schedule(loan: Loan, installments: list[Installment]) -> tuple[Schedule, int]:
@@ -182,11 +162,11 @@ def prepayment_post(
     channel: str = RepaymentChannel.COUNTER,
 ) -> Repayment:
     """Prepay ``amount`` of principal (None: settle the loan in full) on the business date."""
-    key = _validate_key(idempotency_key)
-    principal = None if amount is None else parse_repayment_amount(amount)
+    key = inputs.idempotency_key(idempotency_key)
+    principal = None if amount is None else inputs.repayment_amount(amount)
     if keep not in {option.value for option in KeepOption}:
         raise _refuse("keep_unknown", _("请选择“期限不变，月供减少”或“月供不变，期限缩短”。"), "keep")
-    _visible_loan(actor, loan_id)
+    inputs.require_loan_visible(actor, loan_id)
     loan = locks.loan_lock(loan_id)
     policy.require(actor, Action.REPAYMENT_POST, loan)
     first = Repayment.objects.filter(loan=loan, idempotency_key=key).first()

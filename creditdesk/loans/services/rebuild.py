@@ -3,7 +3,8 @@ have in common.
 
 The instalments due after the day are replaced by new ones (none of them may have been paid: a credit
 balance is only applied on a due date), on a loan whose book is loaded and accrued to the day; the terms
-they were built from are kept on the loan (``Loan.schedule_basis``) for the next rebuild. The caller then
+they were built from are kept on the loan (``Loan.schedule_basis``) for the next rebuild, and read back
+by ``contract_terms``. The caller then
 saves the book (``sync.save``), which posts whatever became receivable or was paid.
 """
 
@@ -11,16 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from creditdesk.applications.terms import part_terms
 from creditdesk.core.exceptions import Conflict
 from creditdesk.core.money import to_fen
 from creditdesk.finance.schedule import Installment as Scheduled
 from creditdesk.finance.servicing import Row
-from creditdesk.finance.terms import LoanTerms
+from creditdesk.finance.terms import FeeTiming, LoanTerms
 from creditdesk.loans.choices import InstallmentKind
-from creditdesk.loans.models import Installment
+from creditdesk.loans.models import Installment, Loan
 from creditdesk.loans.services.sync import Loaded, Stored
 
 
@@ -78,3 +81,21 @@ def replace_open_schedule(
         loan.maturity_date = created[-1].due_date
     loan.save(update_fields=["schedule_basis", "maturity_date"])
     return created
+
+
+def contract_terms(loan: Loan) -> LoanTerms:
+    """The terms the loan's open schedule is built on: the contract's, or those of the last rebuild."""
+    basis = loan.schedule_basis or {}
+    original = part_terms(loan.disbursement.part, loan.value_date)
+    if not basis:
+        return original
+    return LoanTerms(
+        method=original.method,
+        principal=Decimal(basis["principal"]),
+        annual_rate=Decimal(basis["annual_rate"]),
+        periods=int(basis["periods"]),
+        start_date=date.fromisoformat(basis["start_date"]),
+        frequency=original.frequency,
+        first_due_date=date.fromisoformat(basis["first_due_date"]),
+        fees=tuple(fee for fee in original.fees if fee.when != FeeTiming.UPFRONT),
+    )

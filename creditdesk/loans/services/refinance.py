@@ -40,12 +40,11 @@ from creditdesk.ledger.chart import EntryKind
 from creditdesk.loans import locks
 from creditdesk.loans.choices import PaymentMode, RepaymentChannel, RepaymentKind, RestructuringKind
 from creditdesk.loans.models import Disbursement, Loan, LoanStatus, Repayment, Restructuring
-from creditdesk.loans.services import sync
+from creditdesk.loans.services import inputs, sync
 from creditdesk.loans.services.calendar import business_date
 from creditdesk.loans.services.disbursement import book_disbursed_part
 from creditdesk.loans.services.rebuild import replace_open_schedule
-from creditdesk.loans.services.repayments import _visible_loan
-from creditdesk.loans.services.restructuring import _reason
+from creditdesk.loans.services.restructuring import restructuring_reason
 
 HUNDRED = Decimal(100)
 
@@ -73,12 +72,12 @@ def loan_refinance(
     financial_difficulty: bool,
 ) -> Loan:
     """借新还旧 (see the module rules). Returns the new loan."""
-    reason = _reason(reason)
+    reason = restructuring_reason(reason)
     try:
         term = int(str(term_months))
     except (TypeError, ValueError):
         raise DomainError("term_invalid", _("请输入新贷款期限（月）。"), {"field": "term_months"}) from None
-    _visible_loan(actor, loan_id)
+    inputs.require_loan_visible(actor, loan_id)
     old = locks.loan_lock(loan_id)
     policy.require(actor, Action.LOAN_RESTRUCTURE, old)
     if old.status not in sync.OPEN:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,50 +31,15 @@ from creditdesk.accounts.models import User
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import Conflict, DomainError, NotFound
-from creditdesk.core.money import is_fen_amount, parse_decimal, to_fen
+from creditdesk.core.money import to_fen
 from creditdesk.ledger.chart import EntryKind
 from creditdesk.loans import locks
 from creditdesk.loans.choices import RepaymentChannel, RepaymentStatus
-from creditdesk.loans.models import Loan, LoanStatus, Repayment
-from creditdesk.loans.services import sync
+from creditdesk.loans.models import LoanStatus, Repayment
+from creditdesk.loans.services import inputs, sync
 from creditdesk.loans.services.calendar import business_date
 
-KEY_MAX, REFERENCE_MAX, REASON_MAX = 100, 64, 200
-AMOUNT_MAX = Decimal("1000000000")  # one billion yuan: far above any loan, below the field's range
-
-
-def _refuse(code: str, message: str, field: str, **extra: Any) -> DomainError:
-    return DomainError(code, message, {"field": field, **extra})
-
-
-def parse_repayment_amount(value: object) -> Decimal:
-    """What a person or a program typed, as an exact amount of yuan (see the module rules)."""
-    try:
-        amount = value if isinstance(value, Decimal) else parse_decimal(value)
-    except (ValueError, TypeError):
-        raise _refuse("amount_invalid", _("请输入有效的还款金额（元）。"), "amount") from None
-    if not amount.is_finite() or not is_fen_amount(amount) or amount > AMOUNT_MAX:
-        raise _refuse("amount_invalid", _("还款金额须为精确到分的金额。"), "amount")
-    if amount <= 0:
-        raise _refuse("amount_not_positive", _("还款金额须大于零。"), "amount")
-    return amount
-
-
-def _validate_key(key: object) -> str:
-    text = str(key or "").strip()
-    if not text or len(text) > KEY_MAX or not text.isprintable():
-        raise _refuse(
-            "idempotency_key_invalid",
-            _("幂等键须为 1–%(n)s 个可打印字符。") % {"n": KEY_MAX},
-            "idempotency_key",
-        )
-    return text
-
-
-def _visible_loan(actor: User, loan_id: int) -> None:
-    """404 before anything else when the loan is outside the person's scope (never a leak)."""
-    if not scope.visible(actor, Loan.objects.filter(pk=loan_id)).exists():
-        raise NotFound("loan_not_found", _("没有这笔贷款。"))
+REFERENCE_MAX, REASON_MAX = 64, 200
 
 
 def repayment_post(
@@ -89,13 +53,13 @@ def repayment_post(
     reference: str = "",
 ) -> Repayment:
     """Post a repayment to a loan (the rules are the module's)."""
-    amount = parse_repayment_amount(amount)
-    key = _validate_key(idempotency_key)
+    amount = inputs.repayment_amount(amount)
+    key = inputs.idempotency_key(idempotency_key)
     if channel not in RepaymentChannel.values:
-        raise _refuse("channel_invalid", _("还款渠道无效。"), "channel")
+        raise inputs.refuse("channel_invalid", _("还款渠道无效。"), "channel")
     reference = (reference or "").strip()
     if len(reference) > REFERENCE_MAX:
-        raise _refuse(
+        raise inputs.refuse(
             "reference_too_long", _("交易流水号不能超过 %(n)s 个字符。") % {"n": REFERENCE_MAX}, "reference"
         )
     try:
@@ -138,7 +102,7 @@ def _post(
     channel: str,
     reference: str,
 ) -> Repayment:
-    _visible_loan(actor, loan_id)
+    inputs.require_loan_visible(actor, loan_id)
     loan = locks.loan_lock(loan_id)
     policy.require(actor, Action.REPAYMENT_POST, loan)
     first = Repayment.objects.filter(loan=loan, idempotency_key=key).first()
@@ -151,13 +115,13 @@ def _post(
     today = business_date()
     on = value_date or today
     if on > today:
-        raise _refuse(
+        raise inputs.refuse(
             "value_date_in_future",
             _("起息日不能晚于当前营业日 %(date)s。") % {"date": today.isoformat()},
             "value_date",
         )
     if on < loan.value_date:
-        raise _refuse(
+        raise inputs.refuse(
             "value_date_before_disbursement",
             _("起息日不能早于放款日 %(date)s。") % {"date": loan.value_date.isoformat()},
             "value_date",
@@ -213,11 +177,7 @@ def _post(
 def repayment_reverse(*, actor: User, repayment_id: int, reason: str) -> Repayment:
     """冲正 a repayment (a risk manager of the loan's branch, with a reason): see the module rules.
     A repayment already reversed is refused (``repayment_already_reversed``)."""
-    reason = (reason or "").strip()
-    if not reason or len(reason) > REASON_MAX:
-        raise _refuse(
-            "reason_required", _("请填写冲正原因（不超过 %(n)s 字）。") % {"n": REASON_MAX}, "reason"
-        )
+    reason = inputs.reason(reason, limit=REASON_MAX, message=_("请填写冲正原因（不超过 %(n)s 字）。"))
     found = (
         scope.visible(actor, Repayment.objects.filter(pk=repayment_id))
         .values_list("loan_id", flat=True)

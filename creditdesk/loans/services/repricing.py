@@ -28,8 +28,7 @@ from creditdesk.finance.schedule import PRECISION, build_schedule
 from creditdesk.finance.terms import DAYS_IN_YEAR, LoanTerms, Method
 from creditdesk.loans.models import Loan
 from creditdesk.loans.services import sync
-from creditdesk.loans.services.prepayment import contract_terms
-from creditdesk.loans.services.rebuild import replace_open_schedule
+from creditdesk.loans.services.rebuild import contract_terms, replace_open_schedule
 from creditdesk.notifications.choices import Channel, Event
 from creditdesk.notifications.services import outbox_put
 

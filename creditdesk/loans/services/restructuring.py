@@ -47,11 +47,9 @@ from creditdesk.ledger.services import signed_post
 from creditdesk.loans import locks
 from creditdesk.loans.choices import RepaymentChannel, RepaymentKind, RestructuringKind, WriteOffStatus
 from creditdesk.loans.models import Loan, LoanStatus, Repayment, Restructuring, WriteOff
-from creditdesk.loans.services import sync
+from creditdesk.loans.services import inputs, sync
 from creditdesk.loans.services.calendar import business_date
-from creditdesk.loans.services.prepayment import contract_terms
-from creditdesk.loans.services.rebuild import replace_open_schedule
-from creditdesk.loans.services.repayments import _validate_key, _visible_loan, parse_repayment_amount
+from creditdesk.loans.services.rebuild import contract_terms, replace_open_schedule
 
 REASON_MAX = 300
 
@@ -60,11 +58,9 @@ def _refuse(code: str, message: str, field: str = "months", **extra: Any) -> Dom
     return DomainError(code, message, {"field": field, **extra})
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason or len(reason) > REASON_MAX:
-        raise _refuse("reason_required", _("请填写原因（不超过 %(n)s 字）。") % {"n": REASON_MAX}, "reason")
-    return reason
+def restructuring_reason(text: str) -> str:
+    """The reason a restructuring or a write-off is recorded with (``reason_required``)."""
+    return inputs.reason(text, limit=REASON_MAX, message=_("请填写原因（不超过 %(n)s 字）。"))
 
 
 @dataclass(frozen=True)
@@ -183,8 +179,8 @@ def loan_extend(
     *, actor: User, loan_id: int, months: object, reason: str, financial_difficulty: bool
 ) -> Restructuring:
     """展期 (see the module rules): the open instalments replaced by the preview's schedule."""
-    reason = _reason(reason)
-    _visible_loan(actor, loan_id)
+    reason = restructuring_reason(reason)
+    inputs.require_loan_visible(actor, loan_id)
     loan = locks.loan_lock(loan_id)
     policy.require(actor, Action.LOAN_RESTRUCTURE, loan)
     preview = extension_preview(loan=loan, months=months)
@@ -271,8 +267,8 @@ def loan_extend(
 @transaction.atomic(durable=True)
 def writeoff_propose(*, actor: User, loan_id: int, reason: str) -> WriteOff:
     """核销申请 by a risk manager: an open NPL loan (``write_off_not_npl``), once (``write_off_exists``)."""
-    reason = _reason(reason)
-    _visible_loan(actor, loan_id)
+    reason = restructuring_reason(reason)
+    inputs.require_loan_visible(actor, loan_id)
     loan = locks.loan_lock(loan_id)
     policy.require(actor, Action.WRITE_OFF_PROPOSE, loan)
     if loan.status not in sync.OPEN:
@@ -373,9 +369,9 @@ def writeoff_decide(*, actor: User, write_off_id: int, approve: bool) -> WriteOf
 def recovery_post(*, actor: User, loan_id: int, amount: object, idempotency_key: str) -> Repayment:
     """核销后收回: money received on a written-off loan is recovery income (the sub-ledger stays zero);
     recorded as a repayment of kind recovery, once per key, and added to the write-off's recoveries."""
-    amount = parse_repayment_amount(amount)
-    key = _validate_key(idempotency_key)
-    _visible_loan(actor, loan_id)
+    amount = inputs.repayment_amount(amount)
+    key = inputs.idempotency_key(idempotency_key)
+    inputs.require_loan_visible(actor, loan_id)
     loan = locks.loan_lock(loan_id)
     policy.require(actor, Action.REPAYMENT_POST, loan)
     first = Repayment.objects.filter(loan=loan, idempotency_key=key).first()

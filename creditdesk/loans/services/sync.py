@@ -524,17 +524,18 @@ def rule_floor(loan: Loan) -> RiskClass:
 
 
 def classification_change(
-    loan: Loan, *, business_date: date, actor: User | None, reason: str = ""
+    loan: Loan, *, business_date: date, actor: User | None, reason: str = "", manual: bool = False
 ) -> ClassificationChange | None:
     """Set the loan's floor and class (a manual judgement stays while it is at or below the floor; a
     floor that falls below it replaces it) and return the change of class to record (unsaved), or None.
-    The caller saves the loan and the change."""
+    ``manual``: the change is a risk manager's judgement (``loans.services.classification``). The caller
+    saves the loan and the change."""
     floor = rule_floor(loan)
-    manual = RiskClass(loan.risk_manual) if loan.risk_manual else None
-    if manual is not None and manual.rank < floor.rank:
-        manual = None
+    judged = RiskClass(loan.risk_manual) if loan.risk_manual else None
+    if judged is not None and judged.rank < floor.rank:
+        judged = None
         loan.risk_manual = ""
-    current = manual or floor
+    current = judged or floor
     previous = loan.risk_class
     loan.risk_floor = floor
     if current == previous:
@@ -547,7 +548,7 @@ def classification_change(
         to_class=current,
         floor=floor,
         dpd=loan.dpd,
-        manual=False,
+        manual=manual,
         reason=reason
         or _("逾期 %(dpd)s 天，规则下限为「%(floor)s」。")
         % {"dpd": loan.dpd, "floor": RiskClass(floor).label},
