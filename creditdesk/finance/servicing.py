@@ -33,13 +33,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
 
 from creditdesk.core.enums import LabelledEnum, gettext_noop
 from creditdesk.core.exceptions import DomainError
 from creditdesk.finance.terms import DAYS_IN_YEAR
-
-PRECISION = 40
 
 
 class Bucket(LabelledEnum):
@@ -84,13 +84,19 @@ class PenaltyTerms:
     uplift: Decimal = Decimal("0.50")
     compound: bool = True
 
+    @cached_property
+    def _daily(self) -> tuple[int, int]:
+        """R × (1 + uplift) / 360 as an exact fraction: (numerator, denominator)."""
+        daily = Fraction(self.annual_rate) * (1 + Fraction(self.uplift)) / Fraction(DAYS_IN_YEAR)
+        return daily.numerator, daily.denominator
+
     def amount(self, basis: int) -> int:
-        """Penalty in fen for ``basis`` fen-days: basis × R × (1 + uplift) / 360, rounded half-up once."""
+        """Penalty in fen for ``basis`` fen-days: basis × R × (1 + uplift) / 360, rounded half-up once —
+        in exact integer arithmetic (the batch computes it for every overdue instalment every day)."""
         if basis <= 0:
             return 0
-        with localcontext(prec=PRECISION):
-            exact = Decimal(basis) * self.annual_rate * (1 + self.uplift) / DAYS_IN_YEAR
-        return int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+        numerator, denominator = self._daily
+        return (2 * basis * numerator + denominator) // (2 * denominator)
 
 
 @dataclass

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,7 +49,7 @@ from creditdesk.ledger.models import JournalEntry, JournalLine
 from creditdesk.loans import locks
 from creditdesk.loans.choices import EodStatus
 from creditdesk.loans.models import ClassificationChange, EodRun, Installment, Loan
-from creditdesk.loans.services import sync
+from creditdesk.loans.services import eod_sets, sync
 from creditdesk.loans.services.calendar import last_closed_date
 from creditdesk.loans.services.reconciliation import reconcile
 from creditdesk.loans.services.repricing import FLOATING, is_reset_day, loan_reprice
@@ -246,10 +246,12 @@ def _pending_loans(day: date) -> Any:
     )
 
 
-def _chunks(day: date, worker: tuple[int, int] | None, size: int) -> Iterator[list[int]]:
+def _chunks(loans: QuerySet[Loan], worker: tuple[int, int] | None, size: int) -> Iterator[list[int]]:
+    """The ids of ``loans`` (this worker's share) in ascending chunks of ``size``, read a chunk at a time
+    (a chunk done no longer matches, one left alone stays behind the cursor)."""
     after = 0
     while True:
-        queryset = _pending_loans(day).filter(pk__gt=after)
+        queryset = loans.filter(pk__gt=after)
         if worker is not None:
             k, n = worker
             queryset = queryset.annotate(share=Mod(F("pk"), n)).filter(share=k)
@@ -261,8 +263,15 @@ def _chunks(day: date, worker: tuple[int, int] | None, size: int) -> Iterator[li
 
 
 def _loans_step(run: EodRun, *, worker: tuple[int, int] | None, chunk: int) -> None:
+    """The set-based paths first (``eod_sets``: overdue loans accruing penalty, current loans billed),
+    then the engine for every loan with an event they left."""
     day = run.business_date
-    for ids in _chunks(day, worker, chunk):
+    for path in eod_sets.PATHS:
+        for ids in _chunks(path.candidates(day), worker, eod_sets.CHUNK):
+            with transaction.atomic():
+                done = path.advance(day, ids)
+                _count(run, {"loans_processed": done.loans, "entries_posted": done.entries})
+    for ids in _chunks(_pending_loans(day), worker, chunk):
         with transaction.atomic():
             _advance(run, day, ids)
 
@@ -274,21 +283,27 @@ def _advance(run: EodRun, day: date, ids: list[int]) -> None:
         if loan.status in sync.OPEN and (loan.accrued_through or loan.value_date) < day
     ]
     rows = sync.stored_rows([loan.pk for loan in loans])
+    reference, memo = eod_sets.labels(day)
     outcomes = []
     for loan in loans:
         loaded = sync.load(loan, rows[loan.pk])
         loaded.book.accrue(day)
-        outcomes.append(
-            sync.settle(loaded, business_date=day, reference=f"eod:{day.isoformat()}", memo=_("日终"))
-        )
+        outcomes.append(sync.settle(loaded, business_date=day, reference=reference, memo=memo))
     sync.persist(outcomes)
-    counts = {
-        "loans_processed": len(outcomes),
-        "entries_posted": sum(o.saved.entries for o in outcomes),
-        "turned_overdue": sum(o.saved.turned_overdue for o in outcomes),
-        "closed": sum(o.saved.closed for o in outcomes),
-        "reclassified": sum(o.saved.reclassified for o in outcomes),
-    }
+    _count(
+        run,
+        {
+            "loans_processed": len(outcomes),
+            "entries_posted": sum(o.saved.entries for o in outcomes),
+            "turned_overdue": sum(o.saved.turned_overdue for o in outcomes),
+            "closed": sum(o.saved.closed for o in outcomes),
+            "reclassified": sum(o.saved.reclassified for o in outcomes),
+        },
+    )
+
+
+def _count(run: EodRun, counts: dict[str, int]) -> None:
+    """Add ``counts`` to the run report, in the caller's transaction (with the work counted)."""
     locked = EodRun.objects.select_for_update().get(pk=run.pk)
     locked.report = {**locked.report, **{key: locked.report.get(key, 0) + n for key, n in counts.items()}}
     locked.save(update_fields=["report"])

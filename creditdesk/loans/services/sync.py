@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from creditdesk.accounts.models import User
 from creditdesk.agenda import services as agenda
 from creditdesk.agenda.choices import TaskKind
+from creditdesk.core.bulk import update_by_pk
 from creditdesk.core.money import from_fen, to_fen
 from creditdesk.finance.classification import Observation, RiskClass, dpd_floor, restructuring_floor, worse
 from creditdesk.finance.servicing import (
@@ -76,11 +77,19 @@ def servicing_rules(loan: Loan) -> ServicingRules:
 def forget_servicing_rules() -> None:
     """Drop the cached rules (tests: a rolled-back test database gives ids out again)."""
     _rules_of_version.cache_clear()
+    terms_of.cache_clear()
 
 
 def penalty_terms(loan: Loan) -> PenaltyTerms:
-    rate = loan.penalty_rate if loan.penalty_rate is not None else loan.annual_rate
-    return PenaltyTerms(annual_rate=rate / HUNDRED, uplift=servicing_rules(loan).uplift)
+    return terms_of(loan.penalty_rate, loan.annual_rate, loan.product_version_id)
+
+
+@lru_cache(maxsize=4096)
+def terms_of(penalty_rate: Decimal | None, annual_rate: Decimal, version_id: int) -> PenaltyTerms:
+    """The penalty terms of a loan with these columns: its penalty rate (the rate before a reset, kept
+    while penalty accrues) or else its contract rate, raised by its product version's uplift."""
+    rate = penalty_rate if penalty_rate is not None else annual_rate
+    return PenaltyTerms(annual_rate=rate / HUNDRED, uplift=_rules_of_version(version_id).uplift)
 
 
 _ROW_FIELDS = (
@@ -357,7 +366,7 @@ def persist(outcomes: Sequence[Outcome]) -> None:
     and the CM told of each loan that turned overdue."""
     journal_post_many([entry for outcome in outcomes for entry in outcome.entries])
     _update_rows([row for outcome in outcomes for row in outcome.rows])
-    _update(Loan, _LOAN_FIELDS, [outcome.loaded.loan for outcome in outcomes])
+    _update_loans([outcome.loaded.loan for outcome in outcomes])
     changed = [r for outcome in outcomes for r in outcome.loaded.repayments_changed]
     if changed:
         Repayment.objects.bulk_update(changed, ["allocation"])
@@ -393,38 +402,26 @@ def save(
 
 
 def _update_rows(rows: Sequence[Stored]) -> None:
-    """UPDATE the instalments' state (fen integers and the settled date, as stored) in one executemany."""
-    if not rows:
-        return
-    meta = Installment._meta
-    connection = connections[router.db_for_write(Installment)]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in _ROW_FIELDS)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-    adapt = connection.ops.adapt_datefield_value
-    params = [[*row.state[:-1], adapt(row.state[-1]), row.pk] for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    """UPDATE the instalments' state (fen integers and the settled date, as stored) in one statement."""
+    update_by_pk(Installment, _ROW_FIELDS, [[*row.state, row.pk] for row in rows])
 
 
-def _update(model: Any, fields: Sequence[str], objects: Sequence[Any]) -> None:
-    """UPDATE ``fields`` of ``objects`` by primary key, one parameterised statement run for all of them
-    (Django's ``bulk_update`` builds a CASE per row and field: far slower for thousands of rows)."""
-    if not objects:
+def _update_loans(loans: Sequence[Loan]) -> None:
+    """UPDATE the loans' servicing columns in one statement (Django's ``bulk_update`` builds a CASE per row
+    and field: far slower for thousands of rows)."""
+    if not loans:
         return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-    # only model metadata is interpolated (quoted names); every value is a parameter
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-    params = [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns] + [obj.pk]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    connection = connections[router.db_for_write(Loan)]
+    columns = [Loan._meta.get_field(name) for name in _LOAN_FIELDS]
+    update_by_pk(
+        Loan,
+        _LOAN_FIELDS,
+        [
+            [field.get_db_prep_save(getattr(loan, field.attname), connection) for field in columns]
+            + [loan.pk]
+            for loan in loans
+        ],
+    )
 
 
 _LOAN_FIELDS = (
@@ -473,14 +470,6 @@ def _difference(
     paid_penalty = (after.penalty_paid + after.compound_paid) - (before.penalty_paid + before.compound_paid)
     credit = after.credit - before.credit
     cash = paid_principal + paid_interest + paid_fee + paid_penalty + credit
-    accrual = {
-        Account.INTEREST_RECEIVABLE: billed_interest,
-        Account.INTEREST_INCOME: billed_interest,
-        Account.FEE_RECEIVABLE: billed_fee,
-        Account.FEE_INCOME: billed_fee,
-        Account.PENALTY_RECEIVABLE: accrued_penalty,
-        Account.PENALTY_INCOME: accrued_penalty,
-    }
     payment = {
         Account.CLEARING: cash,
         Account.LOANS_RECEIVABLE: -paid_principal,
@@ -489,12 +478,50 @@ def _difference(
         Account.PENALTY_RECEIVABLE: -paid_penalty,
         Account.CUSTOMER_CREDIT: credit,
     }
-    entries = []
-    for kind, deltas in ((accrual_kind, accrual), (cash_kind, payment)):
-        lines = signed_lines({account: from_fen(fen) for account, fen in deltas.items()})
-        if lines:
-            entries.append(EntrySpec(kind, business_date, tuple(lines), loan.pk, reference, memo, actor))
+    accrual = accrual_entry(
+        loan_id=loan.pk,
+        business_date=business_date,
+        billed_interest=billed_interest,
+        billed_fee=billed_fee,
+        accrued_penalty=accrued_penalty,
+        kind=accrual_kind,
+        reference=reference,
+        memo=memo,
+        actor=actor,
+    )
+    entries = [accrual] if accrual is not None else []
+    lines = signed_lines({account: from_fen(fen) for account, fen in payment.items()})
+    if lines:
+        entries.append(EntrySpec(cash_kind, business_date, tuple(lines), loan.pk, reference, memo, actor))
     return entries
+
+
+def accrual_entry(
+    *,
+    loan_id: int,
+    business_date: date,
+    billed_interest: int,
+    billed_fee: int,
+    accrued_penalty: int,
+    kind: str = EntryKind.ACCRUAL,
+    reference: str = "",
+    memo: str = "",
+    actor: User | None = None,
+) -> EntrySpec | None:
+    """The entry of what became receivable on a loan (fen): interest and fees billed, penalty and 复利
+    accrued (or their recomputation, negative) — receivable against income; None when nothing did."""
+    deltas = {
+        Account.INTEREST_RECEIVABLE: billed_interest,
+        Account.INTEREST_INCOME: billed_interest,
+        Account.FEE_RECEIVABLE: billed_fee,
+        Account.FEE_INCOME: billed_fee,
+        Account.PENALTY_RECEIVABLE: accrued_penalty,
+        Account.PENALTY_INCOME: accrued_penalty,
+    }
+    lines = signed_lines({account: from_fen(fen) for account, fen in deltas.items()})
+    if not lines:
+        return None
+    return EntrySpec(kind, business_date, tuple(lines), loan_id, reference, memo, actor)
 
 
 # --- classification ------------------------------------------------------------------------------------

@@ -1,0 +1,301 @@
+"""The end of day's set-based paths for its two commonest events (issue 16: "set-based SQL where it counts").
+
+On a typical day most loans with an event are one of two kinds. For them the batch reads a few columns
+with one query per chunk, computes in integer fen and writes each table with one statement
+(``core.bulk``), instead of loading each loan's whole book into the engine (``sync``):
+
+1. **penalty** — an overdue loan accrued through yesterday on which nothing falls due today: each
+   unsettled instalment due before today adds one day of penalty and 复利 basis (its unpaid principal and
+   interest, fen × 1 day), its penalty and 复利 are recomputed from the bases (``PenaltyTerms.amount``),
+   the overdue amounts and days past due follow; the difference is posted as one accrual entry
+   (应收罚息及复利 / 罚息收入).
+2. **billing** — a current loan whose first unsettled instalment falls due today, with no credit balance
+   to apply to it: the instalment's interest and fee become receivable (one accrual entry). Nothing else
+   changes until tomorrow, when it is paid or turns overdue. (A current loan is not touched between its
+   due dates, so it may have been accrued through any earlier day: nothing accrues on it meanwhile.)
+
+For these loans the engine would do exactly this (tested: ``tests/services/test_eod_sets.py`` runs both
+on one book and compares every row, column and ledger balance). Everything else goes to the engine: a
+loan that turns overdue (its CM is told), crosses a band of the class table, reaches 90 days past due for
+the first time, is restructured (the observation floor moves with the date), has something falling due
+on top of its arrears, a credit balance to apply, or an overdue loan not accrued through yesterday. The
+columns a path needs are re-read under the loans' row locks, so a repayment that came first simply takes
+the loan out of the path.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from creditdesk.core.bulk import update_by_pk
+from creditdesk.core.money import to_fen
+from creditdesk.finance.classification import dpd_floor
+from creditdesk.ledger.services import EntrySpec, journal_post_many
+from creditdesk.loans.models import Installment, Loan, LoanStatus
+from creditdesk.loans.services import sync
+
+CHUNK = 2000  # loans per transaction (and per IN list: under SQLite's bound-parameter limit)
+FIRST_NPL_WATCH_DPD = 90  # ``Loan.first_dpd90_on`` is set by the engine when a loan first reaches it
+
+
+def labels(day: date) -> tuple[str, str]:
+    """The reference and memo of the end of day's ledger entries for ``day``."""
+    return f"eod:{day.isoformat()}", _("日终")
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a path did to one chunk: loans moved to the end of the day, ledger entries posted."""
+
+    loans: int
+    entries: int
+
+
+def penalty_candidates(day: date) -> QuerySet[Loan]:
+    """Loans that may take the penalty path on ``day`` (``penalty_advance`` checks the rest)."""
+    return Loan.objects.filter(
+        status=LoanStatus.OVERDUE,
+        dpd__gt=0,
+        restructured_on__isnull=True,
+        accrued_through=day - timedelta(days=1),
+    )
+
+
+def billing_candidates(day: date) -> QuerySet[Loan]:
+    """Loans that take the billing path on ``day``: current, nothing to apply, their first unsettled
+    instalment due today."""
+    return Loan.objects.filter(
+        status=LoanStatus.ACTIVE,
+        dpd=0,
+        restructured_on__isnull=True,
+        accrued_through__lt=day,
+        next_due_date=day,
+        credit_balance=0,
+    )
+
+
+def _locked(candidates: QuerySet[Loan], ids: Sequence[int], fields: Sequence[str]) -> list[tuple[Any, ...]]:
+    """``fields`` of the loans of ``ids`` still candidates once their rows are locked (ascending id, as
+    ``loans.locks``)."""
+    return list(
+        candidates.filter(pk__in=ids)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", *fields)
+    )
+
+
+def _instalments(
+    ids: Sequence[int], columns: Sequence[str], condition: str, params: Sequence[Any]
+) -> list[Any]:
+    """``columns`` of the instalments of loans ``ids`` that meet ``condition`` (SQL over the instalment
+    table's own columns, values as parameters), as stored (fen integers), in due-date order."""
+    meta = Installment._meta
+    connection = connections[router.db_for_read(Installment)]
+    quote = connection.ops.quote_name
+    selected = ", ".join(quote(meta.get_field(name).column) for name in columns)
+    marks = ", ".join(["%s"] * len(ids))
+    adapt = connection.ops.adapt_datefield_value
+    sql = (
+        f"SELECT {selected} FROM {quote(meta.db_table)} "  # noqa: S608 — quoted model metadata only
+        f"WHERE {quote('loan_id')} IN ({marks}) AND {condition} "
+        f"ORDER BY {quote('loan_id')}, {quote('due_date')}, {quote('period')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *(adapt(p) if isinstance(p, date) else p for p in params)])
+        return cursor.fetchall()
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# --- 1. penalty ------------------------------------------------------------------------------------------
+
+_PENALTY_LOAN = (
+    "dpd",
+    "max_dpd",
+    "first_dpd90_on",
+    "penalty_rate",
+    "annual_rate",
+    "product_version_id",
+    "penalty_receivable",
+)
+_PENALTY_ROW = (
+    "id",
+    "loan_id",
+    "due_date",
+    "principal",
+    "principal_paid",
+    "interest",
+    "interest_paid",
+    "fee",
+    "fee_paid",
+    "penalty_basis",
+    "compound_basis",
+    "penalty",
+    "compound",
+)
+_PENALTY_ROW_WRITES = ("penalty_basis", "compound_basis", "penalty", "compound")
+_PENALTY_LOAN_WRITES = (
+    "dpd",
+    "max_dpd",
+    "oldest_unpaid_due",
+    "overdue_principal",
+    "overdue_interest",
+    "penalty_receivable",
+    "accrued_through",
+)
+
+
+def penalty_advance(day: date, ids: Sequence[int]) -> Done:
+    """Accrue one day of penalty and 复利 on the overdue loans of ``ids`` that take the penalty path (see
+    the module docstring); the others are left untouched, for the engine."""
+    loans = _locked(penalty_candidates(day), ids, _PENALTY_LOAN)
+    if not loans:
+        return Done(0, 0)
+    quote = connections[router.db_for_read(Installment)].ops.quote_name
+    unsettled = f"{quote('settled_on')} IS NULL AND {quote('due_date')} <= %s"
+    rows: dict[int, list[Any]] = defaultdict(list)
+    for row in _instalments([loan[0] for loan in loans], _PENALTY_ROW, unsettled, [day]):
+        rows[row[1]].append(row)
+    row_writes: list[list[Any]] = []
+    loan_writes: list[list[Any]] = []
+    entries: list[EntrySpec] = []
+    reference, memo = labels(day)
+    for pk, dpd, max_dpd, first_dpd90_on, penalty_rate, annual_rate, version_id, receivable in loans:
+        moved = _accrue_one_day(day, rows[pk], sync.terms_of(penalty_rate, annual_rate, version_id))
+        if moved is None:
+            continue
+        writes, accrued, oldest, overdue_principal, overdue_interest = moved
+        new_dpd = (day - oldest).days
+        if dpd_floor(new_dpd) != dpd_floor(dpd) or (
+            new_dpd >= FIRST_NPL_WATCH_DPD and first_dpd90_on is None
+        ):
+            continue  # a change of class or a first 90 days: the engine records it
+        row_writes.extend(writes)
+        loan_writes.append(
+            [
+                new_dpd,
+                max(max_dpd, new_dpd),
+                oldest,
+                overdue_principal,
+                overdue_interest,
+                to_fen(receivable) + accrued,
+                day,
+                pk,
+            ]
+        )
+        entry = sync.accrual_entry(
+            loan_id=pk,
+            business_date=day,
+            billed_interest=0,
+            billed_fee=0,
+            accrued_penalty=accrued,
+            reference=reference,
+            memo=memo,
+        )
+        if entry is not None:
+            entries.append(entry)
+    journal_post_many(entries)
+    update_by_pk(Installment, _PENALTY_ROW_WRITES, row_writes)
+    update_by_pk(Loan, _PENALTY_LOAN_WRITES, loan_writes)
+    return Done(len(loan_writes), len(entries))
+
+
+def _accrue_one_day(
+    day: date, rows: Sequence[Any], terms: Any
+) -> tuple[list[list[Any]], int, date, int, int] | None:
+    """One overdue loan's day of penalty: the instalments' new bases and amounts, the penalty and 复利
+    accrued (fen), the oldest unpaid due date and the overdue principal and interest — or None when the
+    loan must go to the engine (something falls due today; nothing but penalty is unpaid)."""
+    writes = []
+    accrued = overdue_principal = overdue_interest = 0
+    oldest: date | None = None
+    for _pk, _loan, due, principal, principal_paid, interest, interest_paid, fee, fee_paid, *penalty in rows:
+        due = _as_date(due)
+        if due >= day:
+            return None  # falls due today: billing as well
+        penalty_basis, compound_basis, penalty_amount, compound_amount = penalty
+        principal_unpaid, interest_unpaid = principal - principal_paid, interest - interest_paid
+        if oldest is None and (principal_unpaid or interest_unpaid or fee_paid < fee):
+            oldest = due
+        overdue_principal += principal_unpaid
+        overdue_interest += interest_unpaid
+        if not principal_unpaid and not interest_unpaid:
+            continue
+        penalty_basis += principal_unpaid
+        compound_basis += interest_unpaid
+        new_penalty, new_compound = terms.amount(penalty_basis), terms.amount(compound_basis)
+        accrued += new_penalty - penalty_amount + new_compound - compound_amount
+        writes.append([penalty_basis, compound_basis, new_penalty, new_compound, _pk])
+    if oldest is None:
+        return None  # only penalty left unpaid: no longer overdue
+    return writes, accrued, oldest, overdue_principal, overdue_interest
+
+
+# --- 2. billing ------------------------------------------------------------------------------------------
+
+_BILLING_LOAN = ("interest_receivable", "fee_receivable")
+_BILLING_ROW = ("loan_id", "interest", "fee")
+_BILLING_LOAN_WRITES = ("interest_receivable", "fee_receivable", "accrued_through")
+
+
+def billing_advance(day: date, ids: Sequence[int]) -> Done:
+    """Bill the instalments due today of the current loans of ``ids`` that take the billing path."""
+    loans = _locked(billing_candidates(day), ids, _BILLING_LOAN)
+    if not loans:
+        return Done(0, 0)
+    quote = connections[router.db_for_read(Installment)].ops.quote_name
+    billed: dict[int, list[int]] = {}
+    for loan_id, interest, fee in _instalments(
+        [loan[0] for loan in loans], _BILLING_ROW, f"{quote('due_date')} = %s", [day]
+    ):
+        totals = billed.setdefault(loan_id, [0, 0])
+        totals[0] += interest
+        totals[1] += fee
+    loan_writes: list[list[Any]] = []
+    entries: list[EntrySpec] = []
+    reference, memo = labels(day)
+    for pk, interest_receivable, fee_receivable in loans:
+        if pk not in billed:
+            continue
+        interest, fee = billed[pk]
+        loan_writes.append([to_fen(interest_receivable) + interest, to_fen(fee_receivable) + fee, day, pk])
+        entry = sync.accrual_entry(
+            loan_id=pk,
+            business_date=day,
+            billed_interest=interest,
+            billed_fee=fee,
+            accrued_penalty=0,
+            reference=reference,
+            memo=memo,
+        )
+        if entry is not None:
+            entries.append(entry)
+    journal_post_many(entries)
+    update_by_pk(Loan, _BILLING_LOAN_WRITES, loan_writes)
+    return Done(len(loan_writes), len(entries))
+
+
+@dataclass(frozen=True)
+class Path:
+    """A set-based path: the loans that may take it on a day, and what moves a chunk of them."""
+
+    name: str
+    candidates: Callable[[date], QuerySet[Loan]]
+    advance: Callable[[date, Sequence[int]], Done]
+
+
+PATHS = (
+    Path("penalty", penalty_candidates, penalty_advance),
+    Path("billing", billing_candidates, billing_advance),
+)
