@@ -62,7 +62,8 @@ How:
    transaction that is rolled back); ``eod_run`` for D (the typical day: ≈1/30 of the book due, 3 %
    overdue accruing penalty). Each run's report must show ``mismatch_count`` 0 and the day balanced, or
    the benchmark fails with nothing printed. BENCH_EOD_PROFILE=1 profiles the typical day with cProfile
-   (top 25 cumulative to stderr; the figures are then the profiled ones — use it for hotspots only).
+   (top 25 cumulative to stderr, and the whole profile to the file BENCH_EOD_PROFILE_OUT names, if any;
+   the figures are then the profiled ones — use it for hotspots only).
 5. Repayments: BENCH_EOD_WRITERS threads (default 16 on PostgreSQL, 1 on SQLite, which serialises
    writers), each with its own database connection, started together, each posting
    BENCH_EOD_POSTINGS repayments (default 40) of 300.00 yuan through ``repayments.repayment_post`` as
@@ -650,6 +651,8 @@ def eod(day: date, profile: bool = False) -> tuple[float, dict[str, Any]]:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
         sys.stderr.write(out.getvalue())
+        if os.environ.get("BENCH_EOD_PROFILE_OUT"):
+            profiler.dump_stats(os.environ["BENCH_EOD_PROFILE_OUT"])
     report = run.report
     if run.status != "done" or report.get("mismatch_count") or not report.get("day_balanced"):
         raise RuntimeError(

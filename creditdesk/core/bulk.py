@@ -1,11 +1,13 @@
-"""Set-based writes for the batch: many rows of one table changed by primary key in one statement.
+"""Set-based writes for the batch: many rows of one table inserted, or changed by primary key, in one
+statement, from plain values (no model instances).
 
-Django's ``bulk_update`` builds a ``CASE WHEN pk = … THEN …`` per row and field, which grows with the
-square of the batch; the end-of-day run changes tens of thousands of rows a day. Here:
+The end-of-day run writes tens of thousands of rows a day. Django's ``bulk_update`` builds a
+``CASE WHEN pk = … THEN …`` per row and field, which grows with the square of the batch, and
+``bulk_create`` builds and prepares a model instance per row, which costs more than the row. Here:
 
-- PostgreSQL: one ``UPDATE … FROM unnest(%s::type[], …)`` — one array parameter per column, whatever
-  the number of rows (no 65,535-parameter limit, one round trip);
-- SQLite: one parameterised ``UPDATE`` run for every row (``executemany``: in-process, no round trips).
+- PostgreSQL: one ``UPDATE … FROM unnest(%s::type[], …)`` / ``INSERT … SELECT … FROM unnest(…)`` — one
+  array parameter per column, whatever the number of rows (no 65,535-parameter limit, one round trip);
+- SQLite: one parameterised statement run for every row (``executemany``: in-process, no round trips).
 
 Only model metadata is interpolated into the SQL (quoted table and column names, the columns' own
 database types); every value is a parameter.
@@ -17,49 +19,149 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.utils import timezone
+
+
+def _columns(model: type[Model], fields: Sequence[str]) -> list[Field[Any, Any]]:
+    columns: list[Field[Any, Any]] = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        if not isinstance(field, Field) or not field.column:
+            raise TypeError(f"{model.__name__}.{name} is not a column")
+        columns.append(field)
+    return columns
+
+
+def _column(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> str:
+    assert field.column  # checked by ``_columns``
+    return connection.ops.quote_name(field.column)
+
+
+def _arrays(columns: Sequence[Field[Any, Any]], connection: BaseDatabaseWrapper) -> str:
+    """PostgreSQL: ``unnest``'s arguments, one typed array parameter per column."""
+    return ", ".join(f"CAST(%s AS {field.db_type(connection)}[])" for field in columns)
+
+
+def _sqlite_rows(
+    columns: Sequence[Field[Any, Any]], rows: Sequence[Sequence[Any]], connection: BaseDatabaseWrapper
+) -> list[list[Any]]:
+    """SQLite: the rows with their dates and times as the backend stores them (text)."""
+    adapters = {
+        "DateField": connection.ops.adapt_datefield_value,
+        "DateTimeField": connection.ops.adapt_datetimefield_value,
+    }
+    converted = [
+        (index, adapters[field.get_internal_type()])
+        for index, field in enumerate(columns)
+        if field.get_internal_type() in adapters
+    ]
+    out = []
+    for row in rows:
+        values = list(row)
+        for index, adapt in converted:
+            values[index] = adapt(values[index])
+        out.append(values)
+    return out
 
 
 def update_by_pk(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Set ``fields`` of ``model``'s rows: each of ``rows`` is the new values of ``fields``, in that order,
     then the row's primary key. The values are the database's own (``Field.get_db_prep_save`` of the
-    model's value, or a stored integer as read), dates as ``date`` objects."""
+    model's value, or a stored integer as read); dates and times may be ``date`` / ``datetime`` objects."""
     if not rows:
         return
     meta = model._meta
     connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns: list[Field[Any, Any]] = []
-    targets: list[str] = []
-    for name in fields:
-        field = meta.get_field(name)
-        if not isinstance(field, Field) or not field.column:
-            raise TypeError(f"{model.__name__}.{name} is not a column")
-        columns.append(field)
-        targets.append(quote(field.column))
-    assert meta.pk is not None and meta.pk.column  # every concrete model has one
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    assert meta.pk is not None
+    columns = _columns(model, fields)
+    table, pk = connection.ops.quote_name(meta.db_table), _column(meta.pk, connection)
+    targets = [_column(field, connection) for field in columns]
     if connection.vendor == "postgresql":
-        types = [field.db_type(connection) for field in columns] + [meta.pk.db_type(connection)]
-        names = [f"c{index}" for index in range(len(types))]
-        arrays = ", ".join(f"CAST(%s AS {db_type}[])" for db_type in types)
+        names = [f"c{index}" for index in range(len(columns) + 1)]
         assignments = ", ".join(f"{target} = v.{name}" for target, name in zip(targets, names, strict=False))
         sql = (
-            f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({', '.join(names)}) "  # noqa: S608
+            f"UPDATE {table} SET {assignments} "  # noqa: S608
+            f"FROM unnest({_arrays([*columns, meta.pk], connection)}) AS v({', '.join(names)}) "
             f"WHERE {table}.{pk} = v.{names[-1]}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [list(values) for values in zip(*rows, strict=True)])
         return
-    adapt = connection.ops.adapt_datefield_value
     assignments = ", ".join(f"{target} = %s" for target in targets)
     sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
-    dates = [index for index, field in enumerate(columns) if field.get_internal_type() == "DateField"]
-    params = []
-    for row in rows:
-        values = list(row)
-        for index in dates:
-            values[index] = adapt(values[index])
-        params.append(values)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.executemany(sql, _sqlite_rows([*columns, meta.pk], rows, connection))
+
+
+def insert_rows(
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    ids: bool = False,
+    ignore_conflicts: bool = False,
+) -> list[int]:
+    """Insert ``rows`` (values of ``fields``, in that order, as ``update_by_pk`` takes them) into
+    ``model``'s table; every other column gets its field's default (``auto_now`` / ``auto_now_add``: now),
+    the same for every row. With ``ids``, the new primary keys in the order of ``rows`` (PostgreSQL:
+    drawn from the table's sequence first; SQLite: one writer at a time, so one ``executemany`` takes
+    consecutive rowids, checked). ``ignore_conflicts``: a row breaking a unique constraint is skipped
+    (not with ``ids``)."""
+    if not rows:
+        return []
+    if ids and ignore_conflicts:
+        raise ValueError("ids and ignore_conflicts exclude each other")
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    assert meta.pk is not None
+    columns = _columns(model, fields)
+    given = {field.name for field in columns}
+    now = timezone.now()
+    defaults: list[tuple[Field[Any, Any], Any]] = []
+    for field in meta.concrete_fields:
+        if field.primary_key or field.name in given:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults.append((field, now))  # dates and times stay objects, as in ``rows``
+        else:
+            defaults.append((field, field.get_db_prep_save(field.get_default(), connection)))
+    extra = [value for _field, value in defaults]
+    columns = [*columns, *(field for field, _value in defaults)]
+    table = connection.ops.quote_name(meta.db_table)
+    full = [[*row, *extra] for row in rows]
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            new_ids: list[int] = []
+            if ids:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, len(full)],
+                )
+                new_ids = [row[0] for row in cursor.fetchall()]
+                columns = [meta.pk, *columns]
+                full = [[pk, *row] for pk, row in zip(new_ids, full, strict=True)]
+            targets = ", ".join(_column(field, connection) for field in columns)
+            sql = (
+                f"INSERT INTO {table} ({targets}) "  # noqa: S608
+                f"SELECT * FROM unnest({_arrays(columns, connection)}){conflict}"
+            )
+            cursor.execute(sql, [list(values) for values in zip(*full, strict=True)])
+            return new_ids
+        targets = ", ".join(_column(field, connection) for field in columns)
+        marks = ", ".join(["%s"] * len(columns))
+        verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
+        sql = f"{verb} INTO {table} ({targets}) VALUES ({marks})"
+        cursor.executemany(sql, _sqlite_rows(columns, full, connection))
+        if not ids:
+            return []
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+        first = last - len(full) + 1
+        pk = _column(meta.pk, connection)
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {pk} BETWEEN %s AND %s", [first, last])  # noqa: S608
+        if cursor.fetchone()[0] != len(full):
+            raise RuntimeError(f"{meta.db_table}: the inserted rows did not get consecutive ids")
+        return list(range(first, last + 1))

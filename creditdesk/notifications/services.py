@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record
+from creditdesk.core.bulk import insert_rows
 from creditdesk.core.exceptions import DomainError
 from creditdesk.notifications import senders
 from creditdesk.notifications.choices import EXTERNAL_CHANNELS, Channel, Event, OutboxStatus
@@ -230,22 +231,37 @@ def outbox_queue(messages: Sequence[Message]) -> int:
             dedupe_key=message.dedupe_key,
             address=message.address,
         )
+        recipient = message.recipient.pk if message.recipient is not None else None
         rows.extend(
-            OutboxMessage(
-                channel=channel,
-                recipient=message.recipient,
-                address=message.address or "",
-                event=message.event,
-                title=title,
-                body=body,
-                link=message.link or "",
-                dedupe_key=channel_key(message.dedupe_key, channel),
-                next_attempt_at=now,
+            (
+                str(channel),
+                recipient,
+                message.address or "",
+                str(message.event),
+                str(title),
+                str(body),
+                message.link or "",
+                channel_key(message.dedupe_key, channel),
+                now,
             )
             for channel in chosen
         )
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    # one insert, no model instance per row (``core.bulk``); a key already there is left as it is
+    insert_rows(OutboxMessage, _QUEUED_COLUMNS, rows, ignore_conflicts=True)
     return len(rows)
+
+
+_QUEUED_COLUMNS = (
+    "channel",
+    "recipient",
+    "address",
+    "event",
+    "title",
+    "body",
+    "link",
+    "dedupe_key",
+    "next_attempt_at",
+)
 
 
 def _deliver_after_commit(message_ids: list[int]) -> None:

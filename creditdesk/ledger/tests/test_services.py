@@ -22,8 +22,10 @@ from creditdesk.ledger.selectors import (
     trial_balance,
 )
 from creditdesk.ledger.services import (
+    EntrySpec,
     LedgerOutsideTransaction,
     journal_post,
+    journal_post_many,
     journal_reverse,
     signed_post,
 )
@@ -486,3 +488,60 @@ def test_a_reversal_that_loses_a_race_is_refused_and_leaves_the_transaction_usab
         assert excinfo.value.code == "journal_already_reversed"
         assert len(calls) == 2
         assert _rows() == (2, 4)  # the transaction is still usable
+
+
+def _accrual(loan_id: int, amount: str, actor=None) -> EntrySpec:
+    return EntrySpec(
+        EntryKind.ACCRUAL,
+        DAY1,
+        (
+            Line(Account.PENALTY_RECEIVABLE, Side.DEBIT, D(amount)),
+            Line(Account.PENALTY_INCOME, Side.CREDIT, D(amount)),
+        ),
+        loan_id,
+        "eod:2026-01-15",
+        "日终",
+        actor,
+    )
+
+
+def test_post_many_writes_each_entry_with_its_own_lines_in_order(clerk):
+    _disburse()  # an entry before: the new ids follow it
+    with transaction.atomic(), CaptureQueriesContext(connection) as few:
+        journal_post_many([_accrual(loan_id, "1.00") for loan_id in range(1000, 1005)])
+    specs = [_accrual(loan_id, f"{loan_id}.01", clerk if loan_id % 2 else None) for loan_id in range(1, 251)]
+    with transaction.atomic(), CaptureQueriesContext(connection) as many:
+        ids = journal_post_many(specs)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 5  # not a statement per entry
+    assert len(ids) == 250 and len(set(ids)) == 250
+    for entry_id, spec in zip(ids, specs, strict=True):
+        entry = JournalEntry.objects.get(pk=entry_id)
+        assert (entry.loan_id, entry.kind, entry.business_date, entry.reference, entry.memo) == (
+            spec.loan_id,
+            "accrual",
+            DAY1,
+            "eod:2026-01-15",
+            "日终",
+        )
+        assert entry.posted_by == spec.actor
+        assert sorted((line.account, line.side, line.amount, line.loan_id) for line in entry.lines.all()) == [
+            ("penalty_income", "credit", D(f"{spec.loan_id}.01"), spec.loan_id),
+            ("penalty_receivable", "debit", D(f"{spec.loan_id}.01"), spec.loan_id),
+        ]
+    assert debit_credit_totals().balanced
+
+
+def test_post_many_with_one_unbalanced_entry_posts_none():
+    unbalanced = EntrySpec(
+        EntryKind.ACCRUAL,
+        DAY1,
+        (
+            Line(Account.PENALTY_RECEIVABLE, Side.DEBIT, D("1.00")),
+            Line(Account.PENALTY_INCOME, Side.CREDIT, D("0.99")),
+        ),
+        7,
+    )
+    with pytest.raises(DomainError) as refused, transaction.atomic():
+        journal_post_many([_accrual(5, "3.00"), unbalanced])
+    assert refused.value.code == "journal_unbalanced"
+    assert _rows() == (0, 0)
