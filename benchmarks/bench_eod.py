@@ -61,8 +61,8 @@ How:
    = CASE … END, risk_class, status FROM (SELECT loan_id, MIN(due_date) … GROUP BY loan_id)``, inside a
    transaction that is rolled back); ``eod_run`` for D (the typical day: ≈1/30 of the book due, 3 %
    overdue accruing penalty). Each run's report must show ``mismatch_count`` 0 and the day balanced, or
-   the benchmark fails with nothing printed. BENCH_EOD_PROFILE=1 profiles the typical day with cProfile
-   (top 25 cumulative to stderr, and the whole profile to the file BENCH_EOD_PROFILE_OUT names, if any;
+   the benchmark fails with nothing printed. BENCH_EOD_PROFILE=1 profiles both days with cProfile
+   (top 25 cumulative to stderr, and the whole profile to BENCH_EOD_PROFILE_OUT.<date>, if set;
    the figures are then the profiled ones — use it for hotspots only).
 5. Repayments: BENCH_EOD_WRITERS threads (default 16 on PostgreSQL, 1 on SQLite, which serialises
    writers), each with its own database connection, started together, each posting
@@ -652,7 +652,7 @@ def eod(day: date, profile: bool = False) -> tuple[float, dict[str, Any]]:
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
         sys.stderr.write(out.getvalue())
         if os.environ.get("BENCH_EOD_PROFILE_OUT"):
-            profiler.dump_stats(os.environ["BENCH_EOD_PROFILE_OUT"])
+            profiler.dump_stats(f"{os.environ['BENCH_EOD_PROFILE_OUT']}.{day.isoformat()}")
     report = run.report
     if run.status != "done" or report.get("mismatch_count") or not report.get("day_balanced"):
         raise RuntimeError(
@@ -666,7 +666,11 @@ def eod(day: date, profile: bool = False) -> tuple[float, dict[str, Any]]:
         "reminders",
         "reconciled_loans",
     )
-    log(f"eod {day}: {elapsed:.2f} s; " + ", ".join(f"{k} {report.get(k)}" for k in keys))
+    log(
+        f"eod {day}: {elapsed:.2f} s; "
+        + ", ".join(f"{k} {report.get(k)}" for k in keys)
+        + f"; step seconds {report.get('step_seconds')}"
+    )
     return elapsed, report
 
 
@@ -768,7 +772,7 @@ def run(postgres: bool) -> int:
     )
     log("load average before the timing: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
-    quiet_s, quiet_report = eod(quiet)
+    quiet_s, quiet_report = eod(quiet, profile=PROFILE)
     sql_s, sql_rows = sql_pass(day)
     log(f"SQL pass for {day}: {sql_rows:,} loans updated in {sql_s:.3f} s (rolled back)")
     typical_s, typical_report = eod(day, profile=PROFILE)

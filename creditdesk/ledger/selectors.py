@@ -15,11 +15,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Case, F, Prefetch, QuerySet, Sum, Value, When
 
 from creditdesk.core.fields import AmountField
 from creditdesk.core.money import ZERO
-from creditdesk.ledger.chart import Account, Side, normal_balance
+from creditdesk.ledger.chart import NORMAL_SIDE, Account, Side, normal_balance
 from creditdesk.ledger.models import JournalEntry, JournalLine
 
 
@@ -38,7 +38,8 @@ def _totals_by_account(rows: Iterable[Mapping[str, Any]]) -> dict[Account, tuple
 
 def loan_account_balances(loan_ids: Iterable[int] | None = None) -> dict[int, dict[Account, Decimal]]:
     """Each loan's balance per account, on the account's normal side (debits − credits for debit-normal
-    accounts, credits − debits for the others), in one GROUP BY query.
+    accounts, credits − debits for the others), in one GROUP BY query with one row per loan (each
+    account's balance a conditional sum: the batch reconciles tens of thousands of loans a day).
 
     Every loan in the answer has every account of the chart (``ZERO`` where nothing was posted). With
     ``loan_ids`` the answer has exactly those loans (a loan without entries has only zeros); without,
@@ -50,11 +51,30 @@ def loan_account_balances(loan_ids: Iterable[int] | None = None) -> dict[int, di
     lines = JournalLine.objects.filter(loan_id__isnull=False)
     if wanted is not None:
         lines = lines.filter(loan_id__in=wanted)
-    rows = lines.values("loan_id", "account", "side").annotate(total=_sum()).order_by()
-    by_loan: dict[int, list[Mapping[str, Any]]] = {loan_id: [] for loan_id in wanted or ()}
+    rows = (
+        lines.values("loan_id")
+        .annotate(**{account.value: _normal_sum(account) for account in Account})
+        .order_by()
+    )
+    found: dict[int, dict[Account, Decimal]] = {
+        loan_id: dict.fromkeys(Account, ZERO) for loan_id in wanted or ()
+    }
     for row in rows:
-        by_loan.setdefault(cast(int, row["loan_id"]), []).append(row)
-    return {loan_id: _balances(_totals_by_account(loan_rows)) for loan_id, loan_rows in by_loan.items()}
+        found[cast(int, row["loan_id"])] = {account: row[account.value] or ZERO for account in Account}
+    return found
+
+
+def _normal_sum(account: Account) -> Sum:
+    """The account's balance on its normal side: its lines on that side added, the others subtracted."""
+    normal = NORMAL_SIDE[account]
+    return Sum(
+        Case(
+            When(account=account, side=normal, then=F("amount")),
+            When(account=account, then=-F("amount")),
+            default=Value(0),
+        ),
+        output_field=AmountField(),
+    )
 
 
 def _balances(totals: dict[Account, tuple[Decimal, Decimal]]) -> dict[Account, Decimal]:

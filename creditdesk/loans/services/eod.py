@@ -25,6 +25,7 @@ Rules (issue 16, item 5; PRODUCT.md §6):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
@@ -126,14 +127,16 @@ def eod_run(
         return done
     run = _start(business_date, actor)
     if "reprice" not in run.steps:
+        began = time.perf_counter()
         if is_reset_day(business_date):
             _reprice_step(run, chunk=chunk)
-        _mark(run, "reprice")
+        _mark(run, "reprice", time.perf_counter() - began)
     if "loans" not in run.steps:
+        began = time.perf_counter()
         _loans_step(run, worker=worker, chunk=chunk)
         if worker is not None and _pending_loans(business_date).exists():
             return run  # other workers still have loans of the day
-        _mark(run, "loans")
+        _mark(run, "loans", time.perf_counter() - began)
     for name, step in (
         ("borrower_floor", _borrower_floor_step),
         ("reminders", _reminders_step),
@@ -183,13 +186,19 @@ def _empty_report() -> dict[str, Any]:
     return dict.fromkeys(COUNTS, 0)
 
 
-def _mark(run: EodRun, name: str) -> None:
+def _timed(report: dict[str, Any], name: str, seconds: float) -> dict[str, Any]:
+    """The report with the seconds ``name`` took (of the attempt that finished it): where the night went."""
+    return {**report, "step_seconds": {**report.get("step_seconds", {}), name: round(seconds, 3)}}
+
+
+def _mark(run: EodRun, name: str, seconds: float) -> None:
     with transaction.atomic():
         locked = EodRun.objects.select_for_update().get(pk=run.pk)
         if name not in locked.steps:
             locked.steps = [*locked.steps, name]
-            locked.save(update_fields=["steps"])
-        run.steps = locked.steps
+            locked.report = _timed(locked.report, name, seconds)
+            locked.save(update_fields=["steps", "report"])
+        run.steps, run.report = locked.steps, locked.report
 
 
 def _step(run: EodRun, name: str, step: Callable[[EodRun], dict[str, Any]]) -> None:
@@ -199,7 +208,8 @@ def _step(run: EodRun, name: str, step: Callable[[EodRun], dict[str, Any]]) -> N
         if name in locked.steps:
             run.steps, run.report = locked.steps, locked.report
             return
-        locked.report = {**locked.report, **step(locked)}
+        began = time.perf_counter()
+        locked.report = _timed({**locked.report, **step(locked)}, name, time.perf_counter() - began)
         locked.steps = [*locked.steps, name]
         if name == STEPS[-1]:
             locked.status = EodStatus.DONE

@@ -69,6 +69,7 @@ COUNTS = (
     ("reconciled_loans", gettext_noop("对账贷款笔数")),
 )
 STEP_LABELS = {
+    "reprice": gettext_noop("利率重定价"),
     "loans": gettext_noop("逐笔计息与账务"),
     "borrower_floor": gettext_noop("借款人层面分类"),
     "reminders": gettext_noop("还款提醒"),
@@ -139,7 +140,10 @@ def report_tables(run: EodRun) -> dict[str, Any]:
         "day_credits": _decimal(report.get("day_credits")),
         "day_balanced": report.get("day_balanced"),
         "reminders": report.get("reminders"),
-        "steps": [(_(label), name in run.steps) for name, label in STEP_LABELS.items()],
+        "steps": [
+            (_(label), name in run.steps, report.get("step_seconds", {}).get(name))
+            for name, label in STEP_LABELS.items()
+        ],
     }
 
 
