@@ -14,13 +14,22 @@ Rules (issue 16, item 4; RULES.md "Penalty interest and prepayment"; Civil Code 
   the new schedule. A credit balance (溢缴款) is not used: it stays for the next instalments, or is
   refunded when the loan is settled. So the ledger posts, as for any instalment, the interest
   and fee billed and the money applied, and the sub-ledger keeps reconciling.
+- An overpayment, on a product whose ``overpayment`` is ``"prepay"`` (``overpayment_prepayment``): what a
+  repayment leaves after everything due through its date *and the next instalment* (kept as credit for
+  its due date: a customer paying a few days early must not find the instalment still due) prepays
+  principal, the term kept and the payment lowered — as much principal as that money pays with the
+  interest accrued to the day and the product's prepayment fee, to the fen; or settles the loan when it
+  covers the settlement. Less than ``OVERPAYMENT_PREPAY_MINIMUM`` left stays as credit. The prepayment
+  instalment is due that day and is paid by the same repayment, so a later replay allocates it the same
+  way. (Products keep overpayments as credit unless they say otherwise.)
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -46,6 +55,8 @@ from creditdesk.loans.services.calendar import business_date
 from creditdesk.loans.services.rebuild import contract_terms, replace_open_schedule
 
 HUNDRED = Decimal(100)
+OVERPAYMENT_PREPAY_MINIMUM = Decimal("100.00")  # a smaller overpayment is not worth a new schedule
+CENT = Decimal("0.01")
 
 
 def open_schedule(loan: Loan, installments: list[Installment]) -> tuple[Schedule, int]:
@@ -220,23 +231,7 @@ def _rebuild(
 ) -> Repayment:
     """Replace the open schedule by the prepayment instalment and the new schedule, pay it, post."""
     loan, book = loaded.loan, loaded.book
-    prepaid = Scheduled(
-        0,
-        on,
-        result.amount + result.accrued_interest,
-        result.amount,
-        result.accrued_interest,
-        result.outstanding - result.amount,
-        result.penalty,
-    )
-    new_rows = result.new.installments if result.new is not None else ()
-    replace_open_schedule(
-        loaded,
-        after=on,
-        rows=(prepaid, *new_rows),
-        terms=result.new.terms if result.new is not None else None,
-        first_kind=InstallmentKind.PREPAYMENT,
-    )
+    replace_with_prepayment(loaded, result, on=on)
     allocation = book.pay(on, to_fen(result.total_due))
     repayment = Repayment.objects.create(
         loan=loan,
@@ -259,3 +254,83 @@ def _rebuild(
         actor=actor,
     )
     return repayment
+
+
+def replace_with_prepayment(loaded: sync.Loaded, result: PrepaymentResult, *, on: date) -> None:
+    """The open schedule replaced by the prepayment instalment, due ``on`` (principal prepaid, the
+    period's accrued interest, the fee), and the new schedule after it (none when settled in full); the
+    book accrued to ``on``, not yet paid."""
+    prepaid = Scheduled(
+        0,
+        on,
+        result.amount + result.accrued_interest,
+        result.amount,
+        result.accrued_interest,
+        result.outstanding - result.amount,
+        result.penalty,
+    )
+    new_rows = result.new.installments if result.new is not None else ()
+    replace_open_schedule(
+        loaded,
+        after=on,
+        rows=(prepaid, *new_rows),
+        terms=result.new.terms if result.new is not None else None,
+        first_kind=InstallmentKind.PREPAYMENT,
+    )
+
+
+def overpayment_prepayment(loaded: sync.Loaded, *, on: date, amount: Decimal) -> PrepaymentResult | None:
+    """What a repayment of ``amount`` on ``on`` prepays on a product whose overpayments prepay (the module
+    rules), or None; ``loaded``: the loan's book before the repayment, accrued to ``on``. Nothing is
+    changed: the caller replaces the schedule (``replace_with_prepayment``), then pays."""
+    loan = loaded.loan
+    if sync.servicing_rules(loan).overpayment != "prepay":
+        return None
+    trial = copy.deepcopy(loaded.book)
+    trial.pay(on, to_fen(amount))
+    totals = trial.totals()
+    if totals.dpd or totals.penalty_receivable or totals.overdue_principal or totals.overdue_interest:
+        return None
+    if any(row.due_date <= on and row.settled_on is None for row in trial.rows):
+        return None  # something due today still unpaid
+    upcoming = next((row for row in trial.rows if row.settled_on is None), None)
+    if upcoming is None:
+        return None
+    schedule, _first = open_schedule(loan, list(loan.installments.order_by("due_date", "period")))
+    outstanding = from_fen(totals.principal_outstanding)
+    available = from_fen(trial.credit)
+    try:
+        full = _prepay(loan, schedule, outstanding, on, KeepOption.TERM)
+        if full.total_due <= available:
+            return full
+        kept = upcoming.principal_unpaid + upcoming.interest_unpaid + upcoming.fee_unpaid
+        return _largest_prepayment(loan, schedule, from_fen(trial.credit - kept), outstanding, on)
+    except DomainError:
+        return None  # e.g. on or after the maturity date: the money stays as credit
+
+
+def _largest_prepayment(
+    loan: Loan, schedule: Schedule, spare: Decimal, outstanding: Decimal, on: date
+) -> PrepaymentResult | None:
+    """The prepayment of the most principal whose total (principal, the period's accrued interest, the
+    fee) ``spare`` pays: the interest does not depend on the principal and the fee is proportional to it,
+    so one division finds it, and a fen either way settles the rounding."""
+    if spare < OVERPAYMENT_PREPAY_MINIMUM:
+        return None
+    ceiling = outstanding - CENT  # the whole principal is a settlement, tried by the caller
+
+    def fits(principal: Decimal) -> PrepaymentResult | None:
+        result = _prepay(loan, schedule, principal, on, KeepOption.TERM)
+        return result if result.total_due <= spare else None
+
+    probe = _prepay(loan, schedule, min(spare, ceiling), on, KeepOption.TERM)
+    fee_share = probe.penalty / probe.amount
+    principal = min(((spare - probe.accrued_interest) / (1 + fee_share)).quantize(CENT, ROUND_DOWN), ceiling)
+    best = None
+    while principal >= OVERPAYMENT_PREPAY_MINIMUM and (best := fits(principal)) is None:
+        principal -= CENT
+    if best is None:
+        return None
+    while principal + CENT <= ceiling and (larger := fits(principal + CENT)) is not None:
+        principal, best = principal + CENT, larger
+    return best

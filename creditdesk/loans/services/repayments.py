@@ -13,6 +13,9 @@ Rules (issue 16, item 3; PRODUCT.md §6; RULES.md):
   one (backdated across an end-of-day run, a rate reset …) replays the loan's history from the schedule:
   penalty and 复利 are recomputed from its value date and later repayments reallocated; the ledger gets
   the difference (an adjustment entry for the accrual, the repayment entry for the money).
+- What is paid beyond what is owed is kept as credit (溢缴款), applied to each instalment on its due date;
+  on a product whose overpayments prepay (``overpayment: "prepay"``), what is left beyond the next
+  instalment prepays principal with the term kept (``prepayment.overpayment_prepayment``).
 - Reversal (冲正): the repayment stays, marked reversed with who, when and why; the loan is replayed
   without it and the ledger posts the difference as a reversal.
 """
@@ -36,7 +39,7 @@ from creditdesk.ledger.chart import EntryKind
 from creditdesk.loans import locks
 from creditdesk.loans.choices import RepaymentChannel, RepaymentStatus
 from creditdesk.loans.models import LoanStatus, Repayment
-from creditdesk.loans.services import inputs, sync
+from creditdesk.loans.services import inputs, prepayment, sync
 from creditdesk.loans.services.calendar import business_date
 
 REFERENCE_MAX, REASON_MAX = 64, 200
@@ -139,19 +142,27 @@ def _post(
         posted_at=timezone.now(),
     )
     backdated = on < loaded.book.accrued_through
+    prepaid = None
     if backdated:
         sync.replayed(loaded, sync.posted_payments(loan), loaded.book.accrued_through)
         repayment.allocation = next(r.allocation for r in loaded.repayments_changed if r.pk == repayment.pk)
     else:
+        loaded.book.accrue(on)
+        prepaid = prepayment.overpayment_prepayment(loaded, on=on, amount=amount)
+        if prepaid is not None:  # the product prepays with an overpayment: the schedule first, then the money
+            prepayment.replace_with_prepayment(loaded, prepaid, on=on)
         repayment.allocation = sync.describe(loaded.book.pay(on, to_fen(amount)))
         repayment.save(update_fields=["allocation"])
+    memo = _("还款 %(amount)s 元，起息日 %(date)s") % {"amount": amount, "date": on.isoformat()}
+    if prepaid is not None:
+        memo += _("，其中提前还本 %(principal)s 元") % {"principal": prepaid.amount}
     sync.save(
         loaded,
         business_date=today,
         cash_kind=EntryKind.REPAYMENT,
         accrual_kind=EntryKind.ADJUSTMENT if backdated else EntryKind.ACCRUAL,
         reference=f"repayment:{repayment.pk}",
-        memo=_("还款 %(amount)s 元，起息日 %(date)s") % {"amount": amount, "date": on.isoformat()},
+        memo=memo,
         actor=actor,
     )
     audit_record(
@@ -166,6 +177,8 @@ def _post(
             "channel": channel,
             "reference": reference,
             "backdated": backdated,
+            "prepaid_principal": prepaid.amount if prepaid is not None else None,
+            "prepayment_fee": prepaid.penalty if prepaid is not None else None,
             "allocation": repayment.allocation,
             "idempotency_key": key,
         },
