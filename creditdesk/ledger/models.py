@@ -77,7 +77,9 @@ class JournalEntry(AppendOnlyModel):
 
     business_date = models.DateField(_("会计日期"), db_index=True)
     kind = models.CharField(_("凭证类型"), max_length=20, choices=EntryKind.choices)
-    loan_id = models.PositiveBigIntegerField(_("贷款编号"), null=True, blank=True, db_index=True)
+    # indexed with the date (``ledger_entry_loan_date``): the batch writes tens of thousands of entries a
+    # day, and every index of the table is one more write per entry
+    loan_id = models.PositiveBigIntegerField(_("贷款编号"), null=True, blank=True)
     reference = models.CharField(_("业务参考号"), max_length=100, blank=True)
     memo = models.CharField(_("摘要"), max_length=200, blank=True)
     reverses = models.OneToOneField(
@@ -95,6 +97,7 @@ class JournalEntry(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never looked up by who posted (the audit trail is the entry itself)
     )
     posted_at = models.DateTimeField(_("记账时间"), default=timezone.now)
 

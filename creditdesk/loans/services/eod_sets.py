@@ -93,31 +93,6 @@ def _locked(candidates: QuerySet[Loan], ids: Sequence[int], fields: Sequence[str
     )
 
 
-def _instalments(
-    ids: Sequence[int], columns: Sequence[str], condition: str, params: Sequence[Any]
-) -> list[Any]:
-    """``columns`` of the instalments of loans ``ids`` that meet ``condition`` (SQL over the instalment
-    table's own columns, values as parameters), as stored (fen integers), in due-date order."""
-    meta = Installment._meta
-    connection = connections[router.db_for_read(Installment)]
-    quote = connection.ops.quote_name
-    selected = ", ".join(quote(meta.get_field(name).column) for name in columns)
-    marks = ", ".join(["%s"] * len(ids))
-    adapt = connection.ops.adapt_datefield_value
-    sql = (
-        f"SELECT {selected} FROM {quote(meta.db_table)} "  # noqa: S608 — quoted model metadata only
-        f"WHERE {quote('loan_id')} IN ({marks}) AND {condition} "
-        f"ORDER BY {quote('loan_id')}, {quote('due_date')}, {quote('period')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, *(adapt(p) if isinstance(p, date) else p for p in params)])
-        return cursor.fetchall()
-
-
-def _as_date(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 # --- 1. penalty ------------------------------------------------------------------------------------------
 
 _PENALTY_LOAN = (
@@ -165,7 +140,7 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
     quote = connections[router.db_for_read(Installment)].ops.quote_name
     unsettled = f"{quote('settled_on')} IS NULL AND {quote('due_date')} <= %s"
     rows: dict[int, list[Any]] = defaultdict(list)
-    for row in _instalments([loan[0] for loan in loans], _PENALTY_ROW, unsettled, [day]):
+    for row in sync.instalment_rows([loan[0] for loan in loans], _PENALTY_ROW, unsettled, [day]):
         rows[row[1]].append(row)
     row_writes: list[list[Any]] = []
     loan_writes: list[list[Any]] = []
@@ -221,7 +196,7 @@ def _accrue_one_day(
     accrued = overdue_principal = overdue_interest = 0
     oldest: date | None = None
     for _pk, _loan, due, principal, principal_paid, interest, interest_paid, fee, fee_paid, *penalty in rows:
-        due = _as_date(due)
+        due = sync.as_date(due)
         if due >= day:
             return None  # falls due today: billing as well
         penalty_basis, compound_basis, penalty_amount, compound_amount = penalty
@@ -256,7 +231,7 @@ def billing_advance(day: date, ids: Sequence[int]) -> Done:
         return Done(0, 0)
     quote = connections[router.db_for_read(Installment)].ops.quote_name
     billed: dict[int, list[int]] = {}
-    for loan_id, interest, fee in _instalments(
+    for loan_id, interest, fee in sync.instalment_rows(
         [loan[0] for loan in loans], _BILLING_ROW, f"{quote('due_date')} = %s", [day]
     ):
         totals = billed.setdefault(loan_id, [0, 0])

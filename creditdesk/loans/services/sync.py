@@ -137,31 +137,46 @@ class Stored:
         )
 
 
-def _as_date(value: Any) -> date | None:
+def as_date(value: Any) -> Any:
+    """A date column as read raw: a ``date`` (PostgreSQL) or ISO text (SQLite); None stays None."""
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def instalment_rows(
+    loan_ids: Sequence[int], columns: Sequence[str], condition: str = "", params: Sequence[Any] = ()
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the instalments of ``loan_ids`` (and meeting ``condition``: SQL over the instalment
+    table's own columns, its values in ``params``), as stored — fen integers, dates raw (``as_date``) —
+    ordered by loan, due date and period, in one raw query (no model instance, no Decimal per amount:
+    the batch reads thousands a day)."""
+    if not loan_ids:
+        return []
+    meta = Installment._meta
+    connection = connections[router.db_for_read(Installment)]
+    quote = connection.ops.quote_name
+    selected = ", ".join(quote(meta.get_field(name).column) for name in columns)
+    marks = ", ".join(["%s"] * len(loan_ids))
+    where = f"{quote('loan_id')} IN ({marks})" + (f" AND {condition}" if condition else "")
+    sql = (
+        f"SELECT {selected} FROM {quote(meta.db_table)} WHERE {where} "  # noqa: S608 — quoted names only
+        f"ORDER BY {quote('loan_id')}, {quote('due_date')}, {quote('period')}"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*loan_ids, *(adapt(p) if isinstance(p, date) else p for p in params)])
+        return cursor.fetchall()
 
 
 def stored_rows(loan_ids: Sequence[int]) -> dict[int, list[Stored]]:
     """The instalments of ``loan_ids`` by loan, in due-date order, read with one raw query."""
     found: dict[int, list[Stored]] = {loan_id: [] for loan_id in loan_ids}
-    if not found:
-        return found
-    meta = Installment._meta
-    connection = connections[router.db_for_read(Installment)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in (*_DUE_FIELDS, *_ROW_FIELDS))
-    marks = ", ".join(["%s"] * len(found))
-    sql = (
-        f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote('loan_id')} IN ({marks}) "  # noqa: S608
-        f"ORDER BY {quote('loan_id')}, {quote('due_date')}, {quote('period')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(found))
-        for pk, loan_id, period, due, principal, interest, fee, *state in cursor.fetchall():
-            state[-1] = _as_date(state[-1])
-            found[loan_id].append(
-                Stored(pk, loan_id, period, _as_date(due), principal, interest, fee, tuple(state))  # type: ignore[arg-type]
-            )
+    for pk, loan_id, period, due, principal, interest, fee, *state in instalment_rows(
+        list(found), (*_DUE_FIELDS, *_ROW_FIELDS)
+    ):
+        state[-1] = as_date(state[-1])
+        found[loan_id].append(
+            Stored(pk, loan_id, period, as_date(due), principal, interest, fee, tuple(state))
+        )
     return found
 
 
