@@ -16,6 +16,8 @@ database types); every value is a parameter.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections, router
@@ -42,6 +44,24 @@ def _column(field: Field[Any, Any], connection: BaseDatabaseWrapper) -> str:
 def _arrays(columns: Sequence[Field[Any, Any]], connection: BaseDatabaseWrapper) -> str:
     """PostgreSQL: ``unnest``'s arguments, one typed array parameter per column."""
     return ", ".join(f"CAST(%s AS {field.db_type(connection)}[])" for field in columns)
+
+
+def _array_literal(values: Sequence[Any]) -> str:
+    """PostgreSQL: one column's values as an array literal (``{1,NULL,"a \\"b\\""}``), cast to the
+    column's type by the statement — a string per column instead of one adapted object per value (the
+    driver adapts list elements one by one in Python, which costs more than the write)."""
+    return "{" + ",".join(_element(value) for value in values) + "}"
+
+
+def _element(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _sqlite_rows(
@@ -87,7 +107,7 @@ def update_by_pk(model: type[Model], fields: Sequence[str], rows: Sequence[Seque
             f"WHERE {table}.{pk} = v.{names[-1]}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [list(values) for values in zip(*rows, strict=True)])
+            cursor.execute(sql, [_array_literal(values) for values in zip(*rows, strict=True)])
         return
     assignments = ", ".join(f"{target} = %s" for target in targets)
     sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
@@ -148,7 +168,7 @@ def insert_rows(
                 f"INSERT INTO {table} ({targets}) "  # noqa: S608
                 f"SELECT * FROM unnest({_arrays(columns, connection)}){conflict}"
             )
-            cursor.execute(sql, [list(values) for values in zip(*full, strict=True)])
+            cursor.execute(sql, [_array_literal(values) for values in zip(*full, strict=True)])
             return new_ids
         targets = ", ".join(_column(field, connection) for field in columns)
         marks = ", ".join(["%s"] * len(columns))

@@ -60,6 +60,10 @@ class Undeliverable(Exception):
 # --- putting messages in the outbox ---------------------------------------------------------------------
 
 
+_CHANNELS = frozenset(Channel.values)  # read once: ``Choices.values`` builds a list at every call
+_EVENTS = frozenset(Event.values)
+
+
 def channel_key(dedupe_key: str, channel: str) -> str:
     """The outbox's unique key of one channel's message for the event ``dedupe_key``."""
     return f"{dedupe_key}:{channel}"
@@ -79,14 +83,14 @@ def _validated(
     chosen = tuple(dict.fromkeys(channels))  # each channel once, in the caller's order
     if not chosen:
         raise DomainError("notification_channels_required", _("请至少指定一个通知渠道。"))
-    unknown = [c for c in chosen if c not in Channel.values]
+    unknown = [c for c in chosen if c not in _CHANNELS]
     if unknown:
         raise DomainError(
             "notification_channel_unknown",
             _("通知渠道无效：%(channels)s。") % {"channels": "、".join(unknown)},
             {"channels": unknown},
         )
-    if event not in Event.values:
+    if event not in _EVENTS:
         raise DomainError(
             "notification_event_unknown", _("通知事件无效：%(event)s。") % {"event": event}, {"event": event}
         )

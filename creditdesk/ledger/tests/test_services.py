@@ -545,3 +545,26 @@ def test_post_many_with_one_unbalanced_entry_posts_none():
         journal_post_many([_accrual(5, "3.00"), unbalanced])
     assert refused.value.code == "journal_unbalanced"
     assert _rows() == (0, 0)
+
+
+def test_post_many_keeps_any_text_exactly():
+    """Memos and references with quotes, backslashes, commas, braces, "NULL", empty — as written."""
+    texts = ['含"引号"', "反斜杠\\和\\\\", "逗号,与{花括号}", "NULL", "", " 空格 ", "emoji 🙂"]
+    specs = [
+        EntrySpec(
+            EntryKind.ACCRUAL,
+            DAY1,
+            (
+                Line(Account.PENALTY_RECEIVABLE, Side.DEBIT, D("1.00")),
+                Line(Account.PENALTY_INCOME, Side.CREDIT, D("1.00")),
+            ),
+            index + 1,
+            text,
+            text[::-1],
+        )
+        for index, text in enumerate(texts)
+    ]
+    with transaction.atomic():
+        ids = journal_post_many(specs)
+    stored = {e.pk: (e.reference, e.memo) for e in JournalEntry.objects.filter(pk__in=ids)}
+    assert [stored[pk] for pk in ids] == [(text, text[::-1]) for text in texts]

@@ -280,7 +280,14 @@ def _loans_step(run: EodRun, *, worker: tuple[int, int] | None, chunk: int) -> N
         for ids in _chunks(path.candidates(day), worker, eod_sets.CHUNK):
             with transaction.atomic():
                 done = path.advance(day, ids)
-                _count(run, {"loans_processed": done.loans, "entries_posted": done.entries})
+                _count(
+                    run,
+                    {
+                        "loans_processed": done.loans,
+                        "entries_posted": done.entries,
+                        "reclassified": done.reclassified,
+                    },
+                )
     for ids in _chunks(_pending_loans(day), worker, chunk):
         with transaction.atomic():
             _advance(run, day, ids)
@@ -371,6 +378,11 @@ def _reminders_step(run: EodRun) -> dict[str, Any]:
     opening = run.business_date + timedelta(days=1)
     today = timezone.localdate()
     messages: list[Message] = []
+    title = _("还款提醒")  # translated once, not per message (tens of thousands a day)
+    template = _(
+        "尊敬的%(name)s：您的贷款 %(number)s 第 %(period)s 期应还 %(amount)s 元，"
+        "还款日为%(when)s，请按时存入还款账户。"
+    )
     for days in reminder_days():
         due = opening + timedelta(days=days)
         if due < today:
@@ -398,10 +410,7 @@ def _reminders_step(run: EodRun) -> dict[str, Any]:
             owed = payment + fee - sum(paid)
             if owed <= credit:
                 continue  # already paid in advance
-            body = _(
-                "尊敬的%(name)s：您的贷款 %(number)s 第 %(period)s 期应还 %(amount)s 元，"
-                "还款日为%(when)s，请按时存入还款账户。"
-            ) % {
+            body = template % {
                 "name": name,
                 "number": number,
                 "period": period,
@@ -412,7 +421,7 @@ def _reminders_step(run: EodRun) -> dict[str, Any]:
                 Message(
                     recipient=None,
                     event=Event.REPAYMENT_DUE,
-                    title=_("还款提醒"),
+                    title=title,
                     body=body,
                     channels=(Channel.SMS,),
                     address=phone or "",

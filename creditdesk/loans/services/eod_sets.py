@@ -4,11 +4,12 @@ On a typical day most loans with an event are one of two kinds. For them the bat
 with one query per chunk, computes in integer fen and writes each table with one statement
 (``core.bulk``), instead of loading each loan's whole book into the engine (``sync``):
 
-1. **penalty** — an overdue loan accrued through yesterday on which nothing falls due today: each
-   unsettled instalment due before today adds one day of penalty and 复利 basis (its unpaid principal and
-   interest, fen × 1 day), its penalty and 复利 are recomputed from the bases (``PenaltyTerms.amount``),
-   the overdue amounts and days past due follow; the difference is posted as one accrual entry
-   (应收罚息及复利 / 罚息收入).
+1. **penalty** — an overdue loan accrued through yesterday: each unsettled instalment due before today
+   adds one day of penalty and 复利 basis (its unpaid principal and interest, fen × 1 day), its penalty
+   and 复利 are recomputed from the bases (``PenaltyTerms.amount``), the overdue amounts and days past due
+   follow; an instalment falling due today is billed; when the days past due cross a band of the class
+   table the change of class is decided and recorded by the engine's own ``sync.classification_change``,
+   and the first day at 90 days past due is kept. The difference is posted as one accrual entry.
 2. **billing** — a current loan whose first unsettled instalment falls due today, with no credit balance
    to apply to it: the instalment's interest and fee become receivable (one accrual entry). Nothing else
    changes until tomorrow, when it is paid or turns overdue. (A current loan is not touched between its
@@ -16,11 +17,10 @@ with one query per chunk, computes in integer fen and writes each table with one
 
 For these loans the engine would do exactly this (tested: ``tests/services/test_eod_sets.py`` runs both
 on one book and compares every row, column and ledger balance). Everything else goes to the engine: a
-loan that turns overdue (its CM is told), crosses a band of the class table, reaches 90 days past due for
-the first time, is restructured (the observation floor moves with the date), has something falling due
-on top of its arrears, a credit balance to apply, or an overdue loan not accrued through yesterday. The
-columns a path needs are re-read under the loans' row locks, so a repayment that came first simply takes
-the loan out of the path.
+loan that turns overdue (its CM is told), is restructured (the observation floor moves with the date),
+has a credit balance to apply to a bill, is left with only penalty unpaid, or is an overdue loan not
+accrued through yesterday. The columns a path needs are re-read under the loans' row locks, so a
+repayment that came first simply takes the loan out of the path.
 """
 
 from __future__ import annotations
@@ -38,12 +38,12 @@ from django.utils.translation import gettext as _
 from creditdesk.core.bulk import update_by_pk
 from creditdesk.core.money import to_fen
 from creditdesk.finance.classification import dpd_floor
+from creditdesk.finance.servicing import PenaltyTerms
 from creditdesk.ledger.services import EntrySpec, journal_post_many
-from creditdesk.loans.models import Installment, Loan, LoanStatus
+from creditdesk.loans.models import ClassificationChange, Installment, Loan, LoanStatus
 from creditdesk.loans.services import sync
 
 CHUNK = 2000  # loans per transaction (and per IN list: under SQLite's bound-parameter limit)
-FIRST_NPL_WATCH_DPD = 90  # ``Loan.first_dpd90_on`` is set by the engine when a loan first reaches it
 
 
 def labels(day: date) -> tuple[str, str]:
@@ -53,10 +53,12 @@ def labels(day: date) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Done:
-    """What a path did to one chunk: loans moved to the end of the day, ledger entries posted."""
+    """What a path did to one chunk: loans moved to the end of the day, ledger entries posted, changes of
+    class recorded."""
 
     loans: int
     entries: int
+    reclassified: int = 0
 
 
 def penalty_candidates(day: date) -> QuerySet[Loan]:
@@ -103,6 +105,13 @@ _PENALTY_LOAN = (
     "annual_rate",
     "product_version_id",
     "penalty_receivable",
+    "interest_receivable",
+    "fee_receivable",
+    "credit_balance",
+    "risk_class",
+    "risk_floor",
+    "risk_manual",
+    "borrower_floor",
 )
 _PENALTY_ROW = (
     "id",
@@ -127,13 +136,36 @@ _PENALTY_LOAN_WRITES = (
     "overdue_principal",
     "overdue_interest",
     "penalty_receivable",
+    "interest_receivable",
+    "fee_receivable",
+    "first_dpd90_on",
+    "risk_class",
+    "risk_floor",
+    "risk_manual",
     "accrued_through",
 )
 
 
+@dataclass(frozen=True)
+class _Day:
+    """One overdue loan's day (fen): the instalments' new penalty state, the penalty and 复利 accrued,
+    the interest and fee falling due today, the oldest unpaid due date, the overdue principal and
+    interest."""
+
+    writes: list[list[Any]]
+    accrued: int
+    billed_interest: int
+    billed_fee: int
+    oldest: date
+    overdue_principal: int
+    overdue_interest: int
+
+
 def penalty_advance(day: date, ids: Sequence[int]) -> Done:
     """Accrue one day of penalty and 复利 on the overdue loans of ``ids`` that take the penalty path (see
-    the module docstring); the others are left untouched, for the engine."""
+    the module docstring) — with the bill of an instalment falling due today, and the change of class when
+    the days past due cross a band of the table, recorded as the engine records it; the others are left
+    untouched, for the engine."""
     loans = _locked(penalty_candidates(day), ids, _PENALTY_LOAN)
     if not loans:
         return Done(0, 0)
@@ -145,26 +177,47 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
     row_writes: list[list[Any]] = []
     loan_writes: list[list[Any]] = []
     entries: list[EntrySpec] = []
+    changes: list[ClassificationChange] = []
     reference, memo = labels(day)
-    for pk, dpd, max_dpd, first_dpd90_on, penalty_rate, annual_rate, version_id, receivable in loans:
+    for (
+        pk,
+        dpd,
+        max_dpd,
+        first_dpd90_on,
+        penalty_rate,
+        annual_rate,
+        version_id,
+        penalty_receivable,
+        interest_receivable,
+        fee_receivable,
+        credit,
+        *risk,
+    ) in loans:
         moved = _accrue_one_day(day, rows[pk], sync.terms_of(penalty_rate, annual_rate, version_id))
-        if moved is None:
-            continue
-        writes, accrued, oldest, overdue_principal, overdue_interest = moved
-        new_dpd = (day - oldest).days
-        if dpd_floor(new_dpd) != dpd_floor(dpd) or (
-            new_dpd >= FIRST_NPL_WATCH_DPD and first_dpd90_on is None
-        ):
-            continue  # a change of class or a first 90 days: the engine records it
-        row_writes.extend(writes)
+        if moved is None or (credit and (moved.billed_interest or moved.billed_fee)):
+            continue  # no longer overdue, or a credit balance to apply to today's bill: the engine
+        new_dpd = (day - moved.oldest).days
+        if new_dpd >= sync.WATCH_DPD and first_dpd90_on is None:
+            first_dpd90_on = moved.oldest + timedelta(days=sync.WATCH_DPD)
+        if dpd_floor(new_dpd) != dpd_floor(dpd):  # the class may change: as the engine decides it
+            loan = Loan(pk=pk, dpd=new_dpd, restructured_on=None, **dict(zip(_RISK, risk, strict=True)))
+            change = sync.classification_change(loan, business_date=day, actor=None)
+            if change is not None:
+                changes.append(change)
+            risk = [getattr(loan, name) for name in _RISK[:3]]
+        row_writes.extend(moved.writes)
         loan_writes.append(
             [
                 new_dpd,
                 max(max_dpd, new_dpd),
-                oldest,
-                overdue_principal,
-                overdue_interest,
-                to_fen(receivable) + accrued,
+                moved.oldest,
+                moved.overdue_principal,
+                moved.overdue_interest,
+                to_fen(penalty_receivable) + moved.accrued,
+                to_fen(interest_receivable) + moved.billed_interest,
+                to_fen(fee_receivable) + moved.billed_fee,
+                first_dpd90_on,
+                *risk[:3],
                 day,
                 pk,
             ]
@@ -172,9 +225,9 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
         entry = sync.accrual_entry(
             loan_id=pk,
             business_date=day,
-            billed_interest=0,
-            billed_fee=0,
-            accrued_penalty=accrued,
+            billed_interest=moved.billed_interest,
+            billed_fee=moved.billed_fee,
+            accrued_penalty=moved.accrued,
             reference=reference,
             memo=memo,
         )
@@ -183,22 +236,25 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
     journal_post_many(entries)
     update_by_pk(Installment, _PENALTY_ROW_WRITES, row_writes)
     update_by_pk(Loan, _PENALTY_LOAN_WRITES, loan_writes)
-    return Done(len(loan_writes), len(entries))
+    ClassificationChange.objects.bulk_create(changes)
+    return Done(len(loan_writes), len(entries), len(changes))
 
 
-def _accrue_one_day(
-    day: date, rows: Sequence[Any], terms: Any
-) -> tuple[list[list[Any]], int, date, int, int] | None:
-    """One overdue loan's day of penalty: the instalments' new bases and amounts, the penalty and 复利
-    accrued (fen), the oldest unpaid due date and the overdue principal and interest — or None when the
-    loan must go to the engine (something falls due today; nothing but penalty is unpaid)."""
+_RISK = ("risk_class", "risk_floor", "risk_manual", "borrower_floor")
+
+
+def _accrue_one_day(day: date, rows: Sequence[Any], terms: PenaltyTerms) -> _Day | None:
+    """One overdue loan's day (``_Day``) from its unsettled instalments due on or before ``day`` — or
+    None when only penalty is left unpaid (the loan is no longer overdue: the engine)."""
     writes = []
-    accrued = overdue_principal = overdue_interest = 0
+    accrued = billed_interest = billed_fee = overdue_principal = overdue_interest = 0
     oldest: date | None = None
-    for _pk, _loan, due, principal, principal_paid, interest, interest_paid, fee, fee_paid, *penalty in rows:
+    for pk, _loan, due, principal, principal_paid, interest, interest_paid, fee, fee_paid, *penalty in rows:
         due = sync.as_date(due)
-        if due >= day:
-            return None  # falls due today: billing as well
+        if due == day:  # falls due today: billed, not yet overdue
+            billed_interest += interest
+            billed_fee += fee
+            continue
         penalty_basis, compound_basis, penalty_amount, compound_amount = penalty
         principal_unpaid, interest_unpaid = principal - principal_paid, interest - interest_paid
         if oldest is None and (principal_unpaid or interest_unpaid or fee_paid < fee):
@@ -211,10 +267,10 @@ def _accrue_one_day(
         compound_basis += interest_unpaid
         new_penalty, new_compound = terms.amount(penalty_basis), terms.amount(compound_basis)
         accrued += new_penalty - penalty_amount + new_compound - compound_amount
-        writes.append([penalty_basis, compound_basis, new_penalty, new_compound, _pk])
+        writes.append([penalty_basis, compound_basis, new_penalty, new_compound, pk])
     if oldest is None:
-        return None  # only penalty left unpaid: no longer overdue
-    return writes, accrued, oldest, overdue_principal, overdue_interest
+        return None
+    return _Day(writes, accrued, billed_interest, billed_fee, oldest, overdue_principal, overdue_interest)
 
 
 # --- 2. billing ------------------------------------------------------------------------------------------

@@ -53,6 +53,9 @@ from creditdesk.products.models import ProductVersion
 HUNDRED = Decimal(100)
 OVERDUE_TASK_DAYS = 1  # the CM calls the customer the day after the loan turns overdue
 OPEN = (LoanStatus.ACTIVE, LoanStatus.OVERDUE)
+WATCH_DPD = (
+    90  # ``Loan.first_dpd90_on``: the day a loan first reaches 90 days past due (the training outcome)
+)
 
 
 @dataclass(frozen=True)
@@ -361,8 +364,8 @@ def settle(
     loan.accrued_through = book.accrued_through
     if after.dpd > 0 and in_observation(loan, book.accrued_through):
         loan.observation_missed = True
-    if after.dpd >= 90 and loan.first_dpd90_on is None and after.oldest_unpaid_due is not None:
-        loan.first_dpd90_on = after.oldest_unpaid_due + timedelta(days=90)
+    if after.dpd >= WATCH_DPD and loan.first_dpd90_on is None and after.oldest_unpaid_due is not None:
+        loan.first_dpd90_on = after.oldest_unpaid_due + timedelta(days=WATCH_DPD)
     closed = False
     if was_open:
         if after.settled:

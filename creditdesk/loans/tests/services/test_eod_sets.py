@@ -18,6 +18,7 @@ from creditdesk.ledger.models import JournalEntry
 from creditdesk.ledger.selectors import debit_credit_totals
 from creditdesk.loans.models import ClassificationChange, EodRun, Installment, Loan
 from creditdesk.loans.services import eod_sets, loan_disburse, sync
+from creditdesk.loans.services.classification import loan_classify
 from creditdesk.loans.services.eod import eod_run
 from creditdesk.loans.services.reconciliation import reconcile
 from creditdesk.loans.services.repayments import repayment_post
@@ -29,7 +30,8 @@ from creditdesk.solutions.tests.small_catalogue import XYD
 pytestmark = pytest.mark.django_db
 
 START = date(2026, 1, 10)
-END = date(2026, 6, 20)  # past 90 and 91 days overdue for the loans never repaid
+END = date(2026, 6, 20)
+JUDGED_ON = date(2026, 3, 1)  # past 90 and 91 days overdue for the loans never repaid
 
 # (amount, months, rate, uplift product?) and how the borrower pays: day → amount
 LOANS = (
@@ -141,6 +143,9 @@ def _run(org, book, monkeypatch) -> dict[str, int]:
                         idempotency_key=f"{loan.pk}-{day.isoformat()}",
                         value_date=day,
                     )
+        if day == JUDGED_ON:  # a risk manager judges the first pair lower than its floor
+            for loan in book[0][:2]:
+                loan_classify(actor=org.risk1, loan_id=loan.pk, risk_class="substandard", reason="经营停滞")
         eod_run(business_date=day)
         day += timedelta(days=1)
     return taken
