@@ -86,10 +86,18 @@ def _sqlite_rows(
     return out
 
 
-def update_by_pk(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def update_by_pk(
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    upto: tuple[str, date] | None = None,
+) -> None:
     """Set ``fields`` of ``model``'s rows: each of ``rows`` is the new values of ``fields``, in that order,
     then the row's primary key. The values are the database's own (``Field.get_db_prep_save`` of the
-    model's value, or a stored integer as read); dates and times may be ``date`` / ``datetime`` objects."""
+    model's value, or a stored integer as read); dates and times may be ``date`` / ``datetime`` objects.
+    ``upto``: (a date field, a day) that every row is known to be on or before — on a table partitioned
+    by that date, PostgreSQL then leaves the later partitions alone instead of probing each for each id."""
     if not rows:
         return
     meta = model._meta
@@ -101,13 +109,18 @@ def update_by_pk(model: type[Model], fields: Sequence[str], rows: Sequence[Seque
     if connection.vendor == "postgresql":
         names = [f"c{index}" for index in range(len(columns) + 1)]
         assignments = ", ".join(f"{target} = v.{name}" for target, name in zip(targets, names, strict=False))
+        bound = ""
+        params: list[Any] = [_array_literal(values) for values in zip(*rows, strict=True)]
+        if upto is not None:
+            bound = f" AND {table}.{_column(_columns(model, [upto[0]])[0], connection)} <= %s"
+            params.append(upto[1])
         sql = (
             f"UPDATE {table} SET {assignments} "  # noqa: S608
             f"FROM unnest({_arrays([*columns, meta.pk], connection)}) AS v({', '.join(names)}) "
-            f"WHERE {table}.{pk} = v.{names[-1]}"
+            f"WHERE {table}.{pk} = v.{names[-1]}{bound}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [_array_literal(values) for values in zip(*rows, strict=True)])
+            cursor.execute(sql, params)
         return
     assignments = ", ".join(f"{target} = %s" for target in targets)
     sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608

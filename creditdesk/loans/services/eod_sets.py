@@ -84,6 +84,22 @@ def billing_candidates(day: date) -> QuerySet[Loan]:
     )
 
 
+def _post(entries: list[EntrySpec], loan_id: int, day: date, interest: int, fee: int, penalty: int) -> None:
+    """Add to ``entries`` the day's accrual entry of a loan (fen billed and accrued), if anything was."""
+    reference, memo = labels(day)
+    entry = sync.accrual_entry(
+        loan_id=loan_id,
+        business_date=day,
+        billed_interest=interest,
+        billed_fee=fee,
+        accrued_penalty=penalty,
+        reference=reference,
+        memo=memo,
+    )
+    if entry is not None:
+        entries.append(entry)
+
+
 def _locked(candidates: QuerySet[Loan], ids: Sequence[int], fields: Sequence[str]) -> list[tuple[Any, ...]]:
     """``fields`` of the loans of ``ids`` still candidates once their rows are locked (ascending id, as
     ``loans.locks``)."""
@@ -178,7 +194,6 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
     loan_writes: list[list[Any]] = []
     entries: list[EntrySpec] = []
     changes: list[ClassificationChange] = []
-    reference, memo = labels(day)
     for (
         pk,
         dpd,
@@ -222,19 +237,9 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
                 pk,
             ]
         )
-        entry = sync.accrual_entry(
-            loan_id=pk,
-            business_date=day,
-            billed_interest=moved.billed_interest,
-            billed_fee=moved.billed_fee,
-            accrued_penalty=moved.accrued,
-            reference=reference,
-            memo=memo,
-        )
-        if entry is not None:
-            entries.append(entry)
+        _post(entries, pk, day, moved.billed_interest, moved.billed_fee, moved.accrued)
     journal_post_many(entries)
-    update_by_pk(Installment, _PENALTY_ROW_WRITES, row_writes)
+    update_by_pk(Installment, _PENALTY_ROW_WRITES, row_writes, upto=("due_date", day))
     update_by_pk(Loan, _PENALTY_LOAN_WRITES, loan_writes)
     ClassificationChange.objects.bulk_create(changes)
     return Done(len(loan_writes), len(entries), len(changes))
@@ -295,23 +300,12 @@ def billing_advance(day: date, ids: Sequence[int]) -> Done:
         totals[1] += fee
     loan_writes: list[list[Any]] = []
     entries: list[EntrySpec] = []
-    reference, memo = labels(day)
     for pk, interest_receivable, fee_receivable in loans:
         if pk not in billed:
             continue
         interest, fee = billed[pk]
         loan_writes.append([to_fen(interest_receivable) + interest, to_fen(fee_receivable) + fee, day, pk])
-        entry = sync.accrual_entry(
-            loan_id=pk,
-            business_date=day,
-            billed_interest=interest,
-            billed_fee=fee,
-            accrued_penalty=0,
-            reference=reference,
-            memo=memo,
-        )
-        if entry is not None:
-            entries.append(entry)
+        _post(entries, pk, day, interest, fee, 0)
     journal_post_many(entries)
     update_by_pk(Loan, _BILLING_LOAN_WRITES, loan_writes)
     return Done(len(loan_writes), len(entries))
