@@ -50,16 +50,19 @@ class Partitioned:
     moved: int  # rows moved out of the default partition into them
 
 
+def month_start(day: date, months: int = 0) -> date:
+    """The first day of the month ``months`` after ``day``'s (0: ``day``'s own month)."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _months(first: date, last: date) -> list[date]:
-    month, out = first.replace(day=1), []
+    """The first days of the months from ``first``'s through ``last``'s."""
+    month, out = month_start(first), []
     while month <= last:
         out.append(month)
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        month = month_start(month, 1)
     return out
-
-
-def _next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def partition_monthly(model: type[Model], date_field: str, *, through: date) -> Partitioned:
@@ -137,7 +140,7 @@ def _convert(cursor, quote, table: str, column: str, pk: str, through: date) -> 
     oldest, newest = cursor.fetchone()
     if oldest is not None:
         for month in _months(oldest, min(newest, through)):
-            end = _next_month(month)
+            end = month_start(month, 1)
             cursor.execute(
                 f"CREATE TABLE {quote(f'{table}_p{month:%Y%m}')} PARTITION OF {quote(table)} "
                 f"FOR VALUES FROM (%s) TO (%s)",
@@ -168,7 +171,7 @@ def _convert(cursor, quote, table: str, column: str, pk: str, through: date) -> 
 def _add_month(cursor, quote, table: str, column: str, name: str, month: date) -> int:  # type: ignore[no-untyped-def]
     """A partition for ``month``, with that month's rows moved out of the default partition; returns how
     many were moved."""
-    end = _next_month(month)
+    end = month_start(month, 1)
     default = quote(table + "_default")
     cursor.execute(
         f"CREATE TABLE {quote(name)} (LIKE {quote(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "

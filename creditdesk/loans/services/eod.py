@@ -13,6 +13,8 @@ Rules (issue 16, item 5; PRODUCT.md §6):
      credit balances applied, penalty and 复利 accrued, days past due, status and class set, the CM told
      when a loan turns overdue (agenda task + notification). A loan done is accrued through the date, so
      a rerun skips it. ``worker=(k, n)`` takes the loans whose id ≡ k (mod n), so n workers share a day.
+     The commonest events (an overdue loan accruing a day of penalty, a current loan billed) go first
+     through the set-based paths of ``eod_sets``, equal to the engine and a chunk of 2,000 loans at a time.
   2. ``borrower_floor`` — the non-retail rule: a borrower (企业) with more than 10% of its balance here NPL
      has every loan here at best 次级; loans whose borrower no longer is get their own floor back.
   3. ``reminders`` — repayment reminders to the customer (SMS) for instalments due ``REMINDER_DAYS``

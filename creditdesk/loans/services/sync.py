@@ -53,9 +53,8 @@ from creditdesk.products.models import ProductVersion
 HUNDRED = Decimal(100)
 OVERDUE_TASK_DAYS = 1  # the CM calls the customer the day after the loan turns overdue
 OPEN = (LoanStatus.ACTIVE, LoanStatus.OVERDUE)
-WATCH_DPD = (
-    90  # ``Loan.first_dpd90_on``: the day a loan first reaches 90 days past due (the training outcome)
-)
+# ``Loan.first_dpd90_on``: the day a loan first reaches 90 days past due (the training table's outcome)
+WATCH_DPD = 90
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from creditdesk.core.partitions import month_start
 from creditdesk.ledger.models import JournalLine
 from creditdesk.ledger.selectors import debit_credit_totals
-from creditdesk.loans.management.commands.partition_tables import months_after
 from creditdesk.loans.models import Installment, Loan
 from creditdesk.loans.services.eod import eod_catch_up, eod_run
 from creditdesk.loans.services.reconciliation import reconcile
@@ -55,10 +55,10 @@ def _everything() -> tuple[list, list]:
     )
 
 
-def test_months_after():
-    assert months_after(date(2026, 3, 13), 3) == date(2026, 6, 1)
-    assert months_after(date(2026, 11, 30), 2) == date(2027, 1, 1)
-    assert months_after(date(2026, 12, 1), 0) == date(2026, 12, 1)
+def test_month_start():
+    assert month_start(date(2026, 3, 13), 3) == date(2026, 6, 1)
+    assert month_start(date(2026, 11, 30), 2) == date(2027, 1, 1)
+    assert month_start(date(2026, 12, 31)) == date(2026, 12, 1)
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the refusal is SQLite's")

@@ -11,21 +11,14 @@ rest wait in the default partition); ledger lines are posted on the business dat
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from creditdesk.core.partitions import PartitionError, partition_monthly
+from creditdesk.core.partitions import PartitionError, month_start, partition_monthly
 from creditdesk.ledger.models import JournalLine
 from creditdesk.loans.models import Installment
 from creditdesk.loans.services.calendar import business_date
-
-
-def months_after(day: date, months: int) -> date:
-    """The first day of the month ``months`` after ``day``'s."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 class Command(BaseCommand):
@@ -46,7 +39,7 @@ class Command(BaseCommand):
                 (Installment, "due_date", ahead),
                 (JournalLine, "business_date", ledger_ahead),
             ):
-                result = partition_monthly(model, field, through=months_after(today, months))
+                result = partition_monthly(model, field, through=month_start(today, months))
                 done.append(
                     {
                         "table": result.table,
