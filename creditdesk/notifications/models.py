@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creditdesk.accounts.roles import Role
 from creditdesk.accounts.scope import ScopePaths
+from creditdesk.core.crypto import EncryptedTextField
 from creditdesk.notifications.choices import Channel, Event, OutboxStatus
 
 
@@ -30,7 +31,9 @@ class OutboxMessage(models.Model):
         blank=True,
         related_name="+",
     )
-    address = models.CharField(_("外部地址"), max_length=200, blank=True)
+    # a customer's phone (an OpenID …) is personal information: sealed at rest like the customer's own
+    # column (RULES.md "Personal information"), opened only by the sender that delivers the message
+    address = EncryptedTextField(_("外部地址"), blank=True)
     event = models.CharField(_("事件"), max_length=50, choices=Event.choices)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), max_length=2000)

@@ -43,7 +43,7 @@ def _max_length(name: str) -> int:
 TITLE_MAX = _max_length("title")  # 200
 BODY_MAX = _max_length("body")  # 2000
 LINK_MAX = _max_length("link")  # 300
-ADDRESS_MAX = _max_length("address")  # 200
+ADDRESS_MAX = 200  # a phone number, an OpenID (the column is sealed text)
 KEY_MAX = _max_length("dedupe_key")  # 200
 ERROR_MAX = _max_length("last_error")  # 500
 
@@ -224,6 +224,7 @@ def outbox_queue(messages: Sequence[Message]) -> int:
         raise OutboxOutsideTransaction("outbox_queue must run inside the caller's transaction.atomic")
     now = timezone.now()
     rows = []
+    sealed, connection = OutboxMessage._meta.get_field("address"), transaction.get_connection()
     for message in messages:
         title, body, chosen = _validated(
             recipient=message.recipient,
@@ -236,11 +237,12 @@ def outbox_queue(messages: Sequence[Message]) -> int:
             address=message.address,
         )
         recipient = message.recipient.pk if message.recipient is not None else None
+        address = sealed.get_db_prep_save(message.address or "", connection)  # as ``save`` would seal it
         rows.extend(
             (
                 str(channel),
                 recipient,
-                message.address or "",
+                address,
                 str(message.event),
                 str(title),
                 str(body),

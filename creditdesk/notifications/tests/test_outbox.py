@@ -158,3 +158,42 @@ def test_an_sms_to_a_customer_needs_no_staff_recipient(org):
         "13812345678",
         "pending",
     )
+
+
+@pytest.mark.django_db
+def test_an_external_address_is_sealed_at_rest_and_opened_for_delivery():
+    """A customer's phone in the outbox is personal information: the column holds a sealed token, the
+    sender gets the number (both ways of putting a message in the outbox)."""
+    from django.db import connection
+
+    with transaction.atomic():
+        services.outbox_queue(
+            [
+                services.Message(
+                    recipient=None,
+                    event="repayment_due",
+                    title="还款提醒",
+                    body="请按时还款。",
+                    channels=("sms",),
+                    address="13800138000",
+                    dedupe_key="sealed:1",
+                )
+            ]
+        )
+        services.outbox_put(
+            recipient=None,
+            event="repayment_due",
+            title="还款提醒",
+            body="请按时还款。",
+            channels=("sms",),
+            address="13900139000",
+            dedupe_key="sealed:2",
+            deliver_now=False,
+        )
+    for key, phone in (("sealed:1:sms", "13800138000"), ("sealed:2:sms", "13900139000")):
+        message = OutboxMessage.objects.get(dedupe_key=key)
+        assert message.address == phone
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT address FROM notifications_outboxmessage WHERE id = %s", [message.pk])
+            stored = cursor.fetchone()[0]
+        assert stored.startswith("v1.") and phone not in stored
