@@ -89,3 +89,20 @@ def test_the_cm_records_a_repayment_and_sees_the_loan_updated(
     page.screenshot(path=screenshot_dir / "servicing-loan.png", full_page=True)
     assert Repayment.objects.filter(loan=overdue_loan).count() == 1
     assert console_errors == []
+
+
+def test_a_risk_manager_reads_the_end_of_day_report_with_each_steps_seconds(
+    page: Page, live_server, overdue_loan, screenshot_dir, console_errors
+):
+    base = live_server.url
+    sign_in_as(page, base, "risk1")
+    page.goto(f"{base}/loans/eod/2026-03-12/")
+    expect(page.locator("h1")).to_contain_text("2026-03-12")
+    expect(page.locator("[data-testid=eod-status]")).to_contain_text("完成")
+    counts = page.locator("[data-testid=eod-counts]")
+    expect(counts).to_contain_text("逐笔计息与账务 · ")  # each step with the seconds it took
+    expect(counts).to_contain_text(" 秒")
+    expect(page.locator("[data-testid=eod-reconciliation]")).to_contain_text("分户账与总账一致")
+    page.screenshot(path=screenshot_dir / "servicing-eod-report.png", full_page=True)
+    page.screenshot(path="/tmp/eod-report.png", full_page=True)
+    assert console_errors == []
