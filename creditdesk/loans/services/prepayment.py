@@ -57,6 +57,7 @@ from creditdesk.loans.services.rebuild import contract_terms, replace_open_sched
 HUNDRED = Decimal(100)
 OVERPAYMENT_PREPAY_MINIMUM = Decimal("100.00")  # a smaller overpayment is not worth a new schedule
 CENT = Decimal("0.01")
+ROUNDING_STEPS = 100  # fen tried either way of the estimate (bounded: never a loop over the amount)
 
 
 def open_schedule(loan: Loan, installments: list[Installment]) -> tuple[Schedule, int]:
@@ -327,10 +328,15 @@ def _largest_prepayment(
     fee_share = probe.penalty / probe.amount
     principal = min(((spare - probe.accrued_interest) / (1 + fee_share)).quantize(CENT, ROUND_DOWN), ceiling)
     best = None
-    while principal >= OVERPAYMENT_PREPAY_MINIMUM and (best := fits(principal)) is None:
+    for _fen in range(ROUNDING_STEPS):  # the estimate is off by the rounding of the fee, a fen or two
+        if principal < OVERPAYMENT_PREPAY_MINIMUM or (best := fits(principal)) is not None:
+            break
         principal -= CENT
     if best is None:
         return None
-    while principal + CENT <= ceiling and (larger := fits(principal + CENT)) is not None:
+    for _fen in range(ROUNDING_STEPS):
+        larger = fits(principal + CENT) if principal + CENT <= ceiling else None
+        if larger is None:
+            break
         principal, best = principal + CENT, larger
     return best
