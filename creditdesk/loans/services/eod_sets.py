@@ -84,9 +84,18 @@ def billing_candidates(day: date) -> QuerySet[Loan]:
     )
 
 
-def _post(entries: list[EntrySpec], loan_id: int, day: date, interest: int, fee: int, penalty: int) -> None:
-    """Add to ``entries`` the day's accrual entry of a loan (fen billed and accrued), if anything was."""
-    reference, memo = labels(day)
+def _post(
+    entries: list[EntrySpec],
+    loan_id: int,
+    day: date,
+    named: tuple[str, str],
+    interest: int,
+    fee: int,
+    penalty: int,
+) -> None:
+    """Add to ``entries`` the day's accrual entry of a loan (fen billed and accrued), if anything was;
+    ``named``: the day's ``labels``, translated once per chunk."""
+    reference, memo = named
     entry = sync.accrual_entry(
         loan_id=loan_id,
         business_date=day,
@@ -193,6 +202,7 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
     row_writes: list[list[Any]] = []
     loan_writes: list[list[Any]] = []
     entries: list[EntrySpec] = []
+    named = labels(day)
     changes: list[ClassificationChange] = []
     for (
         pk,
@@ -237,7 +247,7 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
                 pk,
             ]
         )
-        _post(entries, pk, day, moved.billed_interest, moved.billed_fee, moved.accrued)
+        _post(entries, pk, day, named, moved.billed_interest, moved.billed_fee, moved.accrued)
     journal_post_many(entries)
     update_by_pk(Installment, _PENALTY_ROW_WRITES, row_writes, upto=("due_date", day))
     update_by_pk(Loan, _PENALTY_LOAN_WRITES, loan_writes)
@@ -300,12 +310,13 @@ def billing_advance(day: date, ids: Sequence[int]) -> Done:
         totals[1] += fee
     loan_writes: list[list[Any]] = []
     entries: list[EntrySpec] = []
+    named = labels(day)
     for pk, interest_receivable, fee_receivable in loans:
         if pk not in billed:
             continue
         interest, fee = billed[pk]
         loan_writes.append([to_fen(interest_receivable) + interest, to_fen(fee_receivable) + fee, day, pk])
-        _post(entries, pk, day, interest, fee, 0)
+        _post(entries, pk, day, named, interest, fee, 0)
     journal_post_many(entries)
     update_by_pk(Loan, _BILLING_LOAN_WRITES, loan_writes)
     return Done(len(loan_writes), len(entries))
