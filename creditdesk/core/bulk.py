@@ -50,7 +50,15 @@ def _array_literal(values: Sequence[Any]) -> str:
     """PostgreSQL: one column's values as an array literal (``{1,NULL,"a \\"b\\""}``), cast to the
     column's type by the statement — a string per column instead of one adapted object per value (the
     driver adapts list elements one by one in Python, which costs more than the write)."""
-    return "{" + ",".join(_element(value) for value in values) + "}"
+    kinds = set(map(type, values))
+    if kinds <= _NUMBERS:  # the common columns (ids, fen, counts) need no quoting: one join
+        return "{" + ",".join(map(str, values)) + "}"
+    if kinds == {date}:  # ISO dates need none either
+        return "{" + ",".join(value.isoformat() for value in values) + "}"
+    return "{" + ",".join(map(_element, values)) + "}"
+
+
+_NUMBERS = frozenset({int, Decimal})  # exactly these types: a bool (an int) is written t / f
 
 
 def _element(value: Any) -> str:
@@ -198,3 +206,37 @@ def insert_rows(
         if cursor.fetchone()[0] != len(full):
             raise RuntimeError(f"{meta.db_table}: the inserted rows did not get consecutive ids")
         return list(range(first, last + 1))
+
+
+def add_by_key(model: type[Model], keys: Sequence[str], amount: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Add to running totals: each of ``rows`` is the values of ``keys`` then an amount (the database's
+    own value, e.g. integer fen) added to the ``amount`` column of the row with those keys, which is
+    created with that amount when it does not exist yet (``INSERT … ON CONFLICT (keys) DO UPDATE``, one
+    statement; ``keys`` must be a unique constraint of the table). Rows with the same keys are added
+    together first (one statement may touch a row once), and taken in the order of their keys, so two
+    writers adding to the same rows lock them in the same order."""
+    totals: dict[tuple[Any, ...], Any] = {}
+    for *key, value in rows:
+        totals[tuple(key)] = totals.get(tuple(key), 0) + value
+    if not totals:
+        return
+    connection = connections[router.db_for_write(model)]
+    columns = _columns(model, [*keys, amount])
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = [_column(field, connection) for field in columns]
+    total = names[-1]
+    ordered = [(*key, value) for key, value in sorted(totals.items())]
+    upsert = (
+        f"ON CONFLICT ({', '.join(names[:-1])}) DO UPDATE SET {total} = {table}.{total} + excluded.{total}"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = (
+                f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
+                f"SELECT * FROM unnest({_arrays(columns, connection)}) {upsert}"
+            )
+            cursor.execute(sql, [_array_literal(values) for values in zip(*ordered, strict=True)])
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}) {upsert}"  # noqa: S608
+        cursor.executemany(sql, _sqlite_rows(columns, ordered, connection))

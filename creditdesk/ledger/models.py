@@ -146,3 +146,26 @@ class JournalLine(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_side_display()} {self.get_account_display()} {self.amount}"
+
+
+class LoanAccountBalance(models.Model):
+    """分户余额 — one loan's balance on one account, on the account's normal side: the sum of every line
+    posted with the loan's id to that account, kept by the one writer (``services``) in the same
+    transaction as the lines it adds to it. It is what the end-of-day reconciliation compares with the
+    loan's sub-ledger (one row read per loan and account, not months of lines); ``creditdesk reconcile``
+    checks it against the lines themselves (``selectors.balance_drift``). Not append-only: it is a
+    running total, never edited by hand, rebuilt from the lines when in doubt."""
+
+    loan_id = models.PositiveBigIntegerField(_("贷款编号"))
+    account = models.CharField(_("科目"), max_length=30, choices=Account.choices)
+    balance = AmountField(_("余额（元）"))
+
+    class Meta:
+        verbose_name = _("分户余额")
+        verbose_name_plural = _("分户余额")
+        constraints = [
+            models.UniqueConstraint(fields=["loan_id", "account"], name="ledger_balance_loan_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.get_account_display()} {self.balance}"

@@ -2,8 +2,11 @@
 
 Rules enforced here:
 - 有借必有贷，借贷必相等: an entry is posted only when its lines balance (``chart.balanced_lines``).
-- The ledger is append-only: nothing here updates or deletes; a correction is a reversal (冲正), and an
-  entry is reversed at most once.
+- The ledger is append-only: nothing here updates or deletes an entry or a line; a correction is a
+  reversal (冲正), and an entry is reversed at most once.
+- Every line posted with a loan's id is added to that loan's running balance of the account
+  (``LoanAccountBalance``, 分户余额) in the same statement batch, so the balance is always the sum of the
+  lines (checked by ``selectors.balance_drift``).
 - A posting commits or rolls back with the business change it records: these functions run inside the
   caller's ``transaction.atomic`` (loan servicing's own service, which locked the loan row first) and
   refuse to run outside one. They open no transaction of their own and write no audit row — the entry is
@@ -12,7 +15,7 @@ Rules enforced here:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,10 +24,11 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from creditdesk.core.bulk import insert_rows
+from creditdesk.core.bulk import add_by_key, insert_rows
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import to_fen
 from creditdesk.ledger.chart import (
+    NORMAL_SIDE,
     Account,
     EntryKind,
     JournalAlreadyReversed,
@@ -33,7 +37,7 @@ from creditdesk.ledger.chart import (
     balanced_lines,
     signed_lines,
 )
-from creditdesk.ledger.models import JournalEntry, JournalLine
+from creditdesk.ledger.models import JournalEntry, JournalLine, LoanAccountBalance
 
 if TYPE_CHECKING:
     from creditdesk.accounts.models import User
@@ -89,6 +93,22 @@ def _poster(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "pk", None) is not None else None
 
 
+def _add_to_loan_balances(lines: Iterable[tuple[int | None, Line]]) -> None:
+    """Add posted lines to their loans' running balances (on each account's normal side: a line on that
+    side adds, one on the other subtracts); lines without a loan are the bank's own and kept nowhere else."""
+    add_by_key(
+        LoanAccountBalance,
+        ("loan_id", "account"),
+        "balance",
+        [
+            (loan_id, line.account.value, fen if line.side == NORMAL_SIDE[line.account] else -fen)
+            for loan_id, line in lines
+            if loan_id is not None
+            for fen in (to_fen(line.amount),)
+        ],
+    )
+
+
 _ENTRY_COLUMNS = ("business_date", "kind", "loan_id", "reference", "memo", "posted_by", "posted_at")
 _LINE_COLUMNS = ("entry", "loan_id", "business_date", "account", "side", "amount")
 
@@ -134,6 +154,7 @@ def journal_post_many(specs: Sequence[EntrySpec]) -> list[int]:
             for line in lines
         ],
     )
+    _add_to_loan_balances((spec.loan_id, line) for (_kind, lines), spec in checked for line in lines)
     return ids
 
 
@@ -195,6 +216,7 @@ def journal_post(
         )
         for line in checked
     )
+    _add_to_loan_balances((loan_id, line) for line in checked)
     return entry
 
 
@@ -257,3 +279,25 @@ def signed_post(
         memo=memo,
         actor=actor,
     )
+
+
+def loan_balances_rebuild() -> int:
+    """Recompute every loan's running balances (``LoanAccountBalance``) from the journal lines, in one
+    ``INSERT … SELECT … GROUP BY`` after emptying the table — the repair when ``creditdesk reconcile``
+    reports drift, and how rows written around the writer (the benchmark's synthetic book) get their
+    balances. Inside the caller's transaction; returns the number of balances written."""
+    _require_transaction("loan_balances_rebuild")
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(LoanAccountBalance._meta.db_table)
+    lines = connection.ops.quote_name(JournalLine._meta.db_table)
+    credit_normal = [account.value for account, side in NORMAL_SIDE.items() if side == Side.CREDIT]
+    marks = ", ".join(["%s"] * len(credit_normal))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {table} (loan_id, account, balance) "  # noqa: S608
+            f"SELECT loan_id, account, SUM(CASE WHEN (side = %s) = (account IN ({marks})) "
+            f"THEN amount ELSE -amount END) FROM {lines} WHERE loan_id IS NOT NULL GROUP BY loan_id, account",
+            [Side.CREDIT.value, *credit_normal],
+        )
+        return int(cursor.rowcount)

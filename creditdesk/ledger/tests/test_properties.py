@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from creditdesk.core.exceptions import DomainError
 from creditdesk.ledger.chart import NORMAL_SIDE, Account, EntryKind, Side
 from creditdesk.ledger.models import JournalEntry, JournalLine
-from creditdesk.ledger.selectors import debit_credit_totals, loan_account_balances, trial_balance
+from creditdesk.ledger.selectors import (
+    balance_drift,
+    debit_credit_totals,
+    loan_account_balances,
+    loan_balances_from_lines,
+    trial_balance,
+)
 from creditdesk.ledger.services import signed_post
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +69,9 @@ def test_balanced_deltas_post_and_the_trial_balance_stays_balanced(postings, db)
             for account, delta in deltas.items():
                 expected[loan_id][account] += delta
 
-        assert loan_account_balances(list(expected)) == expected
+        assert loan_account_balances(list(expected)) == expected  # the running balances
+        assert loan_balances_from_lines(list(expected)) == expected  # the lines
+        assert balance_drift() == []
         totals = debit_credit_totals()
         assert totals.debit == totals.credit
         assert totals.balanced

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.models import AuditEvent
 from creditdesk.ledger.chart import Account, EntryKind, Line, Side
-from creditdesk.ledger.models import JournalEntry, JournalLine, LedgerImmutable
+from creditdesk.ledger.models import JournalEntry, JournalLine, LedgerImmutable, LoanAccountBalance
 from creditdesk.ledger.selectors import (
+    balance_drift,
     debit_credit_totals,
     entries_for_loan,
     is_balanced,
@@ -27,6 +28,7 @@ from creditdesk.ledger.services import (
     journal_post,
     journal_post_many,
     journal_reverse,
+    loan_balances_rebuild,
     signed_post,
 )
 
@@ -84,7 +86,7 @@ def test_post_writes_the_entry_and_its_lines(clerk):
     assert AuditEvent.objects.count() == 0  # the entry is the record
 
 
-def test_post_is_one_insert_of_the_entry_and_one_of_the_lines():
+def test_post_is_one_insert_of_the_entry_one_of_the_lines_and_one_of_the_running_balances():
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         journal_post(
             kind=EntryKind.ACCRUAL,
@@ -95,8 +97,9 @@ def test_post_is_one_insert_of_the_entry_and_one_of_the_lines():
             ],
             loan_id=LOAN,
         )
-    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("INSERT")]
-    assert len(inserts) == 2
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+    tables = [JournalEntry._meta.db_table, JournalLine._meta.db_table, LoanAccountBalance._meta.db_table]
+    assert [next(t for t in tables if t in sql) for sql in inserts] == tables
 
 
 def test_a_loans_story_as_postings_and_balances(clerk):
@@ -568,3 +571,83 @@ def test_post_many_keeps_any_text_exactly():
         ids = journal_post_many(specs)
     stored = {e.pk: (e.reference, e.memo) for e in JournalEntry.objects.filter(pk__in=ids)}
     assert [stored[pk] for pk in ids] == [(text, text[::-1]) for text in texts]
+
+
+# --- running balances per loan and account (分户余额) ------------------------------------------------------
+
+
+def test_every_posting_with_a_loan_moves_its_running_balances_in_the_same_transaction():
+    _disburse()
+    _disburse(loan_id=7, amount="500.00")
+    with transaction.atomic():
+        journal_post(  # the bank's own entry: no loan, no running balance
+            kind=EntryKind.ADJUSTMENT,
+            business_date=DAY1,
+            lines=[
+                Line(Account.CLEARING, Side.DEBIT, D("3.00")),
+                Line(Account.FEE_INCOME, Side.CREDIT, D("3.00")),
+            ],
+        )
+        journal_post_many(
+            [
+                EntrySpec(
+                    EntryKind.ACCRUAL,
+                    DAY1,
+                    (
+                        Line(Account.INTEREST_RECEIVABLE, Side.DEBIT, D("11.67")),
+                        Line(Account.INTEREST_INCOME, Side.CREDIT, D("11.67")),
+                    ),
+                    loan_id=LOAN,
+                ),
+                EntrySpec(  # the same loan twice in one batch: added together, not a refused double update
+                    EntryKind.REPAYMENT,
+                    DAY1,
+                    (
+                        Line(Account.CLEARING, Side.DEBIT, D("1011.67")),
+                        Line(Account.INTEREST_RECEIVABLE, Side.CREDIT, D("11.67")),
+                        Line(Account.LOANS_RECEIVABLE, Side.CREDIT, D("1000.00")),
+                    ),
+                    loan_id=LOAN,
+                ),
+            ]
+        )
+    rows = {(row.loan_id, row.account): row.balance for row in LoanAccountBalance.objects.all()}
+    assert rows == {
+        (LOAN, "loans_receivable"): D("99000.00"),
+        (LOAN, "clearing"): D("-98988.33"),  # debit-normal: 1,011.67 in, 100,000 out
+        (LOAN, "interest_receivable"): D("0.00"),
+        (LOAN, "interest_income"): D("11.67"),
+        (7, "loans_receivable"): D("500.00"),
+        (7, "clearing"): D("-500.00"),
+    }
+    assert balance_drift() == []
+    # a rolled-back posting leaves the balances as they were
+    with transaction.atomic():
+        _disburse(loan_id=7, amount="1.00")
+        transaction.set_rollback(True)
+    assert LoanAccountBalance.objects.get(loan_id=7, account="loans_receivable").balance == D("500.00")
+
+
+def test_a_reversal_brings_the_running_balances_back():
+    entry = _disburse()
+    with transaction.atomic():
+        journal_reverse(entry_id=entry.pk, business_date=DAY1, actor=None)
+    assert loan_account_balances([LOAN]) == {LOAN: _zeros()}
+    assert set(LoanAccountBalance.objects.values_list("balance", flat=True)) == {D("0.00")}
+
+
+def test_drift_between_a_running_balance_and_the_lines_is_found_and_rebuilt():
+    _disburse()
+    _disburse(loan_id=7, amount="500.00")
+    LoanAccountBalance.objects.filter(loan_id=LOAN, account="loans_receivable").update(balance=D("99999.99"))
+    LoanAccountBalance.objects.filter(loan_id=7, account="clearing").delete()  # a row lost
+    drift = balance_drift()
+    assert [(d.loan_id, d.account, d.kept, d.from_lines) for d in drift] == [
+        (7, Account.CLEARING, D("0.00"), D("-500.00")),
+        (LOAN, Account.LOANS_RECEIVABLE, D("99999.99"), D("100000.00")),
+    ]
+    assert balance_drift([7]) == drift[:1]
+    with transaction.atomic():
+        assert loan_balances_rebuild() == 4
+    assert balance_drift() == []
+    assert loan_account_balances([LOAN])[LOAN][Account.LOANS_RECEIVABLE] == D("100000.00")

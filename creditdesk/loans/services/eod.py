@@ -20,8 +20,8 @@ Rules (issue 16, item 5; PRODUCT.md §6):
   3. ``reminders`` — repayment reminders to the customer (SMS) for instalments due ``REMINDER_DAYS``
      days after the next business day (default T-3 and the due day), once each, queued for
      `creditdesk deliver_notifications`; a catch-up run skips due dates already past.
-  4. ``reconcile`` — each loan posted to today: its sub-ledger equals its ledger balances; the day's
-     postings balance.
+  4. ``reconcile`` — each loan posted to today: its sub-ledger equals its running ledger balances (one
+     query, only the differences come back); the day's postings balance.
   5. ``report`` — the run report: work done, postings by account, the book by class, NPL ratio.
 """
 
@@ -48,7 +48,8 @@ from creditdesk.core.fields import AmountField
 from creditdesk.core.money import ZERO, format_yuan
 from creditdesk.finance.classification import NON_RETAIL_NPL_SHARE, NPL_CLASSES, RiskClass, borrower_floor
 from creditdesk.ledger.chart import Account
-from creditdesk.ledger.models import JournalEntry, JournalLine
+from creditdesk.ledger.models import JournalLine
+from creditdesk.ledger.selectors import posted_loans
 from creditdesk.loans import locks
 from creditdesk.loans.choices import EodStatus
 from creditdesk.loans.models import ClassificationChange, EodRun, Installment, Loan
@@ -439,12 +440,7 @@ def _reminders_step(run: EodRun) -> dict[str, Any]:
 
 def _reconcile_step(run: EodRun) -> dict[str, Any]:
     day = run.business_date
-    touched = list(
-        JournalEntry.objects.filter(business_date=day, loan_id__isnull=False)
-        .values_list("loan_id", flat=True)
-        .distinct()
-    )
-    mismatches = reconcile(touched)
+    mismatches = reconcile(posted_on=day)
     sides = (
         JournalLine.objects.filter(business_date=day)
         .values("side")
@@ -452,7 +448,7 @@ def _reconcile_step(run: EodRun) -> dict[str, Any]:
     )
     totals = {row["side"]: row["total"] or ZERO for row in sides}
     return {
-        "reconciled_loans": len(touched),
+        "reconciled_loans": posted_loans(day).count(),
         "mismatches": [m.as_dict() for m in mismatches[:50]],
         "mismatch_count": len(mismatches),
         "day_debits": str(totals.get("debit", ZERO)),
