@@ -15,6 +15,13 @@ class LoansConfig(AppConfig):
 
         register_balance_source(loan_balances)
 
+        # the end of day queues repayment reminders as keys; their text is written when they are sent
+        from creditdesk.loans.services.reminders import compose_repayment_reminder
+        from creditdesk.notifications.choices import Event
+        from creditdesk.notifications.composers import register_composer
+
+        register_composer(Event.REPAYMENT_DUE, compose_repayment_reminder)
+
         from creditdesk.core.panels import CustomerPanel, register_customer_panel
 
         register_customer_panel(

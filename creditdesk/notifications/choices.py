@@ -19,13 +19,16 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+    WITHDRAWN = "withdrawn", _("已撤回（无须发送）")
 
 
-# Only delivery moves a message: pending → sent, or pending → failed after the last attempt.
+# Only delivery moves a message: pending → sent, or pending → failed after the last attempt, or pending →
+# withdrawn when a message written at sending time has nothing to say any more (``composers``).
 OUTBOX_TRANSITIONS: dict[str, frozenset[str]] = {
-    OutboxStatus.PENDING: frozenset({OutboxStatus.SENT, OutboxStatus.FAILED}),
+    OutboxStatus.PENDING: frozenset({OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.WITHDRAWN}),
     OutboxStatus.SENT: frozenset(),
     OutboxStatus.FAILED: frozenset(),
+    OutboxStatus.WITHDRAWN: frozenset(),
 }
 
 

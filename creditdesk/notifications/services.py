@@ -16,7 +16,9 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,7 @@ from creditdesk.core.bulk import insert_rows
 from creditdesk.core.exceptions import DomainError
 from creditdesk.notifications import senders
 from creditdesk.notifications.choices import EXTERNAL_CHANNELS, Channel, Event, OutboxStatus
+from creditdesk.notifications.composers import composer_for
 from creditdesk.notifications.models import Notification, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -270,6 +273,52 @@ _QUEUED_COLUMNS = (
 )
 
 
+def outbox_queue_keys(*, event: str, channel: str, keys: QuerySet[Any]) -> int:
+    """Queue one message of ``event`` on ``channel`` per key that ``keys`` selects (a queryset of one
+    column of text named ``key``: each the event's ``dedupe_key``, the channel appended as
+    ``channel_key`` does), written at delivery by the composer registered for ``event``
+    (``composers``): nothing is read into Python, one ``INSERT … SELECT`` in the database. A key
+    already in the outbox is left as it is. Inside the caller's transaction. Returns the number of
+    messages added."""
+    if not transaction.get_connection().in_atomic_block:
+        raise OutboxOutsideTransaction("outbox_queue_keys must run inside the caller's transaction.atomic")
+    if event not in _EVENTS or channel not in _CHANNELS:
+        raise DomainError("notification_event_unknown", _("通知事件无效：%(event)s。") % {"event": event})
+    if composer_for(event) is None:
+        raise ValueError(f"no composer is registered for {event!r}: its messages could not be written")
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM stores it (SQLite: text)
+    try:
+        subquery, key_params = keys.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # ``keys`` can select nothing (``.none()``, ``pk__in=[]``)
+        return 0
+    columns = {  # every column but the id: the message waits for its composer, empty until then
+        "channel": channel,
+        "recipient_id": None,
+        "address": "",
+        "event": event,
+        "title": "",
+        "body": "",
+        "link": "",
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "created_at": now,
+        "sent_at": None,
+    }
+    sql = (
+        f"INSERT INTO {qn(OutboxMessage._meta.db_table)} "  # noqa: S608
+        f"({', '.join(qn(name) for name in [*columns, 'dedupe_key'])}) "
+        f"SELECT {', '.join(['%s'] * len(columns))}, k.{qn('key')} || %s FROM ({subquery}) k "
+        "WHERE true ON CONFLICT DO NOTHING"  # WHERE: SQLite's parser needs it before an upsert clause
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*columns.values(), f":{channel}", *key_params])
+        return int(cursor.rowcount)
+
+
 def _deliver_after_commit(message_ids: list[int]) -> None:
     outbox_deliver(message_ids=message_ids)
 
@@ -280,11 +329,13 @@ def _deliver_after_commit(message_ids: list[int]) -> None:
 @dataclass
 class DeliveryCounts:
     """What one delivery pass did: ``sent``; ``retrying`` (failed, tried again later); ``failed`` (given
-    up); ``skipped`` (already sent, not due, or being delivered by another worker)."""
+    up); ``withdrawn`` (written at sending time, nothing to say any more); ``skipped`` (already sent, not
+    due, or being delivered by another worker)."""
 
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    withdrawn: int = 0
     skipped: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -338,6 +389,10 @@ def _deliver_one(pk: int, now: datetime) -> str:
         return "skipped"
     try:
         with transaction.atomic():  # a sender's failed query must not break the row's transaction
+            if not _composed(message):
+                message.status = OutboxStatus.WITHDRAWN
+                message.save(update_fields=["status"])
+                return "withdrawn"
             _send(message)
     except Exception as exc:
         return _attempt_failed(message, exc, now)
@@ -345,8 +400,22 @@ def _deliver_one(pk: int, now: datetime) -> str:
     message.sent_at = now
     message.attempts += 1
     message.last_error = ""
-    message.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    message.save(update_fields=["status", "sent_at", "attempts", "last_error", "address", "title", "body"])
     return "sent"
+
+
+def _composed(message: OutboxMessage) -> bool:
+    """A message queued without text (``outbox_queue_keys``) is written now by its event's composer —
+    its address, title and text are kept on the row as what was sent; False when the composer has
+    nothing to say any more (withdrawn). Messages written when queued are left as they are."""
+    composer = composer_for(message.event)
+    if message.title or composer is None:
+        return True
+    composed = composer(message)
+    if composed is None:
+        return False
+    message.address, message.title, message.body = composed.address, composed.title, composed.body
+    return True
 
 
 def _send(message: OutboxMessage) -> None:

@@ -17,9 +17,10 @@ Rules (issue 16, item 5; PRODUCT.md §6):
      through the set-based paths of ``eod_sets``, equal to the engine and a chunk of 2,000 loans at a time.
   2. ``borrower_floor`` — the non-retail rule: a borrower (企业) with more than 10% of its balance here NPL
      has every loan here at best 次级; loans whose borrower no longer is get their own floor back.
-  3. ``reminders`` — repayment reminders to the customer (SMS) for instalments due ``REMINDER_DAYS``
-     days after the next business day (default T-3 and the due day), once each, queued for
-     `creditdesk deliver_notifications`; a catch-up run skips due dates already past.
+  3. ``reminders`` — repayment reminders to the customer (SMS) for instalments due ``reminder_days()``
+     days after the next business day (default T-3 and the due day), once each, queued as keys for
+     `creditdesk deliver_notifications`, which writes each with what is owed then (``reminders``); a
+     catch-up run skips due dates already past.
   4. ``reconcile`` — each loan posted to today: its sub-ledger equals its running ledger balances (one
      query, only the differences come back); the day's postings balance.
   5. ``report`` — the run report: work done, postings by account, the book by class, NPL ratio.
@@ -33,7 +34,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Mod
@@ -45,31 +45,25 @@ from creditdesk.core.audit import audit_record
 from creditdesk.core.enums import CustomerKind
 from creditdesk.core.exceptions import Conflict
 from creditdesk.core.fields import AmountField
-from creditdesk.core.money import ZERO, format_yuan
+from creditdesk.core.money import ZERO
 from creditdesk.finance.classification import NON_RETAIL_NPL_SHARE, NPL_CLASSES, RiskClass, borrower_floor
 from creditdesk.ledger.chart import Account
 from creditdesk.ledger.models import JournalLine
 from creditdesk.ledger.selectors import posted_loans
 from creditdesk.loans import locks
 from creditdesk.loans.choices import EodStatus
-from creditdesk.loans.models import ClassificationChange, EodRun, Installment, Loan
+from creditdesk.loans.models import ClassificationChange, EodRun, Loan
 from creditdesk.loans.services import eod_sets, sync
 from creditdesk.loans.services.calendar import last_closed_date
 from creditdesk.loans.services.reconciliation import reconcile
+from creditdesk.loans.services.reminders import reminders_queue
 from creditdesk.loans.services.repricing import FLOATING, is_reset_day, loan_reprice
-from creditdesk.notifications.choices import Channel, Event
-from creditdesk.notifications.services import Message, outbox_queue
 from creditdesk.products import selectors as product_selectors
 
 CHUNK = 200
 STEPS = ("reprice", "loans", "borrower_floor", "reminders", "reconcile", "report")
 NON_RETAIL = (CustomerKind.ENTERPRISE,)
 NPL_DPD = 90  # more than 90 days past due: at best 次级 (RULES.md table)
-
-
-def reminder_days() -> tuple[int, ...]:
-    """Days before the due date a reminder goes out (configurable: ``CREDITDESK_REMINDER_DAYS``)."""
-    return tuple(getattr(settings, "CREDITDESK_REMINDER_DAYS", (3, 0)))
 
 
 class EodRefused(Conflict):
@@ -378,61 +372,7 @@ def _borrower_floor_step(run: EodRun) -> dict[str, Any]:
 
 
 def _reminders_step(run: EodRun) -> dict[str, Any]:
-    opening = run.business_date + timedelta(days=1)
-    today = timezone.localdate()
-    messages: list[Message] = []
-    title = _("还款提醒")  # translated once, not per message (tens of thousands a day)
-    template = _(
-        "尊敬的%(name)s：您的贷款 %(number)s 第 %(period)s 期应还 %(amount)s 元，"
-        "还款日为%(when)s，请按时存入还款账户。"
-    )
-    for days in reminder_days():
-        due = opening + timedelta(days=days)
-        if due < today:
-            continue  # a catch-up of past dates does not remind customers of due dates already gone
-        # only what the message says: the customer's one encrypted field read is the phone
-        items = (
-            Installment.objects.filter(due_date=due, settled_on__isnull=True, loan__status__in=sync.OPEN)
-            .order_by("loan_id")
-            .values_list(
-                "loan_id",
-                "period",
-                "payment",
-                "fee",
-                "principal_paid",
-                "interest_paid",
-                "fee_paid",
-                "loan__number",
-                "loan__credit_balance",
-                "loan__customer__name",
-                "loan__customer__phone",
-            )
-        )
-        when = _("今天") if days == 0 else _("%(n)s 天后（%(date)s）") % {"n": days, "date": due.isoformat()}
-        for loan_id, period, payment, fee, *paid, number, credit, name, phone in items:
-            owed = payment + fee - sum(paid)
-            if owed <= credit:
-                continue  # already paid in advance
-            body = template % {
-                "name": name,
-                "number": number,
-                "period": period,
-                "amount": format_yuan(owed - credit),
-                "when": when,
-            }
-            messages.append(
-                Message(
-                    recipient=None,
-                    event=Event.REPAYMENT_DUE,
-                    title=title,
-                    body=body,
-                    channels=(Channel.SMS,),
-                    address=phone or "",
-                    dedupe_key=f"loan:{loan_id}:due:{due.isoformat()}:T-{days}",
-                )
-            )
-    outbox_queue(messages)
-    return {"reminders": len(messages)}
+    return {"reminders": reminders_queue(run.business_date)}
 
 
 # --- step 4 and 5: reconciliation and report ------------------------------------------------------------

@@ -47,7 +47,7 @@ def put(recipient, *, channels=("in_app",), address="", key="application:7:route
 
 
 def counts(**given):
-    return {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0, **given}
+    return {"sent": 0, "retrying": 0, "failed": 0, "withdrawn": 0, "skipped": 0, **given}
 
 
 def test_in_app_delivery_writes_one_notification_even_when_run_twice(org):
@@ -199,3 +199,46 @@ def test_support_reads_the_outbox_in_the_admin_without_its_text(client, org):
     assert (changelist.status_code, detail.status_code) == (200, 200)
     assert "13812345678" not in detail.content.decode()
     assert "申请金额 30 万元" not in detail.content.decode()
+
+
+# --- messages written when they are sent (composers) ---------------------------------------------------
+
+
+def _queue_keys(event: str, *pks: int) -> int:
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast, Concat
+
+    from creditdesk.accounts.models import User
+
+    keys = User.objects.filter(pk__in=pks).values(
+        key=Concat(Value("user:"), Cast("pk", CharField()), output_field=CharField())
+    )
+    with transaction.atomic():
+        return services.outbox_queue_keys(event=event, channel="sms", keys=keys)
+
+
+def test_keys_are_queued_in_one_statement_and_written_by_the_composer_when_sent(org, monkeypatch, settings):
+    from creditdesk.notifications import composers
+
+    settings.CREDITDESK_NOTIFICATION_SENDERS = {"sms": f"{__name__}.RecordingSender"}
+    said = {org.cm_a.pk: composers.Composed("13800000001", "到期提示", "您好"), org.cm_b.pk: None}
+    monkeypatch.setitem(composers._COMPOSERS, "loan_overdue", lambda m: said[int(m.dedupe_key.split(":")[1])])
+    assert _queue_keys("loan_overdue", org.cm_a.pk, org.cm_b.pk) == 2
+    assert _queue_keys("loan_overdue", org.cm_a.pk) == 0  # a key already queued is not queued again
+    queued = OutboxMessage.objects.filter(event="loan_overdue").order_by("dedupe_key")
+    assert [(m.dedupe_key, m.title, m.body, m.address, m.status) for m in queued] == sorted(
+        (f"user:{pk}:sms", "", "", "", "pending") for pk in (org.cm_a.pk, org.cm_b.pk)
+    )
+    SENT_TO.clear()
+    counts = services.deliver_due()
+    assert (counts.sent, counts.withdrawn) == (1, 1)
+    assert SENT_TO == [("sms", "13800000001", "到期提示")]
+    sent = OutboxMessage.objects.get(dedupe_key=f"user:{org.cm_a.pk}:sms")
+    assert (sent.status, sent.address, sent.title, sent.body) == ("sent", "13800000001", "到期提示", "您好")
+    assert OutboxMessage.objects.get(dedupe_key=f"user:{org.cm_b.pk}:sms").status == "withdrawn"
+
+
+def test_keys_of_an_event_without_a_composer_are_refused(org):
+    with pytest.raises(ValueError, match="no composer"):
+        _queue_keys("approval_routed", org.cm_a.pk)
+    assert not OutboxMessage.objects.exists()

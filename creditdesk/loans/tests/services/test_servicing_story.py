@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from creditdesk.agenda.models import Task
 from creditdesk.core.exceptions import DomainError
@@ -296,6 +297,7 @@ def test_reminders_go_out_three_days_before_and_on_the_due_date_once(org, li, xy
 
     from creditdesk.finance.terms import due_date
     from creditdesk.notifications.models import OutboxMessage
+    from creditdesk.notifications.services import deliver_due
 
     today = timezone.localdate()
     target = today + timedelta(days=4)  # the first instalment falls due four days after today
@@ -308,6 +310,67 @@ def test_reminders_go_out_three_days_before_and_on_the_due_date_once(org, li, xy
     eod_run(business_date=today)  # prepares tomorrow: T-3 reminders for instalments due today + 4
     reminder = OutboxMessage.objects.get(event="repayment_due")
     assert reminder.channel == "sms" and reminder.dedupe_key == f"loan:{loan.pk}:due:{first_due}:T-3:sms"
-    assert "8,496.73" in reminder.body and reminder.status == "pending"
+    # queued as a key: no text, no copy of the phone until it is sent
+    assert (reminder.title, reminder.body, reminder.address, reminder.status) == ("", "", "", "pending")
     eod_run(business_date=today)  # a rerun changes nothing
     assert OutboxMessage.objects.filter(event="repayment_due").count() == 1
+
+    # paid in part before it goes out: the text says what is still owed, written when it is sent, to the
+    # phone the customer has then
+    type(li).objects.filter(pk=li.pk).update(phone="13912345678")
+    repayment_post(actor=org.cm_a, loan_id=loan.pk, amount="496.73", idempotency_key="part")
+    deliver_due(now=reminder.next_attempt_at)
+    reminder.refresh_from_db()
+    assert reminder.status == "sent" and reminder.title == "还款提醒"
+    assert reminder.address == "13912345678"
+    assert reminder.body == (
+        f"尊敬的{li.name}：您的贷款 {loan.number} 第 1 期应还 8,000.00 元，"
+        f"还款日为4 天后（{first_due}），请按时存入还款账户。"
+    )
+
+
+def test_a_reminder_with_nothing_left_to_say_is_withdrawn_not_sent(org, li, xyd):
+    from django.utils import timezone
+
+    from creditdesk.finance.terms import due_date
+    from creditdesk.notifications.models import OutboxMessage
+    from creditdesk.notifications.services import deliver_due
+
+    today = timezone.localdate()
+    target = today + timedelta(days=1)  # due the next business day: the due-day (T-0) reminder
+    value_date = due_date(target, -1)
+    if due_date(value_date, 1) != target:
+        pytest.skip("no drawdown a month before falls due on that day (end of a longer month)")
+    loan = book_loan(org, li, xyd, key="remind-paid", value_date=value_date)
+    eod_run(business_date=today)
+    reminder = OutboxMessage.objects.get(event="repayment_due", dedupe_key__contains=":T-0:")
+    repayment_post(actor=org.cm_a, loan_id=loan.pk, amount="8496.73", idempotency_key="all")  # paid early
+    assert deliver_due(now=reminder.next_attempt_at).withdrawn == 1
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.body, reminder.address) == ("withdrawn", "", "")
+
+
+def test_a_reminder_key_the_composer_cannot_read_fails_at_once(org):
+    from django.db import transaction
+
+    from creditdesk.notifications.choices import Event
+    from creditdesk.notifications.models import OutboxMessage
+    from creditdesk.notifications.services import deliver_due, outbox_queue_keys
+
+    with transaction.atomic():
+        keys = Loan.objects.none().values("number")  # nothing: the statement still runs
+        assert (
+            outbox_queue_keys(event=Event.REPAYMENT_DUE, channel="sms", keys=keys.values(key=F("number")))
+            == 0
+        )
+    message = OutboxMessage.objects.create(
+        channel="sms",
+        event="repayment_due",
+        title="",
+        body="",
+        dedupe_key="loan:x:sms",
+        next_attempt_at=date(2026, 1, 1),
+    )
+    assert deliver_due().failed == 1
+    message.refresh_from_db()
+    assert message.status == "failed" and "not a repayment reminder key" in message.last_error

@@ -1,0 +1,109 @@
+"""Repayment reminders (还款提醒): queued by the end of day as keys, written when they are sent.
+
+Rules: a reminder goes by SMS to the customer for each loan with an unsettled instalment due
+``reminder_days()`` days after the next business day (default T-3 and the due day), once per loan, due
+date and day (the key ``loan:<id>:due:<date>:T-<n>``), unless the loan's credit balance already covers
+what is owed. A catch-up of past dates does not remind customers of due dates already gone.
+
+The end of day writes the keys with one ``INSERT … SELECT`` per reminder day (tens of thousands a night,
+nothing read into Python); the text is written by ``compose_repayment_reminder`` when the message is
+sent — with what is owed *then*: an instalment paid since is not reminded (the message is withdrawn),
+and the outbox keeps no copy of the customer's phone until it is used.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import CharField, F, Sum, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creditdesk.core.fields import AmountField
+from creditdesk.core.money import ZERO, format_yuan
+from creditdesk.loans.models import Installment, Loan
+from creditdesk.loans.services import sync
+from creditdesk.notifications.choices import Channel, Event
+from creditdesk.notifications.composers import Composed
+from creditdesk.notifications.models import OutboxMessage
+from creditdesk.notifications.services import Undeliverable, outbox_queue_keys
+
+KEY = re.compile(r"loan:(?P<loan>\d+):due:(?P<due>\d{4}-\d{2}-\d{2}):T-\d+:" + Channel.SMS.value)
+
+
+def reminder_days() -> tuple[int, ...]:
+    """Days before the due date a reminder goes out (configurable: ``CREDITDESK_REMINDER_DAYS``)."""
+    return tuple(getattr(settings, "CREDITDESK_REMINDER_DAYS", (3, 0)))
+
+
+def _owed() -> F:
+    return F("payment") + F("fee") - F("principal_paid") - F("interest_paid") - F("fee_paid")
+
+
+def reminders_queue(business_date: date) -> int:
+    """Queue the reminders the end of day of ``business_date`` sends (for due dates counted from the next
+    business day); returns how many were added (a key already queued is not counted again)."""
+    opening = business_date + timedelta(days=1)
+    today = timezone.localdate()
+    added = 0
+    for days in reminder_days():
+        due = opening + timedelta(days=days)
+        if due < today:
+            continue  # a catch-up of past dates does not remind customers of due dates already gone
+        keys = (
+            Installment.objects.filter(due_date=due, settled_on__isnull=True, loan__status__in=sync.OPEN)
+            .annotate(owed=_owed())
+            .filter(owed__gt=F("loan__credit_balance"))
+            .values(
+                key=Concat(
+                    Value("loan:"),
+                    Cast("loan_id", CharField()),
+                    Value(f":due:{due.isoformat()}:T-{days}"),
+                    output_field=CharField(),
+                )
+            )
+            .distinct()
+            .order_by()
+        )
+        added += outbox_queue_keys(event=Event.REPAYMENT_DUE, channel=Channel.SMS, keys=keys)
+    return added
+
+
+def compose_repayment_reminder(message: OutboxMessage) -> Composed | None:
+    """The SMS of a queued reminder, from the loan as it is when it is sent: what its unsettled
+    instalments due that day still owe beyond the credit balance. ``None`` (withdrawn) when that is
+    nothing any more, the loan is no longer open, or the due date has passed."""
+    match = KEY.fullmatch(message.dedupe_key)
+    if match is None:
+        raise Undeliverable(f"not a repayment reminder key: {message.dedupe_key!r}")
+    due = date.fromisoformat(match["due"])
+    today = timezone.localdate()
+    if due < today:
+        return None
+    loan = (
+        Loan.objects.filter(pk=int(match["loan"]), status__in=sync.OPEN)
+        .values("number", "credit_balance", "customer__name", "customer__phone")
+        .first()
+    )
+    if loan is None:
+        return None
+    unsettled = Installment.objects.filter(loan_id=int(match["loan"]), due_date=due, settled_on__isnull=True)
+    owed = unsettled.aggregate(owed=Sum(_owed(), output_field=AmountField()))["owed"] or ZERO
+    periods = sorted(unsettled.values_list("period", flat=True))
+    if owed <= loan["credit_balance"]:
+        return None
+    when = _("今天") if due == today else _("%(n)s 天后（%(date)s）") % {"n": (due - today).days, "date": due}
+    body = _(
+        "尊敬的%(name)s：您的贷款 %(number)s 第 %(period)s 期应还 %(amount)s 元，"
+        "还款日为%(when)s，请按时存入还款账户。"
+    ) % {
+        "name": loan["customer__name"],
+        "number": loan["number"],
+        "period": "、".join(str(period) for period in periods),
+        "amount": format_yuan(owed - loan["credit_balance"]),
+        "when": when,
+    }
+    return Composed(address=loan["customer__phone"] or "", title=_("还款提醒"), body=body)
