@@ -26,12 +26,16 @@ from django.utils import timezone
 
 from creditdesk.core.bulk import add_by_key, insert_rows
 from creditdesk.core.exceptions import DomainError
-from creditdesk.core.money import to_fen
+from creditdesk.core.money import from_fen, to_fen
 from creditdesk.ledger.chart import (
     NORMAL_SIDE,
     Account,
     EntryKind,
     JournalAlreadyReversed,
+    JournalAmountInvalid,
+    JournalLineInvalid,
+    JournalTooShort,
+    JournalUnbalanced,
     Line,
     Side,
     balanced_lines,
@@ -73,89 +77,157 @@ class EntrySpec:
 def _validated(spec: EntrySpec) -> tuple[EntryKind, tuple[Line, ...]]:
     """The entry's kind and balanced lines, or the refusal ``journal_post`` documents."""
     checked = balanced_lines(spec.lines)
+    kind = _header_checked(spec.kind, spec.business_date, spec.reference, spec.memo)
+    _loan_checked(spec.loan_id)
+    return kind, checked
+
+
+def _header_checked(kind: str, business_date: date, reference: str, memo: str) -> EntryKind:
+    """An entry's kind, or the refusal of its kind, date, reference or memo."""
     try:
-        kind = EntryKind(spec.kind)
+        checked = EntryKind(kind)
     except ValueError:
-        raise _entry_invalid("kind", f"凭证类型 {spec.kind!r} 不存在。", spec.kind) from None
-    business_date, loan_id = spec.business_date, spec.loan_id
+        raise _entry_invalid("kind", f"凭证类型 {kind!r} 不存在。", kind) from None
     if not isinstance(business_date, date) or isinstance(business_date, datetime):
         raise _entry_invalid("business_date", "会计日期须是日期（不含时间）。", business_date)
+    if len(reference) > 100:
+        raise _entry_invalid("reference", "业务参考号最多 100 个字符。", reference)
+    if len(memo) > 200:
+        raise _entry_invalid("memo", "摘要最多 200 个字符。", memo)
+    return checked
+
+
+def _loan_checked(loan_id: object) -> None:
     if loan_id is not None and (isinstance(loan_id, bool) or not isinstance(loan_id, int) or loan_id <= 0):
         raise _entry_invalid("loan_id", f"贷款编号 {loan_id!r} 不正确。", loan_id)
-    if len(spec.reference) > 100:
-        raise _entry_invalid("reference", "业务参考号最多 100 个字符。", spec.reference)
-    if len(spec.memo) > 200:
-        raise _entry_invalid("memo", "摘要最多 200 个字符。", spec.memo)
-    return kind, checked
 
 
 def _poster(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "pk", None) is not None else None
 
 
-def _add_to_loan_balances(lines: Iterable[tuple[int | None, Line]]) -> None:
-    """Add posted lines to their loans' running balances (on each account's normal side: a line on that
-    side adds, one on the other subtracts); lines without a loan are the bank's own and kept nowhere else."""
+# each account: (its value, the side its balance grows on, the other side)
+_SIDES = {account: (account.value, side.value, side.opposite.value) for account, side in NORMAL_SIDE.items()}
+
+_NORMAL = {account.value: side.value for account, side in NORMAL_SIDE.items()}
+
+_ENTRY_COLUMNS = ("business_date", "kind", "loan_id", "reference", "memo", "posted_by", "posted_at")
+_LINE_COLUMNS = ("entry", "loan_id", "business_date", "account", "side", "amount")
+
+# a checked entry ready to write: its row (``_ENTRY_COLUMNS`` but the time) and its lines as
+# (account, side, fen)
+_Checked = tuple[tuple[Any, ...], list[tuple[str, str, int]]]
+
+
+def _write(entries: Sequence[_Checked]) -> list[int]:
+    """Write checked entries: one insert of the entries, one of their lines (``core.bulk``: no model
+    instance per row), and their lines added to their loans' running balances (``LoanAccountBalance``:
+    on the account's normal side a line adds, on the other it subtracts; a line without a loan is the
+    bank's own and kept nowhere else). Returns the new entries' ids, in order."""
+    now = timezone.now()
+    ids = insert_rows(JournalEntry, _ENTRY_COLUMNS, [(*row, now) for row, _lines in entries], ids=True)
+    insert_rows(
+        JournalLine,
+        _LINE_COLUMNS,
+        [
+            (entry_id, row[2], row[0], account, side, fen)
+            for entry_id, (row, lines) in zip(ids, entries, strict=True)
+            for account, side, fen in lines
+        ],
+    )
+    _add_to_balances([(row[2], lines) for row, lines in entries])
+    return ids
+
+
+def _add_to_balances(posted: Iterable[tuple[int | None, list[tuple[str, str, int]]]]) -> None:
+    """Add each loan's posted lines (account, side, fen) to its running balances: on the account's
+    normal side a line adds, on the other it subtracts. Lines without a loan are the bank's own."""
     add_by_key(
         LoanAccountBalance,
         ("loan_id", "account"),
         "balance",
         [
-            (loan_id, line.account.value, fen if line.side == NORMAL_SIDE[line.account] else -fen)
-            for loan_id, line in lines
+            (loan_id, account, fen if side == _NORMAL[account] else -fen)
+            for loan_id, lines in posted
             if loan_id is not None
-            for fen in (to_fen(line.amount),)
+            for account, side, fen in lines
         ],
     )
-
-
-_ENTRY_COLUMNS = ("business_date", "kind", "loan_id", "reference", "memo", "posted_by", "posted_at")
-_LINE_COLUMNS = ("entry", "loan_id", "business_date", "account", "side", "amount")
 
 
 def journal_post_many(specs: Sequence[EntrySpec]) -> list[int]:
     """Post many entries at once (the end-of-day batch): every one checked as ``journal_post`` checks it
-    — one refused, none posted — then written with one insert of the entries and one of their lines
-    (``core.bulk``: no model instance per row). No reversals here (they go through ``journal_reverse``).
-    Inside the caller's transaction. Returns the new entries' ids, in the order of ``specs``."""
+    — one refused, none posted — then written by one insert per table. No reversals here (they go
+    through ``journal_reverse``). Inside the caller's transaction. Returns the new entries' ids, in the
+    order of ``specs``."""
     _require_transaction("journal_post_many")
-    checked = [(_validated(spec), spec) for spec in specs]
-    now = timezone.now()
-    ids = insert_rows(
-        JournalEntry,
-        _ENTRY_COLUMNS,
-        [
-            (
-                spec.business_date,
-                kind.value,
-                spec.loan_id,
-                spec.reference,
-                spec.memo,
-                getattr(_poster(spec.actor), "pk", None),
-                now,
-            )
-            for (kind, _lines), spec in checked
-        ],
-        ids=True,
-    )
-    insert_rows(
-        JournalLine,
-        _LINE_COLUMNS,
-        [
-            (
-                entry_id,
-                spec.loan_id,
-                spec.business_date,
-                line.account.value,
-                line.side.value,
-                to_fen(line.amount),
-            )
-            for entry_id, ((_kind, lines), spec) in zip(ids, checked, strict=True)
-            for line in lines
-        ],
-    )
-    _add_to_loan_balances((spec.loan_id, line) for (_kind, lines), spec in checked for line in lines)
-    return ids
+    entries: list[_Checked] = []
+    for spec in specs:
+        kind, lines = _validated(spec)
+        row = (
+            spec.business_date,
+            kind.value,
+            spec.loan_id,
+            spec.reference,
+            spec.memo,
+            getattr(_poster(spec.actor), "pk", None),
+        )
+        entries.append((row, _as_rows(lines)))
+    return _write(entries)
+
+
+def _as_rows(lines: Sequence[Line]) -> list[tuple[str, str, int]]:
+    return [(line.account.value, line.side.value, to_fen(line.amount)) for line in lines]
+
+
+def journal_post_fen(
+    *,
+    kind: str,
+    business_date: date,
+    changes: Sequence[tuple[int, Mapping[Account, int]]],
+    reference: str = "",
+    memo: str = "",
+) -> int:
+    """Post one entry per loan of ``changes`` — (loan id, the change of each account's balance in integer
+    fen, positive on the account's normal side, as ``chart.signed_lines``) — all of one ``kind``, date,
+    reference and memo, by the system (the end of day's accruals of tens of thousands of loans). The same
+    checks as ``journal_post_many``, done on integers: every change an ``int`` (not a float, a Decimal or
+    a bool) of an account of the chart; each entry's debits equal its credits; zero changes are left out,
+    and a loan whose changes are all zero gets no entry; one refused, none posted. Inside the caller's
+    transaction. Returns the number of entries posted."""
+    _require_transaction("journal_post_fen")
+    checked_kind = _header_checked(kind, business_date, reference, memo).value  # once for the batch
+    entries: list[_Checked] = []
+    for loan_id, deltas in changes:
+        if loan_id is None:
+            raise _entry_invalid("loan_id", "贷款编号不能为空。", loan_id)
+        _loan_checked(loan_id)
+        lines: list[tuple[str, str, int]] = []
+        net_debit = 0
+        for index, (account, fen) in enumerate(deltas.items()):
+            sides = _SIDES.get(account)
+            if sides is None:
+                raise JournalLineInvalid(index, "account", account)
+            if type(fen) is not int:
+                raise JournalAmountInvalid(index, fen)
+            if not fen:
+                continue
+            value, normal, other = sides
+            side = normal if fen > 0 else other
+            lines.append((value, side, abs(fen)))
+            net_debit += abs(fen) if side == _DEBIT else -abs(fen)
+        if not lines:
+            continue
+        if len(lines) < 2:
+            raise JournalTooShort(len(lines))
+        if net_debit:
+            debit = sum(fen for _account, side, fen in lines if side == _DEBIT)
+            raise JournalUnbalanced(from_fen(debit), from_fen(debit - net_debit))
+        entries.append(((business_date, checked_kind, loan_id, reference, memo, None), lines))
+    return len(_write(entries))
+
+
+_DEBIT = Side.DEBIT.value
 
 
 def journal_post(
@@ -216,7 +288,9 @@ def journal_post(
         )
         for line in checked
     )
-    _add_to_loan_balances((loan_id, line) for line in checked)
+    _add_to_balances(
+        [(loan_id, [(line.account.value, line.side.value, to_fen(line.amount)) for line in checked])]
+    )
     return entry
 
 

@@ -26,6 +26,7 @@ from creditdesk.ledger.services import (
     EntrySpec,
     LedgerOutsideTransaction,
     journal_post,
+    journal_post_fen,
     journal_post_many,
     journal_reverse,
     loan_balances_rebuild,
@@ -651,3 +652,74 @@ def test_drift_between_a_running_balance_and_the_lines_is_found_and_rebuilt():
         assert loan_balances_rebuild() == 4
     assert balance_drift() == []
     assert loan_account_balances([LOAN])[LOAN][Account.LOANS_RECEIVABLE] == D("100000.00")
+
+
+# --- journal_post_fen: the end of day's accruals in integer fen -----------------------------------------
+
+
+AMOUNT = "journal_amount_invalid"
+
+
+def _fen_post(changes):
+    with transaction.atomic():
+        return journal_post_fen(
+            kind=EntryKind.ACCRUAL, business_date=DAY1, changes=changes, reference="eod:x", memo="日终"
+        )
+
+
+def test_fen_changes_post_the_same_entries_as_signed_lines():
+    posted = _fen_post(
+        [
+            (LOAN, {Account.INTEREST_RECEIVABLE: 1167, Account.INTEREST_INCOME: 1167}),
+            (7, {Account.PENALTY_RECEIVABLE: -5, Account.PENALTY_INCOME: -5, Account.FEE_RECEIVABLE: 0}),
+            (8, {Account.INTEREST_RECEIVABLE: 0, Account.INTEREST_INCOME: 0}),  # nothing: no entry
+        ]
+    )
+    assert posted == 2
+    lines = [
+        (line.entry.loan_id, line.account, line.side, line.amount)
+        for line in JournalLine.objects.select_related("entry").order_by("id")
+    ]
+    assert lines == [
+        (LOAN, "interest_receivable", "debit", D("11.67")),
+        (LOAN, "interest_income", "credit", D("11.67")),
+        (7, "penalty_receivable", "credit", D("0.05")),  # a negative change: the other side
+        (7, "penalty_income", "debit", D("0.05")),
+    ]
+    entry = JournalEntry.objects.get(loan_id=LOAN)
+    assert (entry.kind, entry.business_date, entry.reference, entry.memo, entry.posted_by) == (
+        "accrual",
+        DAY1,
+        "eod:x",
+        "日终",
+        None,
+    )
+    assert loan_account_balances([7])[7][Account.PENALTY_RECEIVABLE] == D("-0.05")
+    assert balance_drift() == [] and is_balanced()
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        (
+            [(LOAN, {Account.INTEREST_RECEIVABLE: 1.5, Account.INTEREST_INCOME: 1.5})],
+            "journal_amount_invalid",
+        ),
+        (
+            [(LOAN, {Account.INTEREST_RECEIVABLE: D("1"), Account.INTEREST_INCOME: 1})],
+            "journal_amount_invalid",
+        ),
+        ([(LOAN, {Account.INTEREST_RECEIVABLE: True, Account.INTEREST_INCOME: 1})], "journal_amount_invalid"),
+        ([(LOAN, {"cash": 1, Account.INTEREST_INCOME: 1})], "journal_line_invalid"),
+        ([(LOAN, {Account.INTEREST_RECEIVABLE: 100, Account.INTEREST_INCOME: 99})], "journal_unbalanced"),
+        ([(LOAN, {Account.INTEREST_RECEIVABLE: 100})], "journal_too_short"),
+        ([(None, {Account.INTEREST_RECEIVABLE: 1, Account.INTEREST_INCOME: 1})], "journal_entry_invalid"),
+        ([(0, {Account.INTEREST_RECEIVABLE: 1, Account.INTEREST_INCOME: 1})], "journal_entry_invalid"),
+    ],
+)
+def test_fen_changes_that_are_not_money_or_do_not_balance_are_refused_and_nothing_is_posted(changes, code):
+    good = (LOAN + 1, {Account.INTEREST_RECEIVABLE: 1, Account.INTEREST_INCOME: 1})
+    with pytest.raises(DomainError) as refused:
+        _fen_post([good, *changes])
+    assert refused.value.code == code
+    assert not JournalEntry.objects.exists() and not LoanAccountBalance.objects.exists()

@@ -39,7 +39,8 @@ from creditdesk.core.bulk import update_by_pk
 from creditdesk.core.money import to_fen
 from creditdesk.finance.classification import dpd_floor
 from creditdesk.finance.servicing import PenaltyTerms
-from creditdesk.ledger.services import EntrySpec, journal_post_many
+from creditdesk.ledger.chart import Account, EntryKind
+from creditdesk.ledger.services import journal_post_fen
 from creditdesk.loans.models import ClassificationChange, Installment, Loan, LoanStatus
 from creditdesk.loans.services import sync
 
@@ -84,29 +85,13 @@ def billing_candidates(day: date) -> QuerySet[Loan]:
     )
 
 
-def _post(
-    entries: list[EntrySpec],
-    loan_id: int,
-    day: date,
-    named: tuple[str, str],
-    interest: int,
-    fee: int,
-    penalty: int,
-) -> None:
-    """Add to ``entries`` the day's accrual entry of a loan (fen billed and accrued), if anything was;
-    ``named``: the day's ``labels``, translated once per chunk."""
-    reference, memo = named
-    entry = sync.accrual_entry(
-        loan_id=loan_id,
-        business_date=day,
-        billed_interest=interest,
-        billed_fee=fee,
-        accrued_penalty=penalty,
-        reference=reference,
-        memo=memo,
+def _post(day: date, changes: list[tuple[int, dict[Account, int]]]) -> int:
+    """Post the day's accrual entries of a chunk — (loan id, ``sync.accrual_deltas``) each — in integer
+    fen (``journal_post_fen``); a loan with nothing billed or accrued gets none. Returns how many."""
+    reference, memo = labels(day)
+    return journal_post_fen(
+        kind=EntryKind.ACCRUAL, business_date=day, changes=changes, reference=reference, memo=memo
     )
-    if entry is not None:
-        entries.append(entry)
 
 
 def _locked(candidates: QuerySet[Loan], ids: Sequence[int], fields: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -201,8 +186,7 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
         rows[row[1]].append(row)
     row_writes: list[list[Any]] = []
     loan_writes: list[list[Any]] = []
-    entries: list[EntrySpec] = []
-    named = labels(day)
+    postings: list[tuple[int, dict[Account, int]]] = []
     changes: list[ClassificationChange] = []
     for (
         pk,
@@ -247,12 +231,12 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
                 pk,
             ]
         )
-        _post(entries, pk, day, named, moved.billed_interest, moved.billed_fee, moved.accrued)
-    journal_post_many(entries)
+        postings.append((pk, sync.accrual_deltas(moved.billed_interest, moved.billed_fee, moved.accrued)))
+    entries = _post(day, postings)
     update_by_pk(Installment, _PENALTY_ROW_WRITES, row_writes, upto=("due_date", day))
     update_by_pk(Loan, _PENALTY_LOAN_WRITES, loan_writes)
     ClassificationChange.objects.bulk_create(changes)
-    return Done(len(loan_writes), len(entries), len(changes))
+    return Done(len(loan_writes), entries, len(changes))
 
 
 _RISK = ("risk_class", "risk_floor", "risk_manual", "borrower_floor")
@@ -309,17 +293,16 @@ def billing_advance(day: date, ids: Sequence[int]) -> Done:
         totals[0] += interest
         totals[1] += fee
     loan_writes: list[list[Any]] = []
-    entries: list[EntrySpec] = []
-    named = labels(day)
+    postings: list[tuple[int, dict[Account, int]]] = []
     for pk, interest_receivable, fee_receivable in loans:
         if pk not in billed:
             continue
         interest, fee = billed[pk]
         loan_writes.append([to_fen(interest_receivable) + interest, to_fen(fee_receivable) + fee, day, pk])
-        _post(entries, pk, day, named, interest, fee, 0)
-    journal_post_many(entries)
+        postings.append((pk, sync.accrual_deltas(interest, fee, 0)))
+    entries = _post(day, postings)
     update_by_pk(Loan, _BILLING_LOAN_WRITES, loan_writes)
-    return Done(len(loan_writes), len(entries))
+    return Done(len(loan_writes), entries)
 
 
 @dataclass(frozen=True)

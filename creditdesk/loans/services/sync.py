@@ -513,6 +513,18 @@ def _difference(
     return entries
 
 
+def accrual_deltas(billed_interest: int, billed_fee: int, accrued_penalty: int) -> dict[Account, int]:
+    """The changes of balances (fen) of an accrual: each amount receivable against its income."""
+    return {
+        Account.INTEREST_RECEIVABLE: billed_interest,
+        Account.INTEREST_INCOME: billed_interest,
+        Account.FEE_RECEIVABLE: billed_fee,
+        Account.FEE_INCOME: billed_fee,
+        Account.PENALTY_RECEIVABLE: accrued_penalty,
+        Account.PENALTY_INCOME: accrued_penalty,
+    }
+
+
 def accrual_entry(
     *,
     loan_id: int,
@@ -527,14 +539,7 @@ def accrual_entry(
 ) -> EntrySpec | None:
     """The entry of what became receivable on a loan (fen): interest and fees billed, penalty and 复利
     accrued (or their recomputation, negative) — receivable against income; None when nothing did."""
-    deltas = {
-        Account.INTEREST_RECEIVABLE: billed_interest,
-        Account.INTEREST_INCOME: billed_interest,
-        Account.FEE_RECEIVABLE: billed_fee,
-        Account.FEE_INCOME: billed_fee,
-        Account.PENALTY_RECEIVABLE: accrued_penalty,
-        Account.PENALTY_INCOME: accrued_penalty,
-    }
+    deltas = accrual_deltas(billed_interest, billed_fee, accrued_penalty)
     lines = signed_lines({account: from_fen(fen) for account, fen in deltas.items()})
     if not lines:
         return None
