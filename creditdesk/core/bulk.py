@@ -55,7 +55,12 @@ def _array_literal(values: Sequence[Any]) -> str:
         return "{" + ",".join(map(str, values)) + "}"
     if kinds == {date}:  # ISO dates need none either
         return "{" + ",".join(value.isoformat() for value in values) + "}"
-    return "{" + ",".join(map(_element, values)) + "}"
+    # each distinct value written once: most text columns of a batch repeat a few values (the account,
+    # the side, the day's reference and memo, the time of the batch)
+    # (keyed with the type: True == 1 and Decimal("1.0") == 1, but they are not written alike)
+    keys = list(zip(map(type, values), values, strict=True))
+    written = {key: _element(key[1]) for key in set(keys)}
+    return "{" + ",".join(map(written.__getitem__, keys)) + "}"
 
 
 _NUMBERS = frozenset({int, Decimal})  # exactly these types: a bool (an int) is written t / f

@@ -19,6 +19,8 @@ def test_numbers_and_dates_are_written_bare():
 def test_everything_else_is_quoted_or_null():
     assert _array_literal([True, False, None]) == "{t,f,NULL}"  # a bool is not written as 1 / 0
     assert _array_literal([1, None]) == "{1,NULL}"
+    assert _array_literal([1, True, 0, False, None]) == "{1,t,0,f,NULL}"  # equal, not written alike
+    assert _array_literal(["a", "a", None, "a"]) == '{"a","a",NULL,"a"}'
     assert _array_literal(["NULL", 'say "hi"', "a\\b", "x,y{}"]) == (
         '{"NULL","say \\"hi\\"","a\\\\b","x,y{}"}'
     )
