@@ -63,6 +63,17 @@ NORMAL_SIDE: dict[Account, Side] = {
 }
 """The side on which each account's balance grows (资产类借方，负债及收入类贷方)."""
 
+LOAN_HELD: tuple[Account, ...] = (
+    Account.LOANS_RECEIVABLE,
+    Account.INTEREST_RECEIVABLE,
+    Account.PENALTY_RECEIVABLE,
+    Account.FEE_RECEIVABLE,
+    Account.CUSTOMER_CREDIT,
+)
+"""The balances a loan holds (分户账): what the customer owes on it and what the bank owes the customer
+back. The writer keeps each loan's running balance of these (``LoanAccountBalance``); the incomes,
+clearing and write-off are the bank's, read from the lines."""
+
 
 class EntryKind(LabelledEnum):
     """记账凭证类型 — what business event a journal entry records."""

@@ -149,8 +149,9 @@ class JournalLine(AppendOnlyModel):
 
 
 class LoanAccountBalance(models.Model):
-    """分户余额 — one loan's balance on one account, on the account's normal side: the sum of every line
-    posted with the loan's id to that account, kept by the one writer (``services``) in the same
+    """分户余额 — one loan's balance on one account it holds (``chart.LOAN_HELD``: principal, interest,
+    penalty and fees receivable, the customer's credit), on the account's normal side: the sum of every
+    line posted with the loan's id to that account, kept by the one writer (``services``) in the same
     transaction as the lines it adds to it. It is what the end-of-day reconciliation compares with the
     loan's sub-ledger (one row read per loan and account, not months of lines); ``creditdesk reconcile``
     checks it against the lines themselves (``selectors.balance_drift``). Not append-only: it is a

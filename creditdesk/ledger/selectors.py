@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from creditdesk.core.fields import AmountField
 from creditdesk.core.money import ZERO
-from creditdesk.ledger.chart import NORMAL_SIDE, Account, Side, normal_balance
+from creditdesk.ledger.chart import LOAN_HELD, NORMAL_SIDE, Account, Side, normal_balance
 from creditdesk.ledger.models import JournalEntry, JournalLine, LoanAccountBalance
 
 
@@ -37,55 +37,15 @@ def _totals_by_account(rows: Iterable[Mapping[str, Any]]) -> dict[Account, tuple
     return {account: (pair[0], pair[1]) for account, pair in totals.items()}
 
 
-def loan_account_balances(
-    loan_ids: Iterable[int] | None = None, accounts: Iterable[Account] | None = None
-) -> dict[int, dict[Account, Decimal]]:
-    """Each loan's balance per account (only those rows read with ``accounts``; the others then show
-    ``ZERO``), on the account's normal side (debits − credits for debit-normal
-    accounts, credits − debits for the others), from the running balances the writer keeps
-    (``LoanAccountBalance``: one row per loan and account, not the loan's lines — the batch reconciles
-    tens of thousands of loans a day).
+def loan_account_balances(loan_ids: Iterable[int] | None = None) -> dict[int, dict[Account, Decimal]]:
+    """Each loan's balance per account, on the account's normal side (debits − credits for debit-normal
+    accounts, credits − debits for the others), summed from its journal lines in one GROUP BY (each
+    account's balance a conditional sum).
 
     Every loan in the answer has every account of the chart (``ZERO`` where nothing was posted). With
     ``loan_ids`` the answer has exactly those loans (a loan without entries has only zeros); without,
     every loan that has a line. Entries without a loan are not counted here (see ``trial_balance``).
     """
-    wanted = None if loan_ids is None else list(dict.fromkeys(loan_ids))
-    if wanted == []:
-        return {}
-    rows = LoanAccountBalance.objects.all()
-    if wanted is not None:
-        rows = rows.filter(loan_id__in=wanted)
-    if accounts is not None:
-        rows = rows.filter(account__in=[account.value for account in accounts])
-    return _by_loan(wanted, rows.values_list("loan_id", "account", "balance"))
-
-
-def posted_loans(on: date) -> QuerySet[JournalEntry]:
-    """The ids of the loans with an entry on business date ``on`` (a ``loan_id`` values queryset, usable
-    as a subquery; each id once)."""
-    return (
-        JournalEntry.objects.filter(business_date=on, loan_id__isnull=False)
-        .values("loan_id")
-        .distinct()
-        .order_by()
-    )
-
-
-def running_balance(account: Account, loan: str = "pk") -> Coalesce:
-    """A query expression: the running balance of ``account`` of the loan whose id is the outer query's
-    ``loan`` field (``ZERO`` when nothing was posted) — for a caller comparing its own columns with the
-    ledger in the database, returning only the rows that differ."""
-    balance = LoanAccountBalance.objects.filter(loan_id=OuterRef(loan), account=account.value).values(
-        "balance"
-    )
-    return Coalesce(Subquery(balance[:1]), Value(0), output_field=AmountField())
-
-
-def loan_balances_from_lines(loan_ids: Iterable[int] | None = None) -> dict[int, dict[Account, Decimal]]:
-    """The same answer as ``loan_account_balances``, summed from the journal lines themselves (one
-    GROUP BY, each account's balance a conditional sum): the proof the running balances are checked
-    against."""
     wanted = None if loan_ids is None else list(dict.fromkeys(loan_ids))
     if wanted == []:
         return {}
@@ -97,21 +57,42 @@ def loan_balances_from_lines(loan_ids: Iterable[int] | None = None) -> dict[int,
         .annotate(**{account.value: _normal_sum(account) for account in Account})
         .order_by()
     )
-    return _by_loan(
-        wanted,
-        ((row["loan_id"], account.value, row[account.value] or ZERO) for row in rows for account in Account),
-    )
-
-
-def _by_loan(
-    wanted: list[int] | None, rows: Iterable[tuple[int, str, Decimal]]
-) -> dict[int, dict[Account, Decimal]]:
-    found: dict[int, dict[Account, Decimal]] = {
-        loan_id: dict.fromkeys(Account, ZERO) for loan_id in wanted or ()
-    }
-    for loan_id, account, balance in rows:
-        found.setdefault(loan_id, dict.fromkeys(Account, ZERO))[Account(account)] = balance
+    found = {loan_id: dict.fromkeys(Account, ZERO) for loan_id in wanted or ()}
+    for row in rows:
+        found[cast(int, row["loan_id"])] = {account: row[account.value] or ZERO for account in Account}
     return found
+
+
+def running_balances(loan_ids: Iterable[int]) -> dict[int, dict[Account, Decimal]]:
+    """The running balances the writer keeps of the accounts each loan holds (``chart.LOAN_HELD``; one
+    row per loan and account, ``ZERO`` where there is none) for ``loan_ids``."""
+    wanted = list(dict.fromkeys(loan_ids))
+    found = {loan_id: dict.fromkeys(LOAN_HELD, ZERO) for loan_id in wanted}
+    if wanted:
+        rows = LoanAccountBalance.objects.filter(loan_id__in=wanted).values_list(
+            "loan_id", "account", "balance"
+        )
+        for loan_id, account, balance in rows:
+            found[loan_id][Account(account)] = balance
+    return found
+
+
+def posted_loans(on: date, *, posted_after: datetime | None = None) -> QuerySet[JournalEntry]:
+    """The ids of the loans with an entry on business date ``on`` (only those posted after
+    ``posted_after`` when given) — a ``loan_id`` values queryset, usable as a subquery; each id once."""
+    entries = JournalEntry.objects.filter(business_date=on, loan_id__isnull=False)
+    if posted_after is not None:
+        entries = entries.filter(posted_at__gt=posted_after)
+    return entries.values("loan_id").distinct().order_by()
+
+
+def running_balance(account: Account, loan: str = "pk") -> Coalesce:
+    """A query expression: the running balance of ``account`` (one the loan holds) of the loan whose id
+    is the outer query's ``loan`` field (``ZERO`` when nothing was posted) — for a caller comparing its
+    own columns with the ledger in the database, returning only the rows that differ."""
+    rows = LoanAccountBalance.objects.filter(loan_id=OuterRef(loan), account=account.value)
+    balance = rows.values("balance")
+    return Coalesce(Subquery(balance[:1]), Value(0), output_field=AmountField())
 
 
 @dataclass(frozen=True)
@@ -132,23 +113,20 @@ def balance_drift(loan_ids: Iterable[int] | None = None) -> list[BalanceDrift]:
     or every loan with a line or a balance; empty when the ledger agrees with itself. Read in chunks of
     loans, each one GROUP BY of the lines and one read of the balances."""
     if loan_ids is None:
-        ids = sorted(
-            set(
-                JournalLine.objects.filter(loan_id__isnull=False).values_list("loan_id", flat=True).distinct()
-            )
-            | set(LoanAccountBalance.objects.values_list("loan_id", flat=True).distinct())
-        )
+        posted = JournalLine.objects.filter(loan_id__isnull=False).values_list("loan_id", flat=True)
+        kept = LoanAccountBalance.objects.values_list("loan_id", flat=True)
+        ids = sorted(set(posted.distinct()) | set(kept.distinct()))
     else:
         ids = sorted(set(loan_ids))
     drift: list[BalanceDrift] = []
     for start in range(0, len(ids), DRIFT_CHUNK):
         part = ids[start : start + DRIFT_CHUNK]
-        kept, summed = loan_account_balances(part), loan_balances_from_lines(part)
+        kept_now, summed = running_balances(part), loan_account_balances(part)
         for loan_id in part:
-            for account in Account:
-                if kept[loan_id][account] != summed[loan_id][account]:
+            for account in LOAN_HELD:
+                if kept_now[loan_id][account] != summed[loan_id][account]:
                     drift.append(
-                        BalanceDrift(loan_id, account, kept[loan_id][account], summed[loan_id][account])
+                        BalanceDrift(loan_id, account, kept_now[loan_id][account], summed[loan_id][account])
                     )
     return drift
 

@@ -4,9 +4,9 @@ Rules enforced here:
 - 有借必有贷，借贷必相等: an entry is posted only when its lines balance (``chart.balanced_lines``).
 - The ledger is append-only: nothing here updates or deletes an entry or a line; a correction is a
   reversal (冲正), and an entry is reversed at most once.
-- Every line posted with a loan's id is added to that loan's running balance of the account
-  (``LoanAccountBalance``, 分户余额) in the same statement batch, so the balance is always the sum of the
-  lines (checked by ``selectors.balance_drift``).
+- Every line posted with a loan's id to an account the loan holds (``chart.LOAN_HELD``) is added to
+  that loan's running balance of the account (``LoanAccountBalance``, 分户余额) in the same
+  transaction, so the balance is always the sum of the lines (checked by ``selectors.balance_drift``).
 - A posting commits or rolls back with the business change it records: these functions run inside the
   caller's ``transaction.atomic`` (loan servicing's own service, which locked the loan row first) and
   refuse to run outside one. They open no transaction of their own and write no audit row — the entry is
@@ -28,6 +28,7 @@ from creditdesk.core.bulk import add_by_key, insert_rows
 from creditdesk.core.exceptions import DomainError
 from creditdesk.core.money import from_fen, to_fen
 from creditdesk.ledger.chart import (
+    LOAN_HELD,
     NORMAL_SIDE,
     Account,
     EntryKind,
@@ -109,7 +110,8 @@ def _poster(actor: Any) -> Any:
 # each account: (its value, the side its balance grows on, the other side)
 _SIDES = {account: (account.value, side.value, side.opposite.value) for account, side in NORMAL_SIDE.items()}
 
-_NORMAL = {account.value: side.value for account, side in NORMAL_SIDE.items()}
+# the accounts a loan holds (``chart.LOAN_HELD``): their value → the side their balance grows on
+_HELD = {account.value: NORMAL_SIDE[account].value for account in LOAN_HELD}
 
 _ENTRY_COLUMNS = ("business_date", "kind", "loan_id", "reference", "memo", "posted_by", "posted_at")
 _LINE_COLUMNS = ("entry", "loan_id", "business_date", "account", "side", "amount")
@@ -140,17 +142,19 @@ def _write(entries: Sequence[_Checked]) -> list[int]:
 
 
 def _add_to_balances(posted: Iterable[tuple[int | None, list[tuple[str, str, int]]]]) -> None:
-    """Add each loan's posted lines (account, side, fen) to its running balances: on the account's
-    normal side a line adds, on the other it subtracts. Lines without a loan are the bank's own."""
+    """Add each loan's posted lines (account, side, fen) on the accounts it holds to its running
+    balances: on the account's normal side a line adds, on the other it subtracts. Lines without a loan,
+    and the incomes, clearing and write-off, are the bank's: read from the lines."""
     add_by_key(
         LoanAccountBalance,
         ("loan_id", "account"),
         "balance",
         [
-            (loan_id, account, fen if side == _NORMAL[account] else -fen)
+            (loan_id, account, fen if side == _HELD[account] else -fen)
             for loan_id, lines in posted
             if loan_id is not None
             for account, side, fen in lines
+            if account in _HELD
         ],
     )
 
@@ -364,14 +368,17 @@ def loan_balances_rebuild() -> int:
     connection = transaction.get_connection()
     table = connection.ops.quote_name(LoanAccountBalance._meta.db_table)
     lines = connection.ops.quote_name(JournalLine._meta.db_table)
-    credit_normal = [account.value for account, side in NORMAL_SIDE.items() if side == Side.CREDIT]
+    credit_normal = [account.value for account in LOAN_HELD if NORMAL_SIDE[account] == Side.CREDIT]
+    held = [account.value for account in LOAN_HELD]
     marks = ", ".join(["%s"] * len(credit_normal))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(
             f"INSERT INTO {table} (loan_id, account, balance) "  # noqa: S608
             f"SELECT loan_id, account, SUM(CASE WHEN (side = %s) = (account IN ({marks})) "
-            f"THEN amount ELSE -amount END) FROM {lines} WHERE loan_id IS NOT NULL GROUP BY loan_id, account",
-            [Side.CREDIT.value, *credit_normal],
+            f"THEN amount ELSE -amount END) FROM {lines} "
+            f"WHERE loan_id IS NOT NULL AND account IN ({', '.join(['%s'] * len(held))}) "
+            "GROUP BY loan_id, account",
+            [Side.CREDIT.value, *credit_normal, *held],
         )
         return int(cursor.rowcount)

@@ -3,18 +3,19 @@
 import creditdesk.core.fields
 from django.db import migrations, models
 
-# the accounts whose balance grows on the credit side (ledger.chart.NORMAL_SIDE as of this migration)
-CREDIT_NORMAL = ("customer_credit", "interest_income", "penalty_income", "fee_income", "recovery_income")
+# the accounts a loan holds (ledger.chart.LOAN_HELD as of this migration); only the customer's credit
+# grows on the credit side
+HELD = ("loans_receivable", "interest_receivable", "penalty_receivable", "fee_receivable", "customer_credit")
 
 
 def balances_from_lines(apps, schema_editor):
-    """Every loan's balance per account, from the lines posted so far (one INSERT … SELECT)."""
-    accounts = ", ".join(f"'{account}'" for account in CREDIT_NORMAL)
+    """Every loan's balance per account it holds, from the lines posted so far (one INSERT … SELECT)."""
+    held = ", ".join(f"'{account}'" for account in HELD)
     schema_editor.execute(
         "INSERT INTO ledger_loanaccountbalance (loan_id, account, balance) "
-        "SELECT loan_id, account, SUM(CASE WHEN (side = 'credit') = (account IN (" + accounts + ")) "
-        "THEN amount ELSE -amount END) FROM ledger_journalline WHERE loan_id IS NOT NULL "
-        "GROUP BY loan_id, account"
+        "SELECT loan_id, account, SUM(CASE WHEN (side = 'credit') = (account = 'customer_credit') "
+        "THEN amount ELSE -amount END) FROM ledger_journalline "
+        f"WHERE loan_id IS NOT NULL AND account IN ({held}) GROUP BY loan_id, account"
     )
 
 

@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from creditdesk.core.exceptions import DomainError
-from creditdesk.ledger.chart import NORMAL_SIDE, Account, EntryKind, Side
+from creditdesk.ledger.chart import LOAN_HELD, NORMAL_SIDE, Account, EntryKind, Side
 from creditdesk.ledger.models import JournalEntry, JournalLine
 from creditdesk.ledger.selectors import (
     balance_drift,
     debit_credit_totals,
     loan_account_balances,
-    loan_balances_from_lines,
+    running_balances,
     trial_balance,
 )
 from creditdesk.ledger.services import signed_post
@@ -69,8 +69,9 @@ def test_balanced_deltas_post_and_the_trial_balance_stays_balanced(postings, db)
             for account, delta in deltas.items():
                 expected[loan_id][account] += delta
 
-        assert loan_account_balances(list(expected)) == expected  # the running balances
-        assert loan_balances_from_lines(list(expected)) == expected  # the lines
+        assert loan_account_balances(list(expected)) == expected  # from the lines
+        kept = running_balances(list(expected))  # kept by the writer, for the accounts a loan holds
+        assert kept == {loan: {a: expected[loan][a] for a in LOAN_HELD} for loan in expected}
         assert balance_drift() == []
         totals = debit_credit_totals()
         assert totals.debit == totals.credit

@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from creditdesk.core.money import ZERO
 from creditdesk.ledger.chart import Account
-from creditdesk.ledger.selectors import loan_account_balances, posted_loans, running_balance
+from creditdesk.ledger.selectors import posted_loans, running_balance, running_balances
 from creditdesk.loans.models import Loan
 
 # loan column → the ledger account that must hold the same balance
@@ -30,7 +30,6 @@ SUB_LEDGER: tuple[tuple[str, Account], ...] = (
     ("fee_receivable", Account.FEE_RECEIVABLE),
     ("credit_balance", Account.CUSTOMER_CREDIT),
 )
-_ACCOUNTS = tuple(account for _name, account in SUB_LEDGER)
 CHUNK = 2000
 
 
@@ -73,7 +72,7 @@ def reconcile(loan_ids: Iterable[int] | None = None, *, posted_on: date | None =
     fields = ["pk", "number", *(name for name, _ in SUB_LEDGER)]
     for start in range(0, len(differing), CHUNK):
         part = differing[start : start + CHUNK]
-        ledger = loan_account_balances(part, accounts=_ACCOUNTS)
+        ledger = running_balances(part)
         for row in Loan.objects.filter(pk__in=part).values(*fields).order_by("pk"):
             balances = ledger[row["pk"]]
             for name, account in SUB_LEDGER:

@@ -58,11 +58,16 @@ def test_the_command_reports_sub_ledger_mismatches_and_drift_and_fails(booked, c
     call_command("reconcile")
     clean = json.loads(capsys.readouterr().out)
     assert clean["mismatches"] == [] and clean["drift"] == [] and clean["balanced"] is True
-    LoanAccountBalance.objects.filter(loan_id=booked.pk, account="clearing").update(balance=Decimal("0.00"))
+    LoanAccountBalance.objects.filter(loan_id=booked.pk, account="loans_receivable").update(
+        balance=Decimal("0.00")
+    )
     with pytest.raises(CommandError):
         call_command("reconcile")
     found = json.loads(capsys.readouterr().out)
-    assert found["mismatches"] == []  # clearing is not part of the loan's sub-ledger
+    # the loan's column against the running balance, and the running balance against the lines
+    assert [(m["account"], m["sub_ledger"], m["ledger"]) for m in found["mismatches"]] == [
+        ("loans_receivable", "100000.00", "0.00")
+    ]
     assert found["drift"] == [
-        {"loan_id": booked.pk, "account": "clearing", "kept": "0.00", "from_lines": "-100000.00"}
+        {"loan_id": booked.pk, "account": "loans_receivable", "kept": "0.00", "from_lines": "100000.00"}
     ]
