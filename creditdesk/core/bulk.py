@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
@@ -245,3 +246,19 @@ def add_by_key(model: type[Model], keys: Sequence[str], amount: str, rows: Seque
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}) {upsert}"  # noqa: S608
         cursor.executemany(sql, _sqlite_rows(columns, ordered, connection))
+
+
+def insert_select(model: type[Model], fields: Sequence[str], rows: Any) -> int:
+    """Insert into ``model``'s table the rows a queryset selects (``rows``: a ``values_list`` whose
+    columns are ``fields``, in order), with one ``INSERT … SELECT`` — nothing read into Python. Returns
+    the number of rows inserted."""
+    connection = connections[router.db_for_write(model)]
+    targets = ", ".join(_column(field, connection) for field in _columns(model, fields))
+    try:
+        select, params = rows.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # the queryset can select nothing (``.none()``, ``pk__in=[]``)
+        return 0
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({targets}) {select}", params)
+        return int(cursor.rowcount)

@@ -21,7 +21,8 @@ date, and no other table references their rows by foreign key.
 
 Django sees no difference: it reads and writes by ``id`` as before (ids stay unique — one sequence —
 though PostgreSQL now enforces uniqueness per ``(id, date)``). A unique constraint of the model gets the
-date added, so it is enforced within a date; the services that write these rows hold the loan's row lock.
+date added (unless it has it already), so it is enforced within a date; the services that write these rows
+hold the loan's row lock.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ def _convert(cursor, quote, table: str, column: str, pk: str, through: date) -> 
     for name, kind, definition in constraints:
         if kind == "p":
             definition = f"PRIMARY KEY ({quote(pk)}, {quote(column)})"
-        elif kind == "u":
+        elif kind == "u" and not _names_column(definition, column):
             definition = re.sub(r"\)\s*$", f", {quote(column)})", definition, count=1)
         cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
     for name, definition in indexes:
@@ -188,3 +189,10 @@ def _add_month(cursor, quote, table: str, column: str, name: str, month: date) -
         [month, end],
     )
     return max(moved, 0)
+
+
+def _names_column(definition: str, column: str) -> bool:
+    """Whether a ``UNIQUE (a, b)`` constraint definition already lists ``column`` (a unique (loan, date)
+    is kept as it is: it already holds the partition key)."""
+    listed = definition[definition.index("(") + 1 : definition.rindex(")")]
+    return column in (name.strip().strip('"') for name in listed.split(","))

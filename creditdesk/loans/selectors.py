@@ -20,6 +20,7 @@ from creditdesk.loans.models import (
     EodRun,
     Installment,
     Loan,
+    LoanSnapshot,
     LoanStatus,
     Repayment,
     Restructuring,
@@ -102,6 +103,21 @@ def classification_history_of_visible_loan(
         .select_related("changed_by")
         .order_by("-business_date", "-id")
     )
+
+
+def loan_state_on(loan_id: int, on: date) -> LoanSnapshot | None:
+    """A loan's state at the end of business date ``on``: its latest end-of-day snapshot on or before
+    that date (one is written on every date it changed); None before its first. Unscoped: the caller
+    has the loan."""
+    return (
+        LoanSnapshot.objects.filter(loan_id=loan_id, business_date__lte=on).order_by("-business_date").first()
+    )
+
+
+def snapshots_of_visible_loan(*, user: User, loan_id: int | str) -> QuerySet[LoanSnapshot]:
+    """A loan's end-of-day snapshots (the dates it changed), newest first; 404 outside the scope."""
+    loan = scope.get_visible_or_404(user, Loan.objects.all(), pk=loan_id)
+    return LoanSnapshot.objects.filter(loan=loan).order_by("-business_date")
 
 
 def eod_runs() -> QuerySet[EodRun]:

@@ -26,7 +26,15 @@ from creditdesk.core.api.schema import may_conflict
 from creditdesk.loans import selectors
 from creditdesk.loans.api.views import LoanInstallmentSerializer, LoanSerializer, _money
 from creditdesk.loans.choices import RepaymentChannel, RiskClassChoice
-from creditdesk.loans.models import ClassificationChange, EodRun, Installment, Loan, Repayment
+from creditdesk.loans.models import (
+    ClassificationChange,
+    EodRun,
+    Installment,
+    Loan,
+    LoanSnapshot,
+    Repayment,
+)
+from creditdesk.loans.services import snapshots
 from creditdesk.loans.services.classification import loan_classify
 from creditdesk.loans.services.eod import eod_run
 from creditdesk.loans.services.repayments import repayment_post, repayment_reverse
@@ -149,6 +157,23 @@ class ClassificationChangeSerializer(serializers.ModelSerializer):
             "changed_by",
             "created_at",
         ]
+        read_only_fields = fields
+
+
+class LoanSnapshotSerializer(serializers.ModelSerializer):
+    status = _code("贷款状态（日终）")
+    risk_class = _code(f"五级分类（日终）：{RISK_CLASSES}")
+    principal_outstanding = _money()
+    overdue_principal = _money()
+    overdue_interest = _money()
+    interest_receivable = _money()
+    penalty_receivable = _money()
+    fee_receivable = _money()
+    credit_balance = _money()
+
+    class Meta:
+        model = LoanSnapshot
+        fields = ["business_date", *snapshots.STATE]
         read_only_fields = fields
 
 
@@ -307,6 +332,21 @@ class LoanClassificationHistoryView(GenericAPIView):
         changes = selectors.classification_history_of_visible_loan(user=request.user, loan_id=id)
         page = self.paginate_queryset(changes)
         return self.get_paginated_response(ClassificationChangeSerializer(page, many=True).data)
+
+
+class LoanSnapshotsView(GenericAPIView):
+    """A loan's end-of-day snapshots, newest first: its balances, days past due, status and class at the
+    end of every business date on which it changed (its state on a date without one is the latest
+    before it)."""
+
+    serializer_class = LoanSnapshotSerializer
+    queryset = LoanSnapshot.objects.none()
+
+    @extend_schema(operation_id="loans_snapshots_list", responses={200: LoanSnapshotSerializer(many=True)})
+    def get(self, request: Request, id: int) -> Response:
+        rows = selectors.snapshots_of_visible_loan(user=request.user, loan_id=id)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(LoanSnapshotSerializer(page, many=True).data)
 
 
 def _require_reader(request: Request) -> None:

@@ -20,6 +20,7 @@ from creditdesk.loans.api.servicing import (
     LoanClassificationView,
     LoanRepaymentsView,
     LoanScheduleView,
+    LoanSnapshotsView,
     RepaymentReversalView,
 )
 from creditdesk.loans.api.views import DisbursementCreateView, LoanViewSet
@@ -41,6 +42,7 @@ urlpatterns = [
         LoanClassificationHistoryView.as_view(),
         name="loan-classification-history",
     ),
+    path("loans/<id:id>/snapshots/", LoanSnapshotsView.as_view(), name="loan-snapshots"),
     path("repayments/<id:id>/reversal/", RepaymentReversalView.as_view(), name="repayment-reversal"),
     path("loans/<id:id>/settlement-quote/", LoanSettlementQuoteView.as_view(), name="loan-settlement-quote"),
     path("loans/<id:id>/prepayments/", LoanPrepaymentsView.as_view(), name="loan-prepayments"),

@@ -9,7 +9,14 @@ from creditdesk.loans.models.booking import (
     LoanStatus,
     PaymentMode,
 )
-from creditdesk.loans.models.servicing import ClassificationChange, EodRun, Repayment, Restructuring, WriteOff
+from creditdesk.loans.models.servicing import (
+    ClassificationChange,
+    EodRun,
+    LoanSnapshot,
+    Repayment,
+    Restructuring,
+    WriteOff,
+)
 
 __all__ = [
     "LOAN_SCOPE",
@@ -19,6 +26,7 @@ __all__ = [
     "EodRun",
     "Installment",
     "Loan",
+    "LoanSnapshot",
     "LoanStatus",
     "PaymentMode",
     "Repayment",

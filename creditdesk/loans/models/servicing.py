@@ -208,3 +208,43 @@ class WriteOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loan_id} {self.status}"
+
+
+class LoanSnapshot(models.Model):
+    """日终快照 — a loan's balances, days past due, status and class at the end of a business date on
+    which it changed (the end-of-day run writes one per loan moved that day, not one per loan of the
+    book: the cost follows the events). The state of a loan on any date is its latest snapshot on or
+    before that date (``selectors.loan_state_on``) — the history the NPL, migration and average-balance
+    reports read without replaying the ledger."""
+
+    loan = models.ForeignKey(
+        Loan,
+        verbose_name=_("贷款"),
+        on_delete=models.PROTECT,
+        related_name="snapshots",
+        db_index=False,  # the unique (loan, business_date) serves every lookup by loan
+    )
+    business_date = models.DateField(_("营业日"))
+    status = models.CharField(_("状态"), max_length=20)
+    principal_outstanding = AmountField(_("本金余额（元）"))
+    overdue_principal = AmountField(_("逾期本金（元）"))
+    overdue_interest = AmountField(_("逾期利息（元）"))
+    interest_receivable = AmountField(_("应收未收利息（元）"))
+    penalty_receivable = AmountField(_("应收罚息及复利（元）"))
+    fee_receivable = AmountField(_("应收费用（元）"))
+    credit_balance = AmountField(_("溢缴款（元）"))
+    dpd = models.PositiveIntegerField(_("逾期天数"))
+    risk_class = models.CharField(_("五级分类"), max_length=20, choices=RiskClassChoice.choices)
+
+    scope_paths: ClassVar[ScopePaths] = ON_LOAN_SCOPE
+
+    class Meta:
+        verbose_name = _("贷款日终快照")
+        verbose_name_plural = _("贷款日终快照")
+        ordering = ["loan_id", "-business_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "business_date"], name="loans_snapshot_loan_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.business_date}"

@@ -21,16 +21,18 @@ Rules (issue 16, item 5; PRODUCT.md §6):
      days after the next business day (default T-3 and the due day), once each, queued as keys for
      `creditdesk deliver_notifications`, which writes each with what is owed then (``reminders``); a
      catch-up run skips due dates already past.
-  4. ``reconcile`` — each loan posted to today: its sub-ledger equals its running ledger balances (one
+  4. ``snapshot`` — the end-of-day snapshot (日终快照) of every loan that changed that day: balances,
+     days past due, status, class (``snapshots``), one ``INSERT … SELECT``.
+  5. ``reconcile`` — each loan posted to today: its sub-ledger equals its running ledger balances (one
      query, only the differences come back); the day's postings balance.
-  5. ``report`` — the run report: work done, postings by account, the book by class, NPL ratio.
+  6. ``report`` — the run report: work done, postings by account, the book by class, NPL ratio.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -58,10 +60,12 @@ from creditdesk.loans.services.calendar import last_closed_date
 from creditdesk.loans.services.reconciliation import reconcile
 from creditdesk.loans.services.reminders import reminders_queue
 from creditdesk.loans.services.repricing import FLOATING, is_reset_day, loan_reprice
+from creditdesk.loans.services.snapshots import snapshots_take
 from creditdesk.products import selectors as product_selectors
 
 CHUNK = 200
-STEPS = ("reprice", "loans", "borrower_floor", "reminders", "reconcile", "report")
+STEPS = ("reprice", "loans", "borrower_floor", "reminders", "snapshot", "reconcile", "report")
+LATE_MARGIN = timedelta(minutes=10)  # a posting's time is taken before its transaction commits
 NON_RETAIL = (CustomerKind.ENTERPRISE,)
 NPL_DPD = 90  # more than 90 days past due: at best 次级 (RULES.md table)
 
@@ -137,6 +141,7 @@ def eod_run(
     for name, step in (
         ("borrower_floor", _borrower_floor_step),
         ("reminders", _reminders_step),
+        ("snapshot", _snapshot_step),
         ("reconcile", _reconcile_step),
         ("report", _report_step),
     ):
@@ -375,7 +380,22 @@ def _reminders_step(run: EodRun) -> dict[str, Any]:
     return {"reminders": reminders_queue(run.business_date)}
 
 
-# --- step 4 and 5: reconciliation and report ------------------------------------------------------------
+# --- step 4: snapshots -----------------------------------------------------------------------------------
+
+
+def _snapshot_step(run: EodRun) -> dict[str, Any]:
+    """The day's snapshots of the loans that changed (``snapshots``). Entries of the previous date posted
+    after its snapshots were taken (less ``LATE_MARGIN``: a posting's time is read before it commits)
+    put their loans in today's."""
+    day = run.business_date
+    previous = EodRun.objects.filter(business_date=day - timedelta(days=1)).values_list("report", flat=True)
+    taken = (previous.first() or {}).get("snapshot_at")
+    late_since = datetime.fromisoformat(taken) - LATE_MARGIN if taken else None
+    at = timezone.now()
+    return {"snapshots": snapshots_take(day, late_since=late_since), "snapshot_at": at.isoformat()}
+
+
+# --- step 5 and 6: reconciliation and report ------------------------------------------------------------
 
 
 def _reconcile_step(run: EodRun) -> dict[str, Any]:

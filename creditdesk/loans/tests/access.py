@@ -213,6 +213,7 @@ DECLARATIONS = [
     api("POST /api/v1/repayments/{id}/reversal/", RISK_OF_BRANCH, subject="repayment", body=REASON),
     api("POST /api/v1/loans/{id}/classification/", RISK_OF_BRANCH, subject="loan", body=CLASSIFY),
     api("GET /api/v1/loans/{id}/classification-history/", SEES, subject="loan"),
+    api("GET /api/v1/loans/{id}/snapshots/", SEES, subject="loan"),
     api("GET /api/v1/eod-runs/", EOD_READERS),
     api("POST /api/v1/eod-runs/", EOD_RUNNERS, body={"business_date": FUTURE}),
     api("GET /api/v1/eod-runs/{date}/", EOD_READERS, params={"date": EOD_DAY.isoformat()}),

@@ -16,7 +16,7 @@ from django.db import connection
 from creditdesk.core.partitions import month_start
 from creditdesk.ledger.models import JournalLine
 from creditdesk.ledger.selectors import debit_credit_totals
-from creditdesk.loans.models import Installment, Loan
+from creditdesk.loans.models import Installment, Loan, LoanSnapshot
 from creditdesk.loans.services.eod import eod_catch_up, eod_run
 from creditdesk.loans.services.reconciliation import reconcile
 from creditdesk.loans.services.repayments import repayment_post
@@ -48,10 +48,11 @@ def _rows_in(partition: str) -> int:
         return cursor.fetchone()[0]
 
 
-def _everything() -> tuple[list, list]:
+def _everything() -> tuple[list, list, list]:
     return (
         list(Installment.objects.order_by("id").values_list()),
         list(JournalLine.objects.order_by("id").values_list()),
+        list(LoanSnapshot.objects.order_by("id").values_list()),
     )
 
 
@@ -99,6 +100,8 @@ def test_partitioning_keeps_every_row_and_the_services_work_on_the_partitions(bo
         "ledger_journalline_p202603",
         "ledger_journalline_p202604",
     ]
+    assert done["loans_loansnapshot"]["converted"]
+    assert _partitions("loans_loansnapshot")[-1] == "loans_loansnapshot_p202604"
     assert _everything() == before  # every row, under its own id
 
     # the services on the partitioned tables: a repayment, a day's run, the reconciliation
@@ -118,6 +121,7 @@ def test_partitioning_keeps_every_row_and_the_services_work_on_the_partitions(bo
     )
     assert JournalLine.objects.filter(id__gt=largest).count() >= 4  # the sequence goes on past the copy
     assert reconcile() == [] and debit_credit_totals().balanced
+    assert LoanSnapshot.objects.filter(loan=booked, business_date=date(2026, 3, 14)).exists()
 
     # run again: nothing to do; further ahead: the months are added, their rows moved out of the default
     again = _partition("--months-ahead", "3", "--ledger-months-ahead", "1")

@@ -66,6 +66,7 @@ COUNTS = (
     ("borrower_floor_changes", gettext_noop("借款人层面分类变动笔数")),
     ("classification_changes", gettext_noop("当日五级分类变动记录")),
     ("reminders", gettext_noop("还款提醒（短信）条数")),
+    ("snapshots", gettext_noop("日终快照笔数（当日有变动的贷款）")),
     ("reconciled_loans", gettext_noop("对账贷款笔数")),
 )
 STEP_LABELS = {
@@ -73,6 +74,7 @@ STEP_LABELS = {
     "loans": gettext_noop("逐笔计息与账务"),
     "borrower_floor": gettext_noop("借款人层面分类"),
     "reminders": gettext_noop("还款提醒"),
+    "snapshot": gettext_noop("日终快照"),
     "reconcile": gettext_noop("对账"),
     "report": gettext_noop("生成报告"),
 }

@@ -210,6 +210,9 @@ def timeline(loan: Loan, repayments: list[Repayment], changes: list[Classificati
     return sorted(events, key=lambda event: (event.on, event.order), reverse=True)
 
 
+SNAPSHOTS_SHOWN = 30  # the loan page's most recent end-of-day snapshots (the API pages through all)
+
+
 def _open(loan: Loan) -> bool:
     return loan.status in OPEN
 
@@ -235,6 +238,7 @@ def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
             "repayments": repayment_rows,
             "changes": changes,
             "ledger": ledger_rows(loan),
+            "snapshots": list(loan.snapshots.order_by("-business_date")[:SNAPSHOTS_SHOWN]),
             "timeline": timeline(loan, repayments, changes),
             "floor_label": _class_label(loan.risk_floor),
             "borrower_floor": _class_label(loan.borrower_floor),

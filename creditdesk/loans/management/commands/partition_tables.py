@@ -1,10 +1,11 @@
-"""`creditdesk partition_tables`: on PostgreSQL, the instalment and ledger-line tables partitioned by
-month (``core.partitions``) — converted the first time, the coming months added every time after.
+"""`creditdesk partition_tables`: on PostgreSQL, the instalment, ledger-line and end-of-day snapshot
+tables partitioned by month (``core.partitions``) — converted the first time, the coming months added
+every time after.
 
 Run it once when the book is big enough to want it (in a maintenance window: the conversion copies each
 table under an exclusive lock), then monthly from the scheduler, ahead of the months: an instalment
 falls due up to ``--months-ahead`` months after the business date in a partition of its own month (the
-rest wait in the default partition); ledger lines are posted on the business date, so
+rest wait in the default partition); ledger lines and snapshots are written on the business date, so
 ``--ledger-months-ahead`` can be small. Prints JSON of what was done.
 """
 
@@ -17,12 +18,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from creditdesk.core.partitions import PartitionError, month_start, partition_monthly
 from creditdesk.ledger.models import JournalLine
-from creditdesk.loans.models import Installment
+from creditdesk.loans.models import Installment, LoanSnapshot
 from creditdesk.loans.services.calendar import business_date
 
 
 class Command(BaseCommand):
-    help = "Partition the instalment and ledger-line tables by month (PostgreSQL), or add the coming months."
+    help = "Partition the instalment, ledger-line and snapshot tables by month (PostgreSQL), or add months."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--months-ahead", type=int, default=24, help="instalments: months after today's")
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             for model, field, months in (
                 (Installment, "due_date", ahead),
                 (JournalLine, "business_date", ledger_ahead),
+                (LoanSnapshot, "business_date", ledger_ahead),
             ):
                 result = partition_monthly(model, field, through=month_start(today, months))
                 done.append(
