@@ -64,7 +64,10 @@ How:
    = CASE … END, risk_class, status FROM (SELECT loan_id, MIN(due_date) … GROUP BY loan_id)``, inside a
    transaction that is rolled back); ``eod_run`` for D (the typical day: ≈1/30 of the book due, 3 %
    overdue accruing penalty). Each run's report must show ``mismatch_count`` 0 and the day balanced, or
-   the benchmark fails with nothing printed. BENCH_EOD_PROFILE=1 profiles both days with cProfile
+   the benchmark fails with nothing printed. BENCH_EOD_WORKERS=n (default 1) runs each day as n workers
+   sharing its loans (``eod_run(worker=(k, n))``, a thread and connection each, started together; then
+   ``eod_run`` once more for the steps after the loans) — the scale-out of several app servers.
+   BENCH_EOD_PROFILE=1 profiles both days with cProfile
    (top 25 cumulative to stderr, and the whole profile to BENCH_EOD_PROFILE_OUT.<date>, if set;
    the figures are then the profiled ones — use it for hotspots only).
 5. Repayments: BENCH_EOD_WRITERS threads (default 16 on PostgreSQL, 1 on SQLite, which serialises
@@ -109,6 +112,8 @@ POSTINGS = int(os.environ.get("BENCH_EOD_POSTINGS", "40"))
 PROFILE = os.environ.get("BENCH_EOD_PROFILE", "0") == "1"
 # PostgreSQL: `creditdesk partition_tables` before the runs
 PARTITIONED = os.environ.get("BENCH_EOD_PARTITIONED", "0") == "1"
+# end-of-day workers sharing each measured day (``eod_run(worker=(k, n))``, one thread and connection each)
+WORKERS = int(os.environ.get("BENCH_EOD_WORKERS", "1"))
 OVERDUE_SHARE = 0.03
 AMOUNTS = ("30000.00", "80000.00", "150000.00", "200000.00")
 TERM, RATE = 36, "4.2000"
@@ -646,6 +651,34 @@ class _Rollback(Exception):
     pass
 
 
+def workers_share(day: date) -> None:
+    """``WORKERS`` threads, each with its own connection, each running ``eod_run`` for its share of the
+    day's loans (``worker=(k, WORKERS)``, as n processes on n servers would); they start together."""
+    from django.db import connection
+
+    from creditdesk.loans.services.eod import eod_run
+
+    errors: list[str] = []
+    barrier = threading.Barrier(WORKERS)
+
+    def share(k: int) -> None:
+        try:
+            barrier.wait()
+            eod_run(business_date=day, worker=(k, WORKERS))
+        except Exception as exc:  # reported below
+            errors.append(f"worker {k}: {type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=share, args=(k,)) for k in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError("; ".join(errors))
+
+
 def eod(day: date, profile: bool = False) -> tuple[float, dict[str, Any]]:
     from creditdesk.loans.services.eod import eod_run
 
@@ -653,7 +686,9 @@ def eod(day: date, profile: bool = False) -> tuple[float, dict[str, Any]]:
     began = time.perf_counter()
     if profiler:
         profiler.enable()
-    run = eod_run(business_date=day)
+    if WORKERS > 1:
+        workers_share(day)
+    run = eod_run(business_date=day)  # with workers: the steps after the loans (once, by the last)
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - began
@@ -813,6 +848,11 @@ def run(postgres: bool) -> int:
         + ((", VACUUM ANALYZE" if postgres else ", ANALYZE") if analyze else "")
         + (", cProfile on" if PROFILE else "")
         + (", instalments and ledger lines partitioned by month" if PARTITIONED else "")
+        + (
+            f", end of day shared by {WORKERS} worker threads (eod_run worker=(k, {WORKERS}))"
+            if WORKERS > 1
+            else ""
+        )
     )
     typical_n = typical_report["loans_processed"]
     quiet_n = quiet_report["loans_processed"]

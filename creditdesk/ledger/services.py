@@ -292,9 +292,7 @@ def journal_post(
         )
         for line in checked
     )
-    _add_to_balances(
-        [(loan_id, [(line.account.value, line.side.value, to_fen(line.amount)) for line in checked])]
-    )
+    _add_to_balances([(loan_id, _as_rows(checked))])
     return entry
 
 
