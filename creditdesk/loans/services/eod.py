@@ -259,19 +259,15 @@ def _pending_loans(day: date) -> Any:
 
 
 def _chunks(loans: QuerySet[Loan], worker: tuple[int, int] | None, size: int) -> Iterator[list[int]]:
-    """The ids of ``loans`` (this worker's share) in ascending chunks of ``size``, read a chunk at a time
-    (a chunk done no longer matches, one left alone stays behind the cursor)."""
-    after = 0
-    while True:
-        queryset = loans.filter(pk__gt=after)
-        if worker is not None:
-            k, n = worker
-            queryset = queryset.annotate(share=Mod(F("pk"), n)).filter(share=k)
-        ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:size])
-        if not ids:
-            return
-        yield ids
-        after = ids[-1]
+    """The ids of ``loans`` (this worker's share) in ascending chunks of ``size``, read with one query:
+    each chunk's work re-checks its loans under their row locks (a loan that no longer qualifies is left
+    alone), and a rerun after a crash reads again what is left."""
+    if worker is not None:
+        k, n = worker
+        loans = loans.annotate(share=Mod(F("pk"), n)).filter(share=k)
+    ids = list(loans.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _loans_step(run: EodRun, *, worker: tuple[int, int] | None, chunk: int) -> None:
