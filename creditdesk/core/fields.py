@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.core.money import D
@@ -19,6 +20,11 @@ from creditdesk.core.money import D
 
 class ScaledDecimalField(models.BigIntegerField):
     """A Decimal with ``places`` decimal places stored as an integer; more places are refused."""
+
+    # what the type checker's Django plugin reads as the attribute's types: a Decimal in Python, whatever
+    # the column holds (without these it takes the integer column's)
+    _pyi_private_set_type: Decimal | int | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     places = 2
     invalid_message: Any = _("数值格式不正确")  # str or lazy translation

@@ -65,6 +65,14 @@ def test_the_cm_records_a_repayment_and_sees_the_loan_updated(
     expect(page.locator("[data-testid=dpd]")).to_contain_text("30")
     expect(page.locator("[data-testid=loan-status]")).to_contain_text("逾期")
     expect(page.locator("[data-testid=state-1]")).to_have_text("逾期")
+    # the end-of-day snapshots, newest first: the loan as it stood at the end of 2026-03-12
+    snapshots = page.locator("[data-testid=snapshots]")
+    snapshots.locator("summary").click()
+    latest = snapshots.locator("tbody tr").first
+    expect(latest).to_contain_text("2026-03-12")
+    expect(latest).to_contain_text("16,418.05")
+    expect(latest).to_contain_text("关注")
+    snapshots.screenshot(path=screenshot_dir / "servicing-snapshots.png")
 
     page.locator("[data-testid=repayment-new]").click()
     form = page.locator("[data-testid=repayment-form]")
@@ -100,8 +108,9 @@ def test_a_risk_manager_reads_the_end_of_day_report_with_each_steps_seconds(
     expect(page.locator("h1")).to_contain_text("2026-03-12")
     expect(page.locator("[data-testid=eod-status]")).to_contain_text("完成")
     counts = page.locator("[data-testid=eod-counts]")
-    expect(counts).to_contain_text("逐笔计息与账务 · ")  # each step with the seconds it took
+    expect(counts).to_contain_text("计息、账务与分类 · ")  # each step with the seconds it took
     expect(counts).to_contain_text(" 秒")
+    expect(counts).to_contain_text("日终快照 · ")
     expect(page.locator("[data-testid=eod-reconciliation]")).to_contain_text("分户账与总账一致")
     page.screenshot(path=screenshot_dir / "servicing-eod-report.png", full_page=True)
     page.screenshot(path="/tmp/eod-report.png", full_page=True)

@@ -71,7 +71,7 @@ COUNTS = (
 )
 STEP_LABELS = {
     "reprice": gettext_noop("利率重定价"),
-    "loans": gettext_noop("逐笔计息与账务"),
+    "loans": gettext_noop("计息、账务与分类"),
     "borrower_floor": gettext_noop("借款人层面分类"),
     "reminders": gettext_noop("还款提醒"),
     "snapshot": gettext_noop("日终快照"),
