@@ -1,6 +1,6 @@
 """Demo consents: authorizations for ~60% of the demo customers (some expired, a few revoked, some with
-marketing consent) and a few credit inquiries made under them (written authorizations only; no
-post-loan inquiries until the loan book exists).
+marketing consent) and a few credit inquiries made under them (written authorizations only; the seed
+runs before the loans are booked, so it makes no post-loan inquiries).
 
 Idempotent: skipped when consents exist. Every credit-inquiry authorization points at one small sample
 PDF written once under ``MEDIA_ROOT/consents/demo/``.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,15 +80,23 @@ def report_summary_of(*, inquiry: CreditInquiry) -> CreditReportSummary | None:
     return CreditReportSummary.objects.filter(inquiry=inquiry).select_related("recorded_by").first()
 
 
-def customer_has_booked_loan(customer: Customer) -> bool:
-    """Whether ``customer`` has a loan booked at this bank that post-loan management (贷后管理) could be
-    about — the only case where a credit inquiry needs no authorization (RULES.md).
+LoanBookSource = Callable[[int], bool]
+_LOAN_BOOK: list[LoanBookSource] = []
 
-    The loan book (issue 15) answers this; it does not exist yet, so no customer has a booked loan and
-    this is False for everyone. Not a stub pretending to work: it is the honest "not yet", and the
-    post-loan exemption is refused until the loan book replaces this body with a query.
-    """
-    return False
+
+def register_loan_book(source: LoanBookSource) -> None:
+    """Let ``source(customer_id)`` answer whether the customer has a loan under post-loan management. The
+    ``loans`` app (above this one in the layers) registers its own in ``ready()``; twice counts once."""
+    if source not in _LOAN_BOOK:
+        _LOAN_BOOK.append(source)
+
+
+def customer_has_booked_loan(customer: Customer) -> bool:
+    """Whether ``customer`` has a loan booked at this bank that post-loan management (贷后管理) is about —
+    the only case where a credit inquiry needs no authorization (RULES.md): asked of the loan book the
+    ``loans`` app registers (``register_loan_book``). With none registered nobody has one, and the
+    exemption is refused."""
+    return any(source(customer.pk) for source in _LOAN_BOOK)
 
 
 def marketing_allowed(customer: Customer, *, today: date | None = None) -> bool:

@@ -228,8 +228,8 @@ def post_loan_needs_loan() -> DomainError:
     return DomainError(
         "post_loan_needs_loan",
         _(
-            "贷后管理免授权查询仅适用于该客户在本行已发放、尚在管理中的贷款；"
-            "系统中没有该客户的贷款记录（贷款台账尚未上线），不能以贷后管理为由免授权查询。"
+            "贷后管理免授权查询仅适用于该客户在本行已发放、尚在管理中的贷款（正常、逾期，或已核销仍在追偿）；"
+            "该客户在本行没有这样的贷款，不能以贷后管理为由免授权查询。"
             "请取得客户的书面授权后按相应用途查询。"
         ),
         {"field": "purpose", "purpose": Purpose.POST_LOAN},
@@ -261,9 +261,9 @@ def credit_inquiry_request(
     inquiry authorization for exactly this purpose that is in force today (signed on or before today,
     valid until today or later, not revoked) through a written channel (paper or e-signature: a recorded
     call is refused, ``consent_not_written``); post-loan management (贷后管理) is exempt only for an
-    existing loan of this customer (``customer_has_booked_loan``; until the loan book exists none is, so
-    it is refused: ``post_loan_needs_loan``) and needs a written reason. Every inquiry made is logged:
-    its row and an audit event. A refusal writes nothing.
+    existing loan of this customer under management (``customer_has_booked_loan``, answered by the loan
+    book; otherwise refused: ``post_loan_needs_loan``) and needs a written reason. Every inquiry made is
+    logged: its row and an audit event. A refusal writes nothing.
 
     The authorization row is locked, so a revocation running at the same moment either comes first (and
     this is refused) or waits until this inquiry is logged under the authorization that was in force.

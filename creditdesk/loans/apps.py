@@ -15,6 +15,12 @@ class LoansConfig(AppConfig):
 
         register_balance_source(loan_balances)
 
+        # 贷后管理: a credit inquiry without authorization only for a customer with a loan under management
+        from creditdesk.consents.selectors import register_loan_book
+        from creditdesk.loans.selectors import customer_has_managed_loan
+
+        register_loan_book(customer_has_managed_loan)
+
         # the end of day queues repayment reminders as keys; their text is written when they are sent
         from creditdesk.loans.services.reminders import compose_repayment_reminder
         from creditdesk.notifications.choices import Event

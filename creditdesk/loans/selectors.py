@@ -29,6 +29,9 @@ from creditdesk.loans.models import (
 
 # The statuses whose principal is still owed to the bank (统一授信 counts them).
 OUTSTANDING = (LoanStatus.ACTIVE, LoanStatus.OVERDUE)
+# The statuses post-loan management (贷后管理) is about: the open loans, and a written-off one the bank
+# still recovers (核销后仍追偿, 账销案存)
+MANAGED = (*OUTSTANDING, LoanStatus.WRITTEN_OFF)
 
 
 def loan_list_visible_to(*, user: User) -> QuerySet[Loan]:
@@ -146,6 +149,12 @@ def application_for_disbursement(*, user: User, application_id: int | str) -> Ap
         )
     )
     return scope.get_visible_or_404(user, queryset, pk=application_id)
+
+
+def customer_has_managed_loan(customer_id: int) -> bool:
+    """Whether the customer has a loan here under post-loan management (``MANAGED``): what the consents
+    app asks before a credit inquiry exempt from authorization (registered in ``LoansConfig.ready``)."""
+    return Loan.objects.filter(customer_id=customer_id, status__in=MANAGED).exists()
 
 
 def loan_balances(customer_ids: Iterable[int]) -> dict[int, Decimal]:

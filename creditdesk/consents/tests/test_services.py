@@ -219,16 +219,16 @@ def test_revoking_stops_later_inquiries_and_keeps_earlier_ones(org, zhang):
     assert list(CreditInquiry.objects.all()) == [first]
 
 
-def test_post_loan_needs_a_booked_loan_so_it_is_refused_today(org, zhang):
-    """No loan book yet (issue 15): nobody has a booked loan, so the post-loan exemption is refused."""
+def test_post_loan_without_a_loan_under_management_is_refused(org, zhang):
+    """张三 has no loan here: the post-loan exemption is refused (the loan book's answer: ``loans``)."""
     assert selectors.customer_has_booked_loan(zhang) is False
     before = AuditEvent.objects.count()
     with pytest.raises(DomainError) as refused:
         inquire(org.cm_a, zhang, "post_loan", exempt_reason="贷后年度检查：经营贷 2024-001")
     assert refused.value.code == "post_loan_needs_loan"
     assert refused.value.message == (
-        "贷后管理免授权查询仅适用于该客户在本行已发放、尚在管理中的贷款；"
-        "系统中没有该客户的贷款记录（贷款台账尚未上线），不能以贷后管理为由免授权查询。"
+        "贷后管理免授权查询仅适用于该客户在本行已发放、尚在管理中的贷款（正常、逾期，或已核销仍在追偿）；"
+        "该客户在本行没有这样的贷款，不能以贷后管理为由免授权查询。"
         "请取得客户的书面授权后按相应用途查询。"
     )
     assert refused.value.extra == {"field": "purpose", "purpose": "post_loan"}
@@ -236,7 +236,8 @@ def test_post_loan_needs_a_booked_loan_so_it_is_refused_today(org, zhang):
 
 
 def test_post_loan_with_a_booked_loan_is_exempt_but_needs_a_reason(org, zhang, monkeypatch):
-    """What the exemption will do once the loan book answers ``customer_has_booked_loan``."""
+    """The exemption when the loan book says the customer has a loan under management (the real answer
+    is tested with a booked loan in ``loans/tests/test_post_loan_inquiry.py``)."""
     monkeypatch.setattr(services, "customer_has_booked_loan", lambda customer: True)
     before = AuditEvent.objects.count()
     for reason in ("", "  ", "复核"):
