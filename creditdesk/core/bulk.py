@@ -248,16 +248,26 @@ def add_by_key(model: type[Model], keys: Sequence[str], amount: str, rows: Seque
         cursor.executemany(sql, _sqlite_rows(columns, ordered, connection))
 
 
+def select_sql(rows: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]] | None:
+    """A queryset's SELECT and its parameters, to be wrapped in an ``INSERT … SELECT``; None when it
+    can select nothing (``.none()``, ``pk__in=[]``: Django then compiles no SQL)."""
+    try:
+        select, params = rows.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:
+        return None
+    return select, list(params)
+
+
 def insert_select(model: type[Model], fields: Sequence[str], rows: Any) -> int:
     """Insert into ``model``'s table the rows a queryset selects (``rows``: a ``values_list`` whose
     columns are ``fields``, in order), with one ``INSERT … SELECT`` — nothing read into Python. Returns
     the number of rows inserted."""
     connection = connections[router.db_for_write(model)]
     targets = ", ".join(_column(field, connection) for field in _columns(model, fields))
-    try:
-        select, params = rows.query.get_compiler(connection=connection).as_sql()
-    except EmptyResultSet:  # the queryset can select nothing (``.none()``, ``pk__in=[]``)
+    compiled = select_sql(rows, connection)
+    if compiled is None:
         return 0
+    select, params = compiled
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({targets}) {select}", params)

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,7 +24,7 @@ from django.utils.translation import gettext as _
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record
-from creditdesk.core.bulk import insert_rows
+from creditdesk.core.bulk import insert_rows, select_sql
 from creditdesk.core.exceptions import DomainError
 from creditdesk.notifications import senders
 from creditdesk.notifications.choices import EXTERNAL_CHANNELS, Channel, Event, OutboxStatus
@@ -289,10 +288,10 @@ def outbox_queue_keys(*, event: str, channel: str, keys: QuerySet[Any]) -> int:
     connection = transaction.get_connection()
     qn = connection.ops.quote_name
     now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM stores it (SQLite: text)
-    try:
-        subquery, key_params = keys.query.get_compiler(connection=connection).as_sql()
-    except EmptyResultSet:  # ``keys`` can select nothing (``.none()``, ``pk__in=[]``)
+    compiled = select_sql(keys, connection)
+    if compiled is None:
         return 0
+    subquery, key_params = compiled
     columns = {  # every column but the id: the message waits for its composer, empty until then
         "channel": channel,
         "recipient_id": None,

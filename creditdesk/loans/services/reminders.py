@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import CharField, F, Sum, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +40,8 @@ def reminder_days() -> tuple[int, ...]:
     return tuple(getattr(settings, "CREDITDESK_REMINDER_DAYS", (3, 0)))
 
 
-def _owed() -> F:
+def _owed() -> CombinedExpression:
+    """What an instalment still owes of its payment and fee (penalty is not reminded)."""
     return F("payment") + F("fee") - F("principal_paid") - F("interest_paid") - F("fee_paid")
 
 
