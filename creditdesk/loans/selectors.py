@@ -119,7 +119,11 @@ def loan_state_on(loan_id: int, on: date) -> LoanSnapshot | None:
 
 def snapshots_of_visible_loan(*, user: User, loan_id: int | str) -> QuerySet[LoanSnapshot]:
     """A loan's end-of-day snapshots (the dates it changed), newest first; 404 outside the scope."""
-    loan = scope.get_visible_or_404(user, Loan.objects.all(), pk=loan_id)
+    return snapshots_of_loan(scope.get_visible_or_404(user, Loan.objects.all(), pk=loan_id))
+
+
+def snapshots_of_loan(loan: Loan) -> QuerySet[LoanSnapshot]:
+    """The end-of-day snapshots of a loan the caller already holds (in its scope), newest first."""
     return LoanSnapshot.objects.filter(loan=loan).order_by("-business_date")
 
 

@@ -281,8 +281,12 @@ def outbox_queue_keys(*, event: str, channel: str, keys: QuerySet[Any]) -> int:
     messages added."""
     if not transaction.get_connection().in_atomic_block:
         raise OutboxOutsideTransaction("outbox_queue_keys must run inside the caller's transaction.atomic")
-    if event not in _EVENTS or channel not in _CHANNELS:
+    if event not in _EVENTS:
         raise DomainError("notification_event_unknown", _("通知事件无效：%(event)s。") % {"event": event})
+    if channel not in _CHANNELS:
+        raise DomainError(
+            "notification_channel_unknown", _("通知渠道无效：%(channels)s。") % {"channels": channel}
+        )
     if composer_for(event) is None:
         raise ValueError(f"no composer is registered for {event!r}: its messages could not be written")
     connection = transaction.get_connection()

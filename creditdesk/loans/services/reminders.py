@@ -17,7 +17,7 @@ import re
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import CharField, F, Sum, Value
+from django.db.models import CharField, ExpressionWrapper, F, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -92,9 +92,14 @@ def compose_repayment_reminder(message: OutboxMessage) -> Composed | None:
     )
     if loan is None:
         return None
-    unsettled = Installment.objects.filter(loan_id=int(match["loan"]), due_date=due, settled_on__isnull=True)
-    owed = unsettled.aggregate(owed=Sum(_owed(), output_field=AmountField()))["owed"] or ZERO
-    periods = sorted(unsettled.values_list("period", flat=True))
+    rows = list(
+        Installment.objects.filter(loan_id=int(match["loan"]), due_date=due, settled_on__isnull=True)
+        .annotate(owed=ExpressionWrapper(_owed(), output_field=AmountField()))  # read back as yuan
+        .order_by("period")
+        .values_list("period", "owed")
+    )
+    periods = [period for period, _amount in rows]
+    owed = sum((amount for _period, amount in rows), ZERO)
     if owed <= loan["credit_balance"]:
         return None
     when = _("今天") if due == today else _("%(n)s 天后（%(date)s）") % {"n": (due - today).days, "date": due}

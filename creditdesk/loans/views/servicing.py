@@ -238,7 +238,7 @@ def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
             "repayments": repayment_rows,
             "changes": changes,
             "ledger": ledger_rows(loan),
-            "snapshots": list(loan.snapshots.order_by("-business_date")[:SNAPSHOTS_SHOWN]),
+            "snapshots": list(selectors.snapshots_of_loan(loan)[:SNAPSHOTS_SHOWN]),
             "timeline": timeline(loan, repayments, changes),
             "floor_label": _class_label(loan.risk_floor),
             "borrower_floor": _class_label(loan.borrower_floor),
