@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "creditdesk.applications",
     "creditdesk.ledger",
     "creditdesk.loans",
+    "creditdesk.marketing",
     "creditdesk.workbench",
 ]
 
@@ -371,7 +372,10 @@ CREDITDESK_SEEDERS = [
     "creditdesk.scoring.seed",
     "creditdesk.applications.seed",
     "creditdesk.loans.seed",
+    "creditdesk.marketing.seed",
 ]
+# A customer manager's daily quota of new leads when the team lead has set none (marketing.LeadCapacity).
+CREDITDESK_LEAD_DAILY_QUOTA = int(os.environ.get("CREDITDESK_LEAD_DAILY_QUOTA", "20"))
 # The demo loan history (``creditdesk.loans.seed_history``): how many loans, booked over how many months
 # before today and serviced day by day by the real end-of-day batch.
 CREDITDESK_DEMO_LOANS = int(os.environ.get("CREDITDESK_DEMO_LOANS", "5000"))

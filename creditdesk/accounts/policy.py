@@ -488,6 +488,42 @@ RULES: dict[Action, Rule] = {
         "Only a team lead hands a task to someone else in the team (PRODUCT.md §2).",
         field="owner",
     ),
+    # --- marketing ----------------------------------------------------------------------------------------
+    Action.LEAD_CREATE: Rule(
+        CUSTOMER_WORKERS,
+        "lead_create_not_allowed",
+        _("只有客户经理和团队主管可以录入线索。"),
+        "Leads are found and worked by the front line that sells: CMs and team leads, each in a team whose "
+        "pool takes what nobody owns (PRODUCT.md §2). Branch heads and risk managers read the pipeline.",
+        person=_has_team,
+    ),
+    Action.LEAD_WORK: Rule(
+        CUSTOMER_WORKERS,
+        "lead_read_only",
+        _("您可以查看该线索，但不能修改。"),
+        "The lead's owner CM and the team lead move it, log follow-ups and link it to a customer; a branch "
+        "head or risk manager reads it (PRODUCT.md, 'Users and what each may see'). obj: the lead.",
+        on_object=scope.can_change,
+    ),
+    Action.LEAD_CLAIM: Rule(
+        CUSTOMER_WORKERS,
+        "lead_claim_not_allowed",
+        _("只能领取本团队线索池中的线索。"),
+        "A CM or team lead takes a lead nobody owns from their own team's pool (线索池, PRODUCT.md §2). "
+        "obj: the lead.",
+        person=_has_team,
+        on_object=lambda user, lead: lead.owner_id is None and lead.team_id == user.team_id,
+    ),
+    Action.LEAD_ASSIGN: Rule(
+        frozenset({Role.TEAM_LEAD}),
+        "lead_owner_not_allowed",
+        _("只能把线索分配给本团队在岗的成员。"),
+        "A team lead hands the team's leads to active members of the team, by hand or by rule (issue 17, "
+        "'Assignment'; PRODUCT.md §2). obj: the person who would own the lead.",
+        person=_has_team,
+        on_object=_active_in_my_team,
+        field="owner",
+    ),
 }
 
 if set(RULES) != set(Action):  # every action has its rule, and every rule an action

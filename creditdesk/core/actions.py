@@ -76,6 +76,12 @@ class Action(StrEnum):
     # The agenda (obj for ``TASK_ASSIGN``: the person to own the task)
     TASK_ASSIGN = "task.assign"
     TASK_REASSIGN = "task.reassign"
+    # Marketing (obj for ``LEAD_WORK``: the lead; ``LEAD_CLAIM``: the pool lead; ``LEAD_ASSIGN``: the person
+    # to own the lead)
+    LEAD_CREATE = "lead.create"
+    LEAD_WORK = "lead.work"
+    LEAD_CLAIM = "lead.claim"
+    LEAD_ASSIGN = "lead.assign"
 
 
 class Policy(Protocol):

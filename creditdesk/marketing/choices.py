@@ -1,0 +1,71 @@
+"""Choices of the marketing models: the pipeline's stages come from the pure core (``pipeline``), the
+rest are the app's own."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from creditdesk.core.choices import text_choices
+from creditdesk.marketing import assignment, pipeline
+
+LeadStage = text_choices(pipeline.LeadStage)
+AssignMethod = text_choices(assignment.Method, "AssignMethod")
+
+
+class LeadBasis(models.TextChoices):
+    """联系依据 — why the bank may contact this person about a loan (《广告法》第四十三条: commercial messages
+    only with the recipient's consent or at their request)."""
+
+    REQUEST = "request", _("客户主动咨询")
+    CONSENT = "consent", _("已获营销同意")
+
+
+class LeadEventKind(models.TextChoices):
+    CREATED = "created", _("新建")
+    STAGE = "stage", _("阶段变更")
+    ASSIGNED = "assigned", _("分配")
+    RELEASED = "released", _("退回线索池")
+    RECYCLED = "recycled", _("超时收回")
+    LINKED = "linked", _("关联客户")
+
+
+class AssignSource(models.TextChoices):
+    """How a lead got its owner (the ``method`` of an assignment event)."""
+
+    MANUAL = "manual", _("手工分配")
+    ROUND_ROBIN = "round_robin", _("轮询")
+    WEIGHTED = "weighted", _("按接单能力加权")
+    EXISTING_CUSTOMER = "existing_customer", _("存量客户归属")
+    CLAIMED = "claimed", _("自行领取")
+    CREATED = "created", _("录入人跟进")
+    HANDOVER = "handover", _("客户移交")
+
+
+class ActivityKind(models.TextChoices):
+    CALL = "call", _("电话")
+    VISIT = "visit", _("实地走访")
+    MESSAGE = "message", _("短信/微信")
+    MEETING = "meeting", _("面谈")
+
+
+class ActivityDirection(models.TextChoices):
+    OUTBOUND = "outbound", _("主动联系")
+    INBOUND = "inbound", _("客户来电来访")
+
+
+class ActivityOutcome(models.TextChoices):
+    REACHED = "reached", _("已沟通")
+    INTERESTED = "interested", _("有意向")
+    NOT_INTERESTED = "not_interested", _("暂无意向")
+    NO_ANSWER = "no_answer", _("未接通")
+    FOLLOW_UP = "follow_up", _("约定再联系")
+
+
+CONTACT_OUTCOMES = frozenset(
+    {
+        ActivityOutcome.REACHED,
+        ActivityOutcome.INTERESTED,
+        ActivityOutcome.NOT_INTERESTED,
+        ActivityOutcome.FOLLOW_UP,
+    }
+)
+"""Outcomes that count as a contact made (the ``contact_logged`` requirement): all but 未接通."""

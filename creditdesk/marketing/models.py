@@ -1,0 +1,360 @@
+"""Leads (线索) and their pipeline: the lead, its events and follow-up activities, and the rules a bank
+configures as data (stage gates and idle times, lost reasons, each manager's capacity)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from creditdesk.accounts.scope import ScopePaths
+from creditdesk.core.crypto import EncryptedTextField
+from creditdesk.core.exceptions import DomainError
+from creditdesk.core.fields import AmountField
+from creditdesk.customers.choices import Channel, CustomerKind, ValueSegment
+from creditdesk.marketing import assignment, pipeline
+from creditdesk.marketing.choices import (
+    ActivityDirection,
+    ActivityKind,
+    ActivityOutcome,
+    AssignSource,
+    LeadBasis,
+    LeadEventKind,
+    LeadStage,
+)
+from creditdesk.products.choices import LoanPurpose
+
+CONFIGURATION = ScopePaths(owner=None, team=None, branch=None, admin_sees_all=True)
+OPEN_STAGE_VALUES = [stage.value for stage in pipeline.OPEN_STAGES]
+
+
+class LostReason(models.Model):
+    """流失原因 — why a lead was lost, as data the bank keeps (the reasons a pipeline report counts)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    label = models.CharField(_("名称"), max_length=40)
+    active = models.BooleanField(_("启用"), default=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    scope_paths: ClassVar[ScopePaths] = CONFIGURATION
+
+    class Meta:
+        verbose_name = _("流失原因")
+        verbose_name_plural = _("流失原因")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class StageRule(models.Model):
+    """阶段规则 — for a stage (and a customer tier, or any tier when blank): the gate a lead passes to
+    enter it (``requirements``: comma-separated keys of ``pipeline.Requirement``), the days a lead may
+    sit in it untouched before it is flagged stalled (停滞), and the days after which it returns to the
+    team's pool (收回线索池; blank: never). The row of the lead's tier wins over the any-tier row; a stage
+    without a row has no gate and is never stalled. An edited rule applies to a lead at its next touch."""
+
+    stage = models.CharField(_("阶段"), max_length=20, choices=LeadStage.choices)
+    tier = models.CharField(
+        _("客户层级"),
+        max_length=20,
+        choices=ValueSegment.choices,
+        blank=True,
+        help_text=_("留空：适用所有层级"),
+    )
+    requirements = models.CharField(_("进入条件"), max_length=200, blank=True)
+    max_idle_days = models.PositiveSmallIntegerField(_("最长停留天数"))
+    recycle_days = models.PositiveSmallIntegerField(
+        _("收回线索池天数"), null=True, blank=True, help_text=_("留空：不收回")
+    )
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    scope_paths: ClassVar[ScopePaths] = CONFIGURATION
+
+    class Meta:
+        verbose_name = _("阶段规则")
+        verbose_name_plural = _("阶段规则")
+        ordering = ["stage", "tier"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "tier"], name="marketing_stage_rule_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.get_tier_display() or ''}".strip()
+
+    def clean(self) -> None:
+        """The requirement keys are known ones; the idle and recycle days obey ``pipeline.deadlines``."""
+        from datetime import UTC, datetime
+
+        try:
+            pipeline.parse_requirements(self.requirements or "")
+        except DomainError as refused:
+            raise ValidationError({"requirements": refused.message}) from None
+        try:
+            pipeline.deadlines(datetime(2000, 1, 1, tzinfo=UTC), self.max_idle_days, self.recycle_days)
+        except DomainError as refused:
+            raise ValidationError({refused.extra.get("field", "max_idle_days"): refused.message}) from None
+
+
+class LeadCapacity(models.Model):
+    """接单能力 — a customer manager's weight (1–10) when a team lead assigns by capacity, their daily quota
+    of new leads, and whether they take leads at all (on leave: not). Without a row: weight 1 and
+    ``settings.CREDITDESK_LEAD_DAILY_QUOTA``."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("客户经理"),
+        on_delete=models.CASCADE,
+        related_name="lead_capacity",
+    )
+    weight = models.PositiveSmallIntegerField(_("接单权重"), default=1)
+    daily_quota = models.PositiveSmallIntegerField(_("每日上限"), default=20)
+    accepting = models.BooleanField(_("接收新线索"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="person", team="person__team", branch="person__branch"
+    )
+
+    class Meta:
+        verbose_name = _("接单能力")
+        verbose_name_plural = _("接单能力")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=assignment.MIN_WEIGHT, weight__lte=assignment.MAX_WEIGHT),
+                name="marketing_capacity_weight_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ×{self.weight}"
+
+
+class Lead(models.Model):
+    """线索 — a person or business that may borrow, from a channel, worked through the pipeline by one
+    customer manager (``owner``) of a team, or waiting in the team's pool (线索池: no owner).
+
+    Its phone (and ID, when given) are encrypted, with the customers' own blind indexes, so intake finds an
+    existing customer or an open lead with the same number. At most one open lead per phone and per ID
+    (partial unique constraints: a lost or disbursed lead does not block a new one). ``stalled_after`` and
+    ``recycle_after`` are set at every touch from the stage rule (``pipeline.deadlines``), so the stalled
+    and the due-for-recycling leads are index ranges."""
+
+    name = models.CharField(_("姓名/名称"), max_length=100)
+    kind = models.CharField(_("客户类型"), max_length=20, choices=CustomerKind.choices)
+    phone = EncryptedTextField(_("手机号码"))
+    phone_index = models.CharField(max_length=64, editable=False)
+    phone_tail = models.CharField(max_length=4, editable=False)
+    id_number = EncryptedTextField(_("证件号码"), blank=True)
+    id_number_index = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    channel = models.CharField(_("获客渠道"), max_length=20, choices=Channel.choices)
+    channel_detail = models.CharField(_("渠道说明"), max_length=100, blank=True)
+    basis = models.CharField(_("联系依据"), max_length=20, choices=LeadBasis.choices)
+    consent_note = models.CharField(_("同意记录"), max_length=200, blank=True)
+    value_segment = models.CharField(
+        _("客户层级"), max_length=20, choices=ValueSegment.choices, default=ValueSegment.MASS
+    )
+    need_purpose = models.CharField(_("资金用途"), max_length=30, choices=LoanPurpose.choices, blank=True)
+    need_amount = AmountField(_("意向金额（元）"), null=True, blank=True)
+    notes = models.TextField(_("备注"), blank=True, max_length=2000)
+
+    stage = models.CharField(_("阶段"), max_length=20, choices=LeadStage.choices, default=LeadStage.NEW)
+    lost_reason = models.ForeignKey(
+        LostReason,
+        verbose_name=_("流失原因"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lost_note = models.CharField(_("流失说明"), max_length=200, blank=True)
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("所属团队"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("关联客户"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+    stage_entered_at = models.DateTimeField(_("进入阶段时间"))
+    last_touched_at = models.DateTimeField(_("最近跟进"))
+    stalled_after = models.DateTimeField(_("停滞时点"), null=True, blank=True)
+    recycle_after = models.DateTimeField(_("收回时点"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("分配时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(owner="owner", team="team", branch="team__branch")
+    audit_sensitive_fields: ClassVar[tuple[str, ...]] = ("phone", "id_number")
+
+    class Meta:
+        verbose_name = _("线索")
+        verbose_name_plural = _("线索")
+        ordering = ["-last_touched_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone_index"],
+                condition=Q(stage__in=OPEN_STAGE_VALUES),
+                name="marketing_lead_open_phone",
+            ),
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=Q(stage__in=OPEN_STAGE_VALUES, id_number_index__isnull=False),
+                name="marketing_lead_open_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage=LeadStage.LOST, lost_reason__isnull=False)
+                | (~Q(stage=LeadStage.LOST) & Q(lost_reason__isnull=True)),
+                name="marketing_lead_lost_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(need_amount__isnull=True) | Q(need_amount__gte=0),
+                name="marketing_lead_amount_nonneg",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "stage", "-last_touched_at"], name="marketing_lead_owner_stage"),
+            models.Index(fields=["team", "stage", "-last_touched_at"], name="marketing_lead_team_stage"),
+            models.Index(fields=["owner", "stalled_after"], name="marketing_lead_owner_stalled"),
+            models.Index(fields=["recycle_after"], name="marketing_lead_recycle"),
+            models.Index(fields=["phone_index"], name="marketing_lead_phone"),
+            models.Index(fields=["customer", "-created_at"], name="marketing_lead_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGE_VALUES
+
+
+class LeadEvent(models.Model):
+    """线索变更 — one thing that happened to a lead: created, moved to a stage, given to someone, released or
+    recycled to the pool, linked to a customer. The daily quota counts today's assignments from here; the
+    time in each stage too."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("类型"), max_length=20, choices=LeadEventKind.choices)
+    from_stage = models.CharField(_("原阶段"), max_length=20, choices=LeadStage.choices, blank=True)
+    to_stage = models.CharField(_("新阶段"), max_length=20, choices=LeadStage.choices, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    previous_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("原负责人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    method = models.CharField(_("分配方式"), max_length=20, choices=AssignSource.choices, blank=True)
+    on = models.DateField(_("日期"))
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(  # null: the system (the nightly recycling)
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("说明"), max_length=200, blank=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="lead__owner", team="lead__team", branch="lead__team__branch"
+    )
+
+    class Meta:
+        verbose_name = _("线索变更")
+        verbose_name_plural = _("线索变更")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["lead", "at"], name="marketing_event_lead"),
+            models.Index(
+                fields=["owner", "on"],
+                condition=Q(kind=LeadEventKind.ASSIGNED),
+                name="marketing_event_assigned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LeadActivity(models.Model):
+    """跟进记录 — a call, visit (实地走访: notes and the place), message or meeting with a lead: its outcome
+    and the next follow-up date (which puts a task on the owner's agenda). Shown on the customer's 360 page
+    once the lead is linked to a customer."""
+
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("线索"), on_delete=models.CASCADE, related_name="activities"
+    )
+    kind = models.CharField(_("方式"), max_length=20, choices=ActivityKind.choices)
+    direction = models.CharField(
+        _("方向"), max_length=20, choices=ActivityDirection.choices, default=ActivityDirection.OUTBOUND
+    )
+    happened_at = models.DateTimeField(_("时间"))
+    outcome = models.CharField(_("结果"), max_length=20, choices=ActivityOutcome.choices)
+    notes = models.TextField(_("记录"), blank=True, max_length=2000)
+    location = models.CharField(_("地点"), max_length=200, blank=True)
+    next_follow_up = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    task = models.ForeignKey(
+        "agenda.Task",
+        verbose_name=_("跟进待办"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="lead__owner", team="lead__team", branch="lead__team__branch"
+    )
+
+    class Meta:
+        verbose_name = _("跟进记录")
+        verbose_name_plural = _("跟进记录")
+        ordering = ["-happened_at", "-id"]
+        indexes = [models.Index(fields=["lead", "-happened_at"], name="marketing_activity_lead")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.happened_at:%Y-%m-%d}"
+
+
+__all__ = [
+    "ActivityOutcome",
+    "Lead",
+    "LeadActivity",
+    "LeadCapacity",
+    "LeadEvent",
+    "LostReason",
+    "StageRule",
+]

@@ -1,0 +1,38 @@
+"""Writes to the marketing app. Each service is one transaction with its audit row.
+
+``intake`` (录入线索), ``working`` (stage moves, need, follow-ups, customer link), ``assigning`` (分配、领取、
+收回线索池、客户移交); everything callers use is re-exported here."""
+
+from creditdesk.marketing.services.assigning import (
+    RuleAssignment,
+    lead_assign,
+    lead_capacity_set,
+    lead_claim,
+    leads_assign_by_rule,
+    leads_follow_handover,
+    leads_recycle,
+)
+from creditdesk.marketing.services.intake import LeadInput, LeadIntake, lead_create
+from creditdesk.marketing.services.working import (
+    lead_activity_log,
+    lead_link_customer,
+    lead_move,
+    lead_update,
+)
+
+__all__ = [
+    "LeadInput",
+    "LeadIntake",
+    "RuleAssignment",
+    "lead_activity_log",
+    "lead_assign",
+    "lead_capacity_set",
+    "lead_claim",
+    "lead_create",
+    "lead_link_customer",
+    "lead_move",
+    "lead_update",
+    "leads_assign_by_rule",
+    "leads_follow_handover",
+    "leads_recycle",
+]
