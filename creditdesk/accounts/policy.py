@@ -524,6 +524,16 @@ RULES: dict[Action, Rule] = {
         on_object=_active_in_my_team,
         field="owner",
     ),
+    Action.SOURCE_MANAGE: Rule(
+        frozenset({Role.TEAM_LEAD, Role.BRANCH_HEAD}),
+        "marketing_source_not_allowed",
+        _("只有团队主管和支行行长可以登记营销活动和合作渠道。"),
+        "Campaigns (with their cost) and partner organisations are the branch's marketing budget and "
+        "relationships, kept by its team leads and branch head (PRODUCT.md §7; issue 17 item 4). obj: the "
+        "campaign or partner, of the person's branch.",
+        person=lambda user: user.branch_id is not None,
+        on_object=lambda user, source: source.branch_id == user.branch_id,
+    ),
 }
 
 if set(RULES) != set(Action):  # every action has its rule, and every rule an action

@@ -82,6 +82,7 @@ class Action(StrEnum):
     LEAD_WORK = "lead.work"
     LEAD_CLAIM = "lead.claim"
     LEAD_ASSIGN = "lead.assign"
+    SOURCE_MANAGE = "marketing_source.manage"  # campaigns and partners of the branch (obj: one of them)
 
 
 class Policy(Protocol):

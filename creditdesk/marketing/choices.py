@@ -69,3 +69,15 @@ CONTACT_OUTCOMES = frozenset(
     }
 )
 """Outcomes that count as a contact made (the ``contact_logged`` requirement): all but 未接通."""
+
+
+class PartnerKind(models.TextChoices):
+    """合作渠道的类型 (seed 000: 中介、房产经纪、商会、涉税数据合作、平台)."""
+
+    INTERMEDIARY = "intermediary", _("助贷/贷款中介")
+    REAL_ESTATE = "real_estate", _("房产经纪")
+    CHAMBER = "chamber", _("商会/协会")
+    TAX_DATA = "tax_data", _("涉税数据合作")
+    PLATFORM = "platform", _("互联网平台")
+    PARK = "park", _("产业园区/市场管委会")
+    OTHER = "other", _("其他")

@@ -25,6 +25,7 @@ from creditdesk.marketing.choices import (
     LeadBasis,
     LeadEventKind,
     LeadStage,
+    PartnerKind,
 )
 from creditdesk.products.choices import LoanPurpose
 
@@ -137,6 +138,83 @@ class LeadCapacity(models.Model):
         return f"{self.person} ×{self.weight}"
 
 
+class Partner(models.Model):
+    """合作渠道 — an organisation that brings leads (an intermediary, a real-estate agency, a chamber of
+    commerce, a tax-data programme, a platform, an industrial park), as a record of the branch: whom the
+    bank works with, the agreement, and — in the source results — what its leads became (volume and
+    later credit quality). Kept by the branch's team leads and branch head; seen by the branch."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch", verbose_name=_("所属支行"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=PartnerKind.choices)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), blank=True)
+    agreement = models.CharField(_("合作协议/备注"), max_length=200, blank=True)
+    active = models.BooleanField(_("合作中"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(owner=None, team=None, branch="branch")
+    audit_sensitive_fields: ClassVar[tuple[str, ...]] = ("contact_phone",)
+
+    class Meta:
+        verbose_name = _("合作渠道")
+        verbose_name_plural = _("合作渠道")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "name"], name="marketing_partner_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(models.Model):
+    """营销活动 — a campaign of the branch through one channel (e.g. 高新区产业园地推, 抖音本地推广), with
+    a partner or not: its period and cost (the source results divide the cost, 获客成本, by what it
+    brought)."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch", verbose_name=_("所属支行"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("活动名称"), max_length=100)
+    channel = models.CharField(_("获客渠道"), max_length=20, choices=Channel.choices)
+    channel_detail = models.CharField(_("渠道说明"), max_length=100, blank=True)
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("合作渠道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+    )
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    cost = AmountField(_("活动成本（元）"), default=0)
+    notes = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(owner=None, team=None, branch="branch")
+
+    class Meta:
+        verbose_name = _("营销活动")
+        verbose_name_plural = _("营销活动")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="marketing_campaign_period"
+            ),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="marketing_campaign_cost_nonneg"),
+            models.UniqueConstraint(fields=["branch", "name"], name="marketing_campaign_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Lead(models.Model):
     """线索 — a person or business that may borrow, from a channel, worked through the pipeline by one
     customer manager (``owner``) of a team, or waiting in the team's pool (线索池: no owner).
@@ -156,6 +234,22 @@ class Lead(models.Model):
     id_number_index = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     channel = models.CharField(_("获客渠道"), max_length=20, choices=Channel.choices)
     channel_detail = models.CharField(_("渠道说明"), max_length=100, blank=True)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("营销活动"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("合作渠道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
     basis = models.CharField(_("联系依据"), max_length=20, choices=LeadBasis.choices)
     consent_note = models.CharField(_("同意记录"), max_length=200, blank=True)
     value_segment = models.CharField(
@@ -351,10 +445,12 @@ class LeadActivity(models.Model):
 
 __all__ = [
     "ActivityOutcome",
+    "Campaign",
     "Lead",
     "LeadActivity",
     "LeadCapacity",
     "LeadEvent",
     "LostReason",
+    "Partner",
     "StageRule",
 ]

@@ -13,6 +13,7 @@ from creditdesk.marketing.services.assigning import (
     leads_recycle,
 )
 from creditdesk.marketing.services.intake import LeadInput, LeadIntake, lead_create
+from creditdesk.marketing.services.sources import CampaignInput, PartnerInput, campaign_save, partner_save
 from creditdesk.marketing.services.working import (
     lead_activity_log,
     lead_link_customer,
@@ -21,9 +22,12 @@ from creditdesk.marketing.services.working import (
 )
 
 __all__ = [
+    "CampaignInput",
     "LeadInput",
     "LeadIntake",
+    "PartnerInput",
     "RuleAssignment",
+    "campaign_save",
     "lead_activity_log",
     "lead_assign",
     "lead_capacity_set",
@@ -35,4 +39,5 @@ __all__ = [
     "leads_assign_by_rule",
     "leads_follow_handover",
     "leads_recycle",
+    "partner_save",
 ]

@@ -23,6 +23,8 @@ LEAD_AUDIT_FIELDS = (
     "id_number",
     "channel",
     "channel_detail",
+    "campaign",
+    "partner",
     "basis",
     "consent_note",
     "value_segment",

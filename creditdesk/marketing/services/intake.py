@@ -23,7 +23,7 @@ from creditdesk.customers.models import Customer
 from creditdesk.customers.services import id_index, phone_index
 from creditdesk.marketing import pipeline
 from creditdesk.marketing.choices import AssignSource, LeadBasis, LeadEventKind
-from creditdesk.marketing.models import OPEN_STAGE_VALUES, Lead
+from creditdesk.marketing.models import OPEN_STAGE_VALUES, Campaign, Lead, Partner
 from creditdesk.marketing.services.common import LEAD_AUDIT_FIELDS, parse_need_amount, record_event, touch
 from creditdesk.products.choices import LoanPurpose
 
@@ -49,6 +49,8 @@ class LeadInput:
     need_purpose: str = ""
     need_amount: str = ""
     notes: str = ""
+    campaign: int | str | None = None
+    partner: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,41 @@ def _open_duplicate(phone_key: str, id_key: str | None) -> Lead | None:
     return found
 
 
+@dataclass(frozen=True)
+class _Source:
+    channel: str
+    campaign: Campaign | None
+    partner: Partner | None
+
+
+def _of_branch(
+    model: type[Campaign] | type[Partner], pk: int | str, actor: User
+) -> Campaign | Partner | None:
+    try:
+        return model.objects.filter(pk=pk, branch_id=actor.branch_id).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def _source(data: LeadInput, actor: User) -> _Source:
+    """Where the lead came from: a campaign of the enterer's branch gives its channel and partner; a
+    partner of the branch alone makes the channel 合作渠道; else the channel typed."""
+    campaign = partner = None
+    if data.campaign not in (None, ""):
+        campaign = _of_branch(Campaign, data.campaign, actor)
+        if not isinstance(campaign, Campaign):
+            raise _invalid("lead_campaign_not_found", _("营销活动不存在或不属于本支行。"), "campaign")
+    if data.partner not in (None, ""):
+        partner = _of_branch(Partner, data.partner, actor)
+        if not isinstance(partner, Partner):
+            raise _invalid("lead_partner_not_found", _("合作渠道不存在或不属于本支行。"), "partner")
+    if campaign is not None:
+        return _Source(campaign.channel, campaign, partner or campaign.partner)
+    if partner is not None:
+        return _Source(Channel.PARTNER, None, partner)
+    return _Source(data.channel, None, None)
+
+
 def _owner_for(actor: User, owner: User | None, to_pool: bool) -> User | None:
     """Who will work the lead: the person entering it; a team lead may give it to an active member of the
     team (``LEAD_ASSIGN``) or leave it in the team's pool."""
@@ -173,6 +210,7 @@ def lead_create(
     """
     policy.require(actor, Action.LEAD_CREATE)
     checked = _checked(data)
+    source = _source(data, actor)
     assigned = _owner_for(actor, owner, to_pool)
     phone_key = phone_index(checked.phone)
     id_key = id_index(data.kind, checked.id_number) if checked.id_number else None
@@ -208,7 +246,9 @@ def lead_create(
         phone_tail=checked.phone[-4:],
         id_number=checked.id_number,
         id_number_index=id_key,
-        channel=data.channel,
+        channel=source.channel,
+        campaign=source.campaign,
+        partner=source.partner,
         channel_detail=(data.channel_detail or "").strip(),
         basis=data.basis,
         consent_note=(data.consent_note or "").strip(),

@@ -51,11 +51,11 @@ def test_bad_records_are_refused_and_nothing_is_written(org, lead, fields, code)
 
 def test_a_visit_with_a_follow_up_date_puts_a_task_on_the_owners_agenda(org, lead):
     due = timezone.localdate() + timedelta(days=3)
-    activity = log(
-        org.lead1, lead, kind="visit", notes="看了仓库，月流水约 80 万", location="高新区创业园 3 栋", next_follow_up=due
-    )
+    notes, place = "看了仓库，月流水约 80 万", "高新区创业园 3 栋"
+    activity = log(org.lead1, lead, kind="visit", notes=notes, location=place, next_follow_up=due)
     task = activity.task
-    assert (task.owner, task.due_date, task.kind, task.title) == (org.cm_a, due, "follow_up", "跟进线索：李四")
+    expected = (org.cm_a, due, "follow_up", "跟进线索：李四")
+    assert (task.owner, task.due_date, task.kind, task.title) == expected
     lead.refresh_from_db()
     assert lead.last_touched_at > activity.created_at - timedelta(seconds=5)
 

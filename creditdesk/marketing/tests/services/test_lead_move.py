@@ -59,7 +59,8 @@ def test_the_need_gate_and_the_customer_gate(org, lead):
     with pytest.raises(Conflict) as refused:
         move(org.cm_a, lead, "need_confirmed")
     assert refused.value.extra["missing"] == ["need_recorded"]
-    services.lead_update(actor=org.cm_a, lead_id=lead.pk, need_purpose="business_working_capital", need_amount="50万", notes="")
+    need = {"need_purpose": "business_working_capital", "need_amount": "50万", "notes": ""}
+    services.lead_update(actor=org.cm_a, lead_id=lead.pk, **need)
     move(org.cm_a, lead, "need_confirmed")
     with pytest.raises(Conflict) as refused:
         move(org.cm_a, lead, "proposal_offered")
