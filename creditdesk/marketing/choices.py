@@ -81,3 +81,11 @@ class PartnerKind(models.TextChoices):
     PLATFORM = "platform", _("互联网平台")
     PARK = "park", _("产业园区/市场管委会")
     OTHER = "other", _("其他")
+
+
+class ReferrerKind(models.TextChoices):
+    """转介绍人 — who referred a lead."""
+
+    CUSTOMER = "customer", _("客户")
+    STAFF = "staff", _("员工")
+    PARTNER = "partner", _("合作渠道")

@@ -26,6 +26,7 @@ from creditdesk.marketing.choices import (
     LeadEventKind,
     LeadStage,
     PartnerKind,
+    ReferrerKind,
 )
 from creditdesk.products.choices import LoanPurpose
 
@@ -215,6 +216,37 @@ class Campaign(models.Model):
         return self.name
 
 
+class ReferralReward(models.Model):
+    """转介绍奖励规则 — what a referral earns, as data the bank sets (a referring customer's gift, a
+    colleague's incentive, a partner's fee under its agreement): a fixed amount per loan disbursed from the
+    referral and/or a rate per mille of its volume, capped per loan. The top-referrers table shows the
+    reward each referrer has earned by the rule of their kind in force when the loan was booked."""
+
+    referrer_kind = models.CharField(_("推荐人类型"), max_length=20, choices=ReferrerKind.choices)
+    per_loan = AmountField(_("每笔放款奖励（元）"), default=0)
+    per_mille = models.DecimalField(_("按放款额千分比"), max_digits=6, decimal_places=3, default=0)
+    cap_per_loan = AmountField(_("每笔上限（元）"), null=True, blank=True)
+    valid_from = models.DateField(_("生效日期"))
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    scope_paths: ClassVar[ScopePaths] = CONFIGURATION
+
+    class Meta:
+        verbose_name = _("转介绍奖励规则")
+        verbose_name_plural = _("转介绍奖励规则")
+        ordering = ["referrer_kind", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(per_loan__gte=0, per_mille__gte=0, per_mille__lte=50),
+                name="marketing_reward_nonneg",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_referrer_kind_display()} {self.valid_from}"
+
+
 class Lead(models.Model):
     """线索 — a person or business that may borrow, from a channel, worked through the pipeline by one
     customer manager (``owner``) of a team, or waiting in the team's pool (线索池: no owner).
@@ -249,6 +281,22 @@ class Lead(models.Model):
         null=True,
         blank=True,
         related_name="leads",
+    )
+    referrer_customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("推荐客户"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_leads",
+    )
+    referrer_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("推荐员工"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_leads",
     )
     basis = models.CharField(_("联系依据"), max_length=20, choices=LeadBasis.choices)
     consent_note = models.CharField(_("同意记录"), max_length=200, blank=True)
@@ -452,5 +500,6 @@ __all__ = [
     "LeadEvent",
     "LostReason",
     "Partner",
+    "ReferralReward",
     "StageRule",
 ]

@@ -65,11 +65,47 @@ class SourceRow:
     npl_balance_ratio: float | None
 
 
-def _rate(part: int | Decimal, whole: int | Decimal) -> float | None:
+NPL = Q(risk_class__in=NPL_VALUES) | Q(status=LoanStatus.WRITTEN_OFF)
+QUALITY = {
+    "loans": Count("pk"),
+    "customers": Count("customer_id", distinct=True),
+    "volume": Sum("principal"),
+    "overdue": Count("pk", filter=Q(status=LoanStatus.OVERDUE)),
+    "ever_30": Count("pk", filter=Q(max_dpd__gte=30)),
+    "npl": Count("pk", filter=NPL),
+    "balance": Sum("principal_outstanding"),
+    "npl_balance": Sum("principal_outstanding", filter=NPL),
+}
+"""What is counted of a source's loans (aggregates over ``credited_loans``)."""
+
+
+CONVERSION = {"n": Count("pk"), "converted": Count("pk", filter=Q(reached=True))}
+"""Leads and converted leads (aggregates over ``with_conversion``)."""
+
+
+def with_conversion(leads: QuerySet[Lead]) -> QuerySet[Lead]:
+    """``leads`` annotated ``reached``: whether each entered 申请中 (converted)."""
+    reached = LeadEvent.objects.filter(lead=OuterRef("pk"), to_stage=pipeline.LeadStage.APPLYING.value)
+    return leads.annotate(reached=Exists(reached))
+
+
+def rate(part: int | Decimal, whole: int | Decimal) -> float | None:
+    """``part`` / ``whole`` as a fraction; None when ``whole`` is 0."""
     return float(part) / float(whole) if whole else None
 
 
-def _leads(user: User, start: date | None, end: date | None) -> QuerySet[Lead]:
+def credited_loans(leads: QuerySet[Lead], value: str) -> QuerySet[Loan]:
+    """The loans credited to ``leads`` (the module docstring's rule: each loan to the latest lead of its
+    customer entered at or before its booking), each annotated ``source`` = that lead's ``value`` column."""
+    before = leads.filter(customer_id=OuterRef("customer_id"), created_at__lte=OuterRef("created_at"))
+    credited = before.order_by("-created_at", "-pk").values(value)[:1]
+    return Loan.objects.filter(Exists(before)).annotate(source=Subquery(credited))
+
+
+def leads_entered(user: User, start: date | None, end: date | None) -> QuerySet[Lead]:
+    """The leads ``user`` sees entered from ``start`` to ``end`` (inclusive; None: open-ended)."""
+    if start is not None and end is not None and end < start:
+        raise DomainError("source_period_invalid", _("结束日期不能早于开始日期。"), {"field": "end"})
     leads = lead_list_visible_to(user=user).select_related(None)
     if start is not None:
         leads = leads.filter(created_at__date__gte=start)
@@ -119,41 +155,14 @@ def source_results(
         raise DomainError(
             "source_group_unknown", _("分组方式无效（channel、campaign 或 partner）。"), {"field": "group"}
         )
-    if start is not None and end is not None and end < start:
-        raise DomainError("source_period_invalid", _("结束日期不能早于开始日期。"), {"field": "end"})
     column = GROUPS[group]
-    leads = _leads(user, start, end)
-    reached = LeadEvent.objects.filter(lead=OuterRef("pk"), to_stage=pipeline.LeadStage.APPLYING.value)
+    leads = leads_entered(user, start, end)
     lead_rows = {
-        row[column]: row
-        for row in leads.annotate(reached=Exists(reached))
-        .values(column)
-        .annotate(n=Count("pk"), converted=Count("pk", filter=Q(reached=True)))
-        .order_by()
+        row[column]: row for row in with_conversion(leads).values(column).annotate(**CONVERSION).order_by()
     }
-    credited = (
-        leads.filter(customer_id=OuterRef("customer_id"), created_at__lte=OuterRef("created_at"))
-        .order_by("-created_at", "-pk")
-        .values(column)[:1]
-    )
-    has_lead = leads.filter(customer_id=OuterRef("customer_id"), created_at__lte=OuterRef("created_at"))
-    npl = Q(risk_class__in=NPL_VALUES) | Q(status=LoanStatus.WRITTEN_OFF)
     loan_rows = {
         row["source"]: row
-        for row in Loan.objects.filter(Exists(has_lead))
-        .annotate(source=Subquery(credited))
-        .values("source")
-        .annotate(
-            loans=Count("pk"),
-            customers=Count("customer_id", distinct=True),
-            volume=Sum("principal"),
-            overdue=Count("pk", filter=Q(status=LoanStatus.OVERDUE)),
-            ever_30=Count("pk", filter=Q(max_dpd__gte=30)),
-            npl=Count("pk", filter=npl),
-            balance=Sum("principal_outstanding"),
-            npl_balance=Sum("principal_outstanding", filter=npl),
-        )
-        .order_by()
+        for row in credited_loans(leads, column).values("source").annotate(**QUALITY).order_by()
     }
     costs = _costs(group, leads)
     keys = set(lead_rows) | set(loan_rows)
@@ -171,16 +180,16 @@ def source_results(
                 label=labels.get(key, "—") if key is not None else "—",
                 leads=lead_row["n"],
                 converted=lead_row["converted"],
-                conversion_rate=_rate(lead_row["converted"], lead_row["n"]),
+                conversion_rate=rate(lead_row["converted"], lead_row["n"]),
                 loans=loans,
                 customers=customers,
                 volume=loan_row.get("volume") or ZERO,
                 cost=cost,
                 cost_per_acquisition=round_fen(cost / customers) if cost is not None and customers else None,
-                overdue_rate=_rate(loan_row.get("overdue", 0), loans),
-                ever_30_rate=_rate(loan_row.get("ever_30", 0), loans),
-                npl_rate=_rate(loan_row.get("npl", 0), loans),
-                npl_balance_ratio=_rate(loan_row.get("npl_balance") or ZERO, loan_row.get("balance") or ZERO),
+                overdue_rate=rate(loan_row.get("overdue", 0), loans),
+                ever_30_rate=rate(loan_row.get("ever_30", 0), loans),
+                npl_rate=rate(loan_row.get("npl", 0), loans),
+                npl_balance_ratio=rate(loan_row.get("npl_balance") or ZERO, loan_row.get("balance") or ZERO),
             )
         )
     return sorted(rows, key=lambda row: (-row.volume, -row.leads, row.label))

@@ -25,6 +25,8 @@ LEAD_AUDIT_FIELDS = (
     "channel_detail",
     "campaign",
     "partner",
+    "referrer_customer",
+    "referrer_staff",
     "basis",
     "consent_note",
     "value_segment",

@@ -20,6 +20,7 @@ from creditdesk.core.exceptions import Conflict, DomainError
 from creditdesk.customers.choices import Channel, CustomerKind, ValueSegment
 from creditdesk.customers.identity import parse_mobile, parse_resident_id, parse_uscc
 from creditdesk.customers.models import Customer
+from creditdesk.customers.selectors import customer_list_visible_to
 from creditdesk.customers.services import id_index, phone_index
 from creditdesk.marketing import pipeline
 from creditdesk.marketing.choices import AssignSource, LeadBasis, LeadEventKind
@@ -51,6 +52,8 @@ class LeadInput:
     notes: str = ""
     campaign: int | str | None = None
     partner: int | str | None = None
+    referrer_customer: int | str | None = None
+    referrer_staff: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,8 @@ class _Source:
     channel: str
     campaign: Campaign | None
     partner: Partner | None
+    referrer_customer: Customer | None = None
+    referrer_staff: User | None = None
 
 
 def _of_branch(
@@ -155,9 +160,32 @@ def _of_branch(
         return None
 
 
+def _referrers(data: LeadInput, actor: User) -> tuple[Customer | None, User | None]:
+    """转介绍: the referring customer (one the enterer sees) and/or colleague (an active member of staff)."""
+    customer = staff = None
+    if data.referrer_customer not in (None, ""):
+        try:
+            customer = customer_list_visible_to(user=actor).filter(pk=data.referrer_customer).first()
+        except (ValueError, TypeError):
+            customer = None
+        if customer is None:
+            raise _invalid(
+                "lead_referrer_not_found", _("推荐客户不存在或不在您的权限范围内。"), "referrer_customer"
+            )
+    if data.referrer_staff not in (None, ""):
+        try:
+            staff = User.objects.filter(pk=data.referrer_staff, is_active=True).first()
+        except (ValueError, TypeError):
+            staff = None
+        if staff is None:
+            raise _invalid("lead_referrer_not_found", _("推荐员工不存在或已停用。"), "referrer_staff")
+    return customer, staff
+
+
 def _source(data: LeadInput, actor: User) -> _Source:
     """Where the lead came from: a campaign of the enterer's branch gives its channel and partner; a
-    partner of the branch alone makes the channel 合作渠道; else the channel typed."""
+    partner of the branch alone makes the channel 合作渠道; a referring customer or colleague alone makes it
+    转介绍; else the channel typed."""
     campaign = partner = None
     if data.campaign not in (None, ""):
         campaign = _of_branch(Campaign, data.campaign, actor)
@@ -167,10 +195,13 @@ def _source(data: LeadInput, actor: User) -> _Source:
         partner = _of_branch(Partner, data.partner, actor)
         if not isinstance(partner, Partner):
             raise _invalid("lead_partner_not_found", _("合作渠道不存在或不属于本支行。"), "partner")
+    customer, staff = _referrers(data, actor)
     if campaign is not None:
-        return _Source(campaign.channel, campaign, partner or campaign.partner)
+        return _Source(campaign.channel, campaign, partner or campaign.partner, customer, staff)
     if partner is not None:
-        return _Source(Channel.PARTNER, None, partner)
+        return _Source(Channel.PARTNER, None, partner, customer, staff)
+    if customer is not None or staff is not None:
+        return _Source(Channel.REFERRAL, None, None, customer, staff)
     return _Source(data.channel, None, None)
 
 
@@ -218,6 +249,12 @@ def lead_create(
     if existing is not None:
         raise _duplicate(actor, existing)
     customer = _existing_customer(phone_key, id_key)
+    if (
+        customer is not None
+        and source.referrer_customer is not None
+        and customer.pk == source.referrer_customer.pk
+    ):
+        raise _invalid("lead_self_referral", _("推荐客户不能推荐自己。"), "referrer_customer")
     if data.basis == LeadBasis.CONSENT:
         if customer is not None and not marketing_allowed(customer):
             raise _invalid(
@@ -249,6 +286,8 @@ def lead_create(
         channel=source.channel,
         campaign=source.campaign,
         partner=source.partner,
+        referrer_customer=source.referrer_customer,
+        referrer_staff=source.referrer_staff,
         channel_detail=(data.channel_detail or "").strip(),
         basis=data.basis,
         consent_note=(data.consent_note or "").strip(),
