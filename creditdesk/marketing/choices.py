@@ -89,3 +89,14 @@ class ReferrerKind(models.TextChoices):
     CUSTOMER = "customer", _("客户")
     STAFF = "staff", _("员工")
     PARTNER = "partner", _("合作渠道")
+
+
+class PlanStepKind(models.TextChoices):
+    """What one step of an activity plan asks for."""
+
+    CALL = "call", _("电话")
+    VISIT = "visit", _("实地走访")
+    MESSAGE = "message", _("短信/微信")
+    MEETING = "meeting", _("面谈")
+    PROPOSAL = "proposal", _("出具方案")
+    DOCUMENTS = "documents", _("收集资料")

@@ -26,6 +26,7 @@ from creditdesk.marketing.choices import (
     LeadEventKind,
     LeadStage,
     PartnerKind,
+    PlanStepKind,
     ReferrerKind,
 )
 from creditdesk.products.choices import LoanPurpose
@@ -245,6 +246,50 @@ class ReferralReward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_referrer_kind_display()} {self.valid_from}"
+
+
+class ActivityPlan(models.Model):
+    """跟进计划模板 — a sequence of follow-ups a CM applies to a lead (e.g. 新开业个体户: visit in 3 days, call
+    in 7, proposal in 14): each step becomes a task on the owner's agenda, due its offset after the day the
+    plan is applied. Data the bank keeps (administrators edit it)."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    description = models.CharField(_("适用情形"), max_length=200, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    scope_paths: ClassVar[ScopePaths] = CONFIGURATION
+
+    class Meta:
+        verbose_name = _("跟进计划模板")
+        verbose_name_plural = _("跟进计划模板")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanStep(models.Model):
+    """One step of an activity plan: what to do, and how many days after the plan is applied."""
+
+    plan = models.ForeignKey(
+        ActivityPlan, verbose_name=_("计划"), on_delete=models.CASCADE, related_name="steps"
+    )
+    offset_days = models.PositiveSmallIntegerField(_("第几天"))
+    kind = models.CharField(_("方式"), max_length=20, choices=PlanStepKind.choices)
+    title = models.CharField(_("事项"), max_length=80)
+
+    scope_paths: ClassVar[ScopePaths] = CONFIGURATION
+
+    class Meta:
+        verbose_name = _("计划步骤")
+        verbose_name_plural = _("计划步骤")
+        ordering = ["plan", "offset_days", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(offset_days__lte=365), name="marketing_plan_step_within_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.offset_days} {self.title}"
 
 
 class Lead(models.Model):
@@ -493,6 +538,7 @@ class LeadActivity(models.Model):
 
 __all__ = [
     "ActivityOutcome",
+    "ActivityPlan",
     "Campaign",
     "Lead",
     "LeadActivity",
@@ -500,6 +546,7 @@ __all__ = [
     "LeadEvent",
     "LostReason",
     "Partner",
+    "PlanStep",
     "ReferralReward",
     "StageRule",
 ]

@@ -18,6 +18,7 @@ from creditdesk.marketing.services.working import (
     lead_activity_log,
     lead_link_customer,
     lead_move,
+    lead_plan_apply,
     lead_update,
 )
 
@@ -35,6 +36,7 @@ __all__ = [
     "lead_create",
     "lead_link_customer",
     "lead_move",
+    "lead_plan_apply",
     "lead_update",
     "leads_assign_by_rule",
     "leads_follow_handover",

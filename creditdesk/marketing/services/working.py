@@ -3,7 +3,7 @@ follow-ups (a follow-up date becomes an agenda task), linking it to a customer."
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.agenda.choices import TaskKind
+from creditdesk.agenda.models import Task
 from creditdesk.agenda.services import task_schedule
 from creditdesk.consents.selectors import marketing_allowed
 from creditdesk.core.actions import Action
@@ -25,8 +26,9 @@ from creditdesk.marketing.choices import (
     ActivityOutcome,
     LeadBasis,
     LeadEventKind,
+    PlanStepKind,
 )
-from creditdesk.marketing.models import Lead, LeadActivity, LostReason
+from creditdesk.marketing.models import ActivityPlan, Lead, LeadActivity, LostReason
 from creditdesk.marketing.selectors import gates_of, lead_facts, stage_rules
 from creditdesk.marketing.services.common import LEAD_AUDIT_FIELDS, parse_need_amount, record_event, touch
 from creditdesk.products.choices import LoanPurpose
@@ -278,3 +280,52 @@ def lead_link_customer(
         after=audit_snapshot(lead, LEAD_AUDIT_FIELDS),
     )
     return lead
+
+
+PLAN_TASK_KIND = {PlanStepKind.VISIT: TaskKind.VISIT, PlanStepKind.DOCUMENTS: TaskKind.DOCUMENTS}
+"""The agenda kind of a plan step (anything else is a 客户跟进)."""
+
+
+@transaction.atomic(durable=True)
+def lead_plan_apply(
+    *, actor: User, lead_id: int | str, plan_id: int | str, now: datetime | None = None
+) -> list[Task]:
+    """跟进计划: every step of an active plan becomes a task on the lead owner's agenda, due its offset after
+    today, titled with the lead's name. Refused for a pool lead (nobody to do it: assign it first), a
+    closed lead, an unknown or inactive plan. Audited once, with the tasks."""
+    lead = take_for_work(actor, lead_id)
+    if not lead.is_open:
+        raise Conflict(
+            "lead_closed", _("线索已结束（已放款或已流失），不能再安排跟进。"), {"stage": lead.stage}
+        )
+    if lead.owner is None:
+        raise Conflict("lead_unassigned", _("线索在线索池中，请先分配给客户经理。"), {"field": "plan"})
+    try:
+        plan = ActivityPlan.objects.filter(pk=plan_id, active=True).prefetch_related("steps").first()
+    except (ValueError, TypeError):
+        plan = None
+    if plan is None:
+        raise _invalid("lead_plan_unknown", _("跟进计划不存在或已停用。"), "plan")
+    at = now or timezone.now()
+    today = timezone.localdate(at)
+    customer = lead.customer if lead.customer and scope.can_see(lead.owner, lead.customer) else None
+    tasks = [
+        task_schedule(
+            actor=actor,
+            owner=lead.owner,
+            customer=customer,
+            title=f"{step.title}（{lead.name}）"[:120],
+            due_date=today + timedelta(days=step.offset_days),
+            kind=PLAN_TASK_KIND.get(step.kind, TaskKind.FOLLOW_UP),
+        )
+        for step in plan.steps.all()
+    ]
+    touch(lead, at)
+    lead.save(update_fields=["last_touched_at", "stalled_after", "recycle_after"])
+    audit_record(
+        actor=actor,
+        action="lead.plan",
+        target=lead,
+        after={"plan": plan.pk, "tasks": [task.pk for task in tasks]},
+    )
+    return tasks

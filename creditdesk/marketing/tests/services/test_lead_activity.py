@@ -91,3 +91,37 @@ def test_open_leads_follow_a_customer_handover(org):
     assert lead.owner == org.cm_b
     event = lead.events.filter(kind="assigned").last()
     assert (event.method, event.previous_owner, event.reason) == ("handover", org.cm_a, "客户经理调岗")
+
+
+def test_a_plan_puts_its_steps_on_the_owners_agenda(org, lead):
+    from creditdesk.marketing.models import ActivityPlan
+
+    plan = ActivityPlan.objects.get(name="新开业个体工商户")
+    tasks = services.lead_plan_apply(actor=org.lead1, lead_id=lead.pk, plan_id=plan.pk)
+    today = timezone.localdate()
+    assert [(t.owner, (t.due_date - today).days, t.kind) for t in tasks] == [
+        (org.cm_a, 3, "visit"),
+        (org.cm_a, 7, "follow_up"),
+        (org.cm_a, 14, "follow_up"),
+    ]
+    assert tasks[0].title == "实地走访：看经营场所、了解流水（李四）"
+
+
+def test_a_plan_is_refused_for_a_pool_lead_or_an_unknown_plan(org):
+    from creditdesk.marketing.models import ActivityPlan
+
+    pooled = services.lead_create(
+        actor=org.lead1, data=LeadInput(name="王五", phone="13900139777"), to_pool=True
+    ).lead
+    plan = ActivityPlan.objects.first()
+    with pytest.raises(Conflict) as refused:
+        services.lead_plan_apply(actor=org.lead1, lead_id=pooled.pk, plan_id=plan.pk)
+    assert refused.value.code == "lead_unassigned"
+    plan.active = False
+    plan.save()
+    lead = services.lead_create(actor=org.cm_a, data=LeadInput(name="赵六", phone="13900139778")).lead
+    for plan_id in (plan.pk, 999999, "x"):
+        with pytest.raises(DomainError) as unknown:
+            services.lead_plan_apply(actor=org.cm_a, lead_id=lead.pk, plan_id=plan_id)
+        assert unknown.value.code == "lead_plan_unknown"
+    assert Task.objects.count() == 0
