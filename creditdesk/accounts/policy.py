@@ -524,6 +524,31 @@ RULES: dict[Action, Rule] = {
         on_object=_active_in_my_team,
         field="owner",
     ),
+    Action.SURVEY_RECORD: Rule(
+        frozenset({Role.TEAM_LEAD, Role.BRANCH_HEAD, Role.RISK_MANAGER}),
+        "survey_record_not_allowed",
+        _("满意度回复须由客户经理以外的人员（团队主管、支行行长或风险经理）登记。"),
+        "A satisfaction answer counts for the customer manager who served the customer, so it is recorded "
+        "by someone else who sees the customer — never by the CM measured (issue 17 item 7: results per "
+        "CM). obj: the survey.",
+        on_object=lambda user, survey: survey.owner_id != user.pk and scope.can_see(user, survey),
+    ),
+    Action.FEEDBACK_RECORD: Rule(
+        FRONT_LINE,
+        "feedback_record_not_allowed",
+        _("只有能查看该客户的客户经理、团队主管、支行行长或风险经理可以登记反馈。"),
+        "Whoever the customer speaks to among those who see the customer logs what was said (issue 17 "
+        "item 7, feedback log). obj: the customer.",
+        on_object=scope.can_see,
+    ),
+    Action.COMPLAINT_CLOSE: Rule(
+        frozenset({Role.TEAM_LEAD, Role.BRANCH_HEAD}),
+        "complaint_close_not_allowed",
+        _("投诉须由团队主管或支行行长办结。"),
+        "A complaint may be about the CM: it is closed, with its resolution, by the team lead or the "
+        "branch head who see the customer (independence of complaint handling). obj: the feedback.",
+        on_object=scope.can_see,
+    ),
     Action.SOURCE_MANAGE: Rule(
         frozenset({Role.TEAM_LEAD, Role.BRANCH_HEAD}),
         "marketing_source_not_allowed",

@@ -82,6 +82,9 @@ class Action(StrEnum):
     LEAD_WORK = "lead.work"
     LEAD_CLAIM = "lead.claim"
     LEAD_ASSIGN = "lead.assign"
+    SURVEY_RECORD = "survey.record"  # obj: the survey
+    FEEDBACK_RECORD = "feedback.record"  # obj: the customer
+    COMPLAINT_CLOSE = "complaint.close"  # obj: the feedback
     SOURCE_MANAGE = "marketing_source.manage"  # campaigns and partners of the branch (obj: one of them)
 
 

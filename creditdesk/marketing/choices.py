@@ -100,3 +100,32 @@ class PlanStepKind(models.TextChoices):
     MEETING = "meeting", _("面谈")
     PROPOSAL = "proposal", _("出具方案")
     DOCUMENTS = "documents", _("收集资料")
+
+
+class SurveyKind(models.TextChoices):
+    NPS = "nps", _("净推荐值（NPS，0–10 分）")
+    CSAT = "csat", _("满意度（CSAT，1–5 分）")
+
+
+class SurveyTrigger(models.TextChoices):
+    """What the survey follows."""
+
+    DISBURSEMENT = "disbursement", _("放款后")
+    SERVICE = "service", _("服务事件后")
+
+
+class SurveyStatus(models.TextChoices):
+    SENT = "sent", _("已发送")
+    ANSWERED = "answered", _("已回复")
+
+
+class FeedbackKind(models.TextChoices):
+    COMPLAINT = "complaint", _("投诉")
+    SUGGESTION = "suggestion", _("建议")
+    PRAISE = "praise", _("表扬")
+    QUESTION = "question", _("咨询")
+
+
+class FeedbackStatus(models.TextChoices):
+    OPEN = "open", _("待跟进")
+    CLOSED = "closed", _("已办结")

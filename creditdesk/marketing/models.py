@@ -22,12 +22,17 @@ from creditdesk.marketing.choices import (
     ActivityKind,
     ActivityOutcome,
     AssignSource,
+    FeedbackKind,
+    FeedbackStatus,
     LeadBasis,
     LeadEventKind,
     LeadStage,
     PartnerKind,
     PlanStepKind,
     ReferrerKind,
+    SurveyKind,
+    SurveyStatus,
+    SurveyTrigger,
 )
 from creditdesk.products.choices import LoanPurpose
 
@@ -249,9 +254,9 @@ class ReferralReward(models.Model):
 
 
 class ActivityPlan(models.Model):
-    """跟进计划模板 — a sequence of follow-ups a CM applies to a lead (e.g. 新开业个体户: visit in 3 days, call
-    in 7, proposal in 14): each step becomes a task on the owner's agenda, due its offset after the day the
-    plan is applied. Data the bank keeps (administrators edit it)."""
+    """跟进计划模板 — a sequence of follow-ups a CM applies to a lead (e.g. 新开业个体户: visit in 3 days,
+    call in 7, proposal in 14): each step becomes a task on the owner's agenda, due its offset after the
+    day the plan is applied. Data the bank keeps (administrators edit it)."""
 
     name = models.CharField(_("名称"), max_length=60, unique=True)
     description = models.CharField(_("适用情形"), max_length=200, blank=True)
@@ -536,10 +541,96 @@ class LeadActivity(models.Model):
         return f"{self.get_kind_display()} {self.happened_at:%Y-%m-%d}"
 
 
+class Survey(models.Model):
+    """满意度调查 — an NPS or CSAT survey of a customer after a disbursement or a service event, counted for
+    the customer manager who served them (``owner``: the customer's CM when it was sent). One per customer,
+    kind and event (``trigger_key``, e.g. ``loan:123``); answered once. Scoped through its customer."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="surveys"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("客户经理"), on_delete=models.PROTECT, related_name="surveys"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=SurveyKind.choices)
+    trigger = models.CharField(_("触发"), max_length=20, choices=SurveyTrigger.choices)
+    trigger_key = models.CharField(_("触发事件"), max_length=60)
+    sent_on = models.DateField(_("发送日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.SENT
+    )
+    score = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
+    comment = models.CharField(_("意见"), max_length=500, blank=True)
+    answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(  # null: the system (the answer came through the channel)
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="customer__owner", team="customer__owner__team", branch="customer__owner__branch"
+    )
+
+    class Meta:
+        verbose_name = _("满意度调查")
+        verbose_name_plural = _("满意度调查")
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "kind", "trigger_key"], name="marketing_survey_once"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=10), name="marketing_survey_score_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "sent_on"], name="marketing_survey_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.trigger_key}"
+
+
+class Feedback(models.Model):
+    """客户反馈 — a complaint, suggestion, praise or question from a customer, with its follow-up: who follows
+    it (the customer's CM), what was done, when it was closed (a complaint is closed with its resolution)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="feedback"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=FeedbackKind.choices)
+    text = models.TextField(_("内容"), max_length=2000)
+    received_on = models.DateField(_("收到日期"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN
+    )
+    resolution = models.TextField(_("处理结果"), blank=True, max_length=2000)
+    task = models.ForeignKey(
+        "agenda.Task",
+        verbose_name=_("跟进待办"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="customer__owner", team="customer__owner__team", branch="customer__owner__branch"
+    )
+
+    class Meta:
+        verbose_name = _("客户反馈")
+        verbose_name_plural = _("客户反馈")
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["customer", "-received_on"], name="marketing_feedback_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.received_on}"
+
+
 __all__ = [
     "ActivityOutcome",
     "ActivityPlan",
     "Campaign",
+    "Feedback",
     "Lead",
     "LeadActivity",
     "LeadCapacity",
@@ -549,4 +640,5 @@ __all__ = [
     "PlanStep",
     "ReferralReward",
     "StageRule",
+    "Survey",
 ]

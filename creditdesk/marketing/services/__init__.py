@@ -12,6 +12,13 @@ from creditdesk.marketing.services.assigning import (
     leads_follow_handover,
     leads_recycle,
 )
+from creditdesk.marketing.services.care import (
+    feedback_close,
+    feedback_record,
+    survey_answer,
+    survey_send,
+    surveys_after_disbursement,
+)
 from creditdesk.marketing.services.intake import LeadInput, LeadIntake, lead_create
 from creditdesk.marketing.services.sources import CampaignInput, PartnerInput, campaign_save, partner_save
 from creditdesk.marketing.services.working import (
@@ -29,6 +36,8 @@ __all__ = [
     "PartnerInput",
     "RuleAssignment",
     "campaign_save",
+    "feedback_close",
+    "feedback_record",
     "lead_activity_log",
     "lead_assign",
     "lead_capacity_set",
@@ -42,4 +51,7 @@ __all__ = [
     "leads_follow_handover",
     "leads_recycle",
     "partner_save",
+    "survey_answer",
+    "survey_send",
+    "surveys_after_disbursement",
 ]

@@ -12,7 +12,7 @@ from creditdesk.loans.models import Loan
 from creditdesk.loans.tests.conftest import book_loan, xyd  # noqa: F401 — fixtures
 from creditdesk.marketing import services
 from creditdesk.marketing.models import ReferralReward
-from creditdesk.marketing.referral_results import reward_for, top_referrers
+from creditdesk.marketing.reports.referrals import reward_for, top_referrers
 from creditdesk.marketing.services import LeadInput
 from creditdesk.marketing.tests.conftest import customer_of, enter
 from creditdesk.solutions.tests.conftest import LI_ID, li, small_catalogue  # noqa: F401 — fixtures

@@ -25,7 +25,7 @@ from creditdesk.finance.classification import NPL_CLASSES
 from creditdesk.loans.choices import LoanStatus
 from creditdesk.marketing.choices import ReferrerKind
 from creditdesk.marketing.models import Partner, ReferralReward
-from creditdesk.marketing.source_results import credited_loans, leads_entered, rate, with_conversion
+from creditdesk.marketing.reports.sources import credited_loans, leads_entered, rate, with_conversion
 
 COLUMNS = {
     ReferrerKind.CUSTOMER: "referrer_customer_id",
