@@ -78,6 +78,14 @@ TABLE: dict[Action, tuple[frozenset[Role], str]] = {
     Action.APPROVAL_MATRIX_MANAGE: (frozenset({R, D}), "approval_matrix_not_allowed"),
     Action.TASK_ASSIGN: (frozenset({L}), "task_owner_not_allowed"),
     Action.TASK_REASSIGN: (frozenset({L}), "task_reassign_not_allowed"),
+    Action.LEAD_CREATE: (frozenset({M, L}), "lead_create_not_allowed"),
+    Action.LEAD_WORK: (frozenset({M, L}), "lead_read_only"),
+    Action.LEAD_CLAIM: (frozenset({M, L}), "lead_claim_not_allowed"),
+    Action.LEAD_ASSIGN: (frozenset({L}), "lead_owner_not_allowed"),
+    Action.SURVEY_RECORD: (frozenset({L, R, H}), "survey_record_not_allowed"),
+    Action.FEEDBACK_RECORD: (frozenset({M, L, R, H}), "feedback_record_not_allowed"),
+    Action.COMPLAINT_CLOSE: (frozenset({L, H}), "complaint_close_not_allowed"),
+    Action.SOURCE_MANAGE: (frozenset({L, H}), "marketing_source_not_allowed"),
 }
 
 # --- objects ----------------------------------------------------------------------------------------------
@@ -283,7 +291,11 @@ def test_a_clear_value_is_for_those_whose_work_needs_it_within_their_scope(org, 
 
 @pytest.mark.parametrize(
     ("action", "table"),
-    [(Action.CUSTOMER_ASSIGN, CUSTOMER_ASSIGNEES), (Action.TASK_ASSIGN, TASK_ASSIGNEES)],
+    [
+        (Action.CUSTOMER_ASSIGN, CUSTOMER_ASSIGNEES),
+        (Action.TASK_ASSIGN, TASK_ASSIGNEES),
+        (Action.LEAD_ASSIGN, TASK_ASSIGNEES),  # leads go to active members of the team, like tasks
+    ],
 )
 def test_work_is_given_to_others_by_a_team_lead_within_the_team(org, targets, action, table):
     for assigner, allowed in table.items():
