@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.core.choices import text_choices
-from creditdesk.marketing import assignment, pipeline
+from creditdesk.marketing import assignment, next_offer, pipeline
 
 LeadStage = text_choices(pipeline.LeadStage)
 AssignMethod = text_choices(assignment.Method, "AssignMethod")
@@ -129,3 +129,12 @@ class FeedbackKind(models.TextChoices):
 class FeedbackStatus(models.TextChoices):
     OPEN = "open", _("待跟进")
     CLOSED = "closed", _("已办结")
+
+
+OfferCategory = text_choices(next_offer.Category, "OfferCategory")
+
+
+class OfferOutcome(models.TextChoices):
+    OFFERED = "offered", _("已推荐")
+    ACCEPTED = "accepted", _("已接受")
+    DECLINED = "declined", _("已拒绝")

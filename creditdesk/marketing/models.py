@@ -3,6 +3,7 @@ configures as data (stage gates and idle times, lost reasons, each manager's cap
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from creditdesk.marketing.choices import (
     LeadBasis,
     LeadEventKind,
     LeadStage,
+    OfferCategory,
+    OfferOutcome,
     PartnerKind,
     PlanStepKind,
     ReferrerKind,
@@ -626,16 +629,92 @@ class Feedback(models.Model):
         return f"{self.get_kind_display()} {self.received_on}"
 
 
+class CrossSellProduct(models.Model):
+    """交叉销售目录 — one category of the bank's other products the next-best-offer ranks
+    (``next_offer.OfferTerms``): its thresholds, priority, yearly fee income and their source. Data the
+    administrator keeps."""
+
+    category = models.CharField(_("类别"), max_length=30, choices=OfferCategory.choices, unique=True)
+    name = models.CharField(_("产品名称"), max_length=60)
+    active = models.BooleanField(_("启用"), default=True)
+    weight = models.PositiveSmallIntegerField(_("推荐优先级"), default=1)
+    fee_income = AmountField(_("预计年中间业务收入（元）"), default=0)
+    min_months_on_book = models.PositiveSmallIntegerField(_("最短在贷月数"), default=6)
+    max_dpd = models.PositiveSmallIntegerField(_("最长逾期天数上限"), default=0)
+    min_repaid_share = models.DecimalField(
+        _("最低已还本金比例"), max_digits=4, decimal_places=2, default=Decimal("0.30")
+    )
+    maturity_within_days = models.PositiveSmallIntegerField(_("到期前天数"), default=90)
+    min_employees = models.PositiveSmallIntegerField(_("最少从业人员"), default=5)
+    min_age = models.PositiveSmallIntegerField(_("最低年龄"), default=18)
+    max_age = models.PositiveSmallIntegerField(_("最高年龄"), default=65)
+    min_tier = models.CharField(
+        _("最低客户层级"), max_length=20, choices=ValueSegment.choices, default=ValueSegment.MASS
+    )
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    scope_paths: ClassVar[ScopePaths] = CONFIGURATION
+
+    class Meta:
+        verbose_name = _("交叉销售产品")
+        verbose_name_plural = _("交叉销售目录")
+        ordering = ["-weight", "category"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OfferRecord(models.Model):
+    """推荐记录 — an offer made to a customer (with the reason shown and the fee income expected) and its
+    outcome (accepted / declined); accepted offers are what the customer holds and feed the fee income of
+    the analytics. Made only with a marketing consent in force. Scoped through the customer."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("客户"), on_delete=models.PROTECT, related_name="offers"
+    )
+    category = models.CharField(_("类别"), max_length=30, choices=OfferCategory.choices)
+    reason = models.CharField(_("推荐理由"), max_length=300)
+    fee_income = AmountField(_("预计年中间业务收入（元）"), default=0)
+    outcome = models.CharField(
+        _("结果"), max_length=20, choices=OfferOutcome.choices, default=OfferOutcome.OFFERED
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    offered_at = models.DateTimeField(_("推荐时间"))
+    decided_at = models.DateTimeField(_("结果时间"), null=True, blank=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="customer__owner", team="customer__owner__team", branch="customer__owner__branch"
+    )
+
+    class Meta:
+        verbose_name = _("推荐记录")
+        verbose_name_plural = _("推荐记录")
+        ordering = ["-offered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "category"],
+                condition=Q(outcome=OfferOutcome.OFFERED),
+                name="marketing_offer_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.get_outcome_display()}"
+
+
 __all__ = [
     "ActivityOutcome",
     "ActivityPlan",
     "Campaign",
+    "CrossSellProduct",
     "Feedback",
     "Lead",
     "LeadActivity",
     "LeadCapacity",
     "LeadEvent",
     "LostReason",
+    "OfferRecord",
     "Partner",
     "PlanStep",
     "ReferralReward",

@@ -20,6 +20,7 @@ from creditdesk.marketing.services.care import (
     surveys_after_disbursement,
 )
 from creditdesk.marketing.services.intake import LeadInput, LeadIntake, lead_create
+from creditdesk.marketing.services.offers import offer_make, offer_outcome
 from creditdesk.marketing.services.sources import CampaignInput, PartnerInput, campaign_save, partner_save
 from creditdesk.marketing.services.working import (
     lead_activity_log,
@@ -50,6 +51,8 @@ __all__ = [
     "leads_assign_by_rule",
     "leads_follow_handover",
     "leads_recycle",
+    "offer_make",
+    "offer_outcome",
     "partner_save",
     "survey_answer",
     "survey_send",
