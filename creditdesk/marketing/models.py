@@ -703,6 +703,34 @@ class OfferRecord(models.Model):
         return f"{self.get_category_display()} {self.get_outcome_display()}"
 
 
+class LeadScoring(models.Model):
+    """线索评分模型 — what ``lead_scoring.fit`` learnt for a team from its closed leads (``basis`` team), or
+    from its branch's when the team had too few (``basis`` branch): the counts, kept whole so the weights can
+    be shown. The latest per team is used; refitted nightly (`creditdesk fit_lead_scores`)."""
+
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("团队"), on_delete=models.CASCADE, related_name="+"
+    )
+    basis = models.CharField(
+        _("样本范围"), max_length=10, choices=[("team", _("本团队")), ("branch", _("本支行"))]
+    )
+    fitted_at = models.DateTimeField(_("训练时间"))
+    disbursed = models.PositiveIntegerField(_("已放款样本"))
+    lost = models.PositiveIntegerField(_("已流失样本"))
+    data = models.JSONField(_("计数"))
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(owner=None, team="team", branch="team__branch")
+
+    class Meta:
+        verbose_name = _("线索评分模型")
+        verbose_name_plural = _("线索评分模型")
+        ordering = ["-fitted_at", "-id"]
+        indexes = [models.Index(fields=["team", "-fitted_at"], name="marketing_scoring_team")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.fitted_at:%Y-%m-%d}"
+
+
 __all__ = [
     "ActivityOutcome",
     "ActivityPlan",
@@ -713,6 +741,7 @@ __all__ = [
     "LeadActivity",
     "LeadCapacity",
     "LeadEvent",
+    "LeadScoring",
     "LostReason",
     "OfferRecord",
     "Partner",

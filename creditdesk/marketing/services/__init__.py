@@ -21,6 +21,7 @@ from creditdesk.marketing.services.care import (
 )
 from creditdesk.marketing.services.intake import LeadInput, LeadIntake, lead_create
 from creditdesk.marketing.services.offers import offer_make, offer_outcome
+from creditdesk.marketing.services.scoring import lead_score, lead_scores_fit
 from creditdesk.marketing.services.sources import CampaignInput, PartnerInput, campaign_save, partner_save
 from creditdesk.marketing.services.working import (
     lead_activity_log,
@@ -47,6 +48,8 @@ __all__ = [
     "lead_link_customer",
     "lead_move",
     "lead_plan_apply",
+    "lead_score",
+    "lead_scores_fit",
     "lead_update",
     "leads_assign_by_rule",
     "leads_follow_handover",
