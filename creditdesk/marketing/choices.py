@@ -138,3 +138,13 @@ class OfferOutcome(models.TextChoices):
     OFFERED = "offered", _("已推荐")
     ACCEPTED = "accepted", _("已接受")
     DECLINED = "declined", _("已拒绝")
+
+
+class TerritoryKind(models.TextChoices):
+    """片区类型 (seed 000 区域市场分析)."""
+
+    PARK = "park", _("产业园区")
+    DISTRICT = "district", _("商圈")
+    MARKET = "market", _("专业市场")
+    COMMUNITY = "community", _("社区")
+    OTHER = "other", _("其他")

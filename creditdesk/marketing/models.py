@@ -36,6 +36,7 @@ from creditdesk.marketing.choices import (
     SurveyKind,
     SurveyStatus,
     SurveyTrigger,
+    TerritoryKind,
 )
 from creditdesk.products.choices import LoanPurpose
 
@@ -300,6 +301,42 @@ class PlanStep(models.Model):
         return f"+{self.offset_days} {self.title}"
 
 
+class Territory(models.Model):
+    """片区 — an industrial park, business district, market or community the branch's CMs work (seed 000,
+    区域市场分析). Customers are in it when their business or home address contains one of its
+    ``keywords`` (comma-separated address fragments, e.g. "高新区创业园,创业路"); leads when tagged with it
+    at intake (ground promotion). Seen and kept by the branch."""
+
+    branch = models.ForeignKey(
+        "accounts.Branch", verbose_name=_("所属支行"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    kind = models.CharField(_("类型"), max_length=20, choices=TerritoryKind.choices)
+    keywords = models.CharField(
+        _("地址关键词"), max_length=200, help_text=_("用逗号分隔，如：高新区创业园,创业路")
+    )
+    notes = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(owner=None, team=None, branch="branch")
+
+    class Meta:
+        verbose_name = _("片区")
+        verbose_name_plural = _("片区")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "name"], name="marketing_territory_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.replace("，", ",").split(",") if word.strip()]
+
+
 class Lead(models.Model):
     """线索 — a person or business that may borrow, from a channel, worked through the pipeline by one
     customer manager (``owner``) of a team, or waiting in the team's pool (线索池: no owner).
@@ -330,6 +367,14 @@ class Lead(models.Model):
     partner = models.ForeignKey(
         Partner,
         verbose_name=_("合作渠道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+    )
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("片区"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -749,4 +794,5 @@ __all__ = [
     "ReferralReward",
     "StageRule",
     "Survey",
+    "Territory",
 ]

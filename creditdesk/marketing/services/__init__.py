@@ -22,7 +22,14 @@ from creditdesk.marketing.services.care import (
 from creditdesk.marketing.services.intake import LeadInput, LeadIntake, lead_create
 from creditdesk.marketing.services.offers import offer_make, offer_outcome
 from creditdesk.marketing.services.scoring import lead_score, lead_scores_fit
-from creditdesk.marketing.services.sources import CampaignInput, PartnerInput, campaign_save, partner_save
+from creditdesk.marketing.services.sources import (
+    CampaignInput,
+    PartnerInput,
+    TerritoryInput,
+    campaign_save,
+    partner_save,
+    territory_save,
+)
 from creditdesk.marketing.services.working import (
     lead_activity_log,
     lead_link_customer,
@@ -37,6 +44,7 @@ __all__ = [
     "LeadIntake",
     "PartnerInput",
     "RuleAssignment",
+    "TerritoryInput",
     "campaign_save",
     "feedback_close",
     "feedback_record",
@@ -60,4 +68,5 @@ __all__ = [
     "survey_answer",
     "survey_send",
     "surveys_after_disbursement",
+    "territory_save",
 ]

@@ -27,6 +27,7 @@ LEAD_AUDIT_FIELDS = (
     "partner",
     "referrer_customer",
     "referrer_staff",
+    "territory",
     "basis",
     "consent_note",
     "value_segment",

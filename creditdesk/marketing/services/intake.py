@@ -24,7 +24,7 @@ from creditdesk.customers.selectors import customer_list_visible_to
 from creditdesk.customers.services import id_index, phone_index
 from creditdesk.marketing import pipeline
 from creditdesk.marketing.choices import AssignSource, LeadBasis, LeadEventKind
-from creditdesk.marketing.models import OPEN_STAGE_VALUES, Campaign, Lead, Partner
+from creditdesk.marketing.models import OPEN_STAGE_VALUES, Campaign, Lead, Partner, Territory
 from creditdesk.marketing.services.common import LEAD_AUDIT_FIELDS, parse_need_amount, record_event, touch
 from creditdesk.products.choices import LoanPurpose
 
@@ -54,6 +54,7 @@ class LeadInput:
     partner: int | str | None = None
     referrer_customer: int | str | None = None
     referrer_staff: int | str | None = None
+    territory: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,11 @@ def lead_create(
     policy.require(actor, Action.LEAD_CREATE)
     checked = _checked(data)
     source = _source(data, actor)
+    territory = None
+    if data.territory not in (None, ""):
+        territory = _of_branch(Territory, data.territory, actor)
+        if not isinstance(territory, Territory):
+            raise _invalid("lead_territory_not_found", _("片区不存在或不属于本支行。"), "territory")
     assigned = _owner_for(actor, owner, to_pool)
     phone_key = phone_index(checked.phone)
     id_key = id_index(data.kind, checked.id_number) if checked.id_number else None
@@ -288,6 +294,7 @@ def lead_create(
         partner=source.partner,
         referrer_customer=source.referrer_customer,
         referrer_staff=source.referrer_staff,
+        territory=territory,
         channel_detail=(data.channel_detail or "").strip(),
         basis=data.basis,
         consent_note=(data.consent_note or "").strip(),

@@ -18,10 +18,11 @@ from creditdesk.core.money import NegativeAmount, NotWholeFen, is_fen_amount
 from creditdesk.core.money import parse_amount as read_amount
 from creditdesk.customers.choices import Channel
 from creditdesk.customers.identity import parse_mobile
-from creditdesk.marketing.choices import PartnerKind
-from creditdesk.marketing.models import Campaign, Partner
+from creditdesk.marketing.choices import PartnerKind, TerritoryKind
+from creditdesk.marketing.models import Campaign, Partner, Territory
 
 PARTNER_FIELDS = ("name", "kind", "contact_name", "contact_phone", "agreement", "active")
+TERRITORY_FIELDS = ("name", "kind", "keywords", "notes")
 CAMPAIGN_FIELDS = ("name", "channel", "channel_detail", "partner", "starts_on", "ends_on", "cost", "notes")
 COST_MAX = 1_000_000_000  # 10 亿元 for one campaign: anything above is a typing error
 
@@ -39,7 +40,7 @@ def _text(value: str, *, field: str, limit: int, required: bool = False) -> str:
     return text
 
 
-def _save_unique(row: Partner | Campaign) -> None:
+def _save_unique(row: Partner | Campaign | Territory) -> None:
     try:
         with transaction.atomic():
             row.save()
@@ -165,3 +166,45 @@ def campaign_save(*, actor: User, data: CampaignInput, campaign_id: int | str | 
         after=audit_snapshot(campaign, CAMPAIGN_FIELDS),
     )
     return campaign
+
+
+@dataclass(frozen=True)
+class TerritoryInput:
+    name: str
+    kind: str
+    keywords: str
+    notes: str = ""
+
+
+@transaction.atomic(durable=True)
+def territory_save(*, actor: User, data: TerritoryInput, territory_id: int | str | None = None) -> Territory:
+    """登记/修改片区 of the actor's branch: a name unique in the branch, a known kind, at least one address
+    keyword of 2 characters or more (a one-character fragment would match half the city)."""
+    policy.require(actor, Action.SOURCE_MANAGE)
+    found = _taken(Territory, actor, territory_id)
+    territory = (
+        found if isinstance(found, Territory) else Territory(branch_id=actor.branch_id, created_by=actor)
+    )
+    name = _text(data.name, field="name", limit=60, required=True)
+    if data.kind not in TerritoryKind.values:
+        raise _invalid("territory_kind_unknown", _("片区类型无效。"), "kind")
+    keywords = [word.strip() for word in (data.keywords or "").replace("，", ",").split(",") if word.strip()]
+    if not keywords or any(len(word) < 2 for word in keywords):
+        raise _invalid(
+            "territory_keywords_invalid", _("请填写地址关键词，每个至少 2 个字，用逗号分隔。"), "keywords"
+        )
+    joined = ",".join(dict.fromkeys(keywords))
+    if len(joined) > 200:
+        raise _invalid("keywords_too_long", _("不能超过 %(n)s 个字。") % {"n": 200}, "keywords")
+    before = audit_snapshot(territory, TERRITORY_FIELDS) if territory.pk else None
+    territory.name, territory.kind, territory.keywords = name, data.kind, joined
+    territory.notes = _text(data.notes, field="notes", limit=200)
+    _save_unique(territory)
+    audit_record(
+        actor=actor,
+        action="territory.save",
+        target=territory,
+        before=before,
+        after=audit_snapshot(territory, TERRITORY_FIELDS),
+    )
+    return territory
