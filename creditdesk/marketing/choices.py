@@ -148,3 +148,17 @@ class TerritoryKind(models.TextChoices):
     MARKET = "market", _("专业市场")
     COMMUNITY = "community", _("社区")
     OTHER = "other", _("其他")
+
+
+class CaseOutcome(models.TextChoices):
+    WON = "won", _("成功案例")
+    LOST = "lost", _("流失案例")
+
+
+class EducationTopic(models.TextChoices):
+    """金融知识 topics (seeds 001, 003)."""
+
+    APR = "apr", _("年化利率怎么看")
+    CREDIT_REPORT = "credit_report", _("征信与异议申诉")
+    ILLEGAL_LENDING = "illegal_lending", _("识别非法放贷")
+    REPAYMENT = "repayment", _("按时还款与提前还款")

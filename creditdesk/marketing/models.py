@@ -23,6 +23,8 @@ from creditdesk.marketing.choices import (
     ActivityKind,
     ActivityOutcome,
     AssignSource,
+    CaseOutcome,
+    EducationTopic,
     FeedbackKind,
     FeedbackStatus,
     LeadBasis,
@@ -776,11 +778,72 @@ class LeadScoring(models.Model):
         return f"{self.team} {self.fitted_at:%Y-%m-%d}"
 
 
+class CaseStudy(models.Model):
+    """案例库 — a won or lost case written up by a CM (seeds 001, 003): the customer's type and industry, the
+    need, the solution, what worked (or why it was lost), tags; searchable by the team, optionally the lead
+    it came from. Names no customer: a case is written to be shared (the author is asked not to put names,
+    phones or ID numbers in it — the service refuses a phone or ID number in the text)."""
+
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("团队"), on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("撰写人"), on_delete=models.PROTECT, related_name="+"
+    )
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("来源线索"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("标题"), max_length=80)
+    outcome = models.CharField(_("结果"), max_length=10, choices=CaseOutcome.choices)
+    customer_kind = models.CharField(_("客户类型"), max_length=20, choices=CustomerKind.choices)
+    industry = models.CharField(_("行业"), max_length=60, blank=True)
+    need = models.TextField(_("客户需求"), max_length=1000)
+    solution = models.TextField(_("解决方案"), max_length=2000)
+    lessons = models.TextField(_("经验与教训"), max_length=2000)
+    tags = models.CharField(_("标签"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("撰写时间"), auto_now_add=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(owner="author", team="team", branch="team__branch")
+
+    class Meta:
+        verbose_name = _("案例")
+        verbose_name_plural = _("案例库")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EducationArticle(models.Model):
+    """金融知识 — customer education a CM sends as care content (how APR works, how 征信 is built and what an
+    异议申诉 is, how to spot illegal lenders), each with the rule it rests on (``source``). Kept by the
+    administrator; sent to a customer at most once each (the outbox key)."""
+
+    topic = models.CharField(_("主题"), max_length=30, choices=EducationTopic.choices)
+    title = models.CharField(_("标题"), max_length=60)
+    summary = models.CharField(_("短信摘要"), max_length=140)
+    body = models.TextField(_("正文"))
+    source = models.CharField(_("依据"), max_length=200)
+    active = models.BooleanField(_("启用"), default=True)
+
+    scope_paths: ClassVar[ScopePaths] = CONFIGURATION
+
+    class Meta:
+        verbose_name = _("金融知识")
+        verbose_name_plural = _("金融知识")
+        ordering = ["topic", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 __all__ = [
     "ActivityOutcome",
     "ActivityPlan",
     "Campaign",
+    "CaseStudy",
     "CrossSellProduct",
+    "EducationArticle",
     "Feedback",
     "Lead",
     "LeadActivity",

@@ -42,6 +42,7 @@ class Event(models.TextChoices):
     REPAYMENT_DUE = "repayment_due", _("还款提醒")
     LOAN_OVERDUE = "loan_overdue", _("逾期通知")
     RATE_RESET = "rate_reset", _("利率调整通知")
+    CUSTOMER_EDUCATION = "customer_education", _("金融知识")
 
 
 class ReadState(models.TextChoices):

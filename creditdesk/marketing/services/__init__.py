@@ -20,6 +20,7 @@ from creditdesk.marketing.services.care import (
     surveys_after_disbursement,
 )
 from creditdesk.marketing.services.intake import LeadInput, LeadIntake, lead_create
+from creditdesk.marketing.services.knowledge import CaseInput, case_write, education_send
 from creditdesk.marketing.services.offers import offer_make, offer_outcome
 from creditdesk.marketing.services.scoring import lead_score, lead_scores_fit
 from creditdesk.marketing.services.sources import (
@@ -40,12 +41,15 @@ from creditdesk.marketing.services.working import (
 
 __all__ = [
     "CampaignInput",
+    "CaseInput",
     "LeadInput",
     "LeadIntake",
     "PartnerInput",
     "RuleAssignment",
     "TerritoryInput",
     "campaign_save",
+    "case_write",
+    "education_send",
     "feedback_close",
     "feedback_record",
     "lead_activity_log",

@@ -13,8 +13,8 @@ from creditdesk.loans.models import Loan
 from creditdesk.loans.tests.conftest import book_loan, xyd  # noqa: F401 — fixtures
 from creditdesk.marketing import services
 from creditdesk.marketing.models import LeadEvent
-from creditdesk.marketing.services import CampaignInput, LeadInput, PartnerInput
 from creditdesk.marketing.reports.sources import source_results
+from creditdesk.marketing.services import CampaignInput, LeadInput, PartnerInput
 from creditdesk.marketing.tests.conftest import enter
 from creditdesk.solutions.tests.conftest import LI_ID, li, small_catalogue  # noqa: F401 — fixtures
 
