@@ -335,6 +335,14 @@ SPECTACULAR_SETTINGS = {
         "CollateralKindEnum": "creditdesk.applications.models.collateral.CollateralKind",
         "LoanStatusEnum": "creditdesk.loans.choices.LoanStatus",
         "PaymentModeEnum": "creditdesk.loans.choices.PaymentMode",
+        "LeadStageEnum": "creditdesk.marketing.choices.LeadStage",
+        "LeadActivityKindEnum": "creditdesk.marketing.choices.ActivityKind",
+        "LeadActivityOutcomeEnum": "creditdesk.marketing.choices.ActivityOutcome",
+        "LeadActivityDirectionEnum": "creditdesk.marketing.choices.ActivityDirection",
+        "LeadAssignMethodEnum": "creditdesk.marketing.choices.AssignMethod",
+        # named once the leads' own outcome and direction enums joined them in the schema
+        "DecisionOutcomeEnum": "creditdesk.applications.choices.DecisionOutcome",
+        "RelationshipDirectionEnum": ["outgoing", "incoming"],  # customers.api: a relationship's direction
     },
     # The schema and its docs describe internal interfaces: signed-in staff and API clients only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -11,6 +11,7 @@ from creditdesk.core.api.routers import ApiRouter
 from creditdesk.core.api.views import AuditEventViewSet
 from creditdesk.customers.api.industries import IndustryViewSet
 from creditdesk.customers.api.views import CustomerViewSet
+from creditdesk.marketing.api.views import LeadCapacityViewSet, LeadViewSet
 from creditdesk.products.api.views import NeedViewSet, ProductViewSet
 from creditdesk.rates.api.views import LprRateViewSet, ProvidentRateViewSet
 from creditdesk.scoring.api.cards import CardDraftView
@@ -33,6 +34,8 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("matches", MatchViewSet, basename="match")
 router.register("competitor-offers", CompetitorOfferViewSet, basename="competitor-offer")
 router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("leads", LeadViewSet, basename="lead")
+router.register("lead-capacities", LeadCapacityViewSet, basename="lead-capacity")
 
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
@@ -57,6 +60,7 @@ urlpatterns = [
     path("applications/", include("creditdesk.applications.urls")),
     path("notifications/", include("creditdesk.notifications.urls")),
     path("loans/", include("creditdesk.loans.urls")),
+    path("marketing/", include("creditdesk.marketing.urls")),
     path("", include("creditdesk.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -60,10 +60,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry(
         "marketing",
         _("营销与线索"),
-        None,
+        "marketing:board",
         FRONT_LINE,
         _("线索、商机阶段、拜访与跟进、营销活动与获客成本。"),
         _("客户与营销"),
+        also=("/marketing/",),
     ),
     NavEntry(
         "assessment",

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.core.api.ids import IdFilter
+from creditdesk.core.filtersets import YesNoFilter
 from creditdesk.customers.choices import Channel, ValueSegment
 from creditdesk.marketing.choices import LeadStage
 from creditdesk.marketing.models import Lead
@@ -13,13 +14,15 @@ from creditdesk.marketing.selectors import stalled_q
 class LeadFilterSet(django_filters.FilterSet):
     """Shared by the lead list page, the board and the lead API."""
 
-    stage = django_filters.ChoiceFilter(choices=LeadStage.choices, label=_("阶段"))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("获客渠道"))
-    value_segment = django_filters.ChoiceFilter(choices=ValueSegment.choices, label=_("客户层级"))
+    stage = django_filters.ChoiceFilter(choices=LeadStage.choices, label=_("阶段"), empty_label=_("全部"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("获客渠道"), empty_label=_("全部"))
+    value_segment = django_filters.ChoiceFilter(
+        choices=ValueSegment.choices, label=_("客户层级"), empty_label=_("全部")
+    )
     owner = IdFilter(field_name="owner_id", label=_("负责人编号"))
     customer = IdFilter(field_name="customer_id", label=_("客户编号"))
-    stalled = django_filters.BooleanFilter(method="filter_stalled", label=_("停滞"))
-    pool = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull", label=_("线索池"))
+    stalled = YesNoFilter(method="filter_stalled", label=_("停滞"))
+    pool = YesNoFilter(field_name="owner", lookup_expr="isnull", label=_("线索池"))
     q = django_filters.CharFilter(method="filter_q", label=_("姓名/手机尾号"))
 
     class Meta:

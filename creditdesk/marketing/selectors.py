@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
+from creditdesk.accounts.roles import Role
 from creditdesk.applications.lifecycle import Status as ApplicationStatus
 from creditdesk.applications.models import Application
 from creditdesk.core.exceptions import NotFound
@@ -19,7 +21,7 @@ from creditdesk.customers.models import Customer
 from creditdesk.loans.models import Loan
 from creditdesk.marketing import pipeline
 from creditdesk.marketing.choices import CONTACT_OUTCOMES, LeadEventKind
-from creditdesk.marketing.models import Lead, LeadActivity, LeadEvent, StageRule
+from creditdesk.marketing.models import Lead, LeadActivity, LeadCapacity, LeadEvent, LostReason, StageRule
 from creditdesk.solutions.models import Proposal
 
 SUBMITTED_STATUSES = frozenset(ApplicationStatus) - {
@@ -157,3 +159,232 @@ def activities_of_customer(*, user: User, customer: Customer) -> QuerySet[LeadAc
     """The follow-ups of the leads of ``customer`` that ``user`` sees, newest first."""
     visible = lead_list_visible_to(user=user).filter(customer=customer).values("pk")
     return LeadActivity.objects.filter(lead_id__in=visible).select_related("lead", "created_by")
+
+
+# --- the pages: the board (看板), the list, the pool and the team's capacity -------------------------------
+
+BOARD_CARDS = 50
+"""Cards per column of the board: the most recently touched; the rest through the list, filtered by stage."""
+
+BOARD_STAGES: tuple[pipeline.LeadStage, ...] = (*pipeline.FORWARD, pipeline.LeadStage.LOST)
+"""The board's columns: the forward stages in order, then 已流失."""
+
+CARD_UNREAD = ("phone", "id_number", "notes", "consent_note", "lost_note")
+"""What a card or a list row does not show: not read (the encrypted numbers are not even decrypted)."""
+
+
+def as_cards(leads: QuerySet[Lead]) -> QuerySet[Lead]:
+    """``leads`` read for cards and list rows: with their owner and lost reason, without what a card does
+    not show (``CARD_UNREAD``, and the linked customer's record with its encrypted fields)."""
+    return leads.select_related(None).select_related("owner", "lost_reason").defer(*CARD_UNREAD)
+
+
+def lead_is_visible(*, user: User, lead_id: int) -> bool:
+    """Whether ``user`` may open the lead's page (their scope, or their team's pool)."""
+    return (lead_list_visible_to(user=user) | lead_pool_of(user=user)).filter(pk=lead_id).exists()
+
+
+def gates_by_tier(tiers: set[str]) -> dict[str, dict[pipeline.LeadStage, tuple[pipeline.Requirement, ...]]]:
+    """The gates of each of ``tiers`` (``stage_rules`` + ``gates_of``) from one query of the rules."""
+    if not tiers:
+        return {}
+    rules = sorted(StageRule.objects.all(), key=lambda rule: rule.tier)  # "" (any tier) first
+    found: dict[str, dict[pipeline.LeadStage, tuple[pipeline.Requirement, ...]]] = {}
+    for tier in tiers:
+        own: dict[str, StageRule] = {}
+        for rule in rules:
+            if rule.tier == tier or (rule.tier == "" and rule.stage not in own):
+                own[rule.stage] = rule
+        found[tier] = gates_of(own)
+    return found
+
+
+def facts_of(leads: Sequence[Lead]) -> dict[int, pipeline.LeadFacts]:
+    """``lead_facts`` of many leads at once (a board, a page of the list): at most four queries whatever
+    their number — the contacts made, and for the linked customers the latest proposal, submitted
+    application and loan (a fact holds when the latest is no older than the lead)."""
+    if not leads:
+        return {}
+    ids = [lead.pk for lead in leads]
+    contacted = set(
+        LeadActivity.objects.filter(lead_id__in=ids, outcome__in=CONTACT_OUTCOMES)
+        .order_by()
+        .values_list("lead_id", flat=True)
+        .distinct()
+    )
+    customers = {lead.customer_id for lead in leads if lead.customer_id is not None}
+
+    def latest(queryset: QuerySet[Any], **filters: Any) -> dict[int, datetime]:
+        if not customers:
+            return {}
+        rows = (
+            queryset.filter(customer_id__in=customers, **filters)
+            .order_by()
+            .values("customer_id")
+            .annotate(last=Max("created_at"))
+            .values_list("customer_id", "last")
+        )
+        return dict(rows)
+
+    proposals = latest(Proposal.objects)
+    applications = latest(Application.objects, status__in=[s.value for s in SUBMITTED_STATUSES])
+    loans = latest(Loan.objects)
+
+    def since(found: dict[int, datetime], lead: Lead) -> bool:
+        last = found.get(lead.customer_id) if lead.customer_id is not None else None
+        return last is not None and last >= lead.created_at
+
+    return {
+        lead.pk: pipeline.LeadFacts(
+            contact_logged=lead.pk in contacted,
+            need_recorded=bool(lead.need_purpose) and lead.need_amount is not None,
+            customer_linked=lead.customer_id is not None,
+            proposal_issued=since(proposals, lead),
+            application_submitted=since(applications, lead),
+            loan_disbursed=since(loans, lead),
+        )
+        for lead in leads
+    }
+
+
+@dataclass(frozen=True)
+class LeadCard:
+    """A lead as a board card or a list row: stalled or not, and the next stage with what its gate lacks."""
+
+    lead: Lead
+    stalled: bool
+    next: NextStep | None
+
+
+def lead_cards(leads: Sequence[Lead], *, now: datetime | None = None) -> list[LeadCard]:
+    """``leads`` with their stalled flag and next step, in a constant number of queries (``facts_of``,
+    ``gates_by_tier``)."""
+    now = now or timezone.now()
+    facts = facts_of(leads)
+    gates = gates_by_tier({lead.value_segment for lead in leads})
+    return [
+        LeadCard(lead, is_stalled(lead, now=now), next_step(lead, facts[lead.pk], gates[lead.value_segment]))
+        for lead in leads
+    ]
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    """One stage of the board: how many leads are in it, how many of them stalled, and the first cards."""
+
+    stage: pipeline.LeadStage
+    count: int
+    stalled: int
+    cards: list[LeadCard]
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.cards)
+
+
+def board_columns(
+    *,
+    user: User,
+    narrow: Callable[[QuerySet[Lead]], QuerySet[Lead]] | None = None,
+    per_column: int = BOARD_CARDS,
+    now: datetime | None = None,
+) -> list[BoardColumn]:
+    """The board (看板) of the leads ``user`` sees, narrowed by ``narrow`` (the page's ``LeadFilterSet``):
+    per stage of ``BOARD_STAGES`` the number of leads and of stalled ones (one GROUP BY), and the
+    ``per_column`` most recently touched (one bounded query per stage that has any) — the cost does not
+    grow with the leads in scope."""
+    now = now or timezone.now()
+    leads = lead_list_visible_to(user=user)
+    if narrow is not None:
+        leads = narrow(leads)
+    counts = {
+        row["stage"]: (row["n"], row["stalled"])
+        for row in leads.order_by()
+        .values("stage")
+        .annotate(n=Count("id"), stalled=Count("id", filter=stalled_q(now)))
+    }
+    shown = as_cards(leads).order_by("-last_touched_at", "-id")
+    picked = {
+        stage: list(shown.filter(stage=stage.value)[:per_column]) if counts.get(stage.value) else []
+        for stage in BOARD_STAGES
+    }
+    cards = iter(lead_cards([lead for group in picked.values() for lead in group], now=now))
+    return [
+        BoardColumn(
+            stage,
+            counts.get(stage.value, (0, 0))[0],
+            counts.get(stage.value, (0, 0))[1],
+            [next(cards) for _lead in picked[stage]],
+        )
+        for stage in BOARD_STAGES
+    ]
+
+
+def lost_reasons() -> QuerySet[LostReason]:
+    """The reasons a lead may be marked lost with (the active ones, in the bank's order)."""
+    return LostReason.objects.filter(active=True)
+
+
+def team_members(*, user: User) -> QuerySet[User]:
+    """The active members of ``user``'s team (the people a team lead may give a lead to); none without a
+    team."""
+    if user.team_id is None:
+        return User.objects.none()
+    return User.objects.filter(team_id=user.team_id, is_active=True).order_by("role", "full_name", "pk")
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """A CM's capacity (接单能力) as the team lead sees it: the configured row or the defaults, and how many
+    leads they were given today (what the daily quota counts)."""
+
+    person: User
+    weight: int
+    daily_quota: int
+    accepting: bool
+    today: int
+
+
+def team_capacity(*, user: User, on: date | None = None) -> list[Capacity]:
+    """The capacity of each active CM of ``user``'s team — those the rules hand leads to (three queries)."""
+    members = list(team_members(user=user).filter(role=Role.MANAGER).order_by("full_name", "pk"))
+    rows = {row.person_id: row for row in LeadCapacity.objects.filter(person__in=members)}
+    given = assignments_on(owner_ids=[m.pk for m in members], on=on or timezone.localdate())
+    quota = int(getattr(settings, "CREDITDESK_LEAD_DAILY_QUOTA", 20))
+    found = []
+    for person in members:
+        row = rows.get(person.pk)
+        found.append(
+            Capacity(
+                person,
+                row.weight if row else 1,
+                row.daily_quota if row else quota,
+                row.accepting if row else True,
+                given.get(person.pk, 0),
+            )
+        )
+    return found
+
+
+# --- the API: capacities -----------------------------------------------------------------------------------
+
+
+def lead_capacities_visible_to(*, user: User, on: date | None = None) -> list[Capacity]:
+    """The capacities ``user`` reads (``GET /api/v1/lead-capacities/``): a team lead their team's CMs
+    (``team_capacity``), a CM their own row (their quota and what they were given today), anyone else
+    none — capacity is the team's working arrangement, set by its lead."""
+    role = getattr(user, "role", None)
+    if role == Role.TEAM_LEAD:
+        return team_capacity(user=user, on=on)
+    if role == Role.MANAGER:
+        return [row for row in team_capacity(user=user, on=on) if row.person.pk == user.pk]
+    return []
+
+
+def capacity_of(*, person: User, on: date | None = None) -> Capacity:
+    """One person's capacity: their row or the defaults, and the leads they were given on ``on``."""
+    row = LeadCapacity.objects.filter(person=person).first()
+    given = assignments_on(owner_ids=[person.pk], on=on or timezone.localdate()).get(person.pk, 0)
+    if row is None:
+        return Capacity(person, 1, int(getattr(settings, "CREDITDESK_LEAD_DAILY_QUOTA", 20)), True, given)
+    return Capacity(person, row.weight, row.daily_quota, row.accepting, given)

@@ -43,7 +43,7 @@ EXAMPLES_PER_MODE = 12
 # A 400 the serializer wrote (the schema should have said so) rather than a business rule (its own code).
 SCHEMA_LEVEL_CODES = frozenset({"invalid", "malformed_request"})
 # Body fields naming another row by id: whether that row exists is not the schema's to say.
-REFERENCE_FIELDS = frozenset({"owner"})
+REFERENCE_FIELDS = frozenset({"owner", "person"})
 
 
 def _beyond_the_schema(field: str, body: Any) -> bool:
@@ -100,8 +100,9 @@ def in_process_requests() -> Iterator[None]:
 
 @pytest.fixture
 def world(org, settings, tmp_path) -> dict[str, str]:
-    """cm_a's customers with a need, consents, an inquiry, a relationship, a proposal, a quote, a task,
-    the shipped scorecard in use; tokens for cm_a and the administrator."""
+    """cm_a's customers with a need, consents, an inquiry, a relationship, a proposal, a quote, a task, a
+    lead (and one in his team's pool), the shipped scorecard in use; tokens for cm_a and the
+    administrator."""
     from rest_framework.authtoken.models import Token
 
     from creditdesk.agenda import services as agenda_services
@@ -109,6 +110,8 @@ def world(org, settings, tmp_path) -> dict[str, str]:
     from creditdesk.consents.tests.conftest import upload
     from creditdesk.customers import services as customer_services
     from creditdesk.customers.services import CustomerInput
+    from creditdesk.marketing import services as marketing_services
+    from creditdesk.marketing.services import LeadInput
     from creditdesk.products import services as product_services
     from creditdesk.scoring import services as scoring_services
     from creditdesk.scoring.seed import expert_artefact
@@ -166,6 +169,10 @@ def world(org, settings, tmp_path) -> dict[str, str]:
     solution_services.competitor_offer_record(actor=org.cm_a, data=dict(FLAT))
     agenda_services.task_create(
         actor=org.cm_a, owner=org.cm_a, title="回访李四", due_date=today + timedelta(days=3)
+    )
+    marketing_services.lead_create(actor=org.cm_a, data=LeadInput(name="赵六", phone="13900139018"))
+    marketing_services.lead_create(
+        actor=org.lead1, data=LeadInput(name="王五", phone="13900139019"), to_pool=True
     )
     return {
         "manager": Token.objects.create(user=org.cm_a).key,

@@ -276,6 +276,26 @@ def _small_catalogue(org, w) -> None:
     grade(org, w.customer, "B")
 
 
+def leads(org, w, first: bool) -> list[str]:
+    """Leads of cm_a and cm_b (team T1); every other one linked to 张三 and followed up (the gates' facts)."""
+    from creditdesk.marketing import services
+    from creditdesk.marketing.services import LeadInput
+
+    names = []
+    for i in _n(first):
+        owner = [org.cm_a, org.cm_b][i % 2]
+        lead = services.lead_create(
+            actor=owner, data=LeadInput(name=f"线索{i}号", phone=f"1390013{9300 + i}")
+        ).lead
+        if owner == org.cm_a:
+            services.lead_link_customer(actor=owner, lead_id=lead.pk, customer_id=w.customer.pk)
+            services.lead_activity_log(
+                actor=owner, lead_id=lead.pk, kind="call", outcome="reached", happened_at=timezone.now()
+            )
+        names.append(lead.name)
+    return names
+
+
 # --- the pages and lists -------------------------------------------------------------------------------
 
 
@@ -317,6 +337,10 @@ READS: dict[str, Read] = {
     "accounts:staff_list": _read("/accounts/staff/", "head1", staff, 5),
     "applications:list": _read("/applications/", "lead1", applications, 6),
     "applications:queue": _read("/applications/queue/", "approver1", approval_queue, 7),  # + the total
+    # leads: + the facts of the rows' next gates (contacts; the linked customers' proposals, applications
+    # and loans) and the stage rules, each read once for the page
+    "marketing:lead_list": _read("/marketing/leads/", "lead1", leads, 11),
+    "marketing:board": _read("/marketing/board/", "lead1", leads, 12),  # + the GROUP BY and a query a column
     "consents:customer": _read(
         lambda w: f"/consents/customer/{w.customer.pk}/", "lead1", consents, 9, 'data-testid="consent-row"'
     ),
@@ -333,6 +357,7 @@ READS: dict[str, Read] = {
     "GET /api/v1/proposals/": _read("/api/v1/proposals/", "lead1", proposals, 4),
     "GET /api/v1/applications/": _read("/api/v1/applications/", "lead1", applications, 4),
     "GET /api/v1/approval-queue/": _read("/api/v1/approval-queue/", "approver1", approval_queue, 4),
+    "GET /api/v1/leads/": _read("/api/v1/leads/", "lead1", leads, 9),
 }
 
 
