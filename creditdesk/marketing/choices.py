@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.core.choices import text_choices
-from creditdesk.marketing import assignment, next_offer, pipeline
+from creditdesk.marketing import assignment, festivals, next_offer, pipeline
 
 LeadStage = text_choices(pipeline.LeadStage)
 AssignMethod = text_choices(assignment.Method, "AssignMethod")
@@ -162,3 +162,15 @@ class EducationTopic(models.TextChoices):
     CREDIT_REPORT = "credit_report", _("征信与异议申诉")
     ILLEGAL_LENDING = "illegal_lending", _("识别非法放贷")
     REPAYMENT = "repayment", _("按时还款与提前还款")
+
+
+class CareOccasion(models.TextChoices):
+    """关怀时点 of the care calendar."""
+
+    FESTIVAL = "festival", _("节日")
+    BIRTHDAY = "birthday", _("生日")
+    ANNIVERSARY = "anniversary", _("合作周年")
+    MATURITY = "maturity", _("贷款到期")
+
+
+Festival = text_choices(festivals.Festival, "Festival")

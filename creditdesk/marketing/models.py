@@ -23,10 +23,12 @@ from creditdesk.marketing.choices import (
     ActivityKind,
     ActivityOutcome,
     AssignSource,
+    CareOccasion,
     CaseOutcome,
     EducationTopic,
     FeedbackKind,
     FeedbackStatus,
+    Festival,
     LeadBasis,
     LeadEventKind,
     LeadStage,
@@ -837,10 +839,61 @@ class EducationArticle(models.Model):
         return self.title
 
 
+class CareTemplate(models.Model):
+    """关怀模板 — for an occasion of the care calendar (a festival, a birthday, the anniversary of a loan, a
+    loan maturing), the greeting a CM sends and how many days ahead the task is put on their agenda.
+    Placeholders: {name} (the customer), {festival}, {years}, {maturity_date}. A greeting carries no product
+    content (that would be marketing, which needs the customer's consent). Data the administrator keeps."""
+
+    occasion = models.CharField(_("时点"), max_length=20, choices=CareOccasion.choices)
+    festival = models.CharField(_("节日"), max_length=30, choices=Festival.choices, blank=True)
+    text = models.CharField(_("模板"), max_length=300)
+    days_ahead = models.PositiveSmallIntegerField(_("提前天数"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    scope_paths: ClassVar[ScopePaths] = CONFIGURATION
+
+    class Meta:
+        verbose_name = _("关怀模板")
+        verbose_name_plural = _("关怀模板")
+        ordering = ["occasion", "festival"]
+        constraints = [
+            models.UniqueConstraint(fields=["occasion", "festival"], name="marketing_care_template_unique"),
+            models.CheckConstraint(condition=Q(days_ahead__lte=60), name="marketing_care_days_ahead"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} {self.get_festival_display()}".strip()
+
+
+class CareTouch(models.Model):
+    """One greeting or reminder the care calendar put on an agenda, under a key that names the occasion
+    (``birthday:<customer>:<year>``, ``festival:<festival>:<year>:cm:<person>``,
+    ``anniversary:<loan>:<year>``, ``maturity:<loan>``): each occasion once, however often it runs."""
+
+    key = models.CharField(max_length=80, unique=True)
+    occasion = models.CharField(_("时点"), max_length=20, choices=CareOccasion.choices)
+    task = models.ForeignKey("agenda.Task", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_paths: ClassVar[ScopePaths] = ScopePaths(
+        owner="task__owner", team="task__owner__team", branch="task__owner__branch"
+    )
+
+    class Meta:
+        verbose_name = _("关怀记录")
+        verbose_name_plural = _("关怀记录")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 __all__ = [
     "ActivityOutcome",
     "ActivityPlan",
     "Campaign",
+    "CareTemplate",
+    "CareTouch",
     "CaseStudy",
     "CrossSellProduct",
     "EducationArticle",

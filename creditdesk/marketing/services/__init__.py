@@ -19,6 +19,7 @@ from creditdesk.marketing.services.care import (
     survey_send,
     surveys_after_disbursement,
 )
+from creditdesk.marketing.services.care_calendar import care_calendar_run
 from creditdesk.marketing.services.intake import LeadInput, LeadIntake, lead_create
 from creditdesk.marketing.services.knowledge import CaseInput, case_write, education_send
 from creditdesk.marketing.services.offers import offer_make, offer_outcome
@@ -48,6 +49,7 @@ __all__ = [
     "RuleAssignment",
     "TerritoryInput",
     "campaign_save",
+    "care_calendar_run",
     "case_write",
     "education_send",
     "feedback_close",
