@@ -59,6 +59,17 @@ ADMIN_PERMISSIONS = [
     ("applications", "routingrule"),
     ("applications", "concessionlimit"),
     ("applications", "exposurelimit"),
+    # the lead pipeline's rules (stage gates and idle times, lost reasons; audited admin of marketing)
+    ("marketing", "stagerule"),
+    ("marketing", "lostreason"),
+    # …and the other marketing data: activity plans, referral rewards, the cross-sell catalogue, the care
+    # templates, the education articles
+    ("marketing", "activityplan"),
+    ("marketing", "planstep"),
+    ("marketing", "referralreward"),
+    ("marketing", "crosssellproduct"),
+    ("marketing", "caretemplate"),
+    ("marketing", "educationarticle"),
 ]
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Model, Q, QuerySet
 from django.utils import timezone
 
 from creditdesk.accounts import scope
@@ -20,8 +20,24 @@ from creditdesk.core.exceptions import NotFound
 from creditdesk.customers.models import Customer
 from creditdesk.loans.models import Loan
 from creditdesk.marketing import pipeline
-from creditdesk.marketing.choices import CONTACT_OUTCOMES, LeadEventKind
-from creditdesk.marketing.models import Lead, LeadActivity, LeadCapacity, LeadEvent, LostReason, StageRule
+from creditdesk.marketing.choices import CONTACT_OUTCOMES, LeadEventKind, OfferOutcome
+from creditdesk.marketing.models import (
+    ActivityPlan,
+    Campaign,
+    CaseStudy,
+    EducationArticle,
+    Feedback,
+    Lead,
+    LeadActivity,
+    LeadCapacity,
+    LeadEvent,
+    LostReason,
+    OfferRecord,
+    Partner,
+    StageRule,
+    Survey,
+    Territory,
+)
 from creditdesk.solutions.models import Proposal
 
 SUBMITTED_STATUSES = frozenset(ApplicationStatus) - {
@@ -163,7 +179,7 @@ def activities_of_customer(*, user: User, customer: Customer) -> QuerySet[LeadAc
 
 # --- the pages: the board (看板), the list, the pool and the team's capacity -------------------------------
 
-BOARD_CARDS = 50
+BOARD_CARDS = 20
 """Cards per column of the board: the most recently touched; the rest through the list, filtered by stage."""
 
 BOARD_STAGES: tuple[pipeline.LeadStage, ...] = (*pipeline.FORWARD, pipeline.LeadStage.LOST)
@@ -388,3 +404,120 @@ def capacity_of(*, person: User, on: date | None = None) -> Capacity:
     if row is None:
         return Capacity(person, 1, int(getattr(settings, "CREDITDESK_LEAD_DAILY_QUOTA", 20)), True, given)
     return Capacity(person, row.weight, row.daily_quota, row.accepting, given)
+
+
+# --- the API: sources, surveys, feedback, offers, cases (issue 17 item 11) -------------------------------
+
+M = TypeVar("M", bound=Model)
+
+
+def _one(rows: QuerySet[M], pk: int | str, what: str) -> M:
+    """The row ``pk`` of ``rows`` (already narrowed to what the person sees), or 404."""
+    try:
+        found = rows.filter(pk=pk).first()
+    except (ValueError, TypeError):
+        found = None
+    if found is None:
+        raise NotFound("not_found", f"{what}不存在或不在您的权限范围内。")
+    return found
+
+
+def _of_branch(user: User, rows: QuerySet[M]) -> QuerySet[M]:
+    """The rows of ``user``'s branch: a branch's campaigns, partners and territories are read by everyone
+    of the branch (kept by its team leads and branch head); nobody else's."""
+    branch_id = getattr(user, "branch_id", None)
+    return rows.filter(branch_id=branch_id) if branch_id else rows.none()
+
+
+def campaigns_of(*, user: User) -> QuerySet[Campaign]:
+    """The campaigns (营销活动) of ``user``'s branch, latest first, with their partner."""
+    return _of_branch(user, Campaign.objects.select_related("partner")).order_by("-starts_on", "-id")
+
+
+def campaign_get_visible(*, user: User, campaign_id: int | str) -> Campaign:
+    return _one(campaigns_of(user=user), campaign_id, "营销活动")
+
+
+def partners_of(*, user: User) -> QuerySet[Partner]:
+    """The partner organisations (合作渠道) of ``user``'s branch, by name."""
+    return _of_branch(user, Partner.objects.all()).order_by("name", "id")
+
+
+def partner_get_visible(*, user: User, partner_id: int | str) -> Partner:
+    return _one(partners_of(user=user), partner_id, "合作渠道")
+
+
+def territory_get_visible(*, user: User, territory_id: int | str) -> Territory:
+    """One territory (片区) of ``user``'s branch; 404 otherwise."""
+    return _one(_of_branch(user, Territory.objects.all()).order_by("name", "id"), territory_id, "片区")
+
+
+def _of_customers(user: User, rows: QuerySet[M], customer_id: int | None) -> QuerySet[M]:
+    """``rows`` (hanging off a customer) that ``user`` sees — of one customer when ``customer_id`` is
+    given — with the customer's name only (their encrypted fields are not read)."""
+    rows = scope.visible(user, rows).annotate(customer_name=F("customer__name"))
+    return rows if customer_id is None else rows.filter(customer_id=customer_id)
+
+
+def surveys_visible_to(*, user: User, customer_id: int | None = None) -> QuerySet[Survey]:
+    """The satisfaction surveys of the customers ``user`` sees, latest first."""
+    rows = Survey.objects.select_related("owner").order_by("-sent_on", "-id")
+    return _of_customers(user, rows, customer_id)
+
+
+def survey_get_visible(*, user: User, survey_id: int | str) -> Survey:
+    return _one(surveys_visible_to(user=user), survey_id, "调查")
+
+
+def feedback_visible_to(*, user: User, customer_id: int | None = None) -> QuerySet[Feedback]:
+    """The feedback (客户反馈) of the customers ``user`` sees, latest first."""
+    rows = Feedback.objects.select_related("recorded_by").order_by("-received_on", "-id")
+    return _of_customers(user, rows, customer_id)
+
+
+def feedback_get_visible(*, user: User, feedback_id: int | str) -> Feedback:
+    return _one(feedback_visible_to(user=user), feedback_id, "反馈")
+
+
+def offers_visible_to(*, user: User, customer_id: int | None = None) -> QuerySet[OfferRecord]:
+    """The offers (推荐记录) made to the customers ``user`` sees, latest first."""
+    rows = OfferRecord.objects.select_related("offered_by").order_by("-offered_at", "-id")
+    return _of_customers(user, rows, customer_id)
+
+
+def offer_get_visible(*, user: User, offer_id: int | str) -> OfferRecord:
+    return _one(offers_visible_to(user=user), offer_id, "推荐记录")
+
+
+def open_offers_of(*, customer: Customer) -> dict[str, int]:
+    """The offers of ``customer`` awaiting an answer: category → the offer's id."""
+    rows = OfferRecord.objects.filter(customer=customer, outcome=OfferOutcome.OFFERED)
+    return dict(rows.values_list("category", "pk"))
+
+
+CASE_SEARCHED = ("title", "industry", "tags", "need", "solution", "lessons")
+
+
+def cases_visible_to(*, user: User, query: str = "") -> QuerySet[CaseStudy]:
+    """The case library (案例库) ``user`` reads — a CM's and team lead's team's cases, a branch head's and
+    risk manager's branch's (a case names no customer: it is the team's shared knowledge) — newest first;
+    ``query``: words that must each appear in the title, industry, tags or text."""
+    shared = scope.team_shared_q(user, team="team", branch="team__branch")
+    rows = CaseStudy.objects.filter(shared).select_related("author").order_by("-created_at", "-id")
+    for word in query.split()[:10]:
+        rows = rows.filter(Q.create([(f"{field}__icontains", word) for field in CASE_SEARCHED], Q.OR))
+    return rows
+
+
+def case_get_visible(*, user: User, case_id: int | str) -> CaseStudy:
+    return _one(cases_visible_to(user=user), case_id, "案例")
+
+
+def education_articles() -> QuerySet[EducationArticle]:
+    """The customer education (金融知识) a CM may send: the active articles, by topic."""
+    return EducationArticle.objects.filter(active=True).order_by("topic", "id")
+
+
+def activity_plans() -> QuerySet[ActivityPlan]:
+    """The follow-up plans (跟进计划模板) a CM may apply to a lead: the active ones with their steps."""
+    return ActivityPlan.objects.filter(active=True).prefetch_related("steps").order_by("name")
