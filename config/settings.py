@@ -340,6 +340,21 @@ SPECTACULAR_SETTINGS = {
         "LeadActivityOutcomeEnum": "creditdesk.marketing.choices.ActivityOutcome",
         "LeadActivityDirectionEnum": "creditdesk.marketing.choices.ActivityDirection",
         "LeadAssignMethodEnum": "creditdesk.marketing.choices.AssignMethod",
+        "PartnerKindEnum": "creditdesk.marketing.choices.PartnerKind",
+        "TerritoryKindEnum": "creditdesk.marketing.choices.TerritoryKind",
+        "ReferrerKindEnum": "creditdesk.marketing.choices.ReferrerKind",
+        "SurveyKindEnum": "creditdesk.marketing.choices.SurveyKind",
+        "SurveyStatusEnum": "creditdesk.marketing.choices.SurveyStatus",
+        "SurveyTriggerEnum": "creditdesk.marketing.choices.SurveyTrigger",
+        "FeedbackKindEnum": "creditdesk.marketing.choices.FeedbackKind",
+        "FeedbackStatusEnum": "creditdesk.marketing.choices.FeedbackStatus",
+        "OfferCategoryEnum": "creditdesk.marketing.choices.OfferCategory",
+        "CategoryEnum": "creditdesk.products.choices.Category",  # the products' name, kept beside the offers'
+        "OfferOutcomeEnum": "creditdesk.marketing.choices.OfferOutcome",
+        "OfferDecisionEnum": "creditdesk.marketing.api.offers.DECISIONS",  # the answer to an offer
+        "CaseOutcomeEnum": "creditdesk.marketing.choices.CaseOutcome",
+        "EducationTopicEnum": "creditdesk.marketing.choices.EducationTopic",
+        "PlanStepKindEnum": "creditdesk.marketing.choices.PlanStepKind",
         # named once the leads' own outcome and direction enums joined them in the schema
         "DecisionOutcomeEnum": "creditdesk.applications.choices.DecisionOutcome",
         "RelationshipDirectionEnum": ["outgoing", "incoming"],  # customers.api: a relationship's direction

@@ -11,6 +11,15 @@ from creditdesk.core.api.routers import ApiRouter
 from creditdesk.core.api.views import AuditEventViewSet
 from creditdesk.customers.api.industries import IndustryViewSet
 from creditdesk.customers.api.views import CustomerViewSet
+from creditdesk.marketing.api.care import FeedbackViewSet, SurveyViewSet
+from creditdesk.marketing.api.knowledge import ActivityPlanViewSet, CaseViewSet, EducationViewSet
+from creditdesk.marketing.api.offers import OfferViewSet
+from creditdesk.marketing.api.sources import (
+    CampaignViewSet,
+    MarketingResultsViewSet,
+    PartnerViewSet,
+    TerritoryViewSet,
+)
 from creditdesk.marketing.api.views import LeadCapacityViewSet, LeadViewSet
 from creditdesk.products.api.views import NeedViewSet, ProductViewSet
 from creditdesk.rates.api.views import LprRateViewSet, ProvidentRateViewSet
@@ -36,6 +45,16 @@ router.register("competitor-offers", CompetitorOfferViewSet, basename="competito
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("leads", LeadViewSet, basename="lead")
 router.register("lead-capacities", LeadCapacityViewSet, basename="lead-capacity")
+router.register("activity-plans", ActivityPlanViewSet, basename="activity-plan")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("territories", TerritoryViewSet, basename="territory")
+router.register("marketing", MarketingResultsViewSet, basename="marketing")
+router.register("surveys", SurveyViewSet, basename="survey")
+router.register("feedback", FeedbackViewSet, basename="feedback")
+router.register("offers", OfferViewSet, basename="offer")
+router.register("cases", CaseViewSet, basename="case")
+router.register("education", EducationViewSet, basename="education")
 
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),

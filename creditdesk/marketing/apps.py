@@ -18,10 +18,11 @@ class MarketingConfig(AppConfig):
         register_customer_panel(
             CustomerPanel(
                 key="contacts",
-                title=_("线索与联系记录"),
+                title=_("营销与客户关怀"),
                 order=10,
                 url_name="marketing:customer_panel",
                 fallback_url_name="marketing:customer_panel",
-                fallback_label=_("查看线索与联系记录"),
+                fallback_label=_("查看线索、反馈与推荐"),
+                wide=True,  # leads and follow-ups beside feedback, offers, education and surveys
             )
         )

@@ -521,3 +521,30 @@ def education_articles() -> QuerySet[EducationArticle]:
 def activity_plans() -> QuerySet[ActivityPlan]:
     """The follow-up plans (跟进计划模板) a CM may apply to a lead: the active ones with their steps."""
     return ActivityPlan.objects.filter(active=True).prefetch_related("steps").order_by("name")
+
+
+# --- the pages: new-lead sources, surveys awaiting an answer ------------------------------------------------
+
+
+def branch_staff(*, user: User) -> QuerySet[User]:
+    """The active staff of ``user``'s branch who work customers (a lead's 推荐员工), by name."""
+    if not getattr(user, "branch_id", None):
+        return User.objects.none()
+    return User.objects.filter(
+        branch_id=user.branch_id,
+        is_active=True,
+        role__in=[Role.MANAGER, Role.TEAM_LEAD, Role.BRANCH_HEAD, Role.RISK_MANAGER],
+    ).order_by("full_name", "pk")
+
+
+def surveys_awaiting_answer(*, user: User) -> QuerySet[Survey]:
+    """The surveys of the customers ``user`` sees still waiting for the customer's answer, except those
+    measuring ``user`` (a CM never records the answer about their own service), oldest first."""
+    from creditdesk.marketing.choices import SurveyStatus
+
+    return (
+        surveys_visible_to(user=user)
+        .filter(status=SurveyStatus.SENT)
+        .exclude(owner_id=user.pk)
+        .order_by("sent_on", "id")
+    )

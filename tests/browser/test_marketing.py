@@ -1,13 +1,16 @@
 """The lead board (看板) in a real browser: a CM drags a new lead to 已联系 before any contact is logged —
 the card goes back and the gate's sentence is shown, nothing changes; after a call logged on the lead's
 page the same drag moves it. Then the board at phone width, where a card moves with its "移至…" select.
+Then the results per source with their chart drawn (desktop and phone), and the customer 360 page's
+营销与客户关怀 panel: its offers with their reasons, one offered and answered in place (htmx).
 
 Run: ``.venv/bin/pytest tests/browser/test_marketing.py`` (Debian's chromium on PATH)."""
 
 from __future__ import annotations
 
+import copy
 import importlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -15,9 +18,27 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from creditdesk.accounts.models import User
+from creditdesk.consents.models import Consent
+from creditdesk.customers import services as customer_services
+from creditdesk.customers.models import Customer
+from creditdesk.customers.services import CustomerInput
+from creditdesk.loans.models import Loan
+from creditdesk.loans.services import loan_disburse
+from creditdesk.loans.tests.factories import make_signed_application
 from creditdesk.marketing import services
-from creditdesk.marketing.models import Lead, LeadEvent, StageRule
-from creditdesk.marketing.services import LeadInput
+from creditdesk.marketing.models import (
+    CrossSellProduct,
+    EducationArticle,
+    Lead,
+    LeadEvent,
+    OfferRecord,
+    StageRule,
+)
+from creditdesk.marketing.services import CampaignInput, LeadInput, PartnerInput
+from creditdesk.products import services as product_services
+from creditdesk.solutions.tests.conftest import LI_ID
+from creditdesk.solutions.tests.small_catalogue import XYD
+from tests.browser.test_applications import _restore_seeded_tables
 from tests.browser.test_shell import login
 
 pytestmark = pytest.mark.browser
@@ -161,3 +182,188 @@ def test_cm_moves_a_card_with_its_select_on_a_phone(
     assert (wang.stage, wang.lost_reason.code) == ("lost", "chose_competitor")
     assert zhao.pk != wang.pk
     assert [e for e in console_errors if "status of 409" not in e] == []
+
+
+# --- where the business comes from, and the 360 panel ---------------------------------------------------
+
+
+def _marketing_data() -> None:
+    """The data migrations' cross-sell catalogue and education articles (emptied by an earlier flush)."""
+    _default_rules()
+    if not CrossSellProduct.objects.exists():
+        importlib.import_module("creditdesk.marketing.migrations.0007_cross_sell").add_catalogue(apps, None)
+    if not EducationArticle.objects.exists():
+        importlib.import_module("creditdesk.marketing.migrations.0010_cases_education").add_articles(
+            apps, None
+        )
+
+
+def _book(customer: Customer, version, amount: str, key: str, risk: User) -> Loan:
+    """A loan of ``amount`` over 12 months at 3.60 %, disbursed on 2026-01-10 (``loans.tests.book_loan``)."""
+    application = make_signed_application(
+        customer=customer,
+        product_version=version,
+        checked_by=risk,
+        amount=amount,
+        term_months=12,
+        annual_rate="3.6000",
+        value_date=date(2026, 1, 10),
+    )
+    return loan_disburse(
+        actor=application.owner,
+        application_id=application.pk,
+        part_id=application.parts.get().pk,
+        value_date=date(2026, 1, 10),
+        mode="entrusted",
+        payee_name="北京美家装饰有限公司",
+        payee_account="6222021234567890",
+        payee_bank="工商银行北京分行",
+        payment_reference=f"合同 {key}",
+        idempotency_key=key,
+    )
+
+
+@pytest.fixture
+def sources(demo_org, settings, tmp_path) -> dict[str, Customer]:
+    """manager1's leads from two campaigns of the branch (one with a partner), a referral and online ads;
+    loans booked for four of their customers, one of them 次级 (NPL); 李四 with a marketing consent."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _restore_seeded_tables()
+    _marketing_data()
+    manager, lead, risk = (User.objects.get(username=name) for name in ("manager1", "lead1", "risk1"))
+    version = product_services.product_create(
+        actor=risk, spec=copy.deepcopy(XYD), note="首版"
+    ).current_version
+    partner = services.partner_save(actor=lead, data=PartnerInput(name="链家高新店", kind="real_estate"))
+    park = services.campaign_save(
+        actor=lead,
+        data=CampaignInput("高新区产业园地推", "offline", date(2026, 3, 1), date(2026, 3, 31), cost="18000"),
+    )
+    agency = services.campaign_save(
+        actor=lead,
+        data=CampaignInput(
+            "二手房贷款联合推广",
+            "partner",
+            date(2026, 4, 1),
+            date(2026, 6, 30),
+            cost="12000",
+            partner=partner.pk,
+        ),
+    )
+    li = customer_services.customer_create(
+        actor=manager,
+        data=CustomerInput(kind="individual", name="李四", id_number=LI_ID, monthly_income="30000"),
+    )
+    people = {"li": li}
+    for key, name, phone in (
+        ("wang", "王五", "13700137001"),
+        ("zhao", "赵六", "13700137002"),
+        ("sun", "孙七", "13700137003"),
+    ):
+        people[key] = customer_services.customer_create(
+            actor=manager, data=CustomerInput(kind="individual", name=name, phone=phone)
+        )
+
+    def enter(name: str, phone: str, **fields) -> Lead:
+        return services.lead_create(actor=manager, data=LeadInput(name=name, phone=phone, **fields)).lead
+
+    enter("李四", "13900139555", id_number=LI_ID, campaign=park.pk)
+    enter("王五", "13700137001", campaign=agency.pk)
+    enter("赵六", "13700137002", referrer_customer=li.pk)
+    enter("孙七", "13700137003", campaign=park.pk)
+    for i in range(6):
+        enter(
+            f"意向客户{i}",
+            f"1390013970{i}",
+            channel="online" if i % 2 else "offline",
+            campaign=park.pk if i < 2 else None,
+        )
+    for key, amount in (
+        ("li", "300000.00"),
+        ("wang", "800000.00"),
+        ("zhao", "150000.00"),
+        ("sun", "200000.00"),
+    ):
+        _book(people[key], version, amount, f"browser-{key}", risk)
+    Loan.objects.filter(customer=people["wang"]).update(
+        status="overdue", max_dpd=95, risk_class="substandard"
+    )
+    today = timezone.localdate()
+    Consent.objects.create(
+        customer=li,
+        kind="marketing",
+        purpose="",
+        signed_on=today - timedelta(days=30),
+        valid_until=today + timedelta(days=300),
+        channel="paper",
+        recorded_by=manager,
+    )
+    return people
+
+
+def test_cm_reads_where_the_business_comes_from(
+    page: Page, live_server, sources, screenshot_dir, console_errors
+):
+    login(page, live_server.url, "manager1")
+    page.goto(f"{live_server.url}/marketing/board/")
+    page.locator("[data-testid=sources-link]").click()
+    expect(page.locator("main h1")).to_have_text("获客来源")
+    chart = page.locator("[data-testid=sources-chart]")
+    expect(chart).to_have_attribute("data-drawn", "true")
+    expect(chart.locator("canvas")).to_have_count(1)
+    offline = page.locator("[data-testid=source-row]", has_text="线下")
+    expect(offline).to_contain_text("500,000.00")  # 李四 300,000 + 孙七 200,000
+    expect(page.locator("[data-testid=source-row]", has_text="合作渠道")).to_contain_text(
+        "100.00%"
+    )  # 王五: 次级
+    expect(page.locator("[data-testid=source-definitions]")).to_contain_text("末次触达")
+    page.wait_for_timeout(600)  # ECharts' entry animation
+    page.screenshot(path=screenshot_dir / "marketing-sources.png", full_page=True)
+
+    page.locator("[data-testid=group-campaign]").click()
+    expect(page.locator("[data-testid=source-row]", has_text="高新区产业园地推")).to_contain_text("18,000.00")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator("[data-testid=sources-chart]")).to_have_attribute("data-drawn", "true")
+    page.wait_for_timeout(600)
+    page.screenshot(path=screenshot_dir / "marketing-sources-phone.png", full_page=True)
+    assert console_errors == []
+
+
+def test_cm_offers_a_product_from_the_customer_360_panel(
+    page: Page, live_server, sources, screenshot_dir, console_errors
+):
+    li = sources["li"]
+    login(page, live_server.url, "manager1")
+    page.goto(f"{live_server.url}/customers/{li.pk}/")
+    panel = page.locator("[data-testid=contacts-panel]")
+    offers = panel.locator("[data-testid=offer]")
+    expect(offers.first).to_be_visible()
+    expect(panel.locator("[data-testid=consent-missing]")).to_have_count(0)
+    deposits = panel.locator("[data-testid=offer][data-category=deposits]")
+    expect(deposits).to_contain_text("归集日常资金")
+    deposits.get_by_role("button", name="推荐").click()
+    expect(panel.locator("[data-testid=care-done]")).to_contain_text("已推荐：存款")
+    expect(deposits).to_contain_text("已推荐，待客户答复")
+    record = OfferRecord.objects.get(customer=li)
+    assert (record.category, record.outcome) == ("deposits", "offered")
+    panel.locator("[data-testid=feedback-log]").scroll_into_view_if_needed()
+    page.wait_for_timeout(200)
+    panel.screenshot(path=screenshot_dir / "marketing-customer-panel.png")
+
+    # A screenshot leaves style="" on the inputs (Playwright); htmx would copy it onto the swapped-in
+    # panel, which the Content-Security-Policy refuses: the CM's answer is recorded on a fresh page.
+    page.reload()
+    deposits.locator("[data-testid=offer-accepted]").click()
+    expect(panel.locator("[data-testid=care-done]")).to_contain_text("已登记客户的答复")
+    expect(panel.locator("[data-testid=offer-record]")).to_contain_text("已接受")
+    record.refresh_from_db()
+    assert record.outcome == "accepted"
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator("[data-testid=contacts-panel] [data-testid=offer]").first).to_be_visible()
+    page.locator("[data-testid=contacts-panel]").screenshot(
+        path=screenshot_dir / "marketing-customer-panel-phone.png"
+    )
+    assert console_errors == []

@@ -19,14 +19,26 @@ def build(w) -> None:
 PUBLIC = EVERYONE.but(why="load balancers and the language switch ask without signing in")
 
 DECLARATIONS = [
+    # narrowed to cm_a's events (the apps built after core write more than a page holds); not by the action,
+    # which the filter form would echo
     page(
-        "core:audit_list", AUDIT_EVENT.as_list(), subject="audit_event", listed=lambda w: w.audit_event.action
+        "core:audit_list",
+        AUDIT_EVENT.as_list(),
+        subject="audit_event",
+        query={"actor": "cm_a"},
+        listed=lambda w: w.audit_event.action,
     ),
     page("core:healthz", PUBLIC, anonymous=ALLOW),
     page("set_language", PUBLIC, method="POST", anonymous=ALLOW, data={"language": "en", "next": "/"}),
     # The schema and its docs: signed-in staff and API clients only (SPECTACULAR_SETTINGS); 401 otherwise.
     page("api-schema", EVERYONE),
     page("api-docs", EVERYONE),
-    api("GET /api/v1/audit-events/", AUDIT_EVENT.as_list(), subject="audit_event", listed=True),
+    api(  # narrowed to the probe: the apps built after core write more events than a page holds
+        "GET /api/v1/audit-events/",
+        AUDIT_EVENT.as_list(),
+        subject="audit_event",
+        query={"action": "access_matrix.probe"},
+        listed=True,
+    ),
     api("GET /api/v1/audit-events/{id}/", AUDIT_EVENT, subject="audit_event"),
 ]

@@ -296,6 +296,140 @@ def leads(org, w, first: bool) -> list[str]:
     return names
 
 
+def _cm_b_customer(org, w):
+    """王五, cm_b's customer (team T1), made once: rows alternate between 张三 and him."""
+    if not hasattr(w, "wang"):
+        w.wang = _customer(org, org.cm_b, "王五")
+    return w.wang
+
+
+def campaigns(org, w, first: bool) -> list[str]:
+    """Campaigns of branch B1 by lead1 and head1, every other one with a partner (the rows name it)."""
+    from creditdesk.marketing import services
+    from creditdesk.marketing.services import CampaignInput, PartnerInput
+
+    today = timezone.localdate()
+    names = []
+    for i in _n(first):
+        partner = None
+        if i % 2:
+            partner = services.partner_save(
+                actor=org.lead1, data=PartnerInput(name=f"合作方{i}号", kind="chamber")
+            )
+        campaign = services.campaign_save(
+            actor=[org.lead1, org.head1][i % 2],
+            data=CampaignInput(
+                f"活动{i}号", "offline", today, today, partner=partner.pk if partner else None
+            ),
+        )
+        names.append(campaign.name)
+    return names
+
+
+def partners(org, w, first: bool) -> list[str]:
+    from creditdesk.marketing import services
+    from creditdesk.marketing.services import PartnerInput
+
+    return [
+        services.partner_save(
+            actor=[org.lead1, org.head1][i % 2],
+            data=PartnerInput(name=f"合作方{i}号", kind="chamber", contact_phone=f"1390013{9400 + i}"),
+        ).name
+        for i in _n(first)
+    ]
+
+
+def territories(org, w, first: bool) -> list[str]:
+    from creditdesk.marketing import services
+    from creditdesk.marketing.services import TerritoryInput
+
+    return [
+        services.territory_save(
+            actor=[org.lead1, org.head1][i % 2],
+            data=TerritoryInput(name=f"片区{i}号", kind="park", keywords=f"创业园{i}号"),
+        ).name
+        for i in _n(first)
+    ]
+
+
+def surveys(org, w, first: bool) -> list[str]:
+    """Surveys of 张三 (cm_a's) and 王五 (cm_b's): the rows name the customer and the CM measured."""
+    from creditdesk.marketing import services
+
+    keys = []
+    for i in _n(first):
+        customer = [w.customer, _cm_b_customer(org, w)][i % 2]
+        survey = services.survey_send(
+            actor=customer.owner, customer_id=customer.pk, kind="nps", trigger_key=f"service:{i}号"
+        )
+        keys.append(survey.trigger_key)
+    return keys
+
+
+def feedback(org, w, first: bool) -> list[str]:
+    from creditdesk.marketing import services
+
+    texts = []
+    for i in _n(first):
+        customer = [w.customer, _cm_b_customer(org, w)][i % 2]
+        texts.append(
+            services.feedback_record(
+                actor=customer.owner, customer_id=customer.pk, kind="suggestion", text=f"建议{i}号"
+            ).text
+        )
+    return texts
+
+
+def marketing_offers(org, w, first: bool) -> list[str]:
+    """Offers made to 张三 and 王五 by their CMs (written directly: the ranking is not what is counted)."""
+    from creditdesk.marketing.choices import OfferCategory
+    from creditdesk.marketing.models import OfferRecord
+
+    reasons = []
+    for i in _n(first):
+        customer = [w.customer, _cm_b_customer(org, w)][i % 2]
+        offer = OfferRecord.objects.create(
+            customer=customer,
+            category=OfferCategory.values[i // 2],
+            reason=f"推荐{i}号",
+            offered_by=customer.owner,
+            offered_at=timezone.now(),
+        )
+        reasons.append(offer.reason)
+    return reasons
+
+
+def cases(org, w, first: bool) -> list[str]:
+    from creditdesk.marketing import services
+    from creditdesk.marketing.services import CaseInput
+
+    return [
+        services.case_write(
+            actor=[org.cm_a, org.cm_b][i % 2],
+            data=CaseInput(
+                title=f"案例{i}号",
+                outcome="won",
+                customer_kind="individual",
+                need="周转",
+                solution="信用贷",
+                lessons="尽早联系",
+            ),
+        ).title
+        for i in _n(first)
+    ]
+
+
+def activity_plans(org, w, first: bool) -> list[str]:
+    from creditdesk.marketing.models import ActivityPlan, PlanStep
+
+    names = []
+    for i in _n(first):
+        plan = ActivityPlan.objects.create(name=f"计划{i}号")
+        PlanStep.objects.create(plan=plan, offset_days=i, kind="call", title=f"电话{i}")
+        names.append(plan.name)
+    return names
+
+
 # --- the pages and lists -------------------------------------------------------------------------------
 
 
@@ -339,8 +473,15 @@ READS: dict[str, Read] = {
     "applications:queue": _read("/applications/queue/", "approver1", approval_queue, 7),  # + the total
     # leads: + the facts of the rows' next gates (contacts; the linked customers' proposals, applications
     # and loans) and the stage rules, each read once for the page
-    "marketing:lead_list": _read("/marketing/leads/", "lead1", leads, 11),
-    "marketing:board": _read("/marketing/board/", "lead1", leads, 12),  # + the GROUP BY and a query a column
+    # + the scoring models of the rows' teams (and, once a team has one, the rows' contacts: still constant)
+    "marketing:lead_list": _read("/marketing/leads/", "lead1", leads, 12),
+    "marketing:board": _read("/marketing/board/", "lead1", leads, 13),  # + the GROUP BY and a query a column
+    "marketing:campaign_list": _read("/marketing/campaigns/", "cm_a", campaigns, 6),  # with their partners
+    "marketing:partner_list": _read("/marketing/partners/", "cm_a", partners, 6),
+    "marketing:territory_list": _read("/marketing/territories/list/", "cm_a", territories, 6),
+    "marketing:case_list": _read("/marketing/cases/", "lead1", cases, 6),  # with their authors
+    # + the per-CM figures and the CMs' names; the surveys awaiting an answer, with theirs
+    "marketing:satisfaction": _read("/marketing/satisfaction/", "lead1", surveys, 8),
     "consents:customer": _read(
         lambda w: f"/consents/customer/{w.customer.pk}/", "lead1", consents, 9, 'data-testid="consent-row"'
     ),
@@ -358,6 +499,14 @@ READS: dict[str, Read] = {
     "GET /api/v1/applications/": _read("/api/v1/applications/", "lead1", applications, 4),
     "GET /api/v1/approval-queue/": _read("/api/v1/approval-queue/", "approver1", approval_queue, 4),
     "GET /api/v1/leads/": _read("/api/v1/leads/", "lead1", leads, 9),
+    "GET /api/v1/campaigns/": _read("/api/v1/campaigns/", "cm_a", campaigns, 4),
+    "GET /api/v1/partners/": _read("/api/v1/partners/", "cm_a", partners, 4),
+    "GET /api/v1/territories/": _read("/api/v1/territories/", "cm_a", territories, 4),
+    "GET /api/v1/surveys/": _read("/api/v1/surveys/", "lead1", surveys, 4),
+    "GET /api/v1/feedback/": _read("/api/v1/feedback/", "lead1", feedback, 4),
+    "GET /api/v1/offers/": _read("/api/v1/offers/", "lead1", marketing_offers, 4),
+    "GET /api/v1/cases/": _read("/api/v1/cases/", "cm_b", cases, 4),
+    "GET /api/v1/activity-plans/": _read("/api/v1/activity-plans/", "cm_a", activity_plans, 5),  # + the steps
 }
 
 

@@ -1,6 +1,9 @@
-"""Leads for programs: ``/api/v1/leads/`` and ``/api/v1/lead-capacities/`` — the same selectors, filter set
-and services as the pages. Phones are masked (``mask_phone``); every write is a service, every refusal its
-domain code (a gate refused: 409 ``lead_stage_gate`` with the ``missing`` requirement keys in ``details``)."""
+"""Leads for programs: ``/api/v1/leads/`` (with a follow-up plan applied, ``plan/``, and the lead's score,
+``score/``) and ``/api/v1/lead-capacities/`` — the same selectors, filter set and services as the pages.
+Phones are masked (``mask_phone``); every write is a service, every refusal its domain code (a gate refused:
+409 ``lead_stage_gate`` with the ``missing`` requirement keys in ``details``). The rest of the marketing API
+is in ``sources`` (campaigns, partners, territories, results), ``care`` (surveys, feedback), ``offers`` and
+``knowledge`` (cases, education, plans)."""
 
 from __future__ import annotations
 
@@ -15,12 +18,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from creditdesk.accounts.models import User
+from creditdesk.agenda.api.views import TaskSerializer
 from creditdesk.core.api.ids import IdField
 from creditdesk.core.api.schema import may_conflict
 from creditdesk.core.exceptions import NotFound
 from creditdesk.customers.choices import Channel, CustomerKind, ValueSegment
 from creditdesk.customers.identity import mask_id, mask_phone
 from creditdesk.marketing import assignment, selectors, services
+from creditdesk.marketing.api.fields import AmountText, BlankAsNullChoiceField
+from creditdesk.marketing.api.fields import optional_id as _id
+from creditdesk.marketing.api.fields import text as _text
 from creditdesk.marketing.choices import (
     ActivityDirection,
     ActivityKind,
@@ -30,6 +37,7 @@ from creditdesk.marketing.choices import (
     LeadStage,
 )
 from creditdesk.marketing.filtersets import LeadFilterSet
+from creditdesk.marketing.lead_scoring import FEATURES
 from creditdesk.marketing.models import Lead, LeadActivity, LeadCapacity
 from creditdesk.marketing.services import LeadInput
 from creditdesk.marketing.services.assigning import BATCH_MAX
@@ -39,13 +47,6 @@ LIST_UNREAD = ("phone", "id_number", "notes", "consent_note", "lost_note")
 """What a list row does not show (the encrypted numbers are not even decrypted)."""
 
 # --- what the API answers ----------------------------------------------------------------------------------
-
-
-class BlankAsNullChoiceField(serializers.ChoiceField):
-    """A choice stored blank when unknown, answered ``null`` (a blank string is not one of the enum)."""
-
-    def to_representation(self, value: Any) -> Any:
-        return super().to_representation(value) or None
 
 
 class RequirementSerializer(serializers.Serializer):
@@ -94,6 +95,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "channel_detail",
             "campaign",
             "partner",
+            "territory",
             "value_segment",
             "need_purpose",
             "need_amount",
@@ -201,27 +203,6 @@ class CapacitySerializer(serializers.Serializer):
 # --- what the API takes ------------------------------------------------------------------------------------
 
 
-@extend_schema_field(
-    {"oneOf": [{"type": "string", "maxLength": 20}, {"type": "integer", "minimum": 0, "maximum": 10**20 - 1}]}
-)
-class AmountText(serializers.CharField):
-    """An amount in yuan as text (``"300000"``, ``"30万"``) or a whole JSON number; the service checks it
-    (``lead_amount_invalid``)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=20, required=False, allow_blank=True, **kwargs)
-
-
-def _text(max_length: int, **kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, default="", **kwargs
-    )
-
-
-def _id(help_text: str) -> IdField:
-    return IdField(required=False, allow_null=True, default=None, help_text=help_text)
-
-
 class LeadCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     phone = serializers.CharField(max_length=20, help_text=_("手机号码（11 位，可带 +86 和分隔符）"))
@@ -244,6 +225,7 @@ class LeadCreateSerializer(serializers.Serializer):
     notes = _text(2000)
     campaign = _id(_("营销活动编号（本支行的）；给出时渠道取活动的渠道。"))
     partner = _id(_("合作渠道编号（本支行的）。"))
+    territory = _id(_("片区编号（本支行的；地推等在片区内获得的线索）。"))
     referrer_customer = _id(_("推荐客户编号（转介绍，须在您的权限范围内）。"))
     referrer_staff = _id(_("推荐员工编号（转介绍）。"))
     owner = serializers.PrimaryKeyRelatedField(
@@ -332,6 +314,34 @@ class CapacitySetSerializer(serializers.Serializer):
     weight = serializers.IntegerField(min_value=assignment.MIN_WEIGHT, max_value=assignment.MAX_WEIGHT)
     daily_quota = serializers.IntegerField(min_value=0, max_value=500)
     accepting = serializers.BooleanField(default=True)
+
+
+class LeadPlanSerializer(serializers.Serializer):
+    plan = IdField(help_text=_("跟进计划编号（GET /api/v1/activity-plans/ 列出启用的计划）"))
+
+
+class ScoreFactorSerializer(serializers.Serializer):
+    """One attribute of the lead and how much it raised (+) or lowered (−) the score."""
+
+    feature = serializers.CharField(help_text=_("特征代码，如 channel"))
+    feature_label = serializers.CharField(help_text=_("特征名称，如 获客渠道"))
+    value = serializers.CharField(help_text=_("线索在该特征上的取值，如 转介绍"))
+    weight = serializers.FloatField(help_text=_("权重（对数几率）：正数提高评分，负数降低评分"))
+    label = serializers.CharField(help_text=_("给客户经理看的一句话，如 获客渠道：转介绍 +0.92"))
+
+
+class ScoreValueSerializer(serializers.Serializer):
+    points = serializers.IntegerField(min_value=0, max_value=100, help_text=_("评分（0–100）"))
+    probability = serializers.FloatField(help_text=_("放款概率（0–1）"))
+    factors = ScoreFactorSerializer(many=True, help_text=_("影响最大的因素，按影响大小排列"))
+
+
+class LeadScoreSerializer(serializers.Serializer):
+    lead = serializers.IntegerField()
+    score = ScoreValueSerializer(
+        allow_null=True,
+        help_text=_("null：团队（及其支行）已结束的线索太少，尚无评分模型。"),
+    )
 
 
 LeadIntakeSerializer = inline_serializer(
@@ -538,6 +548,47 @@ class LeadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 "left_in_pool": result.left_in_pool,
             }
         )
+
+    @extend_schema(request=LeadPlanSerializer, responses={201: TaskSerializer(many=True)})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    @may_conflict
+    def plan(self, request: Request, pk: str) -> Response:
+        """应用跟进计划: every step of an active plan becomes a task on the lead owner's agenda, due its
+        offset after today; answers the tasks created. Refusals: 400 ``lead_plan_unknown``; 403
+        ``lead_read_only``; 409 ``lead_unassigned`` (a pool lead: assign it first), ``lead_closed``."""
+        lead = self.get_object()
+        data = LeadPlanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tasks = services.lead_plan_apply(
+            actor=request.user, lead_id=lead.pk, plan_id=data.validated_data["plan"]
+        )
+        return Response(TaskSerializer(tasks, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=LeadScoreSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def score(self, request: Request, pk: str) -> Response:
+        """线索评分 by the latest model of the lead's team (learnt nightly from its closed leads): the points
+        (0–100), the probability of a disbursed loan and the factors that weighed most; ``score`` null when
+        the team has no model yet."""
+        lead = self.get_object()
+        found = services.lead_score(lead)
+        score = None
+        if found is not None:
+            score = {
+                "points": found.points,
+                "probability": found.probability,
+                "factors": [
+                    {
+                        "feature": factor.feature,
+                        "feature_label": FEATURES.get(factor.feature, factor.feature),
+                        "value": factor.value,
+                        "weight": factor.weight,
+                        "label": factor.label,
+                    }
+                    for factor in found.factors
+                ],
+            }
+        return Response(LeadScoreSerializer({"lead": lead.pk, "score": score}).data)
 
 
 class LeadCapacityViewSet(viewsets.GenericViewSet):

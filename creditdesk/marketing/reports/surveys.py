@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext as _
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
+from creditdesk.core.exceptions import DomainError
 from creditdesk.marketing.choices import SurveyKind, SurveyStatus
 from creditdesk.marketing.models import Survey
 from creditdesk.marketing.reports.sources import rate
@@ -39,7 +41,10 @@ class SatisfactionRow:
 def satisfaction_by_cm(
     *, user: User, start: date | None = None, end: date | None = None
 ) -> list[SatisfactionRow]:
-    """Per CM (best NPS first, then name) over the surveys ``user`` sees, sent from ``start`` to ``end``."""
+    """Per CM (best NPS first, then name) over the surveys ``user`` sees, sent from ``start`` to ``end``
+    (an end before the start: ``source_period_invalid``, as every marketing report)."""
+    if start is not None and end is not None and end < start:
+        raise DomainError("source_period_invalid", _("结束日期不能早于开始日期。"), {"field": "end"})
     surveys = scope.visible(user, Survey.objects.all())
     if start is not None:
         surveys = surveys.filter(sent_on__gte=start)

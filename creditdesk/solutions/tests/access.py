@@ -45,13 +45,19 @@ DECLARATIONS = [
     page("solutions:proposal_new", CHANGES, method="POST", subject="customer", data={"products": INELIGIBLE}),
     page("solutions:proposal", SEES, subject="proposal"),
     page("solutions:proposal_pdf", SEES, subject="proposal"),
-    page("solutions:competitors", TEAM_QUOTE.as_list(), subject="offer", listed=lambda w: str(w.offer)),
+    # ``competitor_offer``: the marketing world's ``offer`` (an offer to 张三) is built after this one
+    page(
+        "solutions:competitors",
+        TEAM_QUOTE.as_list(),
+        subject="competitor_offer",
+        listed=lambda w: str(w.competitor_offer),
+    ),
     page("solutions:competitor_new", CUSTOMER_WORKERS),
     page("solutions:competitor_new", CUSTOMER_WORKERS, method="POST"),
     api("POST /api/v1/matches/", SEES, subject="customer", body=_customer),
-    api("GET /api/v1/competitor-offers/", TEAM_QUOTE.as_list(), subject="offer", listed=True),
+    api("GET /api/v1/competitor-offers/", TEAM_QUOTE.as_list(), subject="competitor_offer", listed=True),
     api("POST /api/v1/competitor-offers/", CUSTOMER_WORKERS, body=FLAT),
-    api("GET /api/v1/competitor-offers/{id}/", TEAM_QUOTE, subject="offer"),
+    api("GET /api/v1/competitor-offers/{id}/", TEAM_QUOTE, subject="competitor_offer"),
     api(
         "POST /api/v1/competitor-offers/compare/",
         SEES,

@@ -1,9 +1,10 @@
-"""The marketing pages' forms. They read what a person types; the services validate the rules (duplicates,
-the contact basis, the gates) and their refusals are shown on the field they name."""
+"""The forms of a lead and its pipeline. They read what a person types; the services validate the rules
+(duplicates, the contact basis, the gates) and their refusals are shown on the field they name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from creditdesk.core.api.ids import IdFormField
 from creditdesk.core.forms import AmountInput, DateFormField
 from creditdesk.core.forms import Form as ProjectForm
 from creditdesk.customers.choices import Channel, CustomerKind, ValueSegment
+from creditdesk.customers.models import Customer
 from creditdesk.marketing.choices import (
     ActivityDirection,
     ActivityKind,
@@ -22,6 +24,7 @@ from creditdesk.marketing.choices import (
     AssignMethod,
     LeadBasis,
 )
+from creditdesk.marketing.models import ActivityPlan, Campaign, Partner, Territory
 from creditdesk.marketing.services.intake import CHANNEL_DETAIL_MAX, CONSENT_NOTE_MAX, NAME_MAX, NOTES_MAX
 from creditdesk.products.choices import LoanPurpose
 
@@ -29,6 +32,7 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 POOL = "pool"  # the owner choice "放入线索池" / "退回线索池"
 NO_PURPOSE = ("", _("— 未确定 —"))
 NO_CUSTOMER = ("", _("— 请先搜索客户 —"))
+NONE = ("", _("— 无 —"))
 
 
 def _people(members: Iterable[User]) -> list[tuple[str, str]]:
@@ -40,6 +44,19 @@ def _people(members: Iterable[User]) -> list[tuple[str, str]]:
 def _amount_text(**kwargs: Any) -> forms.CharField:
     """The intended amount as typed ("30万", "300,000"): the service reads it (``parse_need_amount``)."""
     return forms.CharField(widget=AmountInput(attrs={"placeholder": _("如 300000 或 30万")}), **kwargs)
+
+
+@dataclass(frozen=True)
+class LeadSources:
+    """What a new lead's source fields offer: the campaigns, partners (合作中), territories and active staff
+    of the enterer's branch, and the referring customer already picked (a form shown again with its
+    errors keeps the choice)."""
+
+    campaigns: Sequence[Campaign] = ()
+    partners: Sequence[Partner] = ()
+    territories: Sequence[Territory] = ()
+    staff: Sequence[User] = ()
+    referrer: Customer | None = None
 
 
 class LeadForm(ProjectForm):
@@ -91,11 +108,36 @@ class LeadForm(ProjectForm):
         label=_("备注"), max_length=NOTES_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     owner = forms.ChoiceField(label=_("负责人"), required=False)
+    campaign = forms.ChoiceField(
+        label=_("营销活动"),
+        required=False,
+        help_text=_("选择活动后，获客渠道按该活动登记的渠道统计。"),
+    )
+    partner = forms.ChoiceField(label=_("合作渠道"), required=False)
+    territory = forms.ChoiceField(
+        label=_("片区"), required=False, help_text=_("地推、扫街获得的线索请选择片区。")
+    )
+    referrer_customer = IdFormField(
+        label=_("推荐客户"), required=False, widget=forms.Select(choices=[NO_CUSTOMER])
+    )
+    referrer_staff = forms.ChoiceField(label=_("推荐员工"), required=False)
 
-    def __init__(self, *args: Any, user: User, members: Iterable[User] | None = None, **kwargs: Any):
+    SOURCE_FIELDS = ("campaign", "partner", "territory", "referrer_customer", "referrer_staff")
+    """来源与转介绍: shown in their own group of the page, all optional."""
+
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        members: Iterable[User] | None = None,
+        sources: LeadSources | None = None,
+        **kwargs: Any,
+    ):
         """``members``: the team's active members when ``user`` may give leads to others (a team lead);
-        None: the lead is the enterer's own and the field is not shown."""
+        None: the lead is the enterer's own and the field is not shown. ``sources``: what the source fields
+        offer (the branch's campaigns, partners, territories and staff)."""
         super().__init__(*args, **kwargs)
+        self._sources(sources or LeadSources())
         if members is None:
             del self.fields["owner"]
             return
@@ -105,6 +147,30 @@ class LeadForm(ProjectForm):
             *_people(others),
             (POOL, _("放入线索池")),
         ]
+
+    def _sources(self, sources: LeadSources) -> None:
+        fields = self.fields
+        fields["campaign"].choices = [
+            NONE,
+            *(
+                (str(c.pk), f"{c.name}（{c.starts_on:%Y-%m-%d} 至 {c.ends_on:%Y-%m-%d}）")
+                for c in sources.campaigns
+            ),
+        ]
+        fields["partner"].choices = [NONE, *((str(p.pk), p.name) for p in sources.partners)]
+        fields["territory"].choices = [NONE, *((str(t.pk), t.name) for t in sources.territories)]
+        fields["referrer_staff"].choices = [NONE, *_people(sources.staff)]
+        if sources.referrer is not None:
+            fields["referrer_customer"].widget.choices = [
+                NO_CUSTOMER,
+                (sources.referrer.pk, sources.referrer.name),
+            ]
+
+    def main_fields(self) -> list[Any]:
+        return [field for field in self.visible_fields() if field.name not in self.SOURCE_FIELDS]
+
+    def source_fields(self) -> list[Any]:
+        return [field for field in self.visible_fields() if field.name in self.SOURCE_FIELDS]
 
 
 class NeedForm(ProjectForm):
@@ -195,3 +261,13 @@ class CapacityForm(ProjectForm):
     weight = forms.IntegerField(label=_("接单权重"), min_value=1, max_value=10)
     daily_quota = forms.IntegerField(label=_("每日上限"), min_value=0, max_value=500)
     accepting = forms.BooleanField(label=_("接收新线索"), required=False)
+
+
+class PlanForm(ProjectForm):
+    """跟进计划: an active plan to apply to the lead (each step becomes a task on the owner's agenda)."""
+
+    plan = forms.ChoiceField(label=_("跟进计划"))
+
+    def __init__(self, *args: Any, plans: Iterable[ActivityPlan] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [("", _("— 请选择 —")), *((str(p.pk), p.name) for p in plans)]

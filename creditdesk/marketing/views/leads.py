@@ -1,5 +1,6 @@
 """营销与线索 pages: the lead list, the board (看板, drag and drop through ``static/js/board.js``), a new
-lead, a lead's page with its forms, the team's pool and capacity, and the customer 360 page's panel.
+lead (with its source: campaign, partner, territory, referrer), a lead's page with its forms (its score and
+follow-up plan too), and the team's pool and capacity.
 
 Every write goes through one service; a refusal is shown where the person acted — on the form's field,
 on the lead's page, or (for the board's requests, ``Accept: application/json``) as ``{"code",
@@ -27,27 +28,31 @@ from creditdesk.core.exceptions import DomainError
 from creditdesk.core.paging import paginate
 from creditdesk.core.views.errors import refusal_on_form, refusals_as_http
 from creditdesk.customers.identity import mask_id, mask_phone
-from creditdesk.customers.selectors import customer_get_visible
-from creditdesk.marketing import pipeline, selectors, services
+from creditdesk.customers.selectors import customer_list_visible_to
+from creditdesk.marketing import lead_scoring, pipeline, selectors, services
 from creditdesk.marketing.choices import LeadStage
 from creditdesk.marketing.filtersets import LeadFilterSet
-from creditdesk.marketing.forms import (
+from creditdesk.marketing.forms.leads import (
     POOL,
     ActivityForm,
     AssignForm,
     CapacityForm,
     LeadForm,
+    LeadSources,
     LinkCustomerForm,
     LostForm,
     NeedForm,
+    PlanForm,
     RuleAssignForm,
 )
 from creditdesk.marketing.models import Lead
+from creditdesk.marketing.reports.scores import card_scores
+from creditdesk.marketing.reports.territories import territories_of
 from creditdesk.marketing.services import LeadInput
+from creditdesk.marketing.views.common import nav
 
 LIST_FILTERS = ("q", "stage", "channel", "value_segment", "stalled", "pool")  # what the list's form shows
 BOARD_FILTERS = ("q", "channel", "value_segment", "stalled", "pool")  # every stage is a column
-PANEL_ROWS = 10  # leads and follow-ups the 360 page's panel lists
 DETAIL_ROWS = 100  # follow-ups and events a lead's page lists
 ROUTED = gettext_lazy("该客户已是本行客户，线索已转交其客户经理跟进。")
 
@@ -120,14 +125,17 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     filterset = LeadFilterSet(request.GET or None, queryset=leads)
     found = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     page = paginate(request, found)
+    leads = list(page.object_list)
+    cards = selectors.lead_cards(leads)
+    scores = card_scores(leads)
     context = {
         "filter": filterset,
         "fields": _filter_fields(filterset, LIST_FILTERS),
         "page": page,
-        "cards": selectors.lead_cards(list(page.object_list)),
+        "cards": cards,
+        "rows": [{"card": card, "score": scores.get(card.lead.pk)} for card in cards],
         "query_string": _query_string(request),
-        "can_create": policy.can(request.user, Action.LEAD_CREATE),
-        "can_claim": policy.can(request.user, Action.LEAD_CLAIM),
+        **nav(request.user),
     }
     return render(request, "marketing/lead_list.html", context)
 
@@ -142,21 +150,25 @@ def board(request: HttpRequest) -> HttpResponse:
     filterset = LeadFilterSet(data or None, queryset=selectors.lead_list_visible_to(user=request.user))
     narrow = filterset.filter_queryset if filterset.is_bound and filterset.is_valid() else None
     can_work = policy.can(request.user, Action.LEAD_WORK)
+    found = selectors.board_columns(user=request.user, narrow=narrow)
+    scores = card_scores([card.lead for column in found for card in column.cards])
     columns = [
         {
             "column": column,
             "label": _stage_label(column.stage.value),
-            "cards": [_card_context(card, can_work=can_work) for card in column.cards],
+            "cards": [
+                _card_context(card, can_work=can_work, score=scores.get(card.lead.pk))
+                for card in column.cards
+            ],
         }
-        for column in selectors.board_columns(user=request.user, narrow=narrow)
+        for column in found
     ]
     context = {
         "filter": filterset,
         "fields": _filter_fields(filterset, BOARD_FILTERS),
         "columns": columns,
         "can_work": can_work,
-        "can_create": policy.can(request.user, Action.LEAD_CREATE),
-        "can_claim": policy.can(request.user, Action.LEAD_CLAIM),
+        **nav(request.user),
         "lost_form": LostForm(reasons=selectors.lost_reasons()) if can_work else None,
         "per_column": selectors.BOARD_CARDS,
         "query_string": data.urlencode(),
@@ -164,14 +176,22 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "marketing/board.html", context)
 
 
-def _card_context(card: selectors.LeadCard, *, can_work: bool) -> dict[str, Any]:
-    return {"card": card, "moves": moves_of(card.lead.stage) if can_work else [], "can_work": can_work}
+def _card_context(
+    card: selectors.LeadCard, *, can_work: bool, score: lead_scoring.Score | None = None
+) -> dict[str, Any]:
+    return {
+        "card": card,
+        "moves": moves_of(card.lead.stage) if can_work else [],
+        "can_work": can_work,
+        "score": score,
+    }
 
 
 def _card_html(request: HttpRequest, lead: Lead) -> str:
     """The board card of ``lead`` as it is now (after a move)."""
     card = selectors.lead_cards([lead])[0]
-    context = _card_context(card, can_work=policy.can(request.user, Action.LEAD_WORK))
+    score = card_scores([lead]).get(lead.pk)
+    context = _card_context(card, can_work=policy.can(request.user, Action.LEAD_WORK), score=score)
     return render_to_string("marketing/_card.html", context, request=request)
 
 
@@ -187,7 +207,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
     with refusals_as_http():
         policy.require(user, Action.LEAD_CREATE)
     members = list(selectors.team_members(user=user)) if policy.can(user, Action.LEAD_ASSIGN) else None
-    form = LeadForm(request.POST or None, user=user, members=members)
+    form = LeadForm(request.POST or None, user=user, members=members, sources=_lead_sources(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = data.get("owner") or ""
@@ -212,6 +232,24 @@ def lead_create(request: HttpRequest) -> HttpResponse:
                 return redirect("marketing:lead_detail", lead_id=lead.pk)
             return redirect("marketing:lead_list")
     return render(request, "marketing/lead_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _lead_sources(request: HttpRequest) -> LeadSources:
+    """What the new-lead form's source fields offer the person: their branch's campaigns, partners in
+    cooperation, territories and staff; and the referring customer already picked when the form comes
+    back (one they see — the search box's candidates are theirs too)."""
+    user = request.user
+    referrer = None
+    picked = request.POST.get("referrer_customer", "")
+    if picked.isascii() and picked.isdigit() and len(picked) < 19:
+        referrer = customer_list_visible_to(user=user).filter(pk=int(picked)).first()
+    return LeadSources(
+        campaigns=list(selectors.campaigns_of(user=user)),
+        partners=list(selectors.partners_of(user=user).filter(active=True)),
+        territories=list(territories_of(user=user)),
+        staff=list(selectors.branch_staff(user=user)),
+        referrer=referrer,
+    )
 
 
 # --- a lead's page and its forms --------------------------------------------------------------------------
@@ -244,8 +282,13 @@ def _detail(request: HttpRequest, lead: Lead, *, status: int = 200, **forms: Any
     at = pipeline.FORWARD.index(pipeline.LeadStage(lead.stage)) if lead.is_open else 0
     back = pipeline.FORWARD[at - 1].value if can_work and at > 0 else ""
     members = list(selectors.team_members(user=user)) if can_assign else []
+    plans = list(selectors.activity_plans()) if can_work and lead.is_open else []
     context = {
         "lead": lead,
+        "score": services.lead_score(lead) if lead.is_open else None,
+        "plans": plans,
+        "plan_form": forms.pop("plan_form", None) or PlanForm(plans=plans),
+        "can_write_case": not lead.is_open and policy.can(user, Action.LEAD_CREATE),
         "phone": mask_phone(lead.phone),
         "id_number": mask_id(lead.id_number) if lead.id_number else "",
         "stalled": selectors.is_stalled(lead),
@@ -337,7 +380,8 @@ def _posted(request: HttpRequest, lead_id: int, form: Any, name: str, write: Any
             refusal_on_form(form, exc)
             status = exc.status
         else:
-            messages.success(request, done)
+            if done:
+                messages.success(request, done)
             return _back(request, lead_id)
     return _detail(request, _lead_or_404(request, lead_id), status=status, **{name: form})
 
@@ -392,6 +436,26 @@ def lead_activity(request: HttpRequest, lead_id: int) -> HttpResponse:
         lambda data: services.lead_activity_log(actor=request.user, lead_id=lead_id, **data),
         _("已记录跟进。"),
     )
+
+
+@login_required
+@require_POST
+def lead_plan(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """跟进计划: every step of the plan becomes a task on the owner's agenda."""
+    plans = list(selectors.activity_plans())
+    applied: list[Any] = []
+
+    def apply(data: dict[str, Any]) -> None:
+        applied.extend(services.lead_plan_apply(actor=request.user, lead_id=lead_id, plan_id=data["plan"]))
+
+    form = PlanForm(request.POST, plans=plans)
+    response = _posted(request, lead_id, form, "plan_form", apply, "")
+    if applied:
+        plan = next(p for p in plans if str(p.pk) == form.cleaned_data["plan"])
+        messages.success(
+            request, _("已按“%(plan)s”安排 %(n)s 项跟进待办。") % {"plan": plan.name, "n": len(applied)}
+        )
+    return response
 
 
 @login_required
@@ -527,24 +591,3 @@ def capacity(request: HttpRequest, person_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已更新 %(name)s 的接单能力。") % {"name": person.get_full_name()})
     return redirect("marketing:pool")
-
-
-# --- the customer 360 page's panel --------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def customer_panel(request: HttpRequest, customer_id: int) -> HttpResponse:
-    """The 线索与联系记录 section of the customer 360 page (loaded by htmx): the customer's leads and their
-    latest follow-ups that the viewer may see."""
-    customer = customer_get_visible(user=request.user, customer_id=customer_id)
-    leads = list(selectors.leads_of_customer(user=request.user, customer=customer)[: PANEL_ROWS + 1])
-    activities = list(selectors.activities_of_customer(user=request.user, customer=customer)[:PANEL_ROWS])
-    context = {
-        "customer": customer,
-        "leads": leads[:PANEL_ROWS],
-        "more": len(leads) > PANEL_ROWS,
-        "activities": activities,
-        "can_create": policy.can(request.user, Action.LEAD_CREATE),
-    }
-    return render(request, "marketing/_customer_panel.html", context)
