@@ -51,7 +51,7 @@ from creditdesk.customers.choices import Channel, CustomerKind, ValueSegment
 from creditdesk.customers.models import Customer
 from creditdesk.customers.services import phone_index
 from creditdesk.loans.models import Loan
-from creditdesk.marketing import pipeline
+from creditdesk.marketing import pipeline, seed_relationships
 from creditdesk.marketing.choices import ActivityDirection, ActivityKind, ActivityOutcome, LeadBasis
 from creditdesk.marketing.models import Lead, LeadActivity
 from creditdesk.marketing.selectors import SUBMITTED_STATUSES, stage_rules
@@ -849,6 +849,7 @@ def run(*, stdout: Any = None) -> dict[str, int]:
     if Lead.objects.exists():
         if stdout is not None:
             stdout.write(f"线索：已存在（共 {Lead.objects.count()} 条）")
+        seed_relationships.run(stdout=stdout)  # once, for a demo seeded before it existed
         return {"created_leads": 0}
     managers, leads = _people()
     if not managers or not Customer.objects.exists():
@@ -884,6 +885,7 @@ def run(*, stdout: Any = None) -> dict[str, int]:
             f"线索：新建 {result['created_leads']} 条（{_summary(counts)}；线索池 {pool}），"
             f"跟进记录 {activities} 条，方案书 {made['proposals']} 份"
         )
+    result.update(seed_relationships.run(stdout=stdout))
     return result
 
 

@@ -163,3 +163,19 @@ def test_the_seed_fills_every_teams_pipeline_consistently_and_once(demo_base):
 def test_without_demo_people_the_seed_does_nothing():
     assert seed.run() == {"created_leads": 0}
     assert Lead.objects.count() == 0
+
+
+def test_the_seed_also_fills_the_relationship_side(demo_base):
+    from creditdesk.marketing.models import Campaign, CaseStudy, Feedback, Partner, Survey, Territory
+
+    seed.run()
+    assert Campaign.objects.exists() and Partner.objects.exists() and Territory.objects.exists()
+    assert Lead.objects.filter(campaign__isnull=False).exists()
+    assert (
+        Lead.objects.filter(channel="referral").exclude(referrer_customer=None, referrer_staff=None).exists()
+    )
+    assert Survey.objects.filter(status="answered").exists() and Feedback.objects.exists()
+    assert CaseStudy.objects.count() >= 2
+    before = (Campaign.objects.count(), Survey.objects.count(), CaseStudy.objects.count())
+    seed.run()
+    assert (Campaign.objects.count(), Survey.objects.count(), CaseStudy.objects.count()) == before
