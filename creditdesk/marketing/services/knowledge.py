@@ -12,13 +12,14 @@ from creditdesk.accounts import policy, scope
 from creditdesk.accounts.models import User
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
-from creditdesk.core.exceptions import DomainError, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError, NotFound
 from creditdesk.customers.choices import CustomerKind
 from creditdesk.customers.models import Customer
 from creditdesk.marketing.choices import CaseOutcome
 from creditdesk.marketing.models import CaseStudy, EducationArticle, Lead
 from creditdesk.notifications.choices import Channel as MessageChannel
 from creditdesk.notifications.choices import Event
+from creditdesk.notifications.models import OutboxMessage
 from creditdesk.notifications.services import outbox_put
 
 CASE_FIELDS = ("title", "outcome", "customer_kind", "industry", "need", "solution", "lessons", "tags", "lead")
@@ -89,8 +90,9 @@ def case_write(*, actor: User, data: CaseInput) -> CaseStudy:
 @transaction.atomic(durable=True)
 def education_send(*, actor: User, customer_id: int | str, article_id: int | str) -> EducationArticle:
     """发送金融知识: an active article's SMS summary to a customer the actor works, at most once per customer
-    and article (the outbox key), delivered by `creditdesk deliver_notifications`. Education is not
-    marketing (it sells nothing), so no marketing consent is asked; it needs the customer's phone."""
+    and article (the outbox key; again: ``education_already_sent``), delivered by `creditdesk
+    deliver_notifications`. Education is not marketing (it sells nothing), so no marketing consent is
+    asked; it needs the customer's phone."""
     try:
         customer = Customer.objects.filter(pk=customer_id, merged_into__isnull=True).first()
     except (ValueError, TypeError):
@@ -106,13 +108,16 @@ def education_send(*, actor: User, customer_id: int | str, article_id: int | str
         raise _invalid("education_article_unknown", _("内容不存在或已停用。"), "article")
     if not customer.phone:
         raise _invalid("education_no_phone", _("客户没有登记手机号码，无法发送。"), "customer")
+    key = f"education:{article.pk}:customer:{customer.pk}"
+    if OutboxMessage.objects.filter(dedupe_key__startswith=f"{key}:").exists():
+        raise Conflict("education_already_sent", _("该内容已发送给这位客户。"), {"field": "article"})
     outbox_put(
         recipient=None,
         event=Event.CUSTOMER_EDUCATION,
         title=article.title,
         body=article.summary,
         channels=(MessageChannel.SMS,),
-        dedupe_key=f"education:{article.pk}:customer:{customer.pk}",
+        dedupe_key=key,
         address=customer.phone,
         deliver_now=False,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from creditdesk.core.exceptions import DomainError, NotAllowed, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
 from creditdesk.marketing import services
 from creditdesk.marketing.models import CaseStudy, EducationArticle
 from creditdesk.marketing.services import CaseInput
@@ -56,7 +56,9 @@ def test_education_is_sent_once_to_a_customer_one_works(org):
     article = EducationArticle.objects.get(topic="credit_report")
     assert "20日内" in article.body and "征信修复" not in article.summary.replace("“征信修复”是骗局", "")
     services.education_send(actor=org.cm_a, customer_id=zhang.pk, article_id=article.pk)
-    services.education_send(actor=org.cm_a, customer_id=zhang.pk, article_id=article.pk)
+    with pytest.raises(Conflict) as again:
+        services.education_send(actor=org.cm_a, customer_id=zhang.pk, article_id=article.pk)
+    assert again.value.code == "education_already_sent"
     (message,) = OutboxMessage.objects.filter(event="customer_education")
     assert (message.channel, message.title) == ("sms", "征信记录与异议申诉")
     with pytest.raises(NotFound):
