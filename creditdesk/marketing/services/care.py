@@ -16,10 +16,10 @@ from creditdesk.agenda.services import task_schedule
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.exceptions import Conflict, DomainError, NotFound
-from creditdesk.customers.models import Customer
 from creditdesk.loans.models import Loan
 from creditdesk.marketing.choices import FeedbackKind, FeedbackStatus, SurveyKind, SurveyStatus, SurveyTrigger
 from creditdesk.marketing.models import Feedback, Survey
+from creditdesk.marketing.services.common import customer_for
 
 SCORE_RANGE = {SurveyKind.NPS: (0, 10), SurveyKind.CSAT: (1, 5)}
 COMMENT_MAX = 500
@@ -72,13 +72,7 @@ def survey_send(
     """A survey after a service event (``trigger_key`` names it, e.g. ``repayment:2026-03-01``), by whoever
     may change the customer; counted for the customer's CM. The same event and kind twice is refused
     (``survey_duplicate``)."""
-    try:
-        customer = Customer.objects.filter(pk=customer_id, merged_into__isnull=True).first()
-    except (ValueError, TypeError):
-        customer = None
-    if customer is None or not scope.can_see(actor, customer):
-        raise NotFound("not_found", _("客户不存在或不在您的权限范围内。"))
-    policy.require(actor, Action.CUSTOMER_CHANGE, customer)
+    customer = customer_for(actor, customer_id, Action.CUSTOMER_CHANGE)
     if kind not in SurveyKind.values:
         raise _invalid("survey_kind_unknown", _("调查类型无效。"), "kind")
     key = (trigger_key or "").strip()
@@ -150,15 +144,7 @@ def feedback_record(
 ) -> Feedback:
     """登记反馈 (``FEEDBACK_RECORD``): its kind and text, received today or earlier; a follow-up task for the
     customer's CM (a complaint the next day, anything else within a week)."""
-    try:
-        customer = (
-            Customer.objects.filter(pk=customer_id, merged_into__isnull=True).select_related("owner").first()
-        )
-    except (ValueError, TypeError):
-        customer = None
-    if customer is None or not scope.can_see(actor, customer):
-        raise NotFound("not_found", _("客户不存在或不在您的权限范围内。"))
-    policy.require(actor, Action.FEEDBACK_RECORD, customer)
+    customer = customer_for(actor, customer_id, Action.FEEDBACK_RECORD)
     if kind not in FeedbackKind.values:
         raise _invalid("feedback_kind_unknown", _("反馈类型无效。"), "kind")
     body = (text or "").strip()

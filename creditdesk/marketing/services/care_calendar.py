@@ -87,10 +87,7 @@ def _festivals_due(day: date, templates: dict[str, CareTemplate]) -> Iterable[_D
 
 def _birthdays_on(day: date) -> Q:
     """Customers whose birthday is greeted on ``day`` (29 February on the 28th of a common year)."""
-    on_day = Q(birth_date__month=day.month, birth_date__day=day.day)
-    if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
-        on_day |= Q(birth_date__month=2, birth_date__day=29)
-    return on_day
+    return _same_day_q("birth_date", day)
 
 
 def _customers_due(day: date, template: CareTemplate) -> Iterable[_Due]:
@@ -144,6 +141,7 @@ def _loans_due(day: date, templates: dict[str, CareTemplate]) -> Iterable[_Due]:
 
 
 def _same_day_q(field: str, day: date) -> Q:
+    """``field`` falls on ``day``'s month and day (a 29 February on the 28th of a common year)."""
     same = Q(**{f"{field}__month": day.month, f"{field}__day": day.day})
     if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
         same |= Q(**{f"{field}__month": 2, f"{field}__day": 29})

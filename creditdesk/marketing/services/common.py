@@ -8,10 +8,13 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from creditdesk.accounts import policy, scope
 from creditdesk.accounts.models import User
-from creditdesk.core.exceptions import DomainError
+from creditdesk.core.actions import Action
+from creditdesk.core.exceptions import DomainError, NotFound
 from creditdesk.core.money import NegativeAmount, NotWholeFen, is_fen_amount
 from creditdesk.core.money import parse_amount as read_amount
+from creditdesk.customers.models import Customer
 from creditdesk.marketing import pipeline
 from creditdesk.marketing.models import Lead, LeadEvent
 from creditdesk.marketing.selectors import stage_rules
@@ -104,3 +107,18 @@ def record_event(
         by=by,
         reason=reason[:200],
     )
+
+
+def customer_for(actor: User, customer_id: int | str, action: Action) -> Customer:
+    """The customer (not merged away) a marketing service acts on, if ``actor`` sees it (404 otherwise,
+    whether it exists elsewhere or not at all) and the policy lets them do ``action`` to it (403)."""
+    try:
+        customer = (
+            Customer.objects.filter(pk=customer_id, merged_into__isnull=True).select_related("owner").first()
+        )
+    except (ValueError, TypeError):
+        customer = None
+    if customer is None or not scope.can_see(actor, customer):
+        raise NotFound("not_found", _("客户不存在或不在您的权限范围内。"))
+    policy.require(actor, action, customer)
+    return customer

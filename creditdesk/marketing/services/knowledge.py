@@ -12,11 +12,11 @@ from creditdesk.accounts import policy, scope
 from creditdesk.accounts.models import User
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
-from creditdesk.core.exceptions import Conflict, DomainError, NotFound
+from creditdesk.core.exceptions import Conflict, DomainError
 from creditdesk.customers.choices import CustomerKind
-from creditdesk.customers.models import Customer
 from creditdesk.marketing.choices import CaseOutcome
 from creditdesk.marketing.models import CaseStudy, EducationArticle, Lead
+from creditdesk.marketing.services.common import customer_for
 from creditdesk.notifications.choices import Channel as MessageChannel
 from creditdesk.notifications.choices import Event
 from creditdesk.notifications.models import OutboxMessage
@@ -93,13 +93,7 @@ def education_send(*, actor: User, customer_id: int | str, article_id: int | str
     and article (the outbox key; again: ``education_already_sent``), delivered by `creditdesk
     deliver_notifications`. Education is not marketing (it sells nothing), so no marketing consent is
     asked; it needs the customer's phone."""
-    try:
-        customer = Customer.objects.filter(pk=customer_id, merged_into__isnull=True).first()
-    except (ValueError, TypeError):
-        customer = None
-    if customer is None or not scope.can_see(actor, customer):
-        raise NotFound("not_found", _("客户不存在或不在您的权限范围内。"))
-    policy.require(actor, Action.CUSTOMER_CHANGE, customer)
+    customer = customer_for(actor, customer_id, Action.CUSTOMER_CHANGE)
     try:
         article = EducationArticle.objects.filter(pk=article_id, active=True).first()
     except (ValueError, TypeError):

@@ -13,24 +13,13 @@ from creditdesk.accounts.models import User
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.exceptions import Conflict, DomainError, NotFound
-from creditdesk.customers.models import Customer
 from creditdesk.marketing.choices import OfferOutcome
 from creditdesk.marketing.models import OfferRecord
 from creditdesk.marketing.reports.offers import next_offers_for
+from creditdesk.marketing.services.common import customer_for
 
 NOTE_MAX = 200
 OFFER_FIELDS = ("customer", "category", "reason", "fee_income", "outcome", "note")
-
-
-def _customer_to_work(actor: User, customer_id: int | str) -> Customer:
-    try:
-        customer = Customer.objects.filter(pk=customer_id, merged_into__isnull=True).first()
-    except (ValueError, TypeError):
-        customer = None
-    if customer is None or not scope.can_see(actor, customer):
-        raise NotFound("not_found", _("客户不存在或不在您的权限范围内。"))
-    policy.require(actor, Action.CUSTOMER_CHANGE, customer)
-    return customer
 
 
 @transaction.atomic(durable=True)
@@ -42,7 +31,7 @@ def offer_make(
     own choice: marketing needs their consent), when the customer does not qualify
     (``offer_not_eligible``, with the reasons), a category not offered (already held, or not in the active
     catalogue: ``offer_unknown``), or while an offer of it awaits an answer (``offer_already_open``)."""
-    customer = _customer_to_work(actor, customer_id)
+    customer = customer_for(actor, customer_id, Action.CUSTOMER_CHANGE)
     offers = {offer.category.value: offer for offer in next_offers_for(customer=customer)}
     offer = offers.get(category)
     if offer is None:
