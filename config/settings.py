@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "creditdesk.core",
     "creditdesk.accounts",
     "creditdesk.notifications",
+    "creditdesk.compliance",
     "creditdesk.customers",
     "creditdesk.consents",
     "creditdesk.agenda",
@@ -115,6 +116,8 @@ INSTALLED_APPS = [
     "creditdesk.ledger",
     "creditdesk.loans",
     "creditdesk.marketing",
+    "creditdesk.servicedesk",
+    "creditdesk.replies",
     "creditdesk.workbench",
 ]
 

@@ -559,6 +559,70 @@ RULES: dict[Action, Rule] = {
         person=lambda user: user.branch_id is not None,
         on_object=lambda user, source: source.branch_id == user.branch_id,
     ),
+    # --- compliance, reply scripts, customer requests (issue 18) ---------------------------------------------
+    Action.COMPLIANCE_RULE_MANAGE: Rule(
+        frozenset({Role.RISK_MANAGER, Role.ADMIN}),
+        "compliance_rule_not_allowed",
+        _("只有风险经理（合规审核）和系统管理员可以维护合规规则。"),
+        "The guard's rules are the bank's compliance configuration: kept by the risk managers, who act as "
+        "the branch's compliance reviewers (风险合规), and by administrators; CMs are checked, never edit the "
+        "checks (issue 18 item 4).",
+    ),
+    Action.COMPLIANCE_LOG_READ: Rule(
+        frozenset({Role.TEAM_LEAD, Role.BRANCH_HEAD, Role.RISK_MANAGER}),
+        "compliance_log_not_allowed",
+        _("只有团队主管、支行行长和风险经理可以查看合规拦截记录。"),
+        "What the guard stopped is reviewed by the sender's team lead, the branch head and the risk "
+        "managers of the branch (each in their scope of people); a CM sees their own findings when sending.",
+    ),
+    Action.SCRIPT_WRITE: Rule(
+        frozenset({Role.MANAGER, Role.TEAM_LEAD, Role.RISK_MANAGER}),
+        "script_write_not_allowed",
+        _("只有客户经理、团队主管和风险经理可以编写话术。"),
+        "The people who answer customers (and the risk managers who review them) write and improve the "
+        "library's scripts; every text is approved by compliance before use (issue 18 item 1).",
+    ),
+    Action.SCRIPT_REVIEW: Rule(
+        frozenset({Role.RISK_MANAGER}),
+        "script_review_not_allowed",
+        _("话术须由风险经理（合规审核）审核，且不能审核自己提交的话术。"),
+        "A script is used only after compliance approval (issue 18 item 1): a risk manager approves or "
+        "returns it — never one they wrote or submitted themselves (maker-checker). obj: the script.",
+        on_object=lambda user, script: user.pk not in {script.owner_id, script.submitted_by_id},
+    ),
+    Action.SCRIPT_USE_OUTCOME: Rule(
+        CUSTOMER_WORKERS,
+        "script_use_outcome_not_allowed",
+        _("只有使用该话术的客户经理或其团队主管可以登记效果。"),
+        "Whoever sent the answer (or their team lead) says whether the objection was resolved (issue 18 "
+        "item 3). obj: the use.",
+        on_object=scope.can_change,
+    ),
+    Action.MESSAGE_SEND: Rule(
+        CUSTOMER_WORKERS,
+        "message_send_not_allowed",
+        _("只有该客户的客户经理或团队主管可以给客户发送消息。"),
+        "A message to a customer is sent by the people who work the customer, after the compliance guard "
+        "(issue 18 item 4); a branch head or risk manager reads. obj: the customer (or the lead's customer).",
+        on_object=scope.can_change,
+    ),
+    Action.SERVICE_REQUEST_RECORD: Rule(
+        FRONT_LINE,
+        "service_request_record_not_allowed",
+        _("只有能查看该客户的客户经理、团队主管、支行行长或风险经理可以登记客户诉求。"),
+        "Whoever the customer reaches among those who see the customer records the request; the tier "
+        "decides who answers it (issue 18 item 5). obj: the customer.",
+        on_object=scope.can_see,
+    ),
+    Action.SERVICE_REQUEST_HANDLE: Rule(
+        FRONT_LINE,
+        "service_request_handle_not_allowed",
+        _("只有该诉求的当前处理人，或其团队主管、支行行长可以处理。"),
+        "The person the request is routed to answers it; the team lead and the branch head above them may "
+        "take it over (escalation, issue 18 item 5). obj: the request.",
+        on_object=lambda user, request: request.assignee_id == user.pk
+        or (user.role in (Role.TEAM_LEAD, Role.BRANCH_HEAD) and scope.can_see(user, request)),
+    ),
 }
 
 if set(RULES) != set(Action):  # every action has its rule, and every rule an action

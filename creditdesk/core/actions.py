@@ -86,6 +86,17 @@ class Action(StrEnum):
     FEEDBACK_RECORD = "feedback.record"  # obj: the customer
     COMPLAINT_CLOSE = "complaint.close"  # obj: the feedback
     SOURCE_MANAGE = "marketing_source.manage"  # campaigns and partners of the branch (obj: one of them)
+    # Compliance and reply scripts (obj for ``MESSAGE_SEND``: the customer; ``SCRIPT_REVIEW``: the script;
+    # ``SCRIPT_USE_OUTCOME``: the use; ``SERVICE_REQUEST_RECORD``: the customer; ``SERVICE_REQUEST_HANDLE``:
+    # the request)
+    COMPLIANCE_RULE_MANAGE = "compliance_rule.manage"
+    COMPLIANCE_LOG_READ = "compliance_log.read"
+    SCRIPT_WRITE = "script.write"
+    SCRIPT_REVIEW = "script.review"
+    SCRIPT_USE_OUTCOME = "script_use.outcome"
+    MESSAGE_SEND = "message.send"
+    SERVICE_REQUEST_RECORD = "service_request.record"
+    SERVICE_REQUEST_HANDLE = "service_request.handle"
 
 
 class Policy(Protocol):

@@ -816,6 +816,16 @@ class CaseStudy(models.Model):
         return self.title
 
 
+def _guarded(text: str, channel: str, field: str) -> None:
+    """Refuse (on save, in the admin) a customer-facing text the compliance guard blocks."""
+    from creditdesk.compliance.services import compliance_check  # at call time: models load first
+
+    result = compliance_check(text=text, channel=channel) if text.strip() else None
+    if result is not None and result.blocked:
+        first = next(f for f in result.findings if f.severity == "block")
+        raise ValidationError({field: first.message}, code="compliance_blocked")
+
+
 class EducationArticle(models.Model):
     """金融知识 — customer education a CM sends as care content (how APR works, how 征信 is built and what an
     异议申诉 is, how to spot illegal lenders), each with the rule it rests on (``source``). Kept by the
@@ -837,6 +847,10 @@ class EducationArticle(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        _guarded(self.summary, "education", "summary")
+        _guarded(self.body, "education", "body")
 
 
 class CareTemplate(models.Model):
@@ -864,6 +878,9 @@ class CareTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_occasion_display()} {self.get_festival_display()}".strip()
+
+    def clean(self) -> None:
+        _guarded(self.text, "greeting", "text")
 
 
 class CareTouch(models.Model):

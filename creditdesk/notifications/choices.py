@@ -43,6 +43,8 @@ class Event(models.TextChoices):
     LOAN_OVERDUE = "loan_overdue", _("逾期通知")
     RATE_RESET = "rate_reset", _("利率调整通知")
     CUSTOMER_EDUCATION = "customer_education", _("金融知识")
+    CUSTOMER_MESSAGE = "customer_message", _("客户消息")  # written by a CM, after the compliance guard
+    SERVICE_REQUEST = "service_request", _("客户诉求")  # routed or escalated to the person who must answer
 
 
 class ReadState(models.TextChoices):

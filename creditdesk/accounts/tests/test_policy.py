@@ -86,6 +86,14 @@ TABLE: dict[Action, tuple[frozenset[Role], str]] = {
     Action.FEEDBACK_RECORD: (frozenset({M, L, R, H}), "feedback_record_not_allowed"),
     Action.COMPLAINT_CLOSE: (frozenset({L, H}), "complaint_close_not_allowed"),
     Action.SOURCE_MANAGE: (frozenset({L, H}), "marketing_source_not_allowed"),
+    Action.COMPLIANCE_RULE_MANAGE: (frozenset({R, D}), "compliance_rule_not_allowed"),
+    Action.COMPLIANCE_LOG_READ: (frozenset({L, R, H}), "compliance_log_not_allowed"),
+    Action.SCRIPT_WRITE: (frozenset({M, L, R}), "script_write_not_allowed"),
+    Action.SCRIPT_REVIEW: (frozenset({R}), "script_review_not_allowed"),
+    Action.SCRIPT_USE_OUTCOME: (frozenset({M, L}), "script_use_outcome_not_allowed"),
+    Action.MESSAGE_SEND: (frozenset({M, L}), "message_send_not_allowed"),
+    Action.SERVICE_REQUEST_RECORD: (frozenset({M, L, R, H}), "service_request_record_not_allowed"),
+    Action.SERVICE_REQUEST_HANDLE: (frozenset({M, L, R, H}), "service_request_handle_not_allowed"),
 }
 
 # --- objects ----------------------------------------------------------------------------------------------

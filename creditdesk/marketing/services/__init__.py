@@ -34,6 +34,7 @@ from creditdesk.marketing.services.sources import (
 )
 from creditdesk.marketing.services.working import (
     lead_activity_log,
+    lead_activity_record,
     lead_link_customer,
     lead_move,
     lead_plan_apply,
@@ -55,6 +56,7 @@ __all__ = [
     "feedback_close",
     "feedback_record",
     "lead_activity_log",
+    "lead_activity_record",
     "lead_assign",
     "lead_capacity_set",
     "lead_claim",

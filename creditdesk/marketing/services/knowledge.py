@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from creditdesk.accounts import policy, scope
 from creditdesk.accounts.models import User
+from creditdesk.compliance.choices import Channel as GuardChannel
+from creditdesk.compliance.services import compliance_enforce
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
 from creditdesk.core.exceptions import Conflict, DomainError
@@ -87,12 +89,25 @@ def case_write(*, actor: User, data: CaseInput) -> CaseStudy:
     return case
 
 
-@transaction.atomic(durable=True)
 def education_send(*, actor: User, customer_id: int | str, article_id: int | str) -> EducationArticle:
     """发送金融知识: an active article's SMS summary to a customer the actor works, at most once per customer
     and article (the outbox key; again: ``education_already_sent``), delivered by `creditdesk
     deliver_notifications`. Education is not marketing (it sells nothing), so no marketing consent is
-    asked; it needs the customer's phone."""
+    asked; it needs the customer's phone. The summary passes the compliance guard (channel 金融知识) before
+    anything is sent: an article edited into a forbidden promise is stopped and logged."""
+    articles = (
+        EducationArticle.objects.filter(pk=article_id, active=True) if str(article_id).isdigit() else None
+    )
+    summary = articles.values_list("summary", flat=True).first() if articles is not None else None
+    if summary:
+        compliance_enforce(
+            actor=actor, text=summary, channel=GuardChannel.EDUCATION, target=f"customer:{customer_id}"
+        )
+    return _education_send(actor=actor, customer_id=customer_id, article_id=article_id)
+
+
+@transaction.atomic(durable=True)
+def _education_send(*, actor: User, customer_id: int | str, article_id: int | str) -> EducationArticle:
     customer = customer_for(actor, customer_id, Action.CUSTOMER_CHANGE)
     try:
         article = EducationArticle.objects.filter(pk=article_id, active=True).first()

@@ -14,6 +14,8 @@ from creditdesk.accounts.models import User
 from creditdesk.agenda.choices import TaskKind
 from creditdesk.agenda.models import Task
 from creditdesk.agenda.services import task_schedule
+from creditdesk.compliance.choices import Channel as GuardChannel
+from creditdesk.compliance.services import compliance_enforce
 from creditdesk.consents.selectors import marketing_allowed
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record, audit_snapshot
@@ -156,7 +158,6 @@ def lead_update(
 ACTIVITY_AUDIT_FIELDS = ("lead", "kind", "direction", "happened_at", "outcome", "location", "next_follow_up")
 
 
-@transaction.atomic(durable=True)
 def lead_activity_log(
     *,
     actor: User,
@@ -170,10 +171,44 @@ def lead_activity_log(
     next_follow_up: date | None = None,
     now: datetime | None = None,
 ) -> LeadActivity:
-    """跟进记录. Rules: a known kind, direction and outcome; not in the future; a visit (实地走访) carries its
-    notes and place; the next follow-up is today or later, and puts a follow-up task on the owner's agenda;
-    an outbound contact of a lead that came in with a marketing consent needs that consent still in force
-    when the lead is an existing customer (it may have been revoked since). Restarts the idle time."""
+    """跟进记录 (see ``lead_activity_record`` for the rules). The text of an outbound message (短信/微信) is
+    what the customer was sent: it passes the compliance guard first (``compliance_blocked``, logged)."""
+    if kind == ActivityKind.MESSAGE and direction == ActivityDirection.OUTBOUND and (notes or "").strip():
+        compliance_enforce(actor=actor, text=notes, channel=GuardChannel.MESSAGE, target=f"lead:{lead_id}")
+    with transaction.atomic(durable=True):
+        return lead_activity_record(
+            actor=actor,
+            lead_id=lead_id,
+            kind=kind,
+            outcome=outcome,
+            happened_at=happened_at,
+            direction=direction,
+            notes=notes,
+            location=location,
+            next_follow_up=next_follow_up,
+            now=now,
+        )
+
+
+def lead_activity_record(
+    *,
+    actor: User,
+    lead_id: int | str,
+    kind: str,
+    outcome: str,
+    happened_at: datetime,
+    direction: str = ActivityDirection.OUTBOUND,
+    notes: str = "",
+    location: str = "",
+    next_follow_up: date | None = None,
+    now: datetime | None = None,
+) -> LeadActivity:
+    """跟进记录, inside the caller's transaction (a message sent from the 话术库 logs itself here; the caller
+    has run the guard). Rules: a known kind, direction and outcome; not in the future; a visit (实地走访)
+    carries its notes and place; the next follow-up is today or later, and puts a follow-up task on the
+    owner's agenda; an outbound contact of a lead that came in with a marketing consent needs that consent
+    still in force when the lead is an existing customer (it may have been revoked since). Restarts the
+    idle time."""
     lead = take_for_work(actor, lead_id)
     at = now or timezone.now()
     if kind not in ActivityKind.values:
