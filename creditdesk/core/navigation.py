@@ -124,7 +124,21 @@ NAVIGATION: tuple[NavEntry, ...] = (
         _("贷后与关系"),
     ),
     NavEntry(
-        "scripts", _("话术库"), None, ALL, _("标准话术、异议处理、风险提示与合规检查。"), _("贷后与关系")
+        "service_requests",
+        _("客户诉求"),
+        "servicedesk:list",
+        FRONT_LINE,
+        _("咨询、投诉、困难申请与个人信息请求的分级响应与超时升级。"),
+        _("贷后与关系"),
+    ),
+    NavEntry(
+        "scripts",
+        _("话术库"),
+        "replies:home",
+        ALL,
+        _("标准话术、异议处理、风险提示与合规检查。"),
+        _("贷后与关系"),
+        also=("/compliance/",),
     ),
     NavEntry(
         "performance",

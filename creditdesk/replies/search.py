@@ -15,12 +15,14 @@ best matching scripts, ranked:
 4. Scripts that fit the conversation (the lead's stage, the product, the customer's tier) get a small
    bonus (``FIT_BONUS``); a filter (category, …) removes the others.
 
-The index is built once per library version (a few hundred ms for 5,000 scripts); a search is a few
-milliseconds (``make bench``: ``bench_reply_search``).
+The index is built once per library version; the words of each text are remembered (``tokens``), so a
+rebuild after one script changed costs the BM25 indexing only. A search takes about a millisecond over
+5,000 scripts (``make bench``: ``bench_replies``).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -189,6 +191,14 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=65_536)
+def tokens(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words and bigrams of a raw text, remembered: rebuilding the index after one script changed
+    tokenises only that script's texts (jieba is most of a cold build)."""
+    plain = normalize(text)
+    return tuple(words(plain)), tuple(bigrams(plain))
+
+
 @dataclass(frozen=True)
 class SearchDoc:
     """One script as the index sees it."""
@@ -237,15 +247,16 @@ class ScriptIndex:
         self._vocab = []
         for doc in self.docs:
             parts = (
-                [(normalize(doc.question), QUESTION_WEIGHT)]
-                + [(normalize(v), VARIANT_WEIGHT) for v in doc.variants]
-                + [(normalize(doc.answer), ANSWER_WEIGHT)]
+                [(doc.question, QUESTION_WEIGHT)]
+                + [(v, VARIANT_WEIGHT) for v in doc.variants]
+                + [(doc.answer, ANSWER_WEIGHT)]
             )
             doc_words: list[str] = []
             doc_bigrams: list[str] = []
             for text, weight in parts:
-                doc_words += words(text) * weight
-                doc_bigrams += bigrams(text) * weight
+                text_words, text_bigrams = tokens(text)
+                doc_words += list(text_words) * weight
+                doc_bigrams += list(text_bigrams) * weight
             word_corpus.append(doc_words or ["∅"])
             bigram_corpus.append(doc_bigrams or ["∅"])
             self._vocab.append(set(doc_words))
@@ -266,9 +277,7 @@ class ScriptIndex:
         """The ``k`` best scripts for ``query`` (already validated: not empty, at most ``MAX_QUERY``)."""
         if not self.docs:
             return []
-        text = normalize(query)
-        query_words = words(text)
-        query_bigrams = bigrams(text)
+        query_words, query_bigrams = (list(t) for t in tokens(query))
         if not query_words and not query_bigrams:
             return []
         scores = np.zeros(len(self.docs))
