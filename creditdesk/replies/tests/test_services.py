@@ -94,7 +94,9 @@ def test_a_forbidden_promise_never_reaches_the_reviewer(org):
     assert refused.value.code == "compliance_blocked"
     script.refresh_from_db()
     assert script.status == ScriptStatus.DRAFT
-    assert ComplianceCheck.objects.filter(origin="script", blocked=True, target=f"script:{script.pk}").exists()
+    assert ComplianceCheck.objects.filter(
+        origin="script", blocked=True, target=f"script:{script.pk}"
+    ).exists()
 
 
 def test_returning_needs_a_reason_and_drafts_are_private(org):
@@ -115,7 +117,10 @@ def test_search_refuses_empty_and_huge_questions(org, library):
         with pytest.raises(DomainError) as refused:
             services.script_search(actor=org.cm_a, query=query)
         assert refused.value.code == code
-    assert services.script_search(actor=org.cm_a, query="🙏🙏利率太高了吧😭 APR多少")[0].script.key == "rate-too-high"
+    assert (
+        services.script_search(actor=org.cm_a, query="🙏🙏利率太高了吧😭 APR多少")[0].script.key
+        == "rate-too-high"
+    )
 
 
 def test_render_fills_what_is_known_and_lists_the_rest(org, library):
@@ -159,7 +164,10 @@ def test_a_blocked_message_is_logged_and_nothing_is_sent(org, library):
         ({"text": "字" * 501}, "message_too_long"),
         ({"text": "{客户称呼}您好"}, "message_placeholder_unfilled"),
         ({"text": "您好", "purpose": "spam"}, "message_purpose_unknown"),
-        ({"text": "新品推荐：经营贷年化利率 4.2% 起", "purpose": "marketing"}, "message_marketing_consent_missing"),
+        (
+            {"text": "新品推荐：经营贷年化利率 4.2% 起", "purpose": "marketing"},
+            "message_marketing_consent_missing",
+        ),
     ],
 )
 def test_bad_messages_are_refused(org, data, code):
@@ -190,7 +198,8 @@ def test_outcomes_come_from_the_lead_or_the_cm(org, library):
     customer = customer_of(org.cm_a)
     script = ReplyScript.objects.get(key="rate-too-high")
     sent = services.message_send(
-        actor=org.cm_a, data=MessageInput(text="张先生，年化利率 4.35%（含费用）。", customer=customer.pk, script=script.pk)
+        actor=org.cm_a,
+        data=MessageInput(text="张先生，年化利率 4.35%（含费用）。", customer=customer.pk, script=script.pk),
     )
     services.use_outcome_set(actor=org.cm_a, use_id=sent.use.pk, outcome="resolved")
     with pytest.raises(DomainError):
