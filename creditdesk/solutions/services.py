@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from creditdesk.accounts import policy, scope
 from creditdesk.accounts.models import User
+from creditdesk.compliance.choices import Channel as GuardChannel
+from creditdesk.compliance.services import compliance_enforce
 from creditdesk.core.actions import Action
 from creditdesk.core.audit import audit_record
 from creditdesk.core.exceptions import Conflict, DomainError, NotFound
@@ -457,7 +459,9 @@ class _Draft:
     content: dict[str, Any]
 
 
-def _draft(*, actor: User, customer: Customer, products: Sequence[str], number: str, today: date) -> _Draft:
+def _draft(
+    *, actor: User, customer: Customer, products: Sequence[str], number: str, today: date, note: str = ""
+) -> _Draft:
     match_ = customer_match(customer=customer, today=today, with_what_if=False)
     if match_.need is None or match_.result is None:
         raise DomainError(
@@ -480,10 +484,32 @@ def _draft(*, actor: User, customer: Customer, products: Sequence[str], number: 
         reason=chosen.reason,
         lpr_table=match_.lpr_table,
     )
+    if note:
+        content = {**content, "cm_note": note}
     return _Draft(match=match_, chosen=chosen, content=content)
 
 
-def proposal_create(*, actor: User, customer_id: int | str, products: Sequence[str]) -> Proposal:
+NOTE_MAX = 300
+
+
+def _proposal_note(*, actor: User, customer_id: int | str, note: str) -> str:
+    """致客户的说明: the CM's own words printed on the proposal — within ``NOTE_MAX`` characters, and through
+    the compliance guard (channel 方案说明; a block is logged and refused) before anything is prepared."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise DomainError(
+            "proposal_note_too_long", _("说明不能超过 %(n)s 个字。") % {"n": NOTE_MAX}, {"field": "note"}
+        )
+    if note:
+        compliance_enforce(
+            actor=actor, text=note, channel=GuardChannel.PROPOSAL, target=f"customer:{customer_id}"
+        )
+    return note
+
+
+def proposal_create(
+    *, actor: User, customer_id: int | str, products: Sequence[str], note: str = ""
+) -> Proposal:
     """出具方案书. Rules: the customer's manager or team lead issues it; the customer has a need
     (``proposal_need_missing``); the option is one product the customer passes today — a product whose
     rules fail is refused (``proposal_product_ineligible``, with the failed rules' sentences), one whose
@@ -496,12 +522,16 @@ def proposal_create(*, actor: User, customer_id: int | str, products: Sequence[s
     the customer's lock, rendered, then prepared again under the lock of the one durable transaction that
     stores it: the stored snapshot is the one that transaction saw, and the PDF is that snapshot's. A
     customer, need, grade, product or LPR changed in between refuses (``proposal_changed``) and stores
-    nothing; issuing again prepares it anew."""
+    nothing; issuing again prepares it anew. ``note``: the CM's words to the customer, printed on it
+    (``_proposal_note``: guarded)."""
     today = timezone.localdate()
     number = new_number(today)
+    note = _proposal_note(actor=actor, customer_id=customer_id, note=note)
     with transaction.atomic(durable=True):  # the refusals (scope, rules) come before any rendering
         customer = _customer_for_proposal(actor=actor, customer_id=customer_id)
-        draft = _draft(actor=actor, customer=customer, products=products, number=number, today=today)
+        draft = _draft(
+            actor=actor, customer=customer, products=products, number=number, today=today, note=note
+        )
     document = pdf.render_pdf(draft.content)
     return _proposal_store(
         actor=actor,
@@ -511,6 +541,7 @@ def proposal_create(*, actor: User, customer_id: int | str, products: Sequence[s
         today=today,
         draft=draft,
         document=document,
+        note=note,
     )
 
 
@@ -524,9 +555,10 @@ def _proposal_store(
     today: date,
     draft: _Draft,
     document: bytes,
+    note: str,
 ) -> Proposal:
     customer = _customer_for_proposal(actor=actor, customer_id=customer_id)
-    locked = _draft(actor=actor, customer=customer, products=products, number=number, today=today)
+    locked = _draft(actor=actor, customer=customer, products=products, number=number, today=today, note=note)
     if locked.content != draft.content:
         raise Conflict(
             "proposal_changed",

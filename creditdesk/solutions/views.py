@@ -196,7 +196,10 @@ def proposal_new(request: HttpRequest, customer_id: int) -> HttpResponse:
     try:
         with refusals_as_http():
             proposal = services.proposal_create(
-                actor=request.user, customer_id=customer.pk, products=request.POST.getlist("products")
+                actor=request.user,
+                customer_id=customer.pk,
+                products=request.POST.getlist("products"),
+                note=request.POST.get("note", ""),
             )
     except DomainError as exc:
         messages.error(request, exc.message)

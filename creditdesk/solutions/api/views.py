@@ -389,6 +389,9 @@ class ProposalWriteSerializer(serializers.Serializer):
         max_length=2,
         help_text="一个产品代码，或组合方案中的两个产品代码",
     )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="致客户的说明（印在方案书上，经合规检查）"
+    )
 
 
 class PdfRenderer(renderers.BaseRenderer):
@@ -432,7 +435,10 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data.is_valid(raise_exception=True)
         values = data.validated_data
         proposal = services.proposal_create(
-            actor=request.user, customer_id=values["customer"], products=values["products"]
+            actor=request.user,
+            customer_id=values["customer"],
+            products=values["products"],
+            note=values.get("note", ""),
         )
         proposal = (
             self.get_queryset().prefetch_related("options__product_version__product").get(pk=proposal.pk)

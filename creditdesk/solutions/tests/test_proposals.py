@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from pypdf import PdfReader
 
+from creditdesk.compliance.models import ComplianceCheck
 from creditdesk.core.exceptions import Conflict, DomainError, NotAllowed, NotFound
 from creditdesk.core.models import AuditEvent
 from creditdesk.customers.models import Customer
@@ -342,3 +343,28 @@ def test_a_version_1_proposal_still_shows_and_reprints(client, org, small_catalo
     assert "风险溢价 80 个基点。" in html  # the v1 rate sentence, less the internal grade
     assert "风险等级 B" not in html and "（风险等级" not in html and "至多" not in html
     assert client.get(f"/solutions/proposals/{proposal.pk}/pdf/").content == bytes(proposal.pdf)
+
+
+def test_the_cms_note_is_printed_after_the_compliance_guard(org, small_catalogue, li, li_graded):
+    proposal = services.proposal_create(
+        actor=org.cm_a,
+        customer_id=li.pk,
+        products=["XYD"],
+        note="材料齐全后约 5 个工作日完成审批，有问题随时找我。",
+    )
+    assert proposal.content["cm_note"].startswith("材料齐全后")
+    assert "客户经理说明：材料齐全后约5个工作日完成审批" in pdf_text(bytes(proposal.pdf))
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [("放心，包过，三天放款。", "compliance_blocked"), ("说" * 301, "proposal_note_too_long")],
+)
+def test_a_forbidden_or_too_long_note_stores_nothing(org, small_catalogue, li, li_graded, note, code):
+    with pytest.raises(DomainError) as refused:
+        services.proposal_create(actor=org.cm_a, customer_id=li.pk, products=["XYD"], note=note)
+    assert refused.value.code == code
+    assert_nothing_stored()
+    assert ComplianceCheck.objects.filter(blocked=True, channel="proposal").count() == (
+        code == "compliance_blocked"
+    )
