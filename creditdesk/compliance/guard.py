@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from re import _parser as sre_parser  # the stdlib's own regex parser: to see a pattern's structure
+from dataclasses import dataclass, field, replace
+from re import _parser as sre_parser  # type: ignore[attr-defined]  # the stdlib's regex parser
 from typing import Any
 
 from stdnum import luhn
@@ -150,8 +151,8 @@ class Finding:
 class Result:
     findings: tuple[Finding, ...]
     text: str = ""
-    """The text the findings' ``start``/``end`` refer to: the text as given, or its NFKC form in the rare
-    case NFKC changed its length (ligatures)."""
+    """The text the findings' ``start``/``end`` refer to: the text as given — or its NFKC form in the rare
+    case NFKC changed its length in a way that cannot be mapped back (composition across characters)."""
 
     @property
     def blocked(self) -> bool:
@@ -225,15 +226,17 @@ def _compiled_regex(pattern: str) -> re.Pattern[str]:
     # pattern is compiled case-insensitive instead).
     source = unicodedata.normalize("NFKC", pattern)
     try:
-        compiled = re.compile(source, re.IGNORECASE)
-        nested = _nested_repeat(sre_parser.parse(source, re.IGNORECASE))
+        with warnings.catch_warnings():  # "possible nested set": a note on future syntax, not an error
+            warnings.simplefilter("ignore", FutureWarning)
+            compiled = re.compile(source, re.IGNORECASE)
+            nested = _nested_repeat(sre_parser.parse(source, re.IGNORECASE))
     except re.error as exc:
         if exc.pos is None:
-            raise PatternError(f"正则表达式无效：{exc.msg}。", "regex_invalid", reason=exc.msg) from exc
+            raise PatternError(f"正则表达式无效：{exc.msg}。", "regex_invalid", detail=exc.msg) from exc
         raise PatternError(
             f"正则表达式无效：{exc.msg}（位置 {exc.pos}）。",
             "regex_invalid_at",
-            reason=exc.msg,
+            detail=exc.msg,
             position=exc.pos,
         ) from exc
     except (RecursionError, OverflowError, ValueError) as exc:
@@ -300,7 +303,12 @@ class Guard:
 
     def check(self, text: str, channel: str = Channel.MESSAGE) -> Result:
         plain = normalized(text)
-        if len(plain) != len(text):  # NFKC changed the length (rare ligatures): report on the normal form
+        given: tuple[str, list[int]] | None = None
+        if not (len(plain) == len(text) and unicodedata.is_normalized("NFKC", text)):
+            # NFKC changes the text (full-width "，" → ",", "ﬁ" → "fi"): the rules read the normal form and
+            # the findings are mapped back to the text as given, character by character — or, where NFKC
+            # composes across characters (a letter and a combining accent), reported on the normal form.
+            given = _origins(text, plain)
             text = plain
         squeezed: tuple[str, list[int]] | None = None
         findings: list[Finding] = []
@@ -325,6 +333,11 @@ class Guard:
                 findings.extend(self._numbers(spec, text, plain, _is_resident_id))
             elif spec.kind == Kind.BANK_CARD:
                 findings.extend(self._numbers(spec, text, plain, _is_card))
+        findings = _merged(findings, text)
+        if given is not None:
+            original, origin = given
+            findings = [_mapped(f, original, origin) for f in findings]
+            text = original
         findings.sort(key=lambda f: (f.start, f.code))
         return Result(tuple(findings), text)
 
@@ -375,12 +388,41 @@ class Guard:
         return out
 
 
+def _merged(findings: list[Finding], text: str) -> list[Finding]:
+    """One finding per rule for words that touch or overlap ("月息" + "5厘" → "月息5厘"): the sender reads
+    each problem once."""
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.code, f.start, f.end)):
+        last = out[-1] if out else None
+        if last is not None and last.code == f.code and f.start <= last.end:
+            end = max(last.end, f.end)
+            out[-1] = replace(last, end=end, matched=text[last.start : end])
+        else:
+            out.append(f)
+    return out
+
+
+def _origins(text: str, plain: str) -> tuple[str, list[int]] | None:
+    """``(text, origin)``: for each character of ``plain`` (``normalized(text)``) the index of the character
+    of ``text`` it came from — when the text normalizes character by character (not when NFKC composes
+    across characters, e.g. a letter and a combining accent: then None)."""
+    parts = [normalized(char) for char in text]
+    if "".join(parts) != plain:
+        return None
+    return text, [i for i, part in enumerate(parts) for _ in part]
+
+
+def _mapped(finding: Finding, text: str, origin: list[int]) -> Finding:
+    start, end = origin[finding.start], origin[finding.end - 1] + 1
+    return replace(finding, start=start, end=end, matched=text[start:end])
+
+
 def pieces(result: Result) -> list[tuple[str, str]]:
     """``result.text`` cut at its findings, for showing it highlighted: ``(piece, severity)`` in order,
     severity ``""`` between findings; overlapping findings make one piece of the stronger severity."""
     spans: list[list[Any]] = []
     for f in sorted(result.findings, key=lambda f: (f.start, -f.end)):
-        if spans and f.start < spans[-1][1]:
+        if spans and f.start <= spans[-1][1]:  # overlapping or touching: one mark
             spans[-1][1] = max(spans[-1][1], f.end)
             if f.severity == Severity.BLOCK:
                 spans[-1][2] = Severity.BLOCK

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from creditdesk.accounts.scope import ScopePaths
@@ -19,8 +20,8 @@ PATTERN_REASONS = {
     "too_long": _("规则内容过长（不超过 %(limit)s 字）。"),
     "phrases_empty": _("请至少填写一个禁用词（每行一个）。"),
     "regex_empty": _("请填写匹配规则（正则表达式）。"),
-    "regex_invalid": _("正则表达式无效：%(reason)s。"),
-    "regex_invalid_at": _("正则表达式无效：%(reason)s（位置 %(position)s）。"),
+    "regex_invalid": _("正则表达式无效：%(detail)s。"),
+    "regex_invalid_at": _("正则表达式无效：%(detail)s（位置 %(position)s）。"),
     "regex_too_complex": _("正则表达式过于复杂，无法使用，请简化。"),
     "regex_nested_repeat": _("正则表达式含嵌套的不限次重复（如 (a+)+），检查长文本时会极慢，请改写。"),
     "regex_matches_empty": _("正则表达式会匹配空文本，请收窄。"),
@@ -146,4 +147,5 @@ class ComplianceCheck(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.rules}"
+        when = timezone.localtime(self.created_at) if self.created_at else None
+        return f"{when:%Y-%m-%d %H:%M} {self.rules}" if when else self.rules

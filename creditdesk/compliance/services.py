@@ -83,6 +83,8 @@ def active_guard() -> guard.Guard:
 
 
 def _validated(text: Any, channel: Any) -> tuple[str, str]:
+    """The text and channel a check takes: some text (not only spaces), at most ``guard.MAX_TEXT``
+    characters, real characters (no lone surrogate), and a known channel — each refused with its code."""
     if not isinstance(text, str) or not text.strip():
         raise DomainError("compliance_text_empty", _("请填写要检查的文本。"), {"field": "text"})
     if len(text) > guard.MAX_TEXT:
@@ -91,7 +93,13 @@ def _validated(text: Any, channel: Any) -> tuple[str, str]:
             _("文本过长（不超过 %(n)s 字）。") % {"n": guard.MAX_TEXT},
             {"field": "text"},
         )
-    if channel not in Channel.values:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (half an emoji, from a broken client): not text
+        raise DomainError(
+            "compliance_text_invalid", _("文本含无法识别的字符，请重新输入或粘贴。"), {"field": "text"}
+        ) from None
+    if not isinstance(channel, str) or channel not in Channel.values:
         raise DomainError("compliance_channel_unknown", _("发送渠道无效。"), {"field": "channel"})
     return text, str(channel)
 
@@ -122,7 +130,7 @@ def _masked(run: re.Match[str]) -> str:
 def _masked_excerpt(text: str) -> str:
     """The first ``EXCERPT`` characters with every run of 6+ digits masked (IDs, cards, phones, also
     written in groups): the log must not keep the personal data it stopped."""
-    return _DIGITS.sub(_masked, text[:EXCERPT])
+    return _DIGITS.sub(_masked, text[:EXCERPT]).replace("\x00", "")  # PostgreSQL text holds no NUL
 
 
 @transaction.atomic(durable=True)  # never inside the sender's transaction: a refused send rolls that back
