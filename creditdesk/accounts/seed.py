@@ -70,6 +70,9 @@ ADMIN_PERMISSIONS = [
     ("marketing", "crosssellproduct"),
     ("marketing", "caretemplate"),
     ("marketing", "educationarticle"),
+    # the tier matrix of customer requests (分级响应) and the compliance guard's rules
+    ("servicedesk", "tierrule"),
+    ("compliance", "compliancerule"),
 ]
 
 

@@ -146,6 +146,24 @@ def task_schedule(
     return task
 
 
+def task_settle(*, actor: User | None, task_id: int, status: str) -> Task | None:
+    """An open task a business service closes inside its own transaction (not durable): done when the
+    work it asked for is done elsewhere (a customer request answered), cancelled when it no longer applies
+    (the request moved to someone else). The service has checked who may act; a task its owner already
+    closed stays as it is (None). Audited like a status change by hand."""
+    if status not in (TaskStatus.DONE, TaskStatus.CANCELLED):
+        raise ValueError(f"a task is settled done or cancelled, not {status!r}")
+    task = Task.objects.select_for_update().filter(pk=task_id, status=TaskStatus.OPEN).first()
+    if task is None:
+        return None
+    before = audit_snapshot(task, ("status",))
+    task.status = status
+    task.completed_at = timezone.now() if status == TaskStatus.DONE else None
+    task.save(update_fields=["status", "completed_at"])
+    audit_record(actor=actor, action=f"task.{status}", target=task, before=before, after={"status": status})
+    return task
+
+
 def _locked_changeable(*, actor: User, task_id: int) -> Task:
     """The task, row-locked, if ``actor`` may change it; 404-equivalent otherwise."""
     return scope.get_for_change(
