@@ -8,13 +8,19 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.accounts.roles import Role
+from creditdesk.core.exceptions import NotFound
+from creditdesk.core.models import AuditEvent
+from creditdesk.customers.models import Customer
 from creditdesk.marketing import pipeline
+from creditdesk.marketing.models import Lead
 from creditdesk.replies.choices import ScriptStatus, UseOutcome
-from creditdesk.replies.models import ReplyScript, ScriptUse
+from creditdesk.replies.models import ReplyScript, ReplyScriptVersion, ScriptUse
+from creditdesk.replies.services.library import CONTENT_FIELDS
 
 _ORDER = {stage: i for i, stage in enumerate(pipeline.FORWARD)}
 
@@ -27,6 +33,55 @@ def scripts_visible_to(user: User) -> QuerySet[ReplyScript]:
     return ReplyScript.objects.filter(Q(approved_version__isnull=False) | Q(owner=user)).exclude(
         Q(status=ScriptStatus.RETIRED) & ~Q(owner=user)
     )
+
+
+def script_get_visible(*, user: User, script_id: Any) -> ReplyScript:
+    """One script of the library ``user`` may read (``scripts_visible_to``), or ``NotFound``."""
+    text = str(script_id)
+    found = (
+        scripts_visible_to(user)
+        .select_related("owner", "submitted_by", "reviewed_by")
+        .filter(pk=int(text))
+        .first()
+        if text.isascii() and text.isdigit() and len(text) < 19
+        else None
+    )
+    if found is None:
+        raise NotFound("not_found", _("话术不存在，或不在您的权限范围内。"))
+    return found
+
+
+def sees_drafts(user: User, script: ReplyScript) -> bool:
+    """Whether ``user`` reads the text of ``script`` being edited (not yet approved): its keeper, and the
+    risk managers and administrators who see the whole library. Everyone else reads the text in use."""
+    return script.owner_id == user.pk or user.role in (Role.RISK_MANAGER, Role.ADMIN)
+
+
+def texts_shown(user: User, scripts: list[ReplyScript]) -> dict[int, dict[str, Any]]:
+    """For each script (by id), the text ``user`` reads of it: the text being edited for those who see
+    drafts (``sees_drafts``), else the approved text in use — read in one query for the scripts being
+    edited."""
+    current = {s.pk: {name: getattr(s, name) for name in CONTENT_FIELDS} for s in scripts}
+    edited = {
+        (s.pk, s.approved_version): s
+        for s in scripts
+        if not sees_drafts(user, s)
+        and s.approved_version is not None
+        and (s.status != ScriptStatus.APPROVED or s.version != s.approved_version)
+    }
+    if edited:
+        rows = ReplyScriptVersion.objects.filter(
+            script_id__in={pk for pk, _v in edited}, status=ScriptStatus.APPROVED
+        ).order_by("created_at", "id")
+        for row in rows:
+            if (row.script_id, row.version) in edited:
+                current[row.script_id] = row.content
+    return current
+
+
+def versions_of(script: ReplyScript) -> QuerySet[ReplyScriptVersion]:
+    """The script's history (submitted, approved, returned, retired versions), newest first."""
+    return script.versions.select_related("actor").order_by("-created_at", "-id")
 
 
 def review_queue() -> QuerySet[ReplyScript]:
@@ -95,3 +150,38 @@ def script_results(user: User, *, since: date | None = None, until: date | None 
         result.uses += 1
         result.counts[effective(outcome, stage_at_use, lead_stage)] += 1
     return sorted(results.values(), key=lambda r: (-r.uses, r.script.key))
+
+
+def uses_visible_to(
+    user: User, *, customer_id: int | None = None, script_id: int | None = None
+) -> QuerySet[ScriptUse]:
+    """The uses of scripts ``user`` sees (a CM their own, a team lead the team's, the branch head and risk
+    managers the branch's), newest first, with what a list shows of each; optionally of one customer (the
+    customer's own uses and those of the customer's leads) or one script."""
+    uses = scope.visible(user, ScriptUse.objects.all()).select_related("script", "actor", "customer", "lead")
+    if customer_id is not None:
+        uses = uses.filter(Q(customer_id=customer_id) | Q(lead__customer_id=customer_id))
+    if script_id is not None:
+        uses = uses.filter(script_id=script_id)
+    return uses.order_by("-used_at", "-id")
+
+
+def use_effective(use: ScriptUse) -> str:
+    """The outcome of ``use`` as the lists show it (``effective``: recorded, or read from the lead)."""
+    return effective(use.outcome, use.stage_at_use, use.lead.stage if use.lead_id else None)
+
+
+def messages_to(*, user: User, customer: Customer) -> QuerySet[AuditEvent]:
+    """The messages sent to ``customer`` (a customer ``user`` sees) or to the customer's leads that ``user``
+    sees, newest first, as their audit rows record them (who, when, the purpose, the script used; never the
+    text)."""
+    leads = scope.visible(user, Lead.objects.filter(customer=customer)).values_list("pk", flat=True)
+    return (
+        AuditEvent.objects.filter(action="message.send")
+        .filter(
+            Q(target_type="customers.customer", target_id=str(customer.pk))
+            | Q(target_type="marketing.lead", target_id__in=[str(pk) for pk in leads])
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )

@@ -1,7 +1,13 @@
 """The reply-script services: the library (write, submit, review), search, composing and sending a message,
 and what each use produced."""
 
-from creditdesk.replies.services.compose import MessageInput, message_send, placeholder_values, script_render
+from creditdesk.replies.services.compose import (
+    MessageInput,
+    message_recipient,
+    message_send,
+    placeholder_values,
+    script_render,
+)
 from creditdesk.replies.services.library import (
     ScriptInput,
     script_retire,
@@ -16,6 +22,7 @@ __all__ = [
     "MessageInput",
     "ScriptInput",
     "library_index",
+    "message_recipient",
     "message_send",
     "placeholder_values",
     "script_render",

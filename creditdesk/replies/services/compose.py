@@ -134,6 +134,15 @@ def _conversation(actor: User, customer_id: Any, lead_id: Any) -> tuple[Customer
     return customer, lead
 
 
+def message_recipient(
+    *, actor: User, customer_id: Any = None, lead_id: Any = None
+) -> tuple[Customer | None, Lead | None]:
+    """Whom ``actor`` would write to (the composer's header, before anything is sent): the lead (and its
+    customer) or the customer, by the rules of ``message_send`` — outside scope ``NotFound``; seen but not
+    theirs to write to ``NotAllowed``; neither given ``message_recipient_required``."""
+    return _conversation(actor, customer_id, lead_id)
+
+
 def _script_in_use(script_id: Any) -> tuple[ReplyScript, dict[str, Any]]:
     script = ReplyScript.objects.filter(pk=script_id).first() if str(script_id).isdigit() else None
     content = approved_content(script) if script is not None else None

@@ -125,7 +125,10 @@ def script_search(
     query = _validated_query(query)
     if category and category not in Category.values:
         raise DomainError("search_category_unknown", _("话术类别无效。"), {"field": "category"})
-    k = max(1, min(int(k), 20))
+    try:
+        k = max(1, min(int(k), 20))
+    except (TypeError, ValueError):
+        raise DomainError("search_k_invalid", _("返回条数须为 1–20 的整数。"), {"field": "k"}) from None
     context = _context(actor, lead_id, customer_id)
     index, scripts = library_index()
     keep = (lambda doc: doc.category == category) if category else None

@@ -218,3 +218,10 @@ def test_retired_scripts_leave_search(org, library):
     assert all(f.script != script for f in services.script_search(actor=org.cm_a, query="利率太高了", k=10))
     with pytest.raises(Conflict):
         services.script_retire(actor=org.risk1, script_id=script.pk)
+
+
+def test_a_bad_result_count_is_refused(org, library):
+    with pytest.raises(DomainError) as refused:
+        services.script_search(actor=org.cm_a, query="利率太高了", k="many")
+    assert refused.value.code == "search_k_invalid"
+    assert len(services.script_search(actor=org.cm_a, query="利率太高了", k=500)) <= 20
