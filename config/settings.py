@@ -361,6 +361,12 @@ SPECTACULAR_SETTINGS = {
         # named once the leads' own outcome and direction enums joined them in the schema
         "DecisionOutcomeEnum": "creditdesk.applications.choices.DecisionOutcome",
         "RelationshipDirectionEnum": ["outgoing", "incoming"],  # customers.api: a relationship's direction
+        "ServiceRequestKindEnum": "creditdesk.servicedesk.choices.RequestKind",
+        "ServiceRequestChannelEnum": "creditdesk.servicedesk.choices.RequestChannel",
+        "ServiceRequestStatusEnum": "creditdesk.servicedesk.choices.RequestStatus",
+        "ServiceRequestUrgencyEnum": "creditdesk.servicedesk.choices.Urgency",
+        "ServiceRequestComplexityEnum": "creditdesk.servicedesk.choices.Complexity",
+        "ServiceRequestTierEnum": "creditdesk.servicedesk.choices.Tier",
     },
     # The schema and its docs describe internal interfaces: signed-in staff and API clients only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -399,6 +405,8 @@ CREDITDESK_SEEDERS = [
     "creditdesk.applications.seed",
     "creditdesk.loans.seed",
     "creditdesk.marketing.seed",
+    "creditdesk.replies.seed",
+    "creditdesk.servicedesk.seed",
 ]
 # A customer manager's daily quota of new leads when the team lead has set none (marketing.LeadCapacity).
 CREDITDESK_LEAD_DAILY_QUOTA = int(os.environ.get("CREDITDESK_LEAD_DAILY_QUOTA", "20"))

@@ -6,6 +6,9 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from creditdesk.agenda.api.views import TaskViewSet
+from creditdesk.compliance.api.check import ComplianceCheckView
+from creditdesk.compliance.api.checks import ComplianceLogViewSet
+from creditdesk.compliance.api.rules import ComplianceRuleViewSet
 from creditdesk.consents.api.views import ConsentViewSet, CreditInquiryViewSet
 from creditdesk.core.api.routers import ApiRouter
 from creditdesk.core.api.views import AuditEventViewSet
@@ -23,13 +26,18 @@ from creditdesk.marketing.api.sources import (
 from creditdesk.marketing.api.views import LeadCapacityViewSet, LeadViewSet
 from creditdesk.products.api.views import NeedViewSet, ProductViewSet
 from creditdesk.rates.api.views import LprRateViewSet, ProvidentRateViewSet
+from creditdesk.replies.api.scripts import ScriptViewSet
+from creditdesk.replies.api.uses import MessageViewSet, ScriptResultViewSet, ScriptUseViewSet
 from creditdesk.scoring.api.cards import CardDraftView
 from creditdesk.scoring.api.views import AssessmentViewSet, ScoreModelViewSet
+from creditdesk.servicedesk.api.views import ServiceRequestViewSet, TierRuleViewSet
 from creditdesk.solutions.api.views import CompetitorOfferViewSet, MatchViewSet, ProposalViewSet
 
 router = ApiRouter()  # `<id:pk>`: an id the database cannot hold is 404, never a 500
 router.register("tasks", TaskViewSet, basename="task")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("compliance/rules", ComplianceRuleViewSet, basename="compliance-rule")
+router.register("compliance/checks", ComplianceLogViewSet, basename="compliance-log")
 router.register("lpr", LprRateViewSet, basename="lpr")
 router.register("provident-rates", ProvidentRateViewSet, basename="provident-rate")
 router.register("customers", CustomerViewSet, basename="customer")
@@ -55,6 +63,12 @@ router.register("feedback", FeedbackViewSet, basename="feedback")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("cases", CaseViewSet, basename="case")
 router.register("education", EducationViewSet, basename="education")
+router.register("scripts", ScriptViewSet, basename="script")
+router.register("messages", MessageViewSet, basename="message")
+router.register("script-uses", ScriptUseViewSet, basename="script-use")
+router.register("script-results", ScriptResultViewSet, basename="script-result")
+router.register("service-requests", ServiceRequestViewSet, basename="service-request")
+router.register("tier-rules", TierRuleViewSet, basename="tier-rule")
 
 api_v1 = [
     path("", include("creditdesk.accounts.api.urls")),
@@ -63,6 +77,7 @@ api_v1 = [
     path("", include("creditdesk.notifications.api.urls")),
     path("", include("creditdesk.loans.api.urls")),
     path("score-models/<id:id>/drafts/", CardDraftView.as_view(), name="score-model-drafts"),
+    path("compliance/check/", ComplianceCheckView.as_view(), name="compliance-check"),
     path("", include(router.urls)),
 ]
 
@@ -78,8 +93,11 @@ urlpatterns = [
     path("solutions/", include("creditdesk.solutions.urls")),
     path("applications/", include("creditdesk.applications.urls")),
     path("notifications/", include("creditdesk.notifications.urls")),
+    path("compliance/", include("creditdesk.compliance.urls")),
     path("loans/", include("creditdesk.loans.urls")),
     path("marketing/", include("creditdesk.marketing.urls")),
+    path("replies/", include("creditdesk.replies.urls")),
+    path("servicedesk/", include("creditdesk.servicedesk.urls")),
     path("", include("creditdesk.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -559,14 +559,14 @@ RULES: dict[Action, Rule] = {
         person=lambda user: user.branch_id is not None,
         on_object=lambda user, source: source.branch_id == user.branch_id,
     ),
-    # --- compliance, reply scripts, customer requests (issue 18) ---------------------------------------------
+    # --- compliance, reply scripts, customer requests (issue 18) -------------------------------------------
     Action.COMPLIANCE_RULE_MANAGE: Rule(
         frozenset({Role.RISK_MANAGER, Role.ADMIN}),
         "compliance_rule_not_allowed",
         _("只有风险经理（合规审核）和系统管理员可以维护合规规则。"),
         "The guard's rules are the bank's compliance configuration: kept by the risk managers, who act as "
-        "the branch's compliance reviewers (风险合规), and by administrators; CMs are checked, never edit the "
-        "checks (issue 18 item 4).",
+        "the branch's compliance reviewers (风险合规), and by administrators; CMs are checked, never edit "
+        "the checks (issue 18 item 4).",
     ),
     Action.COMPLIANCE_LOG_READ: Rule(
         frozenset({Role.TEAM_LEAD, Role.BRANCH_HEAD, Role.RISK_MANAGER}),
@@ -620,8 +620,10 @@ RULES: dict[Action, Rule] = {
         _("只有该诉求的当前处理人，或其团队主管、支行行长可以处理。"),
         "The person the request is routed to answers it; the team lead and the branch head above them may "
         "take it over (escalation, issue 18 item 5). obj: the request.",
-        on_object=lambda user, request: request.assignee_id == user.pk
-        or (user.role in (Role.TEAM_LEAD, Role.BRANCH_HEAD) and scope.can_see(user, request)),
+        on_object=lambda user, request: (
+            request.assignee_id == user.pk
+            or (user.role in (Role.TEAM_LEAD, Role.BRANCH_HEAD) and scope.can_see(user, request))
+        ),
     ),
 }
 

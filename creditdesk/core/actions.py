@@ -84,7 +84,7 @@ class Action(StrEnum):
     LEAD_ASSIGN = "lead.assign"
     SURVEY_RECORD = "survey.record"  # obj: the survey
     FEEDBACK_RECORD = "feedback.record"  # obj: the customer
-    COMPLAINT_CLOSE = "complaint.close"  # obj: the feedback
+    COMPLAINT_CLOSE = "complaint.close"  # obj: the feedback, or a complaint's customer request (客户诉求)
     SOURCE_MANAGE = "marketing_source.manage"  # campaigns and partners of the branch (obj: one of them)
     # Compliance and reply scripts (obj for ``MESSAGE_SEND``: the customer; ``SCRIPT_REVIEW``: the script;
     # ``SCRIPT_USE_OUTCOME``: the use; ``SERVICE_REQUEST_RECORD``: the customer; ``SERVICE_REQUEST_HANDLE``:

@@ -384,13 +384,16 @@ class ProposalDetailSerializer(ProposalSerializer):
 class ProposalWriteSerializer(serializers.Serializer):
     customer = IdField()
     products = serializers.ListField(
-        child=serializers.CharField(max_length=32),
+        child=serializers.CharField(max_length=32, trim_whitespace=False),  # "\u00a0": an unknown product
         min_length=1,
         max_length=2,
         help_text="一个产品代码，或组合方案中的两个产品代码",
     )
     note = serializers.CharField(
-        required=False, allow_blank=True, max_length=300, help_text="致客户的说明（印在方案书上，经合规检查）"
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,  # the service trims and refuses with its own codes
+        help_text="致客户的说明（不超过 300 字，印在方案书上，经合规检查）",
     )
 
 

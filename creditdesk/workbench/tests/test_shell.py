@@ -80,6 +80,8 @@ def test_navigation_of_a_manager_lists_only_built_areas(client, org):
         "calculator",
         "applications",
         "loans",
+        "service_requests",
+        "scripts",
         "staff",
         "api",
     ]
