@@ -190,6 +190,13 @@ def compliance_screen(
     return result
 
 
+def rule_values(rule: ComplianceRule) -> dict[str, Any]:
+    """A rule's editable values, as a form or the API starts from them (channels as a sorted list)."""
+    values = {name: getattr(rule, name) for name in RULE_FIELDS}
+    values["channels"] = sorted(rule.channel_set())
+    return values
+
+
 @dataclass(frozen=True)
 class RuleInput:
     code: str

@@ -74,19 +74,7 @@ class ComplianceRuleWriteSerializer(serializers.Serializer):
 
 
 def _current(rule: ComplianceRule) -> dict[str, Any]:
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "kind": rule.kind,
-        "severity": rule.severity,
-        "pattern": rule.pattern,
-        "channels": sorted(rule.channel_set()),
-        "negation_exempt": rule.negation_exempt,
-        "message": rule.message,
-        "suggestion": rule.suggestion,
-        "source": rule.source,
-        "active": rule.active,
-    }
+    return services.rule_values(rule)
 
 
 def _input(values: dict[str, Any]) -> services.RuleInput:

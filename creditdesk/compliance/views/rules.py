@@ -52,19 +52,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 
 def _initial(rule: ComplianceRule) -> dict[str, Any]:
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "kind": rule.kind,
-        "severity": rule.severity,
-        "pattern": rule.pattern,
-        "channels": sorted(rule.channel_set()),
-        "negation_exempt": rule.negation_exempt,
-        "message": rule.message,
-        "suggestion": rule.suggestion,
-        "source": rule.source,
-        "active": rule.active,
-    }
+    return services.rule_values(rule)
 
 
 def _rule_form(request: HttpRequest, rule: ComplianceRule | None) -> HttpResponse:
