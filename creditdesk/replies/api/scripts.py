@@ -72,7 +72,7 @@ class ContentSerializer(serializers.Serializer):
     category = choice(Category.choices, enum_name="ReplyCategoryEnum")
     question = serializers.CharField(help_text=_("客户问题"))
     variants = serializers.ListField(child=serializers.CharField(), help_text=_("其他问法"))
-    answer = serializers.CharField(help_text=_("标准答复（可含占位符，如 {客户称呼}、{年化利率}）"))
+    answer = serializers.CharField(help_text=_("标准答复（可含占位符：客户称呼、年化利率等，写在花括号中）"))
     disclosures = serializers.ListField(child=serializers.CharField(), help_text=_("必须随答复发送的提示"))
     stages = serializers.ListField(child=serializers.CharField(), help_text=_("适用的线索阶段；空：全部"))
     products = serializers.ListField(child=serializers.CharField(), help_text=_("适用的产品代码；空：全部"))
@@ -214,7 +214,11 @@ class ScriptWriteSerializer(serializers.Serializer):
 
     category = choice(Category.choices, enum_name="ReplyCategoryEnum")
     question = text(LIMITS["question"], required=True, help_text=_("客户问题"))
-    answer = text(LIMITS["answer"], required=True, help_text=_("标准答复；占位符如 {客户称呼}、{年化利率}"))
+    answer = text(
+        LIMITS["answer"],
+        required=True,
+        help_text=_("标准答复（可含占位符：客户称呼、年化利率等，写在花括号中）"),
+    )
     response_tier = choice(ResponseTier.choices, enum_name="ReplyResponseTierEnum", help_text=_("应答层级"))
     variants = _list(MAX_VARIANTS, MAX_VARIANT, _("其他问法（客户的口语说法）"))
     disclosures = _list(MAX_DISCLOSURES, MAX_DISCLOSURE, _("必须随答复发送的提示，每项一句"))
