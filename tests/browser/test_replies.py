@@ -90,11 +90,11 @@ def test_a_blocked_message_comes_back_with_its_findings_and_text(
     page.goto(f"{live_server.url}/marketing/leads/{lead.pk}/")
     page.get_by_test_id("lead-compose").click()
     expect(page.get_by_test_id("compose-recipient")).to_contain_text("139****9017")
-    page.get_by_test_id("compose-search-box").fill("要准备什么材料")
-    hit = page.locator("#compose-results [data-testid=search-hit]").first
-    # the first search of a process loads jieba and builds the index (a few seconds on a busy CI host)
-    expect(hit).to_have_attribute("data-key", "documents-needed", timeout=30_000)
-    hit.get_by_test_id("hit-use").click()
+    # The script is chosen by its link (?script=): the library search itself is the first test's. (In the
+    # composer, the live search once showed no hits in CI's full-suite run while passing alone; see the
+    # issue 18 note.)
+    script = ReplyScript.objects.get(key="documents-needed")
+    page.goto(f"{live_server.url}/replies/compose/?lead={lead.pk}&script={script.pk}")
     text = page.get_by_test_id("compose-text")
     expect(text).to_have_value(re.compile("^您好，一般需要本人有效身份证件"))
     expect(page.get_by_test_id("compose-missing")).to_contain_text("{产品名称}")
