@@ -57,6 +57,13 @@ How:
    BENCH_EOD_PARTITIONED=1 (PostgreSQL) then runs `creditdesk partition_tables`, so the runs read and
    write monthly partitions. SQLite: no ``ANALYZE`` unless BENCH_EOD_ANALYZE=1; PostgreSQL:
    ``VACUUM ANALYZE`` unless BENCH_EOD_ANALYZE=0. Generation times go to stderr, not into the figures.
+   BENCH_EOD_BOOK=<name> (PostgreSQL; for trying a change at 1M without 8 minutes of generation each
+   time): the book, once generated (and analysed), is saved as the database <name>; a later run with
+   the same setting copies it (``CREATE DATABASE … TEMPLATE``, about a minute at 1M) instead of
+   generating, and refuses a copy that is not a fresh book of BENCH_EOD_LOANS loans for today. Drop
+   <name> after a schema change or on another day (its field-encryption keys are kept in the temporary
+   directory, ``creditdesk-bench-book-<name>.keys.json``). BENCH_EOD_STATEMENTS=1 (PostgreSQL started with
+   ``shared_preload_libraries=pg_stat_statements``) logs the typical day's costliest statements.
 4. Measured, ``perf_counter`` around each, in this order on the same data: ``eod_run`` for D−1 (the
    quiet day: the first run of the database; only the overdue loans have an event, plus the reminders
    of the loans due on D and D+3); the SQL pass on the state after it (the loans with an unpaid
@@ -65,7 +72,7 @@ How:
    transaction that is rolled back); ``eod_run`` for D (the typical day: ≈1/30 of the book due, 3 %
    overdue accruing penalty). Each run's report must show ``mismatch_count`` 0 and the day balanced, or
    the benchmark fails with nothing printed. BENCH_EOD_WORKERS=n (default 1) runs each day as n workers
-   sharing its loans (``eod_run(worker=(k, n))``, a thread and connection each, started together; then
+   sharing its loans (``eod_run(worker=(k, n))``, a process and connection each, started together; then
    ``eod_run`` once more for the steps after the loans) — the scale-out of several app servers.
    BENCH_EOD_PROFILE=1 profiles both days with cProfile
    (top 25 cumulative to stderr, and the whole profile to BENCH_EOD_PROFILE_OUT.<date>, if set;
@@ -91,11 +98,13 @@ import cProfile
 import io
 import json
 import logging
+import multiprocessing
 import os
 import pstats
 import random
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from datetime import date, timedelta
@@ -112,8 +121,12 @@ POSTINGS = int(os.environ.get("BENCH_EOD_POSTINGS", "40"))
 PROFILE = os.environ.get("BENCH_EOD_PROFILE", "0") == "1"
 # PostgreSQL: `creditdesk partition_tables` before the runs
 PARTITIONED = os.environ.get("BENCH_EOD_PARTITIONED", "0") == "1"
-# end-of-day workers sharing each measured day (``eod_run(worker=(k, n))``, one thread and connection each)
+# end-of-day workers sharing each measured day (``eod_run(worker=(k, n))``, one process and connection each)
 WORKERS = int(os.environ.get("BENCH_EOD_WORKERS", "1"))
+# PostgreSQL: a database holding a generated book, copied instead of generating again (saved when missing)
+SAVED_BOOK = os.environ.get("BENCH_EOD_BOOK", "")
+# PostgreSQL started with shared_preload_libraries=pg_stat_statements: the typical day's top statements
+STATEMENTS = os.environ.get("BENCH_EOD_STATEMENTS", "0") == "1"
 OVERDUE_SHARE = 0.03
 AMOUNTS = ("30000.00", "80000.00", "150000.00", "200000.00")
 TERM, RATE = 36, "4.2000"
@@ -652,31 +665,43 @@ class _Rollback(Exception):
 
 
 def workers_share(day: date) -> None:
-    """``WORKERS`` threads, each with its own connection, each running ``eod_run`` for its share of the
-    day's loans (``worker=(k, WORKERS)``, as n processes on n servers would); they start together."""
-    from django.db import connection
+    """``WORKERS`` processes, each with its own connection, each running ``eod_run`` for its share of the
+    day's loans (``worker=(k, WORKERS)``, as ``creditdesk eod --worker k/n`` on n servers would); they
+    start together. Processes, not threads: the Python of one worker runs while the other waits on the
+    database (forked after the parent's connections are closed, so none is shared)."""
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(WORKERS)
+    workers = [context.Process(target=_share, args=(day, k, barrier)) for k in range(WORKERS)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    failed = [k for k, worker in enumerate(workers) if worker.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"end-of-day workers {failed} failed (their tracebacks are above)")
+
+
+def _share(day: date, k: int, barrier: Any) -> None:
+    """One worker process: its share of ``day``; exits non-zero on any error."""
+    import traceback
+
+    from django.db import connections
 
     from creditdesk.loans.services.eod import eod_run
 
-    errors: list[str] = []
-    barrier = threading.Barrier(WORKERS)
-
-    def share(k: int) -> None:
-        try:
-            barrier.wait()
-            eod_run(business_date=day, worker=(k, WORKERS))
-        except Exception as exc:  # reported below
-            errors.append(f"worker {k}: {type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=share, args=(k,)) for k in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise RuntimeError("; ".join(errors))
+    code = 0
+    try:
+        barrier.wait()
+        eod_run(business_date=day, worker=(k, WORKERS))
+    except Exception:  # reported on stderr, the parent fails the benchmark
+        traceback.print_exc(file=sys.stderr)
+        code = 1
+    finally:
+        connections.close_all()
+    os._exit(code)
 
 
 def eod(day: date, profile: bool = False) -> tuple[float, dict[str, Any]]:
@@ -763,20 +788,16 @@ def repayments(cm: Any, fresh: list[int], writers: int) -> tuple[float, int, lis
     return elapsed, writers * POSTINGS, touched
 
 
-def run(postgres: bool) -> int:
+def generate(day: date, postgres: bool, analyze: bool) -> tuple[Any, dict[str, Any]]:
+    """Steps 2 and 3 of the module docstring: the real rows, the templates, the synthetic book."""
     from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
-    from creditdesk.ledger.selectors import debit_credit_totals
-    from creditdesk.loans.models import Installment, Loan, Repayment
     from creditdesk.loans.services.reconciliation import reconcile
 
     started = time.perf_counter()
     if not postgres:
         call_command("migrate", verbosity=0, interactive=False)
-    day = timezone.localdate()
-    quiet = day - timedelta(days=1)
     applications = max(1, -(-LOANS // PER_APPLICATION))
     rows = real_rows(applications)
     log(
@@ -806,28 +827,171 @@ def run(postgres: bool) -> int:
         began = time.perf_counter()
         call_command("partition_tables", stdout=io.StringIO())
         log(f"partition_tables (instalments and ledger lines by month): {time.perf_counter() - began:.1f} s")
-    analyze = os.environ.get("BENCH_EOD_ANALYZE", "1" if postgres else "0") == "1"
     if analyze:
         began = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if postgres else "ANALYZE")
         log(f"{'VACUUM ANALYZE' if postgres else 'ANALYZE'} in {time.perf_counter() - began:.1f} s")
+    log(f"generation total {time.perf_counter() - started:.1f} s")
+    return rows["cm"], book
+
+
+# --- where the database's time goes (PostgreSQL, BENCH_EOD_STATEMENTS) --------------------------------
+
+
+def statements_reset() -> None:
+    """Forget the statements timed so far (``pg_stat_statements``), when BENCH_EOD_STATEMENTS=1."""
+    from django.db import connection
+
+    if STATEMENTS:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            cursor.execute("SELECT pg_stat_statements_reset()")
+
+
+def statements_log(top: int = 30) -> None:
+    """The statements that took the most database time since ``statements_reset``, to stderr."""
+    from django.db import connection
+
+    if not STATEMENTS:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT total_exec_time, calls, rows, jit_generation_time + jit_inlining_time "
+            "+ jit_optimization_time + jit_emission_time, query FROM pg_stat_statements "
+            "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "ORDER BY total_exec_time DESC LIMIT %s",
+            [top],
+        )
+        found = cursor.fetchall()
+    total = sum(row[0] for row in found)
+    log(f"database time of the typical day, top {top} statements: {total / 1000:.2f} s")
+    for ms, calls, rows, jit, query in found:
+        log(
+            f"  {ms / 1000:7.3f} s {calls:6d} calls {rows:8d} rows (JIT {jit / 1000:.3f} s)  "
+            + " ".join(query.split())[:200]
+        )
+
+
+# --- a saved book (PostgreSQL, BENCH_EOD_BOOK) ---------------------------------------------------------
+
+
+def _database_exists(name: str) -> bool:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise RuntimeError("BENCH_EOD_BOOK needs PostgreSQL (a database is copied from another)")
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def _book_keys(name: str) -> Path:
+    """Where the field-encryption keys of the saved book ``name`` are kept (its customers' ID numbers and
+    phones are sealed with the keys of the run that generated it; each run otherwise makes fresh ones)."""
+    return Path(tempfile.gettempdir()) / f"creditdesk-bench-book-{name}.keys.json"
+
+
+def use_book_keys() -> None:
+    """Before ``django.setup``: the keys of the saved book, when there is one."""
+    keys = _book_keys(SAVED_BOOK)
+    if SAVED_BOOK and keys.exists():
+        os.environ.update(json.loads(keys.read_text()))
+
+
+def save_book(name: str) -> None:
+    """Copy the freshly generated test database (nothing run on it yet) to the database ``name``, and
+    keep this run's field-encryption keys beside it (``_book_keys``, readable by this user only)."""
+    from django.conf import settings
+    from django.db import connection
+
+    began = time.perf_counter()
+    keys = _book_keys(name)
+    keys.touch(mode=0o600)
+    keys.write_text(
+        json.dumps(
+            {
+                "CREDITDESK_FIELD_KEYS": settings.CREDITDESK_FIELD_KEYS,
+                "CREDITDESK_BLIND_INDEX_KEY": settings.CREDITDESK_BLIND_INDEX_KEY,
+            }
+        )
+    )
+    test_name = connection.settings_dict["NAME"]
+    connection.close()  # a database is copied only while nobody is connected to it
+    with connection.creation._nodb_cursor() as cursor:
+        quote = connection.ops.quote_name
+        cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(test_name)}")
+    log(f"book saved as database {name!r} in {time.perf_counter() - began:.1f} s")
+
+
+def saved_book(day: date) -> tuple[Any, dict[str, Any]]:
+    """The test database replaced by a copy of the saved book ``SAVED_BOOK``; refused unless it is a
+    book of ``LOANS`` loans for ``day`` on which no end of day has run."""
+    from django.db import connection
+
+    from creditdesk.accounts.models import User
+    from creditdesk.loans.models import EodRun, Loan
+
+    if not _book_keys(SAVED_BOOK).exists():
+        raise RuntimeError(f"the keys of the saved book {SAVED_BOOK!r} are gone: drop it and generate again")
+    began = time.perf_counter()
+    test_name = connection.settings_dict["NAME"]
+    quote = connection.ops.quote_name
+    connection.close()
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE {quote(test_name)}")
+        cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(SAVED_BOOK)}")
+    loans = Loan.objects.count()
+    if loans != LOANS + 1 or EodRun.objects.exists() or not Loan.objects.filter(next_due_date=day).exists():
+        raise RuntimeError(
+            f"database {SAVED_BOOK!r} is not a fresh book of {LOANS:,} loans for {day} "
+            f"({loans:,} loans): drop it and generate again"
+        )
+    ids = Loan.objects.order_by("pk").values_list("pk", "status")
+    real = min(pk for pk, _status in ids)
+    by_kind: dict[str, list[int]] = {"fresh": [], "overdue": []}
+    for pk, status in ids:
+        if pk != real:
+            by_kind["overdue" if status == "overdue" else "fresh"].append(pk)
+    log(f"book copied from database {SAVED_BOOK!r} in {time.perf_counter() - began:.1f} s")
+    return User.objects.get(username=CM), {"by_kind": by_kind}
+
+
+def run(postgres: bool) -> int:
+    from django.utils import timezone
+
+    from creditdesk.ledger.selectors import debit_credit_totals
+    from creditdesk.loans.models import Installment, Loan, Repayment
+    from creditdesk.loans.services.reconciliation import reconcile
+
+    started = time.perf_counter()
+    day = timezone.localdate()
+    quiet = day - timedelta(days=1)
+    analyze = os.environ.get("BENCH_EOD_ANALYZE", "1" if postgres else "0") == "1"
+    if SAVED_BOOK and _database_exists(SAVED_BOOK):
+        cm, book = saved_book(day)
+    else:
+        cm, book = generate(day, postgres, analyze)
+        if SAVED_BOOK:
+            save_book(SAVED_BOOK)
     loans = Loan.objects.count()
     instalments = Installment.objects.count()
     due_today = Loan.objects.filter(next_due_date=day).count()
     log(
         f"book: {loans:,} loans, {instalments:,} instalments, {len(book['by_kind']['overdue']):,} overdue, "
-        f"{due_today:,} first due on {day}; generation total {time.perf_counter() - started:.1f} s"
+        f"{due_today:,} first due on {day}; ready in {time.perf_counter() - started:.1f} s"
     )
     log("load average before the timing: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
     quiet_s, quiet_report = eod(quiet, profile=PROFILE)
     sql_s, sql_rows = sql_pass(day)
     log(f"SQL pass for {day}: {sql_rows:,} loans updated in {sql_s:.3f} s (rolled back)")
+    statements_reset()
     typical_s, typical_report = eod(day, profile=PROFILE)
+    statements_log()
 
     writers = int(os.environ.get("BENCH_EOD_WRITERS") or (16 if postgres else 1))
-    posting_s, postings, touched = repayments(rows["cm"], book["by_kind"]["fresh"], writers)
+    posting_s, postings, touched = repayments(cm, book["by_kind"]["fresh"], writers)
     posted = Repayment.objects.filter(idempotency_key__startswith="bench-").count()
     if posted != postings:
         raise RuntimeError(f"{posted} repayments stored, {postings} posted")
@@ -849,7 +1013,7 @@ def run(postgres: bool) -> int:
         + (", cProfile on" if PROFILE else "")
         + (", instalments and ledger lines partitioned by month" if PARTITIONED else "")
         + (
-            f", end of day shared by {WORKERS} worker threads (eod_run worker=(k, {WORKERS}))"
+            f", end of day shared by {WORKERS} worker processes (eod_run worker=(k, {WORKERS}))"
             if WORKERS > 1
             else ""
         )
@@ -923,6 +1087,7 @@ def run(postgres: bool) -> int:
 def main() -> int:
     exit_on_sigterm()
     var_dir, postgres = configure_in_process("creditdesk-bench-eod-")
+    use_book_keys()
     sys.path.insert(0, str(ROOT))
     try:
         import django
