@@ -47,7 +47,7 @@ def _arrays(columns: Sequence[Field[Any, Any]], connection: BaseDatabaseWrapper)
     return ", ".join(f"CAST(%s AS {field.db_type(connection)}[])" for field in columns)
 
 
-def _array_literal(values: Sequence[Any]) -> str:
+def array_literal(values: Sequence[Any]) -> str:
     """PostgreSQL: one column's values as an array literal (``{1,NULL,"a \\"b\\""}``), cast to the
     column's type by the statement — a string per column instead of one adapted object per value (the
     driver adapts list elements one by one in Python, which costs more than the write)."""
@@ -124,7 +124,7 @@ def update_by_pk(
         names = [f"c{index}" for index in range(len(columns) + 1)]
         assignments = ", ".join(f"{target} = v.{name}" for target, name in zip(targets, names, strict=False))
         bound = ""
-        params: list[Any] = [_array_literal(values) for values in zip(*rows, strict=True)]
+        params: list[Any] = [array_literal(values) for values in zip(*rows, strict=True)]
         if upto is not None:
             bound = f" AND {table}.{_column(_columns(model, [upto[0]])[0], connection)} <= %s"
             params.append(upto[1])
@@ -153,8 +153,9 @@ def insert_rows(
     """Insert ``rows`` (values of ``fields``, in that order, as ``update_by_pk`` takes them) into
     ``model``'s table; every other column gets its field's default (``auto_now`` / ``auto_now_add``: now),
     the same for every row. With ``ids``, the new primary keys in the order of ``rows`` (PostgreSQL:
-    drawn from the table's sequence first; SQLite: one writer at a time, so one ``executemany`` takes
-    consecutive rowids, checked). ``ignore_conflicts``: a row breaking a unique constraint is skipped
+    ``RETURNING``, whose rows come in the order ``unnest`` gives them — what Django's ``bulk_create``
+    relies on too; SQLite: one writer at a time, so one ``executemany`` takes consecutive rowids,
+    checked). ``ignore_conflicts``: a row breaking a unique constraint is skipped
     (not with ``ids``)."""
     if not rows:
         return []
@@ -181,22 +182,14 @@ def insert_rows(
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            new_ids: list[int] = []
-            if ids:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [meta.db_table, meta.pk.column, len(full)],
-                )
-                new_ids = [row[0] for row in cursor.fetchall()]
-                columns = [meta.pk, *columns]
-                full = [[pk, *row] for pk, row in zip(new_ids, full, strict=True)]
             targets = ", ".join(_column(field, connection) for field in columns)
+            returning = f" RETURNING {_column(meta.pk, connection)}" if ids else ""
             sql = (
                 f"INSERT INTO {table} ({targets}) "  # noqa: S608
-                f"SELECT * FROM unnest({_arrays(columns, connection)}){conflict}"
+                f"SELECT * FROM unnest({_arrays(columns, connection)}){conflict}{returning}"
             )
-            cursor.execute(sql, [_array_literal(values) for values in zip(*full, strict=True)])
-            return new_ids
+            cursor.execute(sql, [array_literal(values) for values in zip(*full, strict=True)])
+            return [row[0] for row in cursor.fetchall()] if ids else []
         targets = ", ".join(_column(field, connection) for field in columns)
         marks = ", ".join(["%s"] * len(columns))
         verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
@@ -241,7 +234,7 @@ def add_by_key(model: type[Model], keys: Sequence[str], amount: str, rows: Seque
                 f"INSERT INTO {table} ({', '.join(names)}) "  # noqa: S608
                 f"SELECT * FROM unnest({_arrays(columns, connection)}) {upsert}"
             )
-            cursor.execute(sql, [_array_literal(values) for values in zip(*ordered, strict=True)])
+            cursor.execute(sql, [array_literal(values) for values in zip(*ordered, strict=True)])
             return
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}) {upsert}"  # noqa: S608

@@ -9,15 +9,16 @@ back as yuan (``from_db_value``) on both databases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Case, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connections, router
+from django.db.models import Case, F, Prefetch, QuerySet, Sum, Value, When
 
+from creditdesk.core.bulk import select_sql
 from creditdesk.core.fields import AmountField
 from creditdesk.core.money import ZERO
 from creditdesk.ledger.chart import LOAN_HELD, NORMAL_SIDE, Account, Side, normal_balance
@@ -86,13 +87,33 @@ def posted_loans(on: date, *, posted_after: datetime | None = None) -> QuerySet[
     return entries.values("loan_id").distinct().order_by()
 
 
-def running_balance(account: Account, loan: str = "pk") -> Coalesce:
-    """A query expression: the running balance of ``account`` (one the loan holds) of the loan whose id
-    is the outer query's ``loan`` field (``ZERO`` when nothing was posted) — for a caller comparing its
-    own columns with the ledger in the database, returning only the rows that differ."""
-    rows = LoanAccountBalance.objects.filter(loan_id=OuterRef(loan), account=account.value)
-    balance = rows.values("balance")
-    return Coalesce(Subquery(balance[:1]), Value(0), output_field=AmountField())
+def differing_from_running_balances(
+    loans: QuerySet[Any], columns: Sequence[tuple[str, Account]]
+) -> list[int]:
+    """The ids (ascending) of ``loans`` — a queryset of the caller's loan model — whose ``columns`` (each
+    a column of that model and the account, one the loan holds, whose running balance must equal it)
+    differ from their running balances (``ZERO`` where nothing was posted). One statement: each loan
+    joined to its few balance rows (one index range per loan, not one lookup per loan and account) and
+    grouped, so only the loans that differ come back."""
+    connection = connections[router.db_for_read(LoanAccountBalance)]
+    compiled = select_sql(loans.order_by().values("pk"), connection)
+    if compiled is None:
+        return []
+    wanted, params = compiled
+    quote = connection.ops.quote_name
+    meta = loans.model._meta
+    table, pk = quote(meta.db_table), f"l.{quote(meta.pk.column)}"
+    kept = [f"l.{quote(meta.get_field(name).column)}" for name, _account in columns]
+    balance = f"SUM(CASE WHEN b.{quote('account')} = %s THEN b.{quote('balance')} ELSE 0 END)"
+    sql = (
+        f"SELECT {pk} FROM {table} l "  # noqa: S608 — quoted names only; every value a parameter
+        f"LEFT JOIN {quote(LoanAccountBalance._meta.db_table)} b ON b.{quote('loan_id')} = {pk} "
+        f"WHERE {pk} IN ({wanted}) GROUP BY {pk}, {', '.join(kept)} "
+        f"HAVING {' OR '.join(f'{column} <> {balance}' for column in kept)} ORDER BY {pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *(account.value for _name, account in columns)])
+        return [row[0] for row in cursor.fetchall()]
 
 
 @dataclass(frozen=True)

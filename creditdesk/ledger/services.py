@@ -202,31 +202,36 @@ def journal_post_fen(
     _require_transaction("journal_post_fen")
     checked_kind = _header_checked(kind, business_date, reference, memo).value  # once for the batch
     entries: list[_Checked] = []
+    sides_of, debit = _SIDES, _DEBIT
     for loan_id, deltas in changes:
-        if loan_id is None:
-            raise _entry_invalid("loan_id", "贷款编号不能为空。", loan_id)
-        _loan_checked(loan_id)
+        if type(loan_id) is not int or loan_id <= 0:
+            if loan_id is None:
+                raise _entry_invalid("loan_id", "贷款编号不能为空。", loan_id)
+            _loan_checked(loan_id)
         lines: list[tuple[str, str, int]] = []
         net_debit = 0
-        for index, (account, fen) in enumerate(deltas.items()):
-            sides = _SIDES.get(account)
-            if sides is None:
-                raise JournalLineInvalid(index, "account", account)
-            if type(fen) is not int:
+        for account, fen in deltas.items():
+            sides = sides_of.get(account)
+            if sides is None or type(fen) is not int:
+                index = list(deltas).index(account)
+                if sides is None:
+                    raise JournalLineInvalid(index, "account", account)
                 raise JournalAmountInvalid(index, fen)
-            if not fen:
-                continue
-            value, normal, other = sides
-            side = normal if fen > 0 else other
-            lines.append((value, side, abs(fen)))
-            net_debit += abs(fen) if side == _DEBIT else -abs(fen)
+            if fen:
+                value, normal, other = sides
+                if fen > 0:
+                    lines.append((value, normal, fen))
+                    net_debit += fen if normal == debit else -fen
+                else:
+                    lines.append((value, other, -fen))
+                    net_debit += -fen if other == debit else fen
         if not lines:
             continue
         if len(lines) < 2:
             raise JournalTooShort(len(lines))
         if net_debit:
-            debit = sum(fen for _account, side, fen in lines if side == _DEBIT)
-            raise JournalUnbalanced(from_fen(debit), from_fen(debit - net_debit))
+            debits = sum(fen for _account, side, fen in lines if side == _DEBIT)
+            raise JournalUnbalanced(from_fen(debits), from_fen(debits - net_debit))
         entries.append(((business_date, checked_kind, loan_id, reference, memo, None), lines))
     return len(_write(entries))
 

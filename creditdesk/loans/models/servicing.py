@@ -223,6 +223,10 @@ class LoanSnapshot(models.Model):
         on_delete=models.PROTECT,
         related_name="snapshots",
         db_index=False,  # the unique (loan, business_date) serves every lookup by loan
+        # no constraint in the database: a snapshot is only ever written by one INSERT … SELECT from the
+        # loan table itself, and a loan is never deleted — a check per row (tens of thousands a night,
+        # at commit) would prove nothing more
+        db_constraint=False,
     )
     business_date = models.DateField(_("营业日"))
     status = models.CharField(_("状态"), max_length=20)

@@ -31,13 +31,14 @@ Rules (issue 16, item 5; PRODUCT.md §6):
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -252,20 +253,43 @@ def _reprice_step(run: EodRun, *, chunk: int) -> None:
 # --- step 1: the loans with an event today ---------------------------------------------------------------
 
 
-def _pending_loans(day: date) -> Any:
+def _pending_loans(day: date) -> QuerySet[Loan]:
     return Loan.objects.filter(status__in=sync.OPEN, next_due_date__lte=day).filter(
         Q(accrued_through__lt=day) | Q(accrued_through__isnull=True)
     )
 
 
-def _chunks(loans: QuerySet[Loan], worker: tuple[int, int] | None, size: int) -> Iterator[list[int]]:
-    """The ids of ``loans`` (this worker's share) in ascending chunks of ``size``, read with one query:
-    each chunk's work re-checks its loans under their row locks (a loan that no longer qualifies is left
-    alone), and a rerun after a crash reads again what is left."""
+def _is_pending(loan: Loan, day: date) -> bool:
+    """``_pending_loans`` of one loan read under its row lock."""
+    return (
+        loan.status in sync.OPEN
+        and loan.next_due_date is not None
+        and loan.next_due_date <= day
+        and (loan.accrued_through or loan.value_date) < day
+    )
+
+
+def _pending_by_path(day: date, worker: tuple[int, int] | None) -> dict[str, list[int]]:
+    """The ids of the loans with an event on ``day`` (this worker's share), ascending, by the set-based
+    path they may take (``eod_sets.PATHS``; ``""``: none, the engine) — one query. Each chunk re-checks
+    its loans under their row locks (a loan that no longer qualifies is left to the engine, which checks
+    again), and a rerun after a crash reads again what is left."""
+    loans = _pending_loans(day)
     if worker is not None:
         k, n = worker
         loans = loans.annotate(share=Mod(F("pk"), n)).filter(share=k)
-    ids = list(loans.order_by("pk").values_list("pk", flat=True))
+    path = Case(
+        *(When(candidate.condition(day), then=Value(candidate.name)) for candidate in eod_sets.PATHS),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    found: dict[str, list[int]] = defaultdict(list)
+    for pk, name in loans.annotate(path=path).order_by("pk").values_list("pk", "path"):
+        found[name].append(pk)
+    return found
+
+
+def _chunked(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
@@ -274,8 +298,10 @@ def _loans_step(run: EodRun, *, worker: tuple[int, int] | None, chunk: int) -> N
     """The set-based paths first (``eod_sets``: overdue loans accruing penalty, current loans billed),
     then the engine for every loan with an event they left."""
     day = run.business_date
+    pending = _pending_by_path(day, worker)
+    left = pending.pop("", [])
     for path in eod_sets.PATHS:
-        for ids in _chunks(path.candidates(day), worker, eod_sets.CHUNK):
+        for ids in _chunked(pending.get(path.name, []), eod_sets.CHUNK):
             with transaction.atomic():
                 done = path.advance(day, ids)
                 _count(
@@ -286,17 +312,14 @@ def _loans_step(run: EodRun, *, worker: tuple[int, int] | None, chunk: int) -> N
                         "reclassified": done.reclassified,
                     },
                 )
-    for ids in _chunks(_pending_loans(day), worker, chunk):
+            left.extend(done.left)
+    for ids in _chunked(sorted(left), chunk):
         with transaction.atomic():
             _advance(run, day, ids)
 
 
 def _advance(run: EodRun, day: date, ids: list[int]) -> None:
-    loans = [
-        loan
-        for loan in locks.loans_lock(ids)
-        if loan.status in sync.OPEN and (loan.accrued_through or loan.value_date) < day
-    ]
+    loans = [loan for loan in locks.loans_lock(ids) if _is_pending(loan, day)]
     rows = sync.stored_rows([loan.pk for loan in loans])
     reference, memo = eod_sets.labels(day)
     outcomes = []
@@ -415,35 +438,42 @@ def _reconcile_step(run: EodRun) -> dict[str, Any]:
 
 def _report_step(run: EodRun) -> dict[str, Any]:
     day = run.business_date
-    book = (
+    overdue = Q(dpd__gt=0)
+    book = (  # the book by class and its overdue part: one pass over the open loans
         Loan.objects.filter(status__in=sync.OPEN)
         .values("risk_class")
-        .annotate(count=Count("pk"), balance=Sum("principal_outstanding", output_field=AmountField()))
+        .annotate(
+            count=Count("pk"),
+            balance=Sum("principal_outstanding", output_field=AmountField()),
+            overdue_count=Count("pk", filter=overdue),
+            overdue_balance=Sum("principal_outstanding", filter=overdue, output_field=AmountField()),
+        )
+        .order_by()
     )
     by_class = {member.value: {"count": 0, "balance": "0.00"} for member in RiskClass}
-    total = npl = ZERO
+    total = npl = overdue_balance = ZERO
+    overdue_count = 0
     for row in book:
         balance = row["balance"] or ZERO
         by_class[row["risk_class"]] = {"count": row["count"], "balance": str(balance)}
         total += balance
         if RiskClass(row["risk_class"]).is_npl:
             npl += balance
+        overdue_count += row["overdue_count"]
+        overdue_balance += row["overdue_balance"] or ZERO
     postings = (
         JournalLine.objects.filter(business_date=day)
         .values("account", "side")
         .annotate(total=Sum("amount", output_field=AmountField()))
         .order_by("account", "side")
     )
-    overdue = Loan.objects.filter(status__in=sync.OPEN, dpd__gt=0).aggregate(
-        count=Count("pk"), balance=Sum("principal_outstanding", output_field=AmountField())
-    )
     return {
         "by_class": by_class,
         "book_balance": str(total),
         "npl_balance": str(npl),
         "npl_ratio": str((npl / total * 100).quantize(Decimal("0.01"))) if total else "0.00",
-        "overdue_loans": overdue["count"],
-        "overdue_balance": str(overdue["balance"] or ZERO),
+        "overdue_loans": overdue_count,
+        "overdue_balance": str(overdue_balance),
         "postings": [
             {
                 "account": row["account"],

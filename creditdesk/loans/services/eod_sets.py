@@ -32,11 +32,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext as _
 
 from creditdesk.core.bulk import update_by_pk
-from creditdesk.core.money import to_fen
+from creditdesk.core.fields import AmountField
 from creditdesk.finance.classification import dpd_floor
 from creditdesk.finance.servicing import PenaltyTerms
 from creditdesk.ledger.chart import Account, EntryKind
@@ -55,16 +55,21 @@ def labels(day: date) -> tuple[str, str]:
 @dataclass(frozen=True)
 class Done:
     """What a path did to one chunk: loans moved to the end of the day, ledger entries posted, changes of
-    class recorded."""
+    class recorded, and the ids of the chunk it left to the engine."""
 
     loans: int
     entries: int
     reclassified: int = 0
+    left: tuple[int, ...] = ()
 
 
-def penalty_candidates(day: date) -> QuerySet[Loan]:
+def _left(ids: Sequence[int], moved: set[int]) -> tuple[int, ...]:
+    return tuple(pk for pk in ids if pk not in moved)
+
+
+def penalty_candidates(day: date) -> Q:
     """Loans that may take the penalty path on ``day`` (``penalty_advance`` checks the rest)."""
-    return Loan.objects.filter(
+    return Q(
         status=LoanStatus.OVERDUE,
         dpd__gt=0,
         restructured_on__isnull=True,
@@ -72,10 +77,10 @@ def penalty_candidates(day: date) -> QuerySet[Loan]:
     )
 
 
-def billing_candidates(day: date) -> QuerySet[Loan]:
+def billing_candidates(day: date) -> Q:
     """Loans that take the billing path on ``day``: current, nothing to apply, their first unsettled
     instalment due today."""
-    return Loan.objects.filter(
+    return Q(
         status=LoanStatus.ACTIVE,
         dpd=0,
         restructured_on__isnull=True,
@@ -94,15 +99,25 @@ def _post(day: date, changes: list[tuple[int, dict[Account, int]]]) -> int:
     )
 
 
-def _locked(candidates: QuerySet[Loan], ids: Sequence[int], fields: Sequence[str]) -> list[tuple[Any, ...]]:
+def _locked(candidates: Q, ids: Sequence[int], fields: Sequence[str]) -> list[tuple[Any, ...]]:
     """``fields`` of the loans of ``ids`` still candidates once their rows are locked (ascending id, as
     ``loans.locks``)."""
+    stored = {name: _as_stored(name) for name in fields if name in _AMOUNTS}
     return list(
-        candidates.filter(pk__in=ids)
+        Loan.objects.filter(candidates, pk__any_of=ids)
         .select_for_update(of=("self",))
+        .annotate(**{f"{name}_fen": expression for name, expression in stored.items()})
         .order_by("pk")
-        .values_list("pk", *fields)
+        .values_list("pk", *(f"{name}_fen" if name in stored else name for name in fields))
     )
+
+
+_AMOUNTS = frozenset(field.name for field in Loan._meta.concrete_fields if isinstance(field, AmountField))
+
+
+def _as_stored(name: str) -> ExpressionWrapper:
+    """An amount column read as stored, integer fen (no ``Decimal`` made per value to be turned back)."""
+    return ExpressionWrapper(F(name), output_field=BigIntegerField())
 
 
 # --- 1. penalty ------------------------------------------------------------------------------------------
@@ -178,7 +193,7 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
     untouched, for the engine."""
     loans = _locked(penalty_candidates(day), ids, _PENALTY_LOAN)
     if not loans:
-        return Done(0, 0)
+        return Done(0, 0, left=tuple(ids))
     quote = connections[router.db_for_read(Installment)].ops.quote_name
     unsettled = f"{quote('settled_on')} IS NULL AND {quote('due_date')} <= %s"
     rows: dict[int, list[Any]] = defaultdict(list)
@@ -222,9 +237,9 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
                 moved.oldest,
                 moved.overdue_principal,
                 moved.overdue_interest,
-                to_fen(penalty_receivable) + moved.accrued,
-                to_fen(interest_receivable) + moved.billed_interest,
-                to_fen(fee_receivable) + moved.billed_fee,
+                penalty_receivable + moved.accrued,
+                interest_receivable + moved.billed_interest,
+                fee_receivable + moved.billed_fee,
                 first_dpd90_on,
                 *risk[:3],
                 day,
@@ -236,7 +251,7 @@ def penalty_advance(day: date, ids: Sequence[int]) -> Done:
     update_by_pk(Installment, _PENALTY_ROW_WRITES, row_writes, upto=("due_date", day))
     update_by_pk(Loan, _PENALTY_LOAN_WRITES, loan_writes)
     ClassificationChange.objects.bulk_create(changes)
-    return Done(len(loan_writes), entries, len(changes))
+    return Done(len(loan_writes), entries, len(changes), _left(ids, {write[-1] for write in loan_writes}))
 
 
 _RISK = ("risk_class", "risk_floor", "risk_manual", "borrower_floor")
@@ -283,7 +298,7 @@ def billing_advance(day: date, ids: Sequence[int]) -> Done:
     """Bill the instalments due today of the current loans of ``ids`` that take the billing path."""
     loans = _locked(billing_candidates(day), ids, _BILLING_LOAN)
     if not loans:
-        return Done(0, 0)
+        return Done(0, 0, left=tuple(ids))
     quote = connections[router.db_for_read(Installment)].ops.quote_name
     billed: dict[int, list[int]] = {}
     for loan_id, interest, fee in sync.instalment_rows(
@@ -298,19 +313,20 @@ def billing_advance(day: date, ids: Sequence[int]) -> Done:
         if pk not in billed:
             continue
         interest, fee = billed[pk]
-        loan_writes.append([to_fen(interest_receivable) + interest, to_fen(fee_receivable) + fee, day, pk])
+        loan_writes.append([interest_receivable + interest, fee_receivable + fee, day, pk])
         postings.append((pk, sync.accrual_deltas(interest, fee, 0)))
     entries = _post(day, postings)
     update_by_pk(Loan, _BILLING_LOAN_WRITES, loan_writes)
-    return Done(len(loan_writes), entries)
+    return Done(len(loan_writes), entries, left=_left(ids, {write[-1] for write in loan_writes}))
 
 
 @dataclass(frozen=True)
 class Path:
-    """A set-based path: the loans that may take it on a day, and what moves a chunk of them."""
+    """A set-based path: the condition of the loans that may take it on a day, and what moves a chunk of
+    them."""
 
     name: str
-    candidates: Callable[[date], QuerySet[Loan]]
+    condition: Callable[[date], Q]
     advance: Callable[[date, Sequence[int]], Done]
 
 

@@ -15,11 +15,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
-
 from creditdesk.core.money import ZERO
 from creditdesk.ledger.chart import Account
-from creditdesk.ledger.selectors import posted_loans, running_balance, running_balances
+from creditdesk.ledger.selectors import differing_from_running_balances, posted_loans, running_balances
 from creditdesk.loans.models import Loan
 
 # loan column → the ledger account that must hold the same balance
@@ -64,10 +62,7 @@ def reconcile(loan_ids: Iterable[int] | None = None, *, posted_on: date | None =
         loans = loans.filter(pk__in=sorted(set(loan_ids)))
     if posted_on is not None:
         loans = loans.filter(pk__in=posted_loans(posted_on))
-    differs = Q()
-    for name, account in SUB_LEDGER:
-        differs |= ~Q(**{name: running_balance(account)})
-    differing = list(loans.filter(differs).order_by("pk").values_list("pk", flat=True))
+    differing = differing_from_running_balances(loans, SUB_LEDGER)
     mismatches: list[Mismatch] = []
     fields = ["pk", "number", *(name for name, _ in SUB_LEDGER)]
     for start in range(0, len(differing), CHUNK):

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from creditdesk.accounts.models import User
 from creditdesk.agenda import services as agenda
 from creditdesk.agenda.choices import TaskKind
-from creditdesk.core.bulk import update_by_pk
+from creditdesk.core.bulk import array_literal, update_by_pk
 from creditdesk.core.money import from_fen, to_fen
 from creditdesk.finance.classification import Observation, RiskClass, dpd_floor, restructuring_floor, worse
 from creditdesk.finance.servicing import (
@@ -157,15 +157,18 @@ def instalment_rows(
     connection = connections[router.db_for_read(Installment)]
     quote = connection.ops.quote_name
     selected = ", ".join(quote(meta.get_field(name).column) for name in columns)
-    marks = ", ".join(["%s"] * len(loan_ids))
-    where = f"{quote('loan_id')} IN ({marks})" + (f" AND {condition}" if condition else "")
+    if connection.vendor == "postgresql":  # one array parameter, not one per id (``core.lookups``)
+        where, ids = f"{quote('loan_id')} = ANY(CAST(%s AS bigint[]))", [array_literal(loan_ids)]
+    else:
+        where, ids = f"{quote('loan_id')} IN ({', '.join(['%s'] * len(loan_ids))})", list(loan_ids)
+    where += f" AND {condition}" if condition else ""
     sql = (
         f"SELECT {selected} FROM {quote(meta.db_table)} WHERE {where} "  # noqa: S608 — quoted names only
         f"ORDER BY {quote('loan_id')}, {quote('due_date')}, {quote('period')}"
     )
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*loan_ids, *(adapt(p) if isinstance(p, date) else p for p in params)])
+        cursor.execute(sql, [*ids, *(adapt(p) if isinstance(p, date) else p for p in params)])
         return cursor.fetchall()
 
 
