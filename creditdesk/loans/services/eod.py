@@ -15,13 +15,12 @@ Rules (issue 16, item 5; PRODUCT.md §6):
      a rerun skips it. ``worker=(k, n)`` takes the loans whose id ≡ k (mod n), so n workers share a day.
      The commonest events (an overdue loan accruing a day of penalty, a current loan billed) go first
      through the set-based paths of ``eod_sets``, equal to the engine and a chunk of 2,000 loans at a time.
-  2. ``reminders`` — repayment reminders to the customer (SMS) for instalments due ``reminder_days()``
+  2. ``borrower_floor`` — the non-retail rule: a borrower (企业) with more than 10% of its balance here NPL
+     has every loan here at best 次级; loans whose borrower no longer is get their own floor back.
+  3. ``reminders`` — repayment reminders to the customer (SMS) for instalments due ``reminder_days()``
      days after the next business day (default T-3 and the due day), once each, queued as keys for
      `creditdesk deliver_notifications`, which writes each with what is owed then (``reminders``); a
-     catch-up run skips due dates already past. Nothing of the day's work changes them, so on
-     PostgreSQL they are queued beside step 1 on a connection of their own (``_Beside``).
-  3. ``borrower_floor`` — the non-retail rule: a borrower (企业) with more than 10% of its balance here NPL
-     has every loan here at best 次级; loans whose borrower no longer is get their own floor back.
+     catch-up run skips due dates already past.
   4. ``snapshot`` — the end-of-day snapshot (日终快照) of every loan that changed that day: balances,
      days past due, status, class (``snapshots``), one ``INSERT … SELECT``.
   5. ``reconcile`` — each loan posted to today: its sub-ledger equals its running ledger balances (one
@@ -31,7 +30,6 @@ Rules (issue 16, item 5; PRODUCT.md §6):
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -39,7 +37,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Mod
 from django.utils import timezone
@@ -67,7 +65,7 @@ from creditdesk.loans.services.snapshots import snapshots_take
 from creditdesk.products import selectors as product_selectors
 
 CHUNK = 200
-STEPS = ("reprice", "loans", "reminders", "borrower_floor", "snapshot", "reconcile", "report")
+STEPS = ("reprice", "loans", "borrower_floor", "reminders", "snapshot", "reconcile", "report")
 LATE_MARGIN = timedelta(minutes=10)  # a posting's time is taken before its transaction commits
 NON_RETAIL = (CustomerKind.ENTERPRISE,)
 NPL_DPD = 90  # more than 90 days past due: at best 次级 (RULES.md table)
@@ -135,17 +133,15 @@ def eod_run(
         if is_reset_day(business_date):
             _reprice_step(run, chunk=chunk)
         _mark(run, "reprice", time.perf_counter() - began)
-    beside = _Beside.start(run, "reminders", _reminders_step, worker)
-    try:
-        others_left = "loans" not in run.steps and not _loans_done(run, worker=worker, chunk=chunk)
-    finally:
-        beside.join()
-    beside.raise_failure()
-    if others_left:
-        return run  # other workers still have loans of the day
+    if "loans" not in run.steps:
+        began = time.perf_counter()
+        _loans_step(run, worker=worker, chunk=chunk)
+        if worker is not None and _pending_loans(business_date).exists():
+            return run  # other workers still have loans of the day
+        _mark(run, "loans", time.perf_counter() - began)
     for name, step in (
-        ("reminders", _reminders_step),  # done beside the loans already, when it could be
         ("borrower_floor", _borrower_floor_step),
+        ("reminders", _reminders_step),
         ("snapshot", _snapshot_step),
         ("reconcile", _reconcile_step),
         ("report", _report_step),
@@ -153,16 +149,6 @@ def eod_run(
         if name not in run.steps:
             _step(run, name, step)
     return EodRun.objects.get(pk=run.pk)
-
-
-def _loans_done(run: EodRun, *, worker: tuple[int, int] | None, chunk: int) -> bool:
-    """Step 1 (this worker's share of it); marked done and True unless other workers still have loans."""
-    began = time.perf_counter()
-    _loans_step(run, worker=worker, chunk=chunk)
-    if worker is not None and _pending_loans(run.business_date).exists():
-        return False
-    _mark(run, "loans", time.perf_counter() - began)
-    return True
 
 
 def eod_catch_up(
@@ -216,75 +202,6 @@ def _mark(run: EodRun, name: str, seconds: float) -> None:
             locked.report = _timed(locked.report, name, seconds)
             locked.save(update_fields=["steps", "report"])
         run.steps, run.report = locked.steps, locked.report
-
-
-class _Beside:
-    """A step that needs nothing of the day's loans run beside step 1 on a connection of its own — the
-    reminders read what falls due after today, which the day's work does not change (and their text is
-    written when they are sent, from the loan as it is then). Only on PostgreSQL (SQLite has one writer),
-    only outside a caller's transaction (another connection would not see what it has not committed),
-    only by one worker of a shared day. The step's work is idempotent (``ON CONFLICT DO NOTHING``); it
-    takes the run's row lock only to mark itself done, in the same transaction (``_step_then_mark``), so
-    the chunks of step 1 are not held up by it, and a kill before that commit leaves it to be done again.
-    An error in it is raised in the caller once step 1 is over (``raise_failure``)."""
-
-    def __init__(self, thread: threading.Thread | None, failed: list[BaseException]) -> None:
-        self.thread, self.failed = thread, failed
-
-    @classmethod
-    def start(
-        cls,
-        run: EodRun,
-        name: str,
-        step: Callable[[EodRun], dict[str, Any]],
-        worker: tuple[int, int] | None,
-    ) -> _Beside:
-        connection = transaction.get_connection()
-        alone = (
-            connection.vendor == "postgresql"
-            and not connection.in_atomic_block
-            and (worker is None or worker[0] == 0)
-            and name not in run.steps
-        )
-        failed: list[BaseException] = []
-        if not alone:
-            return cls(None, failed)
-
-        def work() -> None:
-            try:
-                _step_then_mark(EodRun.objects.get(pk=run.pk), name, step)
-            except BaseException as error:  # raised again in the caller's thread by ``join``
-                failed.append(error)
-            finally:
-                connections.close_all()  # this thread's own connection
-
-        thread = threading.Thread(target=work, name=f"eod-{name}", daemon=True)
-        thread.start()
-        return cls(thread, failed)
-
-    def join(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-
-    def raise_failure(self) -> None:
-        if self.failed:
-            raise self.failed[0]
-
-
-def _step_then_mark(run: EodRun, name: str, step: Callable[[EodRun], dict[str, Any]]) -> None:
-    """An idempotent step's work, then its marker under the run's row lock, in one transaction (work
-    already marked done by someone else meanwhile is rolled back: it changed nothing anyway)."""
-    with transaction.atomic():
-        began = time.perf_counter()
-        result = step(run)
-        seconds = time.perf_counter() - began
-        locked = EodRun.objects.select_for_update().get(pk=run.pk)
-        if name in locked.steps:
-            transaction.set_rollback(True)
-            return
-        locked.report = _timed({**locked.report, **result}, name, seconds)
-        locked.steps = [*locked.steps, name]
-        locked.save(update_fields=["steps", "report"])
 
 
 def _step(run: EodRun, name: str, step: Callable[[EodRun], dict[str, Any]]) -> None:
