@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist: one test process per core (`auto`); PYTEST_WORKERS=0 runs the suite in this one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test bench lint serve install install-dev lock messages clean
 
@@ -39,7 +41,7 @@ demo: install
 
 ## make test — the whole suite (browser and PostgreSQL tests skip with a reason where unavailable)
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make bench [BENCH=name] — every benchmark in benchmarks/, one JSON object per line on stdout
 bench: install-dev

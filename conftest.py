@@ -10,6 +10,29 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, the test database's tables are kept away from autovacuum.
+
+    Every test's rows are rolled back, so all a vacuum or analyze of a test table can learn is that it is
+    empty (``reltuples = 0``). The planner then believes it, and a later test that really fills the tables
+    (the demo seed: thousands of customers, needs and assessments) gets nested loops over sequential scans
+    — one statement took 37 s instead of milliseconds. A table never vacuumed is estimated from its real
+    size instead, which is what these short-lived tables need."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'r' AND n.nspname = current_schema()"
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+
+
 @pytest.fixture
 def org(db):
     from creditdesk.accounts.tests.org import build_org

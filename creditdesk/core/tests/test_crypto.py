@@ -196,6 +196,21 @@ SHORT = base64.b64encode(b"x" * 16).decode()
         (f"k1:{K1},k1:{K2}", BLIND, "twice"),
         (f"k1:{K1}", K1, "must differ"),
     ],
+    # named, not by the random keys: every pytest-xdist worker must collect the same test ids
+    ids=[
+        "no-field-keys",
+        "blank-field-keys",
+        "no-blind-key",
+        "empty-blind-key",
+        "short-field-key",
+        "short-blind-key",
+        "field-key-not-base64",
+        "blind-key-not-base64",
+        "field-key-without-kid",
+        "bad-kid",
+        "kid-twice",
+        "blind-key-equals-field-key",
+    ],
 )
 def test_missing_or_bad_keys_are_improperly_configured(settings, field_keys, blind, message):
     settings.CREDITDESK_FIELD_KEYS = field_keys
