@@ -15,6 +15,7 @@ database types); every value is a parameter.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -239,6 +240,16 @@ def add_by_key(model: type[Model], keys: Sequence[str], amount: str, rows: Seque
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}) {upsert}"  # noqa: S608
         cursor.executemany(sql, _sqlite_rows(columns, ordered, connection))
+
+
+def texts_select(column: str, texts: Sequence[str], connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    """A SELECT of one text column named ``column`` whose rows are ``texts``, in one parameter whatever
+    their number (PostgreSQL: an array, ``unnest``; SQLite: a JSON array, ``json_each``) — to be wrapped
+    in an ``INSERT … SELECT`` as a queryset's ``select_sql`` is."""
+    name = connection.ops.quote_name(column)
+    if connection.vendor == "postgresql":
+        return f"SELECT unnest(CAST(%s AS text[])) AS {name}", [array_literal(list(texts))]
+    return f"SELECT value AS {name} FROM json_each(%s)", [json.dumps(list(texts), ensure_ascii=False)]  # noqa: S608
 
 
 def select_sql(rows: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]] | None:

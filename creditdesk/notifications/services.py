@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from creditdesk.accounts import scope
 from creditdesk.accounts.models import User
 from creditdesk.core.audit import audit_record
-from creditdesk.core.bulk import insert_rows, select_sql
+from creditdesk.core.bulk import insert_rows, select_sql, texts_select
 from creditdesk.core.exceptions import DomainError
 from creditdesk.notifications import senders
 from creditdesk.notifications.choices import EXTERNAL_CHANNELS, Channel, Event, OutboxStatus
@@ -272,11 +272,11 @@ _QUEUED_COLUMNS = (
 )
 
 
-def outbox_queue_keys(*, event: str, channel: str, keys: QuerySet[Any]) -> int:
+def outbox_queue_keys(*, event: str, channel: str, keys: QuerySet[Any] | Sequence[str]) -> int:
     """Queue one message of ``event`` on ``channel`` per key that ``keys`` selects (a queryset of one
-    column of text named ``key``: each the event's ``dedupe_key``, the channel appended as
-    ``channel_key`` does), written at delivery by the composer registered for ``event``
-    (``composers``): nothing is read into Python, one ``INSERT … SELECT`` in the database. A key
+    column of text named ``key``, or the keys themselves: each the event's ``dedupe_key``, the channel
+    appended as ``channel_key`` does), written at delivery by the composer registered for ``event``
+    (``composers``): one ``INSERT … SELECT`` in the database, the keys passed as one parameter. A key
     already in the outbox is left as it is. Inside the caller's transaction. Returns the number of
     messages added."""
     if not transaction.get_connection().in_atomic_block:
@@ -292,10 +292,17 @@ def outbox_queue_keys(*, event: str, channel: str, keys: QuerySet[Any]) -> int:
     connection = transaction.get_connection()
     qn = connection.ops.quote_name
     now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM stores it (SQLite: text)
-    compiled = select_sql(keys, connection)
-    if compiled is None:
+    if isinstance(keys, QuerySet):
+        compiled = select_sql(keys, connection)
+        if compiled is None:
+            return 0
+        subquery, key_params = compiled
+    elif isinstance(keys, str):
+        raise TypeError("keys: a queryset or a sequence of keys, not one string")
+    elif not keys:
         return 0
-    subquery, key_params = compiled
+    else:
+        subquery, key_params = texts_select("key", keys, connection)
     columns = {  # every column but the id: the message waits for its composer, empty until then
         "channel": channel,
         "recipient_id": None,

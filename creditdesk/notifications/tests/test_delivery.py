@@ -217,6 +217,19 @@ def _queue_keys(event: str, *pks: int) -> int:
         return services.outbox_queue_keys(event=event, channel="sms", keys=keys)
 
 
+def test_keys_given_as_a_list_are_queued_once_each(org):
+    keys = [f"user:{org.cm_a.pk}", 'user:0:含中文与"引号"', "user:0:a,b{c}"]
+    with transaction.atomic():
+        assert services.outbox_queue_keys(event="repayment_due", channel="sms", keys=keys) == 3
+        assert services.outbox_queue_keys(event="repayment_due", channel="sms", keys=keys[:1]) == 0
+        assert services.outbox_queue_keys(event="repayment_due", channel="sms", keys=[]) == 0
+        with pytest.raises(TypeError):
+            services.outbox_queue_keys(event="repayment_due", channel="sms", keys="user:1")
+    queued = OutboxMessage.objects.filter(event="repayment_due").order_by("dedupe_key")
+    assert sorted(queued.values_list("dedupe_key", flat=True)) == sorted(f"{key}:sms" for key in keys)
+    assert {(m.status, m.body, m.address) for m in queued} == {("pending", "", "")}
+
+
 def test_keys_are_queued_in_one_statement_and_written_by_the_composer_when_sent(org, monkeypatch, settings):
     from creditdesk.notifications import composers
 
