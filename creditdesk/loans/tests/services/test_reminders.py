@@ -12,22 +12,22 @@ from django.db.models import F
 
 from creditdesk.core.money import from_fen
 from creditdesk.loans.models import Installment, Loan
-from creditdesk.loans.services import loan_disburse, sync
+from creditdesk.loans.services import sync
 from creditdesk.loans.services.eod import eod_run
 from creditdesk.loans.services.reminders import owing_on
 from creditdesk.loans.services.repayments import repayment_post
-from creditdesk.loans.tests.factories import make_signed_application
+from creditdesk.loans.tests.conftest import book_loan
 
 pytestmark = pytest.mark.django_db
 
 START = date(2026, 1, 10)
 DAYS = 90
 
-# how each borrower pays: (days after START or after each due date, amount)
+# how each borrower pays
 BORROWERS = (
     "never",  # overdue from the first due date: later instalments due while earlier ones are unpaid
     "next_day",  # pays what it owes one day after each due date
-    "in_advance",  # 25,000 paid five days in: a credit balance that covers instalments, then not
+    "in_advance",  # 25,000 paid five days in: a credit balance that covers two instalments, then not
     "small_credit",  # 300 paid five days in: a credit balance smaller than an instalment
     "arrears",  # pays 2,000 five days after each due date: arrears build up
     "on_time",  # pays each instalment on its due date
@@ -67,31 +67,9 @@ def _due_on(loan: Loan, day: date) -> str:
 
 
 @pytest.fixture
-def book(org, li, small_catalogue):
-    loans = {}
-    for index, name in enumerate(BORROWERS):
-        application = make_signed_application(
-            customer=li,
-            product_version=small_catalogue["XYD"].current_version,
-            checked_by=org.risk1,
-            amount="60000.00",
-            term_months=12,
-            annual_rate="4.2000",
-            value_date=START,
-        )
-        loans[name] = loan_disburse(
-            actor=application.owner,
-            application_id=application.pk,
-            part_id=application.parts.get().pk,
-            value_date=START,
-            mode="entrusted",
-            payee_name="北京美家装饰有限公司",
-            payee_account="6222021234567890",
-            payee_bank="工商银行北京分行",
-            payment_reference=f"合同 {index}",
-            idempotency_key=f"remind-{index}",
-        )
-    return loans
+def book(org, li, xyd):
+    """One loan of ``book_loan`` (100,000 / 12 months, disbursed on ``START``) for each borrower."""
+    return {name: book_loan(org, li, xyd, key=f"remind-{name}", value_date=START) for name in BORROWERS}
 
 
 def test_the_loans_reminded_are_those_the_rule_names(org, book):
