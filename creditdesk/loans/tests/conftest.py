@@ -8,8 +8,9 @@ from datetime import date
 
 import pytest
 
+from creditdesk.core.money import from_fen
 from creditdesk.loans.models import Loan
-from creditdesk.loans.services import loan_disburse
+from creditdesk.loans.services import loan_disburse, sync
 from creditdesk.loans.services.eod import eod_catch_up, eod_run
 from creditdesk.loans.services.repayments import repayment_post
 from creditdesk.loans.tests.factories import make_signed_application
@@ -70,6 +71,16 @@ def book_loan(org, customer, product_version, key: str = "booked-1", value_date:
         payment_reference="装修合同 ZX-2026-001",
         idempotency_key=key,
     )
+
+
+def overdue_with_penalty(loan: Loan, day: date) -> str:
+    """What ``loan`` has overdue on ``day`` with its penalty and 复利, to the fen (what a borrower pays
+    to clear the arrears), in yuan."""
+    loaded = sync.load(Loan.objects.get(pk=loan.pk))
+    loaded.book.accrue(day)
+    totals = loaded.book.totals()
+    fen = totals.overdue_principal + totals.overdue_interest + totals.overdue_fee + totals.penalty_receivable
+    return str(from_fen(fen))
 
 
 @pytest.fixture

@@ -14,15 +14,15 @@ import pytest
 from django.db.models import Q
 
 from creditdesk.agenda.models import Task
-from creditdesk.core.money import from_fen
 from creditdesk.ledger.models import JournalEntry
 from creditdesk.ledger.selectors import debit_credit_totals
 from creditdesk.loans.models import ClassificationChange, EodRun, Installment, Loan
-from creditdesk.loans.services import eod_sets, loan_disburse, sync
+from creditdesk.loans.services import eod_sets, loan_disburse
 from creditdesk.loans.services.classification import loan_classify
 from creditdesk.loans.services.eod import eod_run
 from creditdesk.loans.services.reconciliation import reconcile
 from creditdesk.loans.services.repayments import repayment_post
+from creditdesk.loans.tests.conftest import overdue_with_penalty
 from creditdesk.loans.tests.factories import make_signed_application
 from creditdesk.notifications.models import OutboxMessage
 from creditdesk.products import services as product_services
@@ -47,14 +47,6 @@ LOANS = (
 
 
 OWED = "owed"  # everything overdue with its penalty, to the fen: no credit balance left
-
-
-def _owed(loan: Loan, day: date) -> str:
-    loaded = sync.load(Loan.objects.get(pk=loan.pk))
-    loaded.book.accrue(day)
-    totals = loaded.book.totals()
-    fen = totals.overdue_principal + totals.overdue_interest + totals.overdue_fee + totals.penalty_receivable
-    return str(from_fen(fen))
 
 
 def _payments(index: int, dues: list[date]) -> dict[date, str]:
@@ -140,7 +132,7 @@ def _run(org, book, monkeypatch) -> dict[str, int]:
                     repayment_post(
                         actor=org.cm_a,
                         loan_id=loan.pk,
-                        amount=_owed(loan, day) if payments[day] == OWED else payments[day],
+                        amount=overdue_with_penalty(loan, day) if payments[day] == OWED else payments[day],
                         idempotency_key=f"{loan.pk}-{day.isoformat()}",
                         value_date=day,
                     )

@@ -10,13 +10,12 @@ from datetime import date, timedelta
 import pytest
 from django.db.models import F
 
-from creditdesk.core.money import from_fen
 from creditdesk.loans.models import Installment, Loan
 from creditdesk.loans.services import sync
 from creditdesk.loans.services.eod import eod_run
 from creditdesk.loans.services.reminders import owing_on
 from creditdesk.loans.services.repayments import repayment_post
-from creditdesk.loans.tests.conftest import book_loan
+from creditdesk.loans.tests.conftest import book_loan, overdue_with_penalty
 
 pytestmark = pytest.mark.django_db
 
@@ -53,14 +52,6 @@ def _pay(org, loan: Loan, day: date, amount: str) -> None:
     )
 
 
-def _overdue_with_penalty(loan: Loan, day: date) -> str:
-    loaded = sync.load(Loan.objects.get(pk=loan.pk))
-    loaded.book.accrue(day)
-    totals = loaded.book.totals()
-    fen = totals.overdue_principal + totals.overdue_interest + totals.overdue_fee + totals.penalty_receivable
-    return str(from_fen(fen))
-
-
 def _due_on(loan: Loan, day: date) -> str:
     row = Installment.objects.get(loan=loan, due_date=day)
     return str(row.payment + row.fee)
@@ -81,7 +72,7 @@ def test_the_loans_reminded_are_those_the_rule_names(org, book):
             if name in ("in_advance", "small_credit") and day == START + timedelta(days=5):
                 _pay(org, loan, day, "25000.00" if name == "in_advance" else "300.00")
             elif name == "next_day" and day - timedelta(days=1) in dues:
-                _pay(org, loan, day, _overdue_with_penalty(loan, day))
+                _pay(org, loan, day, overdue_with_penalty(loan, day))
             elif name == "arrears" and day - timedelta(days=5) in dues:
                 _pay(org, loan, day, "2000.00")
             elif name == "on_time" and day in dues:
