@@ -65,6 +65,9 @@ def reminders_queue(business_date: date) -> int:
     return added
 
 
+CHUNK = 2000  # loans per query of the others (and per IN list: under SQLite's bound-parameter limit)
+
+
 def owing_on(due: date) -> list[int]:
     """The open loans (ids, ascending) with an unsettled instalment due on ``due`` — a day after the
     business date — that owes more than the loan's credit balance (see the module docstring)."""
@@ -93,9 +96,6 @@ def owing_on(due: date) -> list[int]:
             .values_list("loan_id", flat=True)
         )
     return sorted(owing)
-
-
-CHUNK = 2000  # loans per query of the others (and per IN list: under SQLite's bound-parameter limit)
 
 
 def compose_repayment_reminder(message: OutboxMessage) -> Composed | None:
